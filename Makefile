@@ -1,0 +1,59 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Re-install whenever pyproject.toml changes; the stamp lives inside the venv so a clean clone has none.
+RUN_STAMP := $(VENV)/.stamp-run
+DEV_STAMP := $(VENV)/.stamp-dev
+
+.PHONY: run test lint typecheck content model package bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[web]'
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(RUN_STAMP)
+
+## run: set up and start the skill's main job on the embedded default (SQLite, local console)
+run: $(RUN_STAMP)
+	$(BIN)/runner-strength chat
+
+## test: install dev tools, start DynamoDB Local, run lint, types and the whole suite, stop it again
+test: $(DEV_STAMP)
+	$(BIN)/runner-strength check
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python tools/dynamodb_local.py run -- $(BIN)/pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+## content: recompile content/ into the artefact the skill ships with
+content: $(RUN_STAMP)
+	$(BIN)/runner-strength build-content
+
+## model: regenerate the interaction model from content
+model: $(RUN_STAMP)
+	$(BIN)/runner-strength build-model
+
+## package: build the Lambda deployment zip
+package: $(RUN_STAMP)
+	$(BIN)/runner-strength package
+
+## bench: benchmarks against a baseline in the same run (not part of make test)
+bench: $(DEV_STAMP)
+	$(BIN)/python tools/dynamodb_local.py run -- $(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build dist .tools .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Runner Strength: a voice-guided strength coach for runners, on Alexa."""

@@ -1,0 +1,1 @@
+"""alexa layer of Runner Strength (see docs/ARCHITECTURE.md)."""

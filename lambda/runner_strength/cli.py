@@ -1,0 +1,195 @@
+"""The `runner-strength` command: browse and check content, rehearse, chat, serve, package.
+
+Each sub-command is a thin wrapper; the work lives in the module it names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from runner_strength.content.loader import COMPILED_PATH, ContentError, compile_to, load_directory
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from runner_strength.content.model import Library
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CONTENT_DIR = REPO_ROOT / "content"
+
+
+def _library(args: argparse.Namespace) -> Library:
+    """The library from the YAML sources when present (a checkout), else the compiled artefact."""
+    content_dir = Path(args.content)
+    if content_dir.is_dir():
+        return load_directory(content_dir)
+    from runner_strength.content.loader import load_compiled  # noqa: PLC0415  # installed without content/
+
+    return load_compiled()
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds / 60:.0f} min"
+
+
+def cmd_exercises(args: argparse.Namespace) -> int:
+    """List every exercise with its sources."""
+    library = _library(args)
+    rows = sorted(library.exercises.values(), key=lambda e: e.id)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": e.id,
+                        "name": e.name,
+                        "aliases": list(e.aliases),
+                        "sources": list(e.sources),
+                        "category": e.category.value,
+                        "equipment": sorted(e.equipment),
+                        "level": e.level.value,
+                        "dosage": {
+                            "mode": e.dosage.mode.value,
+                            "sets": e.dosage.sets,
+                            "reps": e.dosage.reps,
+                            "hold_seconds": e.dosage.hold_seconds,
+                            "per_side": e.dosage.per_side,
+                            "rest_seconds": e.dosage.rest_seconds,
+                        },
+                    }
+                    for e in rows
+                ],
+                indent=2,
+            )
+        )
+        return 0
+    for e in rows:
+        amount = f"{e.dosage.reps} reps" if e.dosage.reps else f"{e.dosage.hold_seconds} s hold"
+        side = " each side" if e.dosage.per_side else ""
+        print(f"{e.id:36} {e.name:34} {e.dosage.sets} x {amount}{side}   [{', '.join(e.sources)}]")
+    print(f"\n{len(rows)} exercises from {len(library.sources)} sources")
+    return 0
+
+
+def cmd_workouts(args: argparse.Namespace) -> int:
+    """List every workout with its computed duration and equipment."""
+    library = _library(args)
+    rows = sorted(library.workouts.values(), key=lambda w: w.id)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": w.id,
+                        "name": w.name,
+                        "aliases": list(w.aliases),
+                        "level": w.level.value,
+                        "format": w.format.value,
+                        "rounds": w.rounds,
+                        "sets": w.set_count(),
+                        "estimated_seconds": w.estimated_seconds(),
+                        "equipment": sorted(library.workout_equipment(w)),
+                        "exercises": [i.exercise_id for i in w.items],
+                        "sources": list(w.sources),
+                    }
+                    for w in rows
+                ],
+                indent=2,
+            )
+        )
+        return 0
+    for w in rows:
+        kit = ", ".join(sorted(library.workout_equipment(w))) or "no equipment"
+        print(
+            f"{w.id:26} {w.name:30} {w.format.value:8} {w.set_count():3} sets "
+            f"{_minutes(w.estimated_seconds()):>7}  {w.level.value:12} {kit}"
+        )
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Print what the coach says when asked to explain an exercise."""
+    from runner_strength.narration.narrator import explain_text  # noqa: PLC0415  # keep `check` light
+
+    library = _library(args)
+    exercise = library.find_exercise(args.name)
+    if exercise is None:
+        print(f"No exercise called {args.name!r}.", file=sys.stderr)
+        return 1
+    print(explain_text(library, exercise))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate all content; exit 1 listing every problem."""
+    library = _library(args)
+    print(
+        f"content ok: {len(library.exercises)} exercises, {len(library.workouts)} workouts, "
+        f"{len(library.sources)} sources, {len(library.phrases.phrases)} phrases"
+    )
+    return 0
+
+
+def cmd_build_content(args: argparse.Namespace) -> int:
+    """Compile content/ into the JSON artefact the skill loads."""
+    text = compile_to(Path(args.content), Path(args.output))
+    print(f"wrote {args.output} ({len(text.encode())} bytes)")
+    return 0
+
+
+Command = tuple[
+    str, "Callable[[argparse.Namespace], int]", "Callable[[argparse.ArgumentParser], None]"
+]
+
+
+def _no_options(_: argparse.ArgumentParser) -> None:
+    return None
+
+
+def _commands() -> list[Command]:
+    def json_flag(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    def name_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("name", help="an exercise name or alias, e.g. 'copenhagen plank'")
+
+    def output_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--output", default=str(COMPILED_PATH), help="where to write the artefact")
+
+    return [
+        ("exercises", cmd_exercises, json_flag),
+        ("workouts", cmd_workouts, json_flag),
+        ("explain", cmd_explain, name_arg),
+        ("check", cmd_check, _no_options),
+        ("build-content", cmd_build_content, output_arg),
+    ]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(prog="runner-strength", description=__doc__)
+    parser.add_argument("--content", default=str(CONTENT_DIR), help="content directory (YAML)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, handler, configure in _commands():
+        command = sub.add_parser(name, help=(handler.__doc__ or "").strip())
+        configure(command)
+        command.set_defaults(handler=handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; content problems print one per line and exit 1."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Configuration: the one module that reads environment variables.
+
+Everything else receives a `Config` (or the values in it) from the composition root, so tests build
+their own without touching the process environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+DEFAULT_TTL_DAYS = 365
+
+
+def default_state_dir(env: Mapping[str, str]) -> Path:
+    """Where local runs keep their SQLite file: $XDG_STATE_HOME or ~/.local/state."""
+    base = env.get("XDG_STATE_HOME") or str(
+        Path(env.get("HOME", "~")).expanduser() / ".local" / "state"
+    )
+    return Path(base) / "runner-strength"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings for one process; built once at cold start."""
+
+    table_name: str | None
+    """DynamoDB table; when set, state lives in DynamoDB, otherwise in SQLite."""
+    db_path: Path
+    """SQLite file for local runs."""
+    skill_id: str | None
+    """When set, requests for any other skill are rejected."""
+    ttl_days: int
+    """Inactive users' items expire after this many days."""
+    dynamodb_endpoint: str | None
+    """boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself; kept here to report it."""
+    log_level: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
+        """Read the settings from the environment (the process's own unless one is passed)."""
+        env = os.environ if env is None else env
+        db = env.get("RUNNER_STRENGTH_DB")
+        return cls(
+            table_name=env.get("TABLE_NAME") or None,
+            db_path=Path(db) if db else default_state_dir(env) / "state.sqlite3",
+            skill_id=env.get("SKILL_ID") or None,
+            ttl_days=int(env.get("STATE_TTL_DAYS", DEFAULT_TTL_DAYS)),
+            dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        )

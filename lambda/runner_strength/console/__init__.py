@@ -1,0 +1,1 @@
+"""console layer of Runner Strength (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""content layer of Runner Strength (see docs/ARCHITECTURE.md)."""

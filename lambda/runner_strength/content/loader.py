@@ -1,0 +1,711 @@
+"""Load and validate content: YAML sources for authors, one compiled JSON artefact for the skill.
+
+Both paths run the same validation, so the skill never starts on content that `check` would reject.
+Every problem names the file and the field, and all problems are reported at once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from runner_strength.content.model import (
+    BODY_AREAS,
+    EQUIPMENT,
+    Category,
+    Dosage,
+    Exercise,
+    Format,
+    Intensity,
+    Level,
+    Library,
+    Mode,
+    Option,
+    PhraseBook,
+    Source,
+    Variant,
+    Workout,
+    WorkoutItem,
+    normalise,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from enum import StrEnum
+
+COMPILED_FORMAT = 1
+COMPILED_PATH = Path(__file__).resolve().parent.parent / "data" / "library.json"
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_SOURCE_ID = re.compile(r"^\d{3}_[0-9a-f]{16}$")
+_ALIAS = re.compile(r"^[a-z][a-z' ]*[a-z]$")
+_UNSPEAKABLE = re.compile(r"[&/%#<>\\{}\[\]]")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+MAX_TEXT = 200
+
+E = TypeVar("E", bound="StrEnum")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the content, located by file and field."""
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content does not validate; `problems` lists every reason."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{len(problems)} content problem(s):\n{lines}")
+
+
+class _Reader:
+    """Reads typed fields out of one raw record, collecting problems instead of raising."""
+
+    def __init__(self, file: str, data: object, problems: list[Problem], prefix: str = "") -> None:
+        self.file = file
+        self.problems = problems
+        self.prefix = prefix
+        if not isinstance(data, dict):
+            self.fail("", f"must be a mapping, got {type(data).__name__}")
+            data = {}
+        self.data: dict[str, Any] = data
+
+    def path(self, name: str) -> str:
+        return f"{self.prefix}{name}" if name else self.prefix.rstrip(".") or "(file)"
+
+    def fail(self, name: str, message: str) -> None:
+        self.problems.append(Problem(self.file, self.path(name), message))
+
+    def unknown(self, allowed: Iterable[str]) -> None:
+        for name in sorted(set(self.data) - set(allowed)):
+            self.fail(name, "unknown field")
+
+    def get(self, name: str, kind: type | tuple[type, ...], *, required: bool) -> Any:  # noqa: ANN401  # callers narrow by kind
+        if name not in self.data or self.data[name] is None:
+            if required:
+                self.fail(name, "is required")
+            return None
+        value = self.data[name]
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            self.fail(name, "must be a number, got a boolean")
+            return None
+        if not isinstance(value, kind):
+            self.fail(name, f"must be {_kind_name(kind)}, got {type(value).__name__}")
+            return None
+        return value
+
+    def text(self, name: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+        value = self.get(name, str, required=required)
+        if value is None:
+            return ""
+        self._check_text(name, value, limit)
+        return str(value)
+
+    def _check_text(self, name: str, value: str, limit: int) -> None:
+        if not value.strip():
+            self.fail(name, "must not be empty")
+        if len(value) > limit:
+            self.fail(name, f"is {len(value)} characters; at most {limit}")
+        if bad := _UNSPEAKABLE.findall(value):
+            self.fail(name, f"has characters a speech engine stumbles over: {''.join(set(bad))}")
+
+    def texts(
+        self, name: str, *, low: int = 0, high: int = 99, required: bool = True
+    ) -> tuple[str, ...]:
+        value = self.get(name, list, required=required)
+        if value is None:
+            return ()
+        if not low <= len(value) <= high:
+            self.fail(name, f"must have {low} to {high} entries, has {len(value)}")
+        out: list[str] = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                self.fail(f"{name}[{index}]", f"must be text, got {type(item).__name__}")
+                continue
+            self._check_text(f"{name}[{index}]", item, MAX_TEXT)
+            out.append(item)
+        return tuple(out)
+
+    def integer(self, name: str, low: int, high: int, *, required: bool = True) -> int | None:
+        value = self.get(name, int, required=required)
+        if value is not None and not low <= value <= high:
+            self.fail(name, f"must be between {low} and {high}, got {value}")
+        return int(value) if value is not None else None
+
+    def number(self, name: str, low: float, high: float, *, required: bool = True) -> float | None:
+        value = self.get(name, (int, float), required=required)
+        if value is not None and not low <= value <= high:
+            self.fail(name, f"must be between {low} and {high}, got {value}")
+        return float(value) if value is not None else None
+
+    def flag(self, name: str, *, default: bool = False) -> bool:
+        value = self.get(name, bool, required=False)
+        return default if value is None else bool(value)
+
+    def choice(self, name: str, enum: type[E], *, required: bool = True) -> E | None:
+        value = self.get(name, str, required=required)
+        if value is None:
+            return None
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(e.value for e in enum)
+            self.fail(name, f"must be one of {allowed}; got {value!r}")
+            return None
+
+    def words(self, name: str, vocabulary: frozenset[str] | None = None) -> tuple[str, ...]:
+        value = self.get(name, list, required=True)
+        if value is None:
+            return ()
+        out = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item:
+                self.fail(f"{name}[{index}]", "must be a non-empty word")
+            elif vocabulary is not None and item not in vocabulary:
+                self.fail(
+                    f"{name}[{index}]", f"{item!r} is not one of {', '.join(sorted(vocabulary))}"
+                )
+            else:
+                out.append(item)
+        return tuple(out)
+
+    def pair(self, name: str, *, required: bool) -> tuple[int, int] | None:
+        value = self.get(name, list, required=required)
+        if value is None:
+            return None
+        if len(value) != 2 or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            self.fail(name, "must be two whole numbers [low, high]")
+            return None
+        low, high = int(value[0]), int(value[1])
+        if not 0 < low <= high:
+            self.fail(name, f"must satisfy 0 < low <= high, got [{low}, {high}]")
+        return (low, high)
+
+    def child(self, name: str) -> _Reader | None:
+        if name not in self.data or self.data[name] is None:
+            return None
+        return _Reader(self.file, self.data[name], self.problems, f"{self.prefix}{name}.")
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {
+        str: "text",
+        int: "a whole number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a mapping",
+    }
+    if isinstance(kind, tuple):
+        return "a number"
+    return names.get(kind, kind.__name__)
+
+
+# ---------------------------------------------------------------- records
+
+_EXERCISE_FIELDS = (
+    "id",
+    "name",
+    "aliases",
+    "sources",
+    "category",
+    "muscles",
+    "why",
+    "equipment",
+    "setup",
+    "cues",
+    "mistakes",
+    "dosage",
+    "easier",
+    "harder",
+    "variants",
+    "safety",
+    "stresses",
+    "level",
+    "intensity",
+)
+_DOSAGE_FIELDS = (
+    "mode",
+    "sets",
+    "per_side",
+    "rest_seconds",
+    "reps",
+    "reps_range",
+    "tempo_seconds",
+    "hold_seconds",
+    "hold_range",
+)
+_OVERRIDE_FIELDS = ("sets", "reps", "hold_seconds", "rest_seconds", "per_side")
+_WORKOUT_FIELDS = (
+    "id",
+    "name",
+    "aliases",
+    "sources",
+    "focus",
+    "description",
+    "level",
+    "format",
+    "rounds",
+    "round_rest_seconds",
+    "exercises",
+)
+
+
+def _dosage(r: _Reader) -> Dosage | None:
+    r.unknown(_DOSAGE_FIELDS)
+    mode = r.choice("mode", Mode)
+    sets = r.integer("sets", 1, 6)
+    rest = r.integer("rest_seconds", 0, 180)
+    per_side = r.flag("per_side")
+    if mode is Mode.REPS:
+        reps, reps_range = r.integer("reps", 1, 50), r.pair("reps_range", required=True)
+        tempo = r.number("tempo_seconds", 1, 8)
+        for name in ("hold_seconds", "hold_range"):
+            if name in r.data:
+                r.fail(name, "belongs to mode hold, not reps")
+        if reps is not None and reps_range and not reps_range[0] <= reps <= reps_range[1]:
+            r.fail("reps", f"{reps} is outside reps_range {list(reps_range)}")
+        hold = hold_range = None
+    elif mode is Mode.HOLD:
+        hold, hold_range = r.integer("hold_seconds", 5, 120), r.pair("hold_range", required=True)
+        for name in ("reps", "reps_range", "tempo_seconds"):
+            if name in r.data:
+                r.fail(name, "belongs to mode reps, not hold")
+        if hold is not None and hold_range and not hold_range[0] <= hold <= hold_range[1]:
+            r.fail("hold_seconds", f"{hold} is outside hold_range {list(hold_range)}")
+        if hold_range and hold_range[1] > 120:
+            r.fail(
+                "hold_range", "a hold of more than 120 seconds a side is not safe to coach by voice"
+            )
+        reps = reps_range = None
+        tempo = None
+    else:
+        return None
+    if sets is None or rest is None:
+        return None
+    return Dosage(
+        mode=mode,
+        sets=sets,
+        per_side=per_side,
+        rest_seconds=rest,
+        reps=reps,
+        reps_range=reps_range,
+        tempo_seconds=tempo,
+        hold_seconds=hold,
+        hold_range=hold_range,
+    )
+
+
+def _option(r: _Reader | None) -> Option | None:
+    if r is None:
+        return None
+    r.unknown(("text", "exercise"))
+    exercise = r.data.get("exercise")
+    if exercise is not None and not isinstance(exercise, str):
+        r.fail("exercise", "must be an exercise id")
+        exercise = None
+    return Option(text=r.text("text"), exercise=exercise)
+
+
+def _identity(r: _Reader, file: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    ident = r.text("id")
+    if ident and not _ID.match(ident):
+        r.fail("id", f"{ident!r} must be snake_case")
+    if ident and Path(file).stem != ident:
+        r.fail("id", f"{ident!r} must equal the file name {Path(file).stem!r}")
+    name = r.text("name", limit=60)
+    aliases = r.texts("aliases", high=30)
+    for index, alias in enumerate(aliases):
+        if not _ALIAS.match(alias):
+            r.fail(
+                f"aliases[{index}]", f"{alias!r}: lower-case letters, spaces and apostrophes only"
+            )
+        elif normalise(alias) == normalise(name):
+            r.fail(f"aliases[{index}]", f"{alias!r} repeats the name")
+    sources = r.texts("sources", low=1)
+    return ident, name, aliases, sources
+
+
+def _exercise(file: str, raw: object, problems: list[Problem]) -> Exercise | None:
+    r = _Reader(file, raw, problems)
+    r.unknown(_EXERCISE_FIELDS)
+    ident, name, aliases, sources = _identity(r, file)
+    dosage_reader = r.child("dosage")
+    dosage = _dosage(dosage_reader) if dosage_reader else None
+    if dosage_reader is None:
+        r.fail("dosage", "is required")
+    variants = []
+    raw_variants = r.data.get("variants") or []
+    if not isinstance(raw_variants, list):
+        r.fail("variants", "must be a list")
+        raw_variants = []
+    for index, raw_variant in enumerate(raw_variants):
+        v = _Reader(file, raw_variant, problems, f"variants[{index}].")
+        v.unknown(("name", "text", "sources"))
+        variants.append(
+            Variant(
+                name=v.text("name", limit=60),
+                text=v.text("text"),
+                sources=v.texts("sources", low=1),
+            )
+        )
+    exercise = Exercise(
+        id=ident,
+        name=name,
+        aliases=aliases,
+        sources=sources,
+        category=r.choice("category", Category) or Category.CORE,
+        muscles=r.words("muscles"),
+        why=r.text("why"),
+        equipment=frozenset(r.words("equipment", EQUIPMENT)),
+        setup=r.text("setup", limit=300),
+        cues=r.texts("cues", low=3, high=6),
+        mistakes=r.texts("mistakes", low=1, high=4),
+        dosage=dosage or Dosage(Mode.REPS, 1, per_side=False, rest_seconds=0),
+        easier=_option(r.child("easier")),
+        harder=_option(r.child("harder")),
+        variants=tuple(variants),
+        safety=r.texts("safety", low=1, high=3),
+        stresses=frozenset(r.words("stresses", BODY_AREAS)),
+        level=r.choice("level", Level) or Level.BEGINNER,
+        intensity=r.choice("intensity", Intensity) or Intensity.MODERATE,
+        file=file,
+    )
+    return exercise if dosage else None
+
+
+def _workout(
+    file: str, raw: object, problems: list[Problem], exercises: dict[str, Exercise]
+) -> Workout | None:
+    r = _Reader(file, raw, problems)
+    r.unknown(_WORKOUT_FIELDS)
+    ident, name, aliases, sources = _identity(r, file)
+    workout_format = r.choice("format", Format)
+    circuit = workout_format is Format.CIRCUIT
+    rounds = r.integer("rounds", 1, 6, required=circuit) or 1
+    round_rest = r.integer("round_rest_seconds", 0, 300, required=False) or 0
+    if not circuit and ("rounds" in r.data or "round_rest_seconds" in r.data):
+        r.fail("rounds", "only a circuit has rounds")
+    raw_items = r.get("exercises", list, required=True) or []
+    if raw_items and not 2 <= len(raw_items) <= 12:
+        r.fail("exercises", f"must list 2 to 12 exercises, lists {len(raw_items)}")
+    items: list[WorkoutItem] = []
+    for index, raw_item in enumerate(raw_items):
+        item = _Reader(file, raw_item, problems, f"exercises[{index}].")
+        item.unknown(("exercise", *_OVERRIDE_FIELDS))
+        exercise_id = item.text("exercise")
+        base = exercises.get(exercise_id)
+        if base is None:
+            if exercise_id:
+                item.fail("exercise", f"{exercise_id!r} is not an exercise id")
+            continue
+        if circuit and "sets" in item.data:
+            item.fail("sets", "a circuit sets the count with rounds, not per exercise")
+        items.append(WorkoutItem(exercise_id, _override(item, base.dosage)))
+    if workout_format is None or not items:
+        return None
+    return Workout(
+        id=ident,
+        name=name,
+        aliases=aliases,
+        sources=sources,
+        focus=r.text("focus"),
+        description=r.text("description"),
+        level=r.choice("level", Level) or Level.BEGINNER,
+        format=workout_format,
+        rounds=rounds if circuit else 1,
+        round_rest_seconds=round_rest if circuit else 0,
+        items=tuple(items),
+        file=file,
+    )
+
+
+def _override(item: _Reader, base: Dosage) -> Dosage:
+    sets = item.integer("sets", 1, 6, required=False)
+    rest = item.integer("rest_seconds", 0, 180, required=False)
+    reps = item.integer("reps", 1, 50, required=False)
+    hold = item.integer("hold_seconds", 5, 120, required=False)
+    per_side = item.data.get("per_side")
+    dosage = Dosage(
+        mode=base.mode,
+        sets=sets or base.sets,
+        per_side=per_side if isinstance(per_side, bool) else base.per_side,
+        rest_seconds=base.rest_seconds if rest is None else rest,
+        reps=base.reps,
+        reps_range=base.reps_range,
+        tempo_seconds=base.tempo_seconds,
+        hold_seconds=base.hold_seconds,
+        hold_range=base.hold_range,
+    )
+    if reps is not None:
+        if base.mode is not Mode.REPS or not base.reps_range:
+            item.fail("reps", f"{item.data['exercise']} is a hold, not a rep exercise")
+        elif not base.reps_range[0] <= reps <= base.reps_range[1]:
+            item.fail(
+                "reps", f"{reps} is outside the exercise's reps_range {list(base.reps_range)}"
+            )
+        else:
+            dosage = dosage.with_amount(reps)
+    if hold is not None:
+        if base.mode is not Mode.HOLD or not base.hold_range:
+            item.fail("hold_seconds", f"{item.data['exercise']} is a rep exercise, not a hold")
+        elif not base.hold_range[0] <= hold <= base.hold_range[1]:
+            item.fail(
+                "hold_seconds",
+                f"{hold} is outside the exercise's hold_range {list(base.hold_range)}",
+            )
+        else:
+            dosage = dosage.with_amount(hold)
+    return dosage
+
+
+def _sources(file: str, raw: object, problems: list[Problem]) -> dict[str, Source]:
+    r = _Reader(file, raw, problems)
+    r.unknown(("sources",))
+    out: dict[str, Source] = {}
+    for index, entry in enumerate(r.get("sources", list, required=True) or []):
+        s = _Reader(file, entry, problems, f"sources[{index}].")
+        s.unknown(("id", "title", "author", "credit"))
+        source = Source(
+            id=s.text("id"),
+            title=s.text("title"),
+            author=str(s.data.get("author") or ""),
+            credit=s.text("credit"),
+        )
+        if source.id and not _SOURCE_ID.match(source.id):
+            s.fail("id", f"{source.id!r} is not a source file id like 000_e29b8790add9e4a5")
+        if source.id in out:
+            s.fail("id", f"{source.id!r} is listed twice")
+        out[source.id] = source
+    return out
+
+
+def _phrases(file: str, raw: object, problems: list[Problem]) -> PhraseBook:
+    r = _Reader(file, raw, problems)
+    out: dict[str, tuple[str, ...]] = {}
+    for key in r.data:
+        variants = r.texts(key, low=1, high=20)
+        fields = {frozenset(_PLACEHOLDER.findall(v)) for v in variants}
+        if len(fields) > 1:
+            r.fail(
+                key,
+                "variants use different placeholders: "
+                + " vs ".join("{" + ", ".join(sorted(f)) + "}" for f in fields),
+            )
+        out[str(key)] = variants
+    return PhraseBook(out)
+
+
+def _check_sources(
+    problems: list[Problem], known: dict[str, Source], file: str, field: str, ids: Iterable[str]
+) -> None:
+    for index, source_id in enumerate(ids):
+        if source_id not in known:
+            problems.append(Problem(file, f"{field}[{index}]", f"unknown source {source_id!r}"))
+
+
+def _check_exercise(
+    problems: list[Problem],
+    sources: dict[str, Source],
+    exercises: dict[str, Exercise],
+    exercise: Exercise,
+) -> None:
+    _check_sources(problems, sources, exercise.file, "sources", exercise.sources)
+    for index, variant in enumerate(exercise.variants):
+        _check_sources(
+            problems, sources, exercise.file, f"variants[{index}].sources", variant.sources
+        )
+    for side, option in (("easier", exercise.easier), ("harder", exercise.harder)):
+        if option is None or option.exercise is None:
+            continue
+        if option.exercise not in exercises:
+            problems.append(
+                Problem(
+                    exercise.file, f"{side}.exercise", f"{option.exercise!r} is not an exercise id"
+                )
+            )
+        elif option.exercise == exercise.id:
+            problems.append(Problem(exercise.file, f"{side}.exercise", "points at itself"))
+
+
+def _check_workout(problems: list[Problem], sources: dict[str, Source], workout: Workout) -> None:
+    _check_sources(problems, sources, workout.file, "sources", workout.sources)
+    seen: set[str] = set()
+    for index, item in enumerate(workout.items):
+        if item.exercise_id in seen:
+            problems.append(
+                Problem(
+                    workout.file,
+                    f"exercises[{index}].exercise",
+                    f"{item.exercise_id!r} is listed twice",
+                )
+            )
+        seen.add(item.exercise_id)
+
+
+def _index_names(
+    problems: list[Problem], records: Iterable[Exercise | Workout], kind: str
+) -> dict[str, str]:
+    """Map every spoken name to its owner, reporting any name two records claim."""
+    names: dict[str, str] = {}
+    for record in records:
+        for position, spoken in enumerate(record.spoken_names()):
+            field = "name" if position == 0 else f"aliases[{position - 1}]"
+            owner = names.setdefault(spoken, record.id)
+            if owner != record.id:
+                problems.append(
+                    Problem(record.file, field, f"{spoken!r} is already used by {kind} {owner!r}")
+                )
+    return names
+
+
+def _cross_check(
+    problems: list[Problem],
+    sources: dict[str, Source],
+    exercises: dict[str, Exercise],
+    workouts: dict[str, Workout],
+) -> tuple[dict[str, str], dict[str, str]]:
+    for exercise in exercises.values():
+        _check_exercise(problems, sources, exercises, exercise)
+    for workout in workouts.values():
+        _check_workout(problems, sources, workout)
+    return _index_names(problems, exercises.values(), "exercise"), _index_names(
+        problems, workouts.values(), "workout"
+    )
+
+
+def _build(
+    raw_sources: tuple[str, object],
+    raw_exercises: list[tuple[str, object]],
+    raw_workouts: list[tuple[str, object]],
+    raw_phrases: tuple[str, object],
+) -> Library:
+    problems: list[Problem] = []
+    sources = _sources(*raw_sources, problems)
+    exercises: dict[str, Exercise] = {}
+    for file, raw in raw_exercises:
+        exercise = _exercise(file, raw, problems)
+        if exercise is not None and exercise.id:
+            if exercise.id in exercises:
+                problems.append(Problem(file, "id", f"{exercise.id!r} is defined twice"))
+            exercises[exercise.id] = exercise
+    workouts: dict[str, Workout] = {}
+    for file, raw in raw_workouts:
+        workout = _workout(file, raw, problems, exercises)
+        if workout is not None and workout.id:
+            workouts[workout.id] = workout
+    if not workouts:
+        problems.append(Problem("content/workouts", "(directory)", "has no valid workout"))
+    phrases = _phrases(*raw_phrases, problems)
+    exercise_names, workout_names = _cross_check(problems, sources, exercises, workouts)
+    if problems:
+        raise ContentError(problems)
+    return Library(
+        sources=sources,
+        exercises=exercises,
+        workouts=workouts,
+        phrases=phrases,
+        _exercise_names=exercise_names,
+        _workout_names=workout_names,
+    )
+
+
+# ---------------------------------------------------------------- files
+
+
+def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> tuple[str, object]:
+    import yaml  # noqa: PLC0415  # only authoring tools read YAML; the skill loads compiled JSON
+
+    name = path.relative_to(root.parent).as_posix() if root.parent in path.parents else str(path)
+    try:
+        return name, yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        problems.append(Problem(name, "(file)", f"cannot be read: {error}"))
+        return name, None
+
+
+def read_sources(content_dir: Path) -> dict[str, Any]:
+    """Read the YAML files under `content_dir` into the raw form that `compile` writes out."""
+    problems: list[Problem] = []
+
+    def many(folder: str) -> list[tuple[str, object]]:
+        files = sorted((content_dir / folder).glob("*.yaml"))
+        read = [_read_yaml(p, content_dir, problems) for p in files]
+        return [(file, raw) for file, raw in read if raw is not None]
+
+    raw = {
+        "format": COMPILED_FORMAT,
+        "sources": _read_yaml(content_dir / "sources.yaml", content_dir, problems),
+        "exercises": many("exercises"),
+        "workouts": many("workouts"),
+        "phrases": _read_yaml(content_dir / "phrases" / "en.yaml", content_dir, problems),
+    }
+    if problems:
+        raise ContentError(problems)
+    return raw
+
+
+def from_raw(raw: dict[str, Any]) -> Library:
+    """Validate raw content (as read from YAML or from the compiled artefact) into a Library."""
+    if raw.get("format") != COMPILED_FORMAT:
+        raise ContentError(
+            [
+                Problem(
+                    "library.json",
+                    "format",
+                    f"is {raw.get('format')!r}; this code reads {COMPILED_FORMAT}",
+                )
+            ]
+        )
+
+    def pairs(key: str) -> list[tuple[str, object]]:
+        return [(str(file), data) for file, data in raw[key]]
+
+    sources_file, sources_data = raw["sources"]
+    phrases_file, phrases_data = raw["phrases"]
+    return _build(
+        (str(sources_file), sources_data),
+        pairs("exercises"),
+        pairs("workouts"),
+        (str(phrases_file), phrases_data),
+    )
+
+
+def load_directory(content_dir: Path) -> Library:
+    """Load and validate the YAML content under `content_dir` (for authors and `check`)."""
+    return from_raw(read_sources(content_dir))
+
+
+def compile_to(content_dir: Path, target: Path = COMPILED_PATH) -> str:
+    """Validate the YAML content and write it as one JSON artefact; returns the JSON written."""
+    raw = read_sources(content_dir)
+    from_raw(raw)
+    text = (
+        json.dumps(raw, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":"))
+        + "\n"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return text
+
+
+def load_compiled(path: Path = COMPILED_PATH) -> Library:
+    """Load the compiled artefact the skill ships with (fast: one JSON parse plus validation)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ContentError([Problem(str(path), "(file)", f"cannot be read: {error}")]) from error
+    return from_raw(raw)

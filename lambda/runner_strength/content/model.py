@@ -1,0 +1,317 @@
+"""The content model: exercises, workouts, sources and phrases as frozen, typed data.
+
+Nothing here does I/O; `loader.py` builds these objects from files and validates them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+
+class Mode(StrEnum):
+    """How a set is measured."""
+
+    REPS = "reps"
+    HOLD = "hold"
+
+
+class Category(StrEnum):
+    """Where an exercise works, for rotation and for spoken summaries."""
+
+    LOWER_LEG = "lower_leg"
+    HIPS = "hips"
+    LEGS = "legs"
+    CORE = "core"
+    UPPER_BODY = "upper_body"
+    MOBILITY = "mobility"
+
+
+class Level(StrEnum):
+    """Who an exercise or a workout suits."""
+
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+class Intensity(StrEnum):
+    """How hard an exercise loads the body; heavy lower-body work is dropped on a light day."""
+
+    LIGHT = "light"
+    MODERATE = "moderate"
+    HEAVY = "heavy"
+
+
+class Format(StrEnum):
+    """How a workout orders its sets."""
+
+    CIRCUIT = "circuit"  # one set of each exercise per round, then repeat
+    STRAIGHT = "straight"  # all sets of one exercise, then the next
+
+
+EQUIPMENT = frozenset(
+    {
+        "step",
+        "bench",
+        "box",
+        "chair",
+        "wall",
+        "band",
+        "mini_band",
+        "dumbbells",
+        "kettlebell",
+        "cable_machine",
+        "foam_roller",
+        "slider",
+        "towel",
+    }
+)
+BODY_AREAS = frozenset(
+    {
+        "foot",
+        "ankle",
+        "achilles",
+        "calf",
+        "shin",
+        "knee",
+        "hamstring",
+        "quad",
+        "hip",
+        "groin",
+        "glute",
+        "lower_back",
+        "upper_back",
+        "shoulder",
+        "wrist",
+        "neck",
+    }
+)
+
+# Seconds the coach needs between the two sides of a per-side set ("switch sides, and go").
+SIDE_SWITCH_SECONDS = 5
+# Seconds of talk a set costs beyond its work and rest (naming it, cues, the closing question).
+SET_TALK_SECONDS = 15
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def normalise(spoken: str) -> str:
+    """Fold a spoken phrase to lower-case words so aliases match however they are typed or heard."""
+    return " ".join(_WORD.findall(spoken.lower().replace("-", " ")))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One of the public articles the content comes from."""
+
+    id: str
+    title: str
+    author: str
+    credit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dosage:
+    """What one exercise asks for: sets, reps or a hold, sides, tempo and rest."""
+
+    mode: Mode
+    sets: int
+    per_side: bool
+    rest_seconds: int
+    reps: int | None = None
+    reps_range: tuple[int, int] | None = None
+    tempo_seconds: float | None = None
+    hold_seconds: int | None = None
+    hold_range: tuple[int, int] | None = None
+
+    @property
+    def sides(self) -> int:
+        """How many sides one set has (2 for per-side work)."""
+        return 2 if self.per_side else 1
+
+    def side_seconds(self) -> float:
+        """Seconds of work on one side of one set."""
+        if self.mode is Mode.HOLD:
+            return float(self.hold_seconds or 0)
+        return (self.reps or 0) * (self.tempo_seconds or 0.0)
+
+    def work_seconds(self) -> float:
+        """Seconds of work in one set, both sides and the switch between them included."""
+        switch = SIDE_SWITCH_SECONDS if self.per_side else 0
+        return self.side_seconds() * self.sides + switch
+
+    def set_seconds(self) -> float:
+        """Seconds one set takes: talk, work and the rest after it."""
+        return SET_TALK_SECONDS + self.work_seconds() + self.rest_seconds
+
+    def amount(self) -> int:
+        """The prescribed number: reps for a rep set, seconds for a hold."""
+        return (self.reps if self.mode is Mode.REPS else self.hold_seconds) or 0
+
+    def with_amount(self, amount: int) -> Dosage:
+        """The same dosage with reps or hold seconds changed, clamped to the safe range."""
+        if self.mode is Mode.REPS:
+            low, high = self.reps_range or (amount, amount)
+            return replace(self, reps=max(low, min(high, amount)))
+        low, high = self.hold_range or (amount, amount)
+        return replace(self, hold_seconds=max(low, min(high, amount)))
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """An easier or harder way to do an exercise, optionally pointing at another exercise."""
+
+    text: str
+    exercise: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """A named version of an exercise, as one of the sources describes it."""
+
+    name: str
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    """One movement, with everything the coach says about it and how much of it to do."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    sources: tuple[str, ...]
+    category: Category
+    muscles: tuple[str, ...]
+    why: str
+    equipment: frozenset[str]
+    setup: str
+    cues: tuple[str, ...]
+    mistakes: tuple[str, ...]
+    dosage: Dosage
+    easier: Option | None
+    harder: Option | None
+    variants: tuple[Variant, ...]
+    safety: tuple[str, ...]
+    stresses: frozenset[str]
+    level: Level
+    intensity: Intensity
+    file: str = field(default="", compare=False)
+
+    def spoken_names(self) -> tuple[str, ...]:
+        """The name and every alias, normalised, as a runner might say them."""
+        return (normalise(self.name), *(normalise(a) for a in self.aliases))
+
+
+@dataclass(frozen=True, slots=True)
+class WorkoutItem:
+    """One exercise in a workout with its dosage after the workout's overrides."""
+
+    exercise_id: str
+    dosage: Dosage
+
+
+@dataclass(frozen=True, slots=True)
+class Workout:
+    """A named session: exercises in order, a format and a level."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    sources: tuple[str, ...]
+    focus: str
+    description: str
+    level: Level
+    format: Format
+    rounds: int
+    round_rest_seconds: int
+    items: tuple[WorkoutItem, ...]
+    file: str = field(default="", compare=False)
+
+    def spoken_names(self) -> tuple[str, ...]:
+        """The name and every alias, normalised."""
+        return (normalise(self.name), *(normalise(a) for a in self.aliases))
+
+    def set_count(self) -> int:
+        """How many sets the whole workout has."""
+        if self.format is Format.CIRCUIT:
+            return self.rounds * len(self.items)
+        return sum(item.dosage.sets for item in self.items)
+
+    def estimated_seconds(self) -> int:
+        """The workout's length computed from its exercises: talk, work and rest of every set."""
+        per_pass = sum(item.dosage.set_seconds() for item in self.items)
+        if self.format is Format.CIRCUIT:
+            # The last round ends the workout: no rest after it.
+            return round(per_pass * self.rounds + self.round_rest_seconds * (self.rounds - 1))
+        return round(sum(item.dosage.set_seconds() * item.dosage.sets for item in self.items))
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseBook:
+    """Spoken wording: each key has one or more variants with `{placeholder}` fields."""
+
+    phrases: Mapping[str, tuple[str, ...]]
+
+    def variants(self, key: str) -> tuple[str, ...]:
+        """Every variant of a phrase; KeyError names the missing key."""
+        try:
+            return self.phrases[key]
+        except KeyError:
+            raise KeyError(f"no phrase {key!r} in content/phrases") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """All content, validated: look-ups by id and by what a runner says."""
+
+    sources: Mapping[str, Source]
+    exercises: Mapping[str, Exercise]
+    workouts: Mapping[str, Workout]
+    phrases: PhraseBook
+    _exercise_names: Mapping[str, str] = field(default_factory=dict, repr=False)
+    _workout_names: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        """The exercise with this id (KeyError when unknown)."""
+        return self.exercises[exercise_id]
+
+    def workout(self, workout_id: str) -> Workout:
+        """The workout with this id (KeyError when unknown)."""
+        return self.workouts[workout_id]
+
+    def find_exercise(self, spoken: str) -> Exercise | None:
+        """The exercise a runner means by an id, a name or an alias, or None."""
+        key = normalise(spoken)
+        exercise_id = self._exercise_names.get(key) or self._exercise_names.get(_singular(key))
+        if exercise_id is None and key.replace(" ", "_") in self.exercises:
+            exercise_id = key.replace(" ", "_")
+        return self.exercises.get(exercise_id) if exercise_id else None
+
+    def find_workout(self, spoken: str) -> Workout | None:
+        """The workout a runner means by an id, a name or an alias, or None."""
+        key = normalise(spoken)
+        workout_id = self._workout_names.get(key) or self._workout_names.get(_singular(key))
+        if workout_id is None and key.replace(" ", "_") in self.workouts:
+            workout_id = key.replace(" ", "_")
+        return self.workouts.get(workout_id) if workout_id else None
+
+    def workout_equipment(self, workout: Workout) -> frozenset[str]:
+        """Everything a workout needs, computed from its exercises."""
+        return frozenset().union(*(self.exercises[i.exercise_id].equipment for i in workout.items))
+
+    def exercises_of(self, workout: Workout) -> Iterator[Exercise]:
+        """The workout's exercises in order."""
+        return (self.exercises[item.exercise_id] for item in workout.items)
+
+
+def _singular(key: str) -> str:
+    """Drop a plural 's' from the last word, so 'side planks' finds 'side plank'."""
+    return key[:-1] if key.endswith("s") and not key.endswith("ss") else key

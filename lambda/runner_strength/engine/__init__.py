@@ -1,0 +1,1 @@
+"""engine layer of Runner Strength (see docs/ARCHITECTURE.md)."""

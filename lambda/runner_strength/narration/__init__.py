@@ -1,0 +1,1 @@
+"""narration layer of Runner Strength (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""persistence layer of Runner Strength (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,12 @@
+"""The storage item's fixed attribute names, shared by the stores, the infra template and its test."""
+
+PARTITION_KEY = "pk"
+"""DynamoDB partition key: a SHA-256 hash of the Alexa userId (the raw id is never stored or logged)."""
+TTL_ATTRIBUTE = "expires_at"
+"""Epoch seconds after which DynamoDB may delete an inactive user's item."""
+VERSION_ATTRIBUTE = "version"
+"""Optimistic-locking counter: every write is conditional on the version read."""
+SCHEMA_ATTRIBUTE = "schema_version"
+"""Version of the record layout (see runner_strength.engine.serialize)."""
+RECORD_ATTRIBUTE = "record"
+"""The user record as one JSON string, so floats and nesting need no DynamoDB type mapping."""

@@ -1,0 +1,1 @@
+"""web layer of Runner Strength (see docs/ARCHITECTURE.md)."""

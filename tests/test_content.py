@@ -1,0 +1,255 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from runner_strength.cli import main
+from runner_strength.content.loader import COMPILED_PATH, ContentError, load_compiled, load_directory, read_sources
+from runner_strength.content.model import (
+    SET_TALK_SECONDS,
+    SIDE_SWITCH_SECONDS,
+    Dosage,
+    Format,
+    Library,
+    Mode,
+)
+
+CONTENT_DIR = Path(__file__).resolve().parents[1] / "content"
+
+# Every movement of the five sources, by the id it has in content/ (issue 2 lists them).
+SOURCE_EXERCISES = {
+    "000_e29b8790add9e4a5": [
+        "calf_raise", "glute_bridge", "walking_lunge", "frog_walk", "side_plank_rotation",
+        "mountain_climber", "step_up", "bulgarian_split_squat",
+    ],
+    "001_4fbeb7d2e7af2cd2": ["walking_lunge", "squat", "plank", "push_up", "back_extension"],
+    "002_25fdc854e3232644": [
+        "tibialis_raise", "calf_raise", "walking_lunge", "stationary_lunge", "single_leg_deadlift",
+        "cossack_squat", "copenhagen_plank",
+    ],
+    "003_015f5eaf6d85d2b9": [
+        "double_heel_tap", "plank", "side_plank", "cable_row", "push_up", "stationary_lunge",
+        "step_up", "glute_bridge", "lateral_band_walk", "overhead_squat",
+    ],
+    "004_b9262e817484d66c": [
+        "half_kneeling_hamstring_lift", "tibialis_posterior_band", "single_leg_roller_hamstring_curl",
+        "step_down", "negative_dumbbell_rdl", "kettlebell_get_up", "single_leg_calf_raise",
+        "single_leg_partial_squat_abduction", "ankle_rock_back", "prone_psoas_march",
+    ],
+}
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of content/ that a test may break."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target)
+    return target
+
+
+def _edit(path: Path, change: dict[str, object]) -> None:
+    data = yaml.safe_load(path.read_text())
+    data.update(change)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+@pytest.mark.parametrize(("source_id", "exercise_ids"), SOURCE_EXERCISES.items())
+def test_every_source_exercise_is_present_and_credits_its_source(
+    library: Library, source_id: str, exercise_ids: list[str]
+) -> None:
+    """Each movement of each source exists by id and lists that source among its credits."""
+    for exercise_id in exercise_ids:
+        assert exercise_id in library.exercises, exercise_id
+        assert source_id in library.exercise(exercise_id).sources, exercise_id
+
+
+def test_every_exercise_comes_from_a_source(library: Library) -> None:
+    """No exercise is invented: each one is claimed by the source map above."""
+    claimed = {e for ids in SOURCE_EXERCISES.values() for e in ids}
+    assert set(library.exercises) == claimed
+
+
+def test_merged_exercises_credit_every_source(library: Library) -> None:
+    """Movements described by several sources are one exercise crediting all of them."""
+    assert set(library.exercise("walking_lunge").sources) >= {
+        "000_e29b8790add9e4a5", "001_4fbeb7d2e7af2cd2", "002_25fdc854e3232644"}
+    assert set(library.exercise("glute_bridge").sources) >= {"000_e29b8790add9e4a5", "003_015f5eaf6d85d2b9"}
+
+
+def test_spoken_names_are_unique_across_exercises(library: Library) -> None:
+    """No name or alias points at two exercises, so a spoken request is never ambiguous."""
+    seen: dict[str, str] = {}
+    for exercise in library.exercises.values():
+        for spoken in exercise.spoken_names():
+            assert seen.setdefault(spoken, exercise.id) == exercise.id, spoken
+
+
+@pytest.mark.parametrize(
+    ("spoken", "expected"),
+    [
+        ("copenhagen plank", "copenhagen_plank"),
+        ("Copenhagen", "copenhagen_plank"),
+        ("tib raises", "tibialis_raise"),
+        ("hip bridge", "glute_bridge"),
+        ("Side Planks", "side_plank"),
+        ("R D L", "negative_dumbbell_rdl"),
+        ("bulgarian outcome", "bulgarian_split_squat"),
+        ("single_leg_deadlift", "single_leg_deadlift"),
+    ],
+)
+def test_find_exercise_by_name_alias_plural_or_id(library: Library, spoken: str, expected: str) -> None:
+    """A runner's words find the exercise whatever the case, plural or form used."""
+    found = library.find_exercise(spoken)
+    assert found is not None
+    assert found.id == expected
+
+
+def test_unknown_exercise_is_none(library: Library) -> None:
+    """An unknown name finds nothing rather than a wrong guess."""
+    assert library.find_exercise("underwater basket weaving") is None
+
+
+def test_duplicate_alias_names_both_files(content_copy: Path) -> None:
+    """An alias claimed by two exercises is reported against the second file and field."""
+    _edit(content_copy / "exercises" / "squat.yaml", {"aliases": ["copenhagen"]})
+    with pytest.raises(ContentError) as caught:
+        load_directory(content_copy)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(
+        "exercises/squat.yaml: aliases[0]: 'copenhagen' is already used by exercise 'copenhagen_plank'" in m
+        or "exercises/copenhagen_plank.yaml" in m
+        for m in messages
+    ), messages
+
+
+def test_broken_field_names_file_and_field(content_copy: Path) -> None:
+    """A bad dosage value is reported with the file, the dotted field path and the reason."""
+    path = content_copy / "exercises" / "plank.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["dosage"]["hold_seconds"] = 500
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(ContentError) as caught:
+        load_directory(content_copy)
+    assert "content/exercises/plank.yaml: dosage.hold_seconds: must be between 5 and 120, got 500" in str(
+        caught.value
+    )
+
+
+def test_all_problems_are_reported_at_once(content_copy: Path) -> None:
+    """Several broken files give several problems in one error, not one at a time."""
+    _edit(content_copy / "exercises" / "squat.yaml", {"category": "arms", "cues": ["Only one."]})
+    _edit(content_copy / "workouts" / "five_basics.yaml", {"exercises": [{"exercise": "no_such_move"}]})
+    with pytest.raises(ContentError) as caught:
+        load_directory(content_copy)
+    text = str(caught.value)
+    assert "squat.yaml: category: must be one of" in text
+    assert "squat.yaml: cues: must have 3 to 6 entries, has 1" in text
+    assert "five_basics.yaml: exercises[0].exercise: 'no_such_move' is not an exercise id" in text
+
+
+def test_unspeakable_characters_are_rejected(content_copy: Path) -> None:
+    """Symbols a speech engine stumbles over are caught at load time."""
+    _edit(content_copy / "exercises" / "squat.yaml", {"why": "Legs & lungs <3"})
+    with pytest.raises(ContentError, match=r"squat.yaml: why: has characters a speech engine stumbles over"):
+        load_directory(content_copy)
+
+
+def test_unreadable_yaml_names_the_file(content_copy: Path) -> None:
+    """A YAML syntax error names the file it is in."""
+    (content_copy / "exercises" / "squat.yaml").write_text("id: [unclosed\n")
+    with pytest.raises(ContentError, match=r"exercises/squat.yaml: \(file\): cannot be read"):
+        load_directory(content_copy)
+
+
+def test_id_must_match_file_name(content_copy: Path) -> None:
+    """An id that differs from its file name is rejected."""
+    _edit(content_copy / "exercises" / "squat.yaml", {"id": "deep_squat"})
+    with pytest.raises(ContentError, match=r"squat.yaml: id: 'deep_squat' must equal the file name 'squat'"):
+        load_directory(content_copy)
+
+
+def test_rep_override_outside_range_is_rejected(content_copy: Path) -> None:
+    """A workout cannot prescribe more reps than the exercise's safe range."""
+    path = content_copy / "workouts" / "five_basics.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["exercises"][1]["reps"] = 49
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(ContentError, match=r"five_basics.yaml: exercises\[1\].reps: 49 is outside"):
+        load_directory(content_copy)
+
+
+def test_set_seconds_adds_talk_work_switch_and_rest() -> None:
+    """One set's duration is talk plus both sides' work plus the switch plus rest."""
+    hold = Dosage(Mode.HOLD, sets=2, per_side=True, rest_seconds=30, hold_seconds=20, hold_range=(10, 40))
+    assert hold.set_seconds() == SET_TALK_SECONDS + 20 * 2 + SIDE_SWITCH_SECONDS + 30
+    reps = Dosage(Mode.REPS, sets=3, per_side=False, rest_seconds=45, reps=10, reps_range=(8, 12),
+                  tempo_seconds=3)
+    assert reps.set_seconds() == SET_TALK_SECONDS + 30 + 45
+
+
+def test_workout_durations_are_computed_from_exercises(library: Library) -> None:
+    """Every workout's duration is the sum of its sets, with round rests for circuits."""
+    for workout in library.workouts.values():
+        per_set = [item.dosage.set_seconds() for item in workout.items]
+        if workout.format is Format.CIRCUIT:
+            expected = sum(per_set) * workout.rounds + workout.round_rest_seconds * (workout.rounds - 1)
+        else:
+            expected = sum(s * item.dosage.sets for s, item in zip(per_set, workout.items, strict=True))
+        assert workout.estimated_seconds() == round(expected)
+        assert 10 * 60 <= workout.estimated_seconds() <= 45 * 60, workout.id
+
+
+def test_workout_equipment_is_the_union_of_its_exercises(library: Library) -> None:
+    """A workout's equipment is computed from its exercises, never typed by hand."""
+    for workout in library.workouts.values():
+        expected = set().union(*(library.exercise(i.exercise_id).equipment for i in workout.items))
+        assert library.workout_equipment(workout) == expected
+    assert library.workout_equipment(library.workout("five_basics")) == frozenset()
+
+
+def test_catalogue_has_five_workouts_of_both_formats(library: Library) -> None:
+    """At least five workouts exist, with both straight sets and circuits."""
+    assert len(library.workouts) >= 5
+    assert {w.format for w in library.workouts.values()} == {Format.CIRCUIT, Format.STRAIGHT}
+
+
+def test_compiled_artefact_matches_content() -> None:
+    """The shipped library.json equals a fresh compile of content/ (run `make content` when this fails)."""
+    fresh = json.loads(json.dumps(read_sources(CONTENT_DIR)))
+    shipped = json.loads(COMPILED_PATH.read_text(encoding="utf-8"))
+    assert shipped == fresh, "library.json is stale: run `runner-strength build-content`"
+
+
+def test_compiled_artefact_loads_the_same_library(library: Library) -> None:
+    """The artefact the skill ships with validates into the same content as the YAML."""
+    compiled = load_compiled()
+    assert compiled.exercises == library.exercises
+    assert compiled.workouts == library.workouts
+
+
+def test_cli_exercises_json_lists_every_movement_with_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    """`runner-strength exercises --json` lists every exercise with its sources."""
+    assert main(["exercises", "--json"]) == 0
+    listed = {row["id"]: row["sources"] for row in json.loads(capsys.readouterr().out)}
+    for source_id, ids in SOURCE_EXERCISES.items():
+        for exercise_id in ids:
+            assert source_id in listed[exercise_id]
+
+
+def test_cli_workouts_json_reports_computed_duration(library: Library, capsys: pytest.CaptureFixture[str]) -> None:
+    """`runner-strength workouts --json` reports each workout's computed duration."""
+    assert main(["workouts", "--json"]) == 0
+    rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+    for workout in library.workouts.values():
+        assert rows[workout.id]["estimated_seconds"] == workout.estimated_seconds()
+
+
+def test_cli_check_exits_1_listing_every_problem(content_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`runner-strength check` on broken content exits 1 and prints each problem."""
+    _edit(content_copy / "exercises" / "squat.yaml", {"level": "expert", "muscles": "legs"})
+    assert main(["--content", str(content_copy), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "squat.yaml: level: must be one of" in err
+    assert "squat.yaml: muscles: must be a list" in err
