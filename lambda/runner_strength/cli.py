@@ -124,6 +124,31 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rehearse(args: argparse.Namespace) -> int:
+    """Print a whole workout's narration as readable text, timers shown like [10 s]."""
+    import random  # noqa: PLC0415  # only the rehearsal needs a seeded random source
+    import textwrap  # noqa: PLC0415
+
+    from runner_strength.narration.narrator import rehearsal  # noqa: PLC0415  # keep `check` light
+
+    library = _library(args)
+    workout = library.find_workout(args.workout)
+    if workout is None:
+        print(f"No workout called {args.workout!r}.", file=sys.stderr)
+        return 1
+    for said, speech in rehearsal(library, workout.id, random.Random(args.seed)):  # noqa: S311  # wording, not security
+        print(f"RUNNER: {said}")
+        print(textwrap.fill(speech.display, 100, initial_indent="COACH:  ",
+                            subsequent_indent=" " * 8))
+        print()
+    return 0
+
+
+def _rehearse_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("workout", help="a workout name or alias, e.g. 'five basics'")
+    p.add_argument("--seed", type=int, default=0, help="seed for the choice of phrase variants")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate all content; exit 1 listing every problem."""
     library = _library(args)
@@ -139,6 +164,67 @@ def cmd_build_content(args: argparse.Namespace) -> int:
     text = compile_to(Path(args.content), Path(args.output))
     print(f"wrote {args.output} ({len(text.encode())} bytes)")
     return 0
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    """Build the Lambda deployment zip; exit 1 if it cannot be built or exceeds 10 MB."""
+    from runner_strength import packaging  # noqa: PLC0415  # pip and YAML only when packaging
+
+    try:
+        report = packaging.build_bundle(Path(args.output), platform=args.platform)
+    except packaging.BundleError as error:
+        print(f"package failed: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {report.summary()}")
+    if not report.within_budget:
+        print("package failed: the zip is over the 10 MB budget", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _package_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--output", default="build/lambda.zip", help="where to write the zip")
+    p.add_argument("--platform", choices=["lambda", "host"], default="lambda",
+                   help="dependencies for Lambda (arm64, Python 3.13) or for this machine (tests)")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the skill as an Alexa web service (waitress; put HTTPS in front)."""
+    from runner_strength.web.server import serve  # noqa: PLC0415  # flask is the optional [web] extra
+
+    return serve(host=args.host, port=args.port, route=args.route, dev=args.dev)
+
+
+def cmd_build_model(args: argparse.Namespace) -> int:
+    """Generate the Alexa skill package (interaction_model/) from content and utterances."""
+    from runner_strength.alexa import interaction_model as im  # noqa: PLC0415  # keep `check` light
+
+    try:
+        utterances = im.load_utterances(Path(args.content) / "utterances" / "en.yaml")
+        files = im.build_package(_library(args), utterances)
+    except im.ModelError as error:
+        print(error, file=sys.stderr)
+        return 1
+    package_dir = Path(args.package_dir)
+    if args.check:
+        differences = im.package_differences(files, package_dir)
+        for difference in differences:
+            print(f"{package_dir}/{difference}", file=sys.stderr)
+        if differences:
+            print("run `runner-strength build-model` and commit the result", file=sys.stderr)
+            return 1
+        print(f"{package_dir}: up to date ({len(files)} files)")
+        return 0
+    written = im.write_package(files, package_dir)
+    print(f"{package_dir}: wrote {len(written)} of {len(files)} files")
+    return 0
+
+
+def _build_model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 listing the files that differ")
+    p.add_argument("--package-dir", default=str(REPO_ROOT / "interaction_model"),
+                   help="the skill package directory")
 
 
 Command = tuple[
@@ -160,12 +246,23 @@ def _commands() -> list[Command]:
     def output_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument("--output", default=str(COMPILED_PATH), help="where to write the artefact")
 
+    def serve_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+        p.add_argument("--port", type=int, default=8080, help="TCP port to listen on")
+        p.add_argument("--route", default="/", help="URL path Alexa posts to")
+        p.add_argument("--dev", action="store_true",
+                       help="UNSAFE: no Alexa signature/timestamp checks (local tools only)")
+
     return [
         ("exercises", cmd_exercises, json_flag),
         ("workouts", cmd_workouts, json_flag),
         ("explain", cmd_explain, name_arg),
+        ("rehearse", cmd_rehearse, _rehearse_options),
         ("check", cmd_check, _no_options),
         ("build-content", cmd_build_content, output_arg),
+        ("build-model", cmd_build_model, _build_model_options),
+        ("package", cmd_package, _package_options),
+        ("serve", cmd_serve, serve_args),
     ]
 
 

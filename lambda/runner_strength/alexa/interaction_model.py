@@ -1,0 +1,793 @@
+"""Generate the Alexa skill package (manifest and interaction models) from content and utterances.
+
+The package under `interaction_model/` is what the ASK CLI deploys (`skill.json` plus
+`interactionModels/custom/<locale>.json`). Nothing in it is written by hand:
+
+- wording (invocation name, sample utterances, store listing) comes from
+  `content/utterances/en.yaml`;
+- the EXERCISE and WORKOUT slot types come from the content library (value = name,
+  synonyms = aliases, id = content id), so a new exercise is speakable as soon as it validates;
+- the rest of the manifest (privacy flags, locales, events) is configuration in this module.
+
+`check_model` and `check_manifest` hold Alexa's rules for what the build produces; `build-model`
+refuses to write a package that breaks them, and the tests run them on the committed files.
+`load_model`, `sample_pairs` and `match` let the local console understand typed text the way the
+model would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+
+    from runner_strength.content.model import Exercise, Library, Workout
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+PACKAGE_DIR = REPO_ROOT / "interaction_model"
+UTTERANCES_PATH = REPO_ROOT / "content" / "utterances" / "en.yaml"
+MANIFEST_FILE = Path("skill.json")
+MODELS_DIR = Path("interactionModels") / "custom"
+
+# Every English locale shares the English wording; the country is where the store lists it.
+LOCALES: Mapping[str, str] = {
+    "en-US": "US",
+    "en-GB": "GB",
+    "en-CA": "CA",
+    "en-AU": "AU",
+    "en-IN": "IN",
+}
+
+# The deployment replaces this: the ASK CLI's cfn-deployer writes the stack's SkillEndpoint output
+# (infra/template.yaml) into apis.custom.endpoint.uri. Set it to None to leave the endpoint out, the
+# form the ASK CLI's own templates ship, if the first import of a new skill rejects the placeholder.
+# No endpoint: the ASK CLI cfn-deployer writes the Lambda ARN here after it deploys infra/, and a
+# placeholder ARN makes a first `ask deploy` fail its trigger check (alexa/ask-cli#365).
+ENDPOINT_URI: str | None = None
+# Placeholders until the skill has published pages; certification needs real ones.
+PRIVACY_POLICY_URL = "https://example.com/runner-strength/privacy"
+TERMS_OF_USE_URL = "https://example.com/runner-strength/terms"
+CATEGORY = "EXERCISE_AND_WORKOUT"
+SUBSCRIBED_EVENTS = ("SKILL_DISABLED",)
+
+# ---------------------------------------------------------------- Alexa's limits and rules
+# Interaction model limits table ("Create the Interaction Model for Your Skill"): 140 characters per
+# slot value and per synonym (the console's own error says "Slot value length exceeds the limit of
+# 140 characters"), at most 250 intents.
+MAX_SLOT_VALUE_CHARS = 140
+MAX_INTENTS = 250
+# A ceiling well above anything a runner says in one breath; the published table was not reachable
+# to confirm Alexa's own per-utterance figure, so this stays conservative.
+MAX_UTTERANCE_CHARS = 200
+
+# Invocation name requirements ("Choose the Invocation Name for a Custom Skill"): no launch phrases,
+# connecting words or wake words, and a two-word name may not use an article or a preposition.
+_INVOCATION_FORBIDDEN = frozenset(
+    {
+        "alexa",
+        "amazon",
+        "echo",
+        "computer",
+        "skill",
+        "app",
+        "launch",
+        "ask",
+        "tell",
+        "load",
+        "begin",
+        "enable",
+        "open",
+        "start",
+        "play",
+        "run",
+        "use",
+        "to",
+        "from",
+        "by",
+        "if",
+        "and",
+        "whether",
+        "for",
+        "about",
+        "with",
+    }
+)
+_TWO_WORD_FORBIDDEN = frozenset({"the", "a", "an", "for", "to", "of"})
+# Lower-case letters, possessive apostrophes, "a. b." style abbreviations, single spaces.
+_SPOKEN_WORD = r"(?:[a-z]+(?:'[a-z]+)*|[a-z]\.)"
+_INVOCATION = re.compile(rf"^{_SPOKEN_WORD}(?: {_SPOKEN_WORD})+$")
+# Rules for sample utterances: words as above (numbers spelled out, no other punctuation) and
+# {slot} references.
+_SLOT_REF = re.compile(r"\{([^{}]*)\}")
+_UTTERANCE_WORD = rf"(?:{_SPOKEN_WORD}|\{{[A-Za-z_]+\}})"
+_UTTERANCE = re.compile(rf"^{_UTTERANCE_WORD}(?: {_UTTERANCE_WORD})*$")
+# Slot values are sent to the skill in written form, so capitals and word-internal hyphens are
+# allowed there ("Push-up"), unlike in utterances.
+_VALUE_WORD = r"[A-Za-z]+(?:['-][A-Za-z]+)*\.?"
+_SLOT_VALUE = re.compile(rf"^{_VALUE_WORD}(?: {_VALUE_WORD})*$")
+# Intent, slot and slot type names: letters and underscores; built-ins carry the AMAZON. prefix.
+_NAME = re.compile(r"^[A-Za-z_]+$")
+_BUILTIN = "AMAZON."
+_EXAMPLE_PHRASE = re.compile(r"^Alexa, (?P<launch>open|ask|tell|launch|start) (?P<rest>.+)$")
+_ONE_SHOT_CONNECTORS = ("to ", "for ", "about ", "")
+
+JsonDict = dict[str, Any]
+
+
+class ModelError(Exception):
+    """The utterance data or the generated model breaks a rule; `problems` lists every reason."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{len(self.problems)} interaction model problem(s):\n{lines}")
+
+
+# ---------------------------------------------------------------- the utterance data
+
+
+@dataclass(frozen=True, slots=True)
+class SlotValue:
+    """One value of a custom slot type: the id handlers receive, the written value, its synonyms."""
+
+    id: str
+    value: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Publishing:
+    """The skill's store listing, the same for every English locale."""
+
+    name: str
+    summary: str
+    description: str
+    example_phrases: tuple[str, ...]
+    keywords: tuple[str, ...]
+    testing_instructions: str
+
+
+@dataclass(frozen=True, slots=True)
+class Utterances:
+    """Everything spoken in `content/utterances/en.yaml`, read and type-checked."""
+
+    invocation_name: str
+    slot_types: Mapping[str, str]
+    types: Mapping[str, tuple[SlotValue, ...]]
+    intents: Mapping[str, tuple[str, ...]]
+    builtin_phrases: Mapping[str, tuple[str, ...]]
+    publishing: Publishing
+
+
+def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
+    """Read the utterance file; ModelError lists every field of the wrong shape."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ModelError([f"{path}: cannot be read: {error}"]) from error
+    problems: list[str] = []
+    reader = _Reader(str(path), problems)
+    data = reader.mapping("", raw)
+    reader.unknown(
+        "", data, ("invocation_name", "slots", "types", "intents", "builtin_phrases", "publishing")
+    )
+    publishing = reader.mapping("publishing", data.get("publishing"))
+    reader.unknown(
+        "publishing",
+        publishing,
+        ("name", "summary", "description", "example_phrases", "keywords", "testing_instructions"),
+    )
+    utterances = Utterances(
+        invocation_name=reader.text("invocation_name", data.get("invocation_name")),
+        slot_types={
+            str(k): reader.text(f"slots.{k}", v)
+            for k, v in reader.mapping("slots", data.get("slots")).items()
+        },
+        types={
+            str(k): _slot_values(reader, f"types.{k}", v)
+            for k, v in reader.mapping("types", data.get("types"), required=False).items()
+        },
+        intents={
+            str(k): reader.texts(f"intents.{k}", v)
+            for k, v in reader.mapping("intents", data.get("intents")).items()
+        },
+        builtin_phrases={
+            str(k): reader.texts(f"builtin_phrases.{k}", v)
+            for k, v in reader.mapping("builtin_phrases", data.get("builtin_phrases")).items()
+        },
+        publishing=Publishing(
+            name=reader.text("publishing.name", publishing.get("name")),
+            summary=reader.text("publishing.summary", publishing.get("summary")),
+            description=reader.text("publishing.description", publishing.get("description")),
+            example_phrases=reader.texts(
+                "publishing.example_phrases", publishing.get("example_phrases")
+            ),
+            keywords=reader.texts("publishing.keywords", publishing.get("keywords")),
+            testing_instructions=reader.text(
+                "publishing.testing_instructions", publishing.get("testing_instructions")
+            ),
+        ),
+    )
+    if problems:
+        raise ModelError(problems)
+    return utterances
+
+
+class _Reader:
+    """Type-checks raw YAML, collecting problems so the author sees them all at once."""
+
+    def __init__(self, file: str, problems: list[str]) -> None:
+        self.file = file
+        self.problems = problems
+
+    def fail(self, field: str, message: str) -> None:
+        self.problems.append(f"{self.file}: {field or '(file)'}: {message}")
+
+    def mapping(self, field: str, value: object, *, required: bool = True) -> dict[str, Any]:
+        if value is None and not required:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(field, f"must be a mapping, got {type(value).__name__}")
+            return {}
+        return value
+
+    def unknown(self, field: str, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
+        for key in sorted(set(data) - set(allowed)):
+            self.fail(f"{field}.{key}" if field else str(key), "unknown field")
+
+    def text(self, field: str, value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            # YAML reads an unquoted yes, no, on or off as a boolean; say so, it is the usual cause.
+            hint = " (quote yes, no, on and off)" if isinstance(value, bool) else ""
+            self.fail(field, f"must be non-empty text, got {value!r}{hint}")
+            return ""
+        return value.strip()
+
+    def texts(self, field: str, value: object) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(field, f"must be a list, got {type(value).__name__}")
+            return ()
+        return tuple(self.text(f"{field}[{index}]", item) for index, item in enumerate(value))
+
+
+def _slot_values(reader: _Reader, field: str, raw: object) -> tuple[SlotValue, ...]:
+    if not isinstance(raw, list):
+        reader.fail(field, "must be a list of {id, value, synonyms}")
+        return ()
+    values = []
+    for index, item in enumerate(raw):
+        entry = reader.mapping(f"{field}[{index}]", item)
+        reader.unknown(f"{field}[{index}]", entry, ("id", "value", "synonyms"))
+        values.append(
+            SlotValue(
+                id=reader.text(f"{field}[{index}].id", entry.get("id")),
+                value=reader.text(f"{field}[{index}].value", entry.get("value")),
+                synonyms=reader.texts(f"{field}[{index}].synonyms", entry.get("synonyms")),
+            )
+        )
+    return tuple(values)
+
+
+# ---------------------------------------------------------------- slot types built from content
+
+
+def _initialisms(phrase: str) -> str:
+    """Write spelled-out letters as "r. d. l." so Alexa recognises them.
+
+    Alexa's custom slot type guidance: initialisms are recognised reliably in capitals or as
+    letters followed by periods; bare lower-case letters ("r d l", as aliases are written) are not.
+    """
+    words = phrase.split(" ")
+    out = []
+    for index, word in enumerate(words):
+        in_run = len(word) == 1 and any(
+            0 <= n < len(words) and len(words[n]) == 1 for n in (index - 1, index + 1)
+        )
+        out.append(f"{word}." if in_run else word)
+    return " ".join(out)
+
+
+def _content_values(records: Iterable[Exercise | Workout]) -> tuple[SlotValue, ...]:
+    values = []
+    for record in sorted(records, key=lambda r: r.id):
+        seen = {record.name.lower()}
+        synonyms = []
+        for alias in record.aliases:
+            synonym = _initialisms(alias)
+            if synonym.lower() not in seen:
+                seen.add(synonym.lower())
+                synonyms.append(synonym)
+        values.append(SlotValue(id=record.id, value=record.name, synonyms=tuple(synonyms)))
+    return tuple(values)
+
+
+# Slot type name -> how to build its values from the library. A new content-backed type (body
+# areas, equipment ...) is one entry here plus a slot that uses it in the utterance file.
+CONTENT_SLOT_TYPES: Mapping[str, Callable[[Library], tuple[SlotValue, ...]]] = {
+    "EXERCISE": lambda library: _content_values(library.exercises.values()),
+    "WORKOUT": lambda library: _content_values(library.workouts.values()),
+}
+
+
+# ---------------------------------------------------------------- building the package
+
+
+def build_interaction_model(library: Library, utterances: Utterances) -> JsonDict:
+    """The interaction model (one locale's file) as a dict, raising ModelError on broken data."""
+    problems: list[str] = []
+    intents: list[JsonDict] = []
+    used_types: set[str] = set()
+    for name, samples in utterances.intents.items():
+        referenced = {ref for sample in samples for ref in _SLOT_REF.findall(sample)}
+        problems += [
+            f"intent {name}: {{{ref}}} is not listed under slots"
+            for ref in sorted(referenced - set(utterances.slot_types))
+        ]
+        slots = [
+            {"name": slot, "type": slot_type}
+            for slot, slot_type in utterances.slot_types.items()
+            if slot in referenced
+        ]
+        used_types.update(slot["type"] for slot in slots)
+        intent: JsonDict = {"name": name}
+        if slots:
+            intent["slots"] = slots
+        intent["samples"] = list(samples)
+        intents.append(intent)
+    types: list[JsonDict] = []
+    for type_name in sorted(used_types - {t for t in used_types if t.startswith(_BUILTIN)}):
+        if type_name in CONTENT_SLOT_TYPES and type_name in utterances.types:
+            problems.append(f"slot type {type_name}: comes from content; remove it from types")
+        if type_name in CONTENT_SLOT_TYPES:
+            values = CONTENT_SLOT_TYPES[type_name](library)
+        elif type_name in utterances.types:
+            values = utterances.types[type_name]
+        else:
+            problems.append(f"slot type {type_name}: has no values (add it under types)")
+            continue
+        types.append({"name": type_name, "values": [_type_value(v) for v in values]})
+    problems += [
+        f"slot type {type_name}: no slot uses it"
+        for type_name in sorted(set(utterances.types) - used_types)
+    ]
+    if problems:
+        raise ModelError(problems)
+    language_model: JsonDict = {
+        "invocationName": utterances.invocation_name,
+        "intents": intents,
+        "types": types,
+    }
+    return {"interactionModel": {"languageModel": language_model}}
+
+
+def _type_value(value: SlotValue) -> JsonDict:
+    name: JsonDict = {"value": value.value}
+    if value.synonyms:
+        name["synonyms"] = list(value.synonyms)
+    return {"id": value.id, "name": name}
+
+
+def build_manifest(utterances: Utterances, endpoint_uri: str | None = ENDPOINT_URI) -> JsonDict:
+    """The skill manifest (`skill.json`) as a dict."""
+    listing = utterances.publishing
+    endpoint = {"endpoint": {"uri": endpoint_uri}} if endpoint_uri else {}
+    return {
+        "manifest": {
+            "manifestVersion": "1.0",
+            "publishingInformation": {
+                "locales": {
+                    locale: {
+                        "name": listing.name,
+                        "summary": listing.summary,
+                        "description": listing.description,
+                        "examplePhrases": list(listing.example_phrases),
+                        "keywords": list(listing.keywords),
+                    }
+                    for locale in LOCALES
+                },
+                "isAvailableWorldwide": False,
+                "distributionCountries": sorted(LOCALES.values()),
+                "distributionMode": "PUBLIC",
+                "category": CATEGORY,
+                "testingInstructions": listing.testing_instructions,
+            },
+            "privacyAndCompliance": {
+                "allowsPurchases": False,
+                "usesPersonalInfo": False,
+                "isChildDirected": False,
+                "isExportCompliant": True,
+                "containsAds": False,
+                "locales": {
+                    locale: {
+                        "privacyPolicyUrl": PRIVACY_POLICY_URL,
+                        "termsOfUseUrl": TERMS_OF_USE_URL,
+                    }
+                    for locale in LOCALES
+                },
+            },
+            "apis": {"custom": dict(endpoint)},
+            "events": {
+                **endpoint,
+                "subscriptions": [{"eventName": name} for name in SUBSCRIBED_EVENTS],
+            },
+            "permissions": [],
+        }
+    }
+
+
+def to_json(data: JsonDict) -> str:
+    """The one way package files are written, so regenerating them is byte-for-byte stable."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def build_package(library: Library, utterances: Utterances) -> dict[Path, str]:
+    """Every package file (path relative to the package directory -> text), checked by the rules.
+
+    Raises ModelError listing every rule the result would break, so nothing broken is written.
+    """
+    model = build_interaction_model(library, utterances)
+    manifest = build_manifest(utterances)
+    problems = check_model(model, utterances.builtin_phrases)
+    problems += check_manifest(manifest, model, utterances.builtin_phrases)
+    if problems:
+        raise ModelError(problems)
+    model_text = to_json(model)
+    files = {MANIFEST_FILE: to_json(manifest)}
+    files.update({MODELS_DIR / f"{locale}.json": model_text for locale in LOCALES})
+    return files
+
+
+def write_package(files: Mapping[Path, str], package_dir: Path = PACKAGE_DIR) -> list[Path]:
+    """Write the files that changed; returns the paths written."""
+    written = []
+    for relative, text in files.items():
+        target = package_dir / relative
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _comparable(relative: Path, text: str) -> object:
+    """The file's content, minus the endpoints `ask deploy` writes into skill.json after deploying."""
+    if relative.name != "skill.json":
+        return text
+    manifest = json.loads(text)
+    body = manifest.get("manifest", {})
+    for section in (body.get("apis", {}).get("custom", {}), body.get("events", {})):
+        section.pop("endpoint", None)
+    return manifest
+
+
+def package_differences(files: Mapping[Path, str], package_dir: Path = PACKAGE_DIR) -> list[str]:
+    """How the package on disk differs from `files`: missing, changed and unexpected model files."""
+    differences = []
+    for relative, text in files.items():
+        target = package_dir / relative
+        if not target.is_file():
+            differences.append(f"{relative}: missing")
+        elif _comparable(relative, target.read_text(encoding="utf-8")) != _comparable(
+            relative, text
+        ):
+            differences.append(f"{relative}: differs from what build-model generates")
+    # A locale file nobody generates would still be deployed by the ASK CLI.
+    models = package_dir / MODELS_DIR
+    present = {p.relative_to(package_dir) for p in models.glob("*.json")}
+    differences += [
+        f"{extra}: not generated (stale locale?)" for extra in sorted(present - set(files))
+    ]
+    return differences
+
+
+# ---------------------------------------------------------------- Alexa's rules
+
+
+def _language_model(model: Mapping[str, Any]) -> Mapping[str, Any]:
+    result: Mapping[str, Any] = model["interactionModel"]["languageModel"]
+    return result
+
+
+def _shape(sample: str) -> str:
+    """The sample with every slot reference alike, so "start {a}" and "start {b}" collide."""
+    return _SLOT_REF.sub("{}", sample.lower())
+
+
+def check_model(
+    model: Mapping[str, Any], builtin_phrases: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """Every way the interaction model breaks Alexa's rules or ours (empty when it is sound)."""
+    language = _language_model(model)
+    problems = _check_invocation(str(language.get("invocationName", "")))
+    intents: list[Mapping[str, Any]] = language.get("intents", [])
+    types = {t["name"]: t for t in language.get("types", [])}
+    if len(intents) > MAX_INTENTS:
+        problems.append(f"{len(intents)} intents; Alexa allows {MAX_INTENTS}")
+    owners: dict[str, str] = {}
+    for builtin, phrases in builtin_phrases.items():
+        for phrase in phrases:
+            owners.setdefault(_shape(phrase), builtin)
+    seen_names: set[str] = set()
+    for intent in intents:
+        name = str(intent["name"])
+        if name in seen_names:
+            problems.append(f"intent {name}: defined twice")
+        seen_names.add(name)
+        local = name.removeprefix(_BUILTIN) if name.startswith(_BUILTIN) else name
+        if not _NAME.match(local):
+            problems.append(f"intent {name}: names use letters and underscores only")
+        problems += _check_intent(intent, types, owners)
+    for type_name, slot_type in types.items():
+        problems += _check_slot_type(type_name, slot_type)
+    return problems
+
+
+def _check_invocation(name: str) -> list[str]:
+    problems = []
+    if not _INVOCATION.match(name):
+        problems.append(
+            f"invocation name {name!r}: two or more lower-case words, letters, "
+            "apostrophes and abbreviation periods only"
+        )
+    words = name.split()
+    if forbidden := sorted(set(words) & _INVOCATION_FORBIDDEN):
+        problems.append(f"invocation name {name!r}: must not contain {', '.join(forbidden)}")
+    if len(words) == 2 and set(words) & _TWO_WORD_FORBIDDEN:
+        problems.append(
+            f"invocation name {name!r}: a two-word name may not use an article or a preposition"
+        )
+    return problems
+
+
+def _check_intent(
+    intent: Mapping[str, Any], types: Mapping[str, Any], owners: dict[str, str]
+) -> list[str]:
+    name = str(intent["name"])
+    problems = []
+    slots = {str(s["name"]): str(s["type"]) for s in intent.get("slots", [])}
+    for slot, slot_type in slots.items():
+        if not _NAME.match(slot):
+            problems.append(f"intent {name}: slot {slot!r}: names use letters and underscores only")
+        if not slot_type.startswith(_BUILTIN) and slot_type not in types:
+            problems.append(
+                f"intent {name}: slot {slot} has type {slot_type}, which is not defined"
+            )
+    samples: list[str] = intent.get("samples", [])
+    if not samples and not name.startswith(_BUILTIN):
+        problems.append(f"intent {name}: has no sample utterances")
+    shapes = Counter(_shape(s) for s in samples)
+    problems += [
+        f"intent {name}: {shape!r} appears {count} times"
+        for shape, count in shapes.items()
+        if count > 1
+    ]
+    used: set[str] = set()
+    for sample in samples:
+        where = f"intent {name}: {sample!r}"
+        if not _UTTERANCE.match(sample):
+            problems.append(
+                f"{where}: only lower-case words, spaces, apostrophes, abbreviation "
+                "periods and {slot} references (spell numbers out)"
+            )
+        if len(sample) > MAX_UTTERANCE_CHARS:
+            problems.append(f"{where}: {len(sample)} characters; at most {MAX_UTTERANCE_CHARS}")
+        refs = _SLOT_REF.findall(sample)
+        for ref in refs:
+            if ref not in slots:
+                problems.append(f"{where}: {{{ref}}} is not a slot of this intent")
+        if len(refs) != len(set(refs)):
+            problems.append(f"{where}: names a slot twice")
+        used.update(refs)
+        owner = owners.setdefault(_shape(sample), name)
+        if owner != name:
+            problems.append(f"{where}: already belongs to {owner}")
+    for slot in sorted(set(slots) - used):
+        problems.append(f"intent {name}: slot {slot} appears in no sample")
+    return problems
+
+
+def _check_slot_type(type_name: str, slot_type: Mapping[str, Any]) -> list[str]:
+    problems = []
+    if not _NAME.match(type_name):
+        problems.append(f"slot type {type_name}: names use letters and underscores only")
+    values: list[Mapping[str, Any]] = slot_type.get("values", [])
+    if not values:
+        problems.append(f"slot type {type_name}: has no values")
+    ids: set[str] = set()
+    owners: dict[str, str] = {}
+    for entry in values:
+        value_id = str(entry.get("id", ""))
+        where = f"slot type {type_name}: {value_id or '(no id)'}"
+        if not value_id or value_id in ids:
+            problems.append(f"{where}: every value needs an id of its own")
+        ids.add(value_id)
+        texts = [str(entry["name"]["value"]), *entry["name"].get("synonyms", [])]
+        if len({t.lower() for t in texts}) != len(texts):
+            problems.append(f"{where}: repeats a value or synonym")
+        for text in texts:
+            if len(text) > MAX_SLOT_VALUE_CHARS:
+                problems.append(
+                    f"{where}: {text!r} is {len(text)} characters; at most {MAX_SLOT_VALUE_CHARS}"
+                )
+            if not _SLOT_VALUE.match(text):
+                problems.append(
+                    f"{where}: {text!r}: letters, spaces, apostrophes, periods and "
+                    "word-internal hyphens only"
+                )
+            # Alexa hears "Push-up" and "push up" alike, so they may not name two values.
+            owner = owners.setdefault(spoken(text), value_id)
+            if owner != value_id:
+                problems.append(f"{where}: {text!r} is already a value or synonym of {owner}")
+    return problems
+
+
+def check_manifest(
+    manifest: Mapping[str, Any],
+    model: Mapping[str, Any],
+    builtin_phrases: Mapping[str, Sequence[str]],
+) -> list[str]:
+    """Manifest rules that span files: locales match the models, example phrases really work."""
+    body = manifest["manifest"]
+    language = _language_model(model)
+    invocation = str(language["invocationName"])
+    problems = []
+    listed = set(body["publishingInformation"]["locales"])
+    if listed != set(LOCALES):
+        problems.append(f"manifest: locales {sorted(listed)}; the package builds {sorted(LOCALES)}")
+    for locale, listing in body["publishingInformation"]["locales"].items():
+        for index, phrase in enumerate(listing.get("examplePhrases", [])):
+            if problem := _check_example_phrase(
+                phrase, invocation, model, builtin_phrases, first=index == 0
+            ):
+                problems.append(f"manifest: {locale}: example phrase {phrase!r}: {problem}")
+    return problems
+
+
+def _check_example_phrase(
+    phrase: str,
+    invocation: str,
+    model: Mapping[str, Any],
+    builtin_phrases: Mapping[str, Sequence[str]],
+    *,
+    first: bool,
+) -> str | None:
+    """Why an example phrase would fail certification, or None when it works."""
+    found = _EXAMPLE_PHRASE.match(phrase)
+    if found is None or not found["rest"].lower().startswith(invocation):
+        return f"must be 'Alexa, <open|ask|tell> {invocation} ...'"
+    request = found["rest"][len(invocation) :].strip().lower()
+    if first and request:
+        return "the first example phrase only opens the skill"
+    if not request:
+        return None if found["launch"] in {"open", "launch", "start"} else "says nothing to do"
+    for connector in _ONE_SHOT_CONNECTORS:
+        if request.startswith(connector) and match(
+            request.removeprefix(connector), model, builtin_phrases=builtin_phrases
+        ):
+            return None
+    return "matches no sample utterance with a known slot value"
+
+
+# ---------------------------------------------------------------- helpers for the local console
+
+
+def load_model(locale: str = "en-US", *, package_dir: Path = PACKAGE_DIR) -> JsonDict:
+    """The committed interaction model of one locale, as deployed."""
+    path = package_dir / MODELS_DIR / f"{locale}.json"
+    model: JsonDict = json.loads(path.read_text(encoding="utf-8"))
+    return model
+
+
+def sample_pairs(
+    model: Mapping[str, Any],
+    *,
+    builtin_phrases: Mapping[str, Sequence[str]] | None = None,
+) -> list[tuple[str, str]]:
+    """Every (intent, utterance pattern) pair, samples first, then the built-ins' own phrases."""
+    pairs = [
+        (str(intent["name"]), str(sample))
+        for intent in _language_model(model)["intents"]
+        for sample in intent.get("samples", [])
+    ]
+    pairs += [
+        (intent, phrase)
+        for intent, phrases in (builtin_phrases or {}).items()
+        for phrase in phrases
+    ]
+    return pairs
+
+
+def spoken(text: str) -> str:
+    """Text as a runner would say it: lower case words, no punctuation but apostrophes.
+
+    "Push-up", "push up" and "r. d. l." become "push up", "push up" and "r d l", so typed text and
+    slot values compare the way Alexa's speech recognition would hear them.
+    """
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("-", " ")))
+
+
+def slot_values(model: Mapping[str, Any], type_name: str) -> dict[str, str]:
+    """Every spoken form (see `spoken`) of a custom slot type's values -> the value's id."""
+    for slot_type in _language_model(model).get("types", []):
+        if slot_type["name"] == type_name:
+            return {
+                spoken(text): str(entry["id"])
+                for entry in slot_type["values"]
+                for text in (entry["name"]["value"], *entry["name"].get("synonyms", []))
+            }
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What a typed phrase means to the model: the intent, the pattern it matched and its slots.
+
+    `slots` maps slot name -> (spoken text, resolved id); the id is None for built-in slot types.
+    """
+
+    intent: str
+    pattern: str
+    slots: Mapping[str, tuple[str, str | None]]
+
+
+def match(
+    text: str,
+    model: Mapping[str, Any],
+    *,
+    builtin_phrases: Mapping[str, Sequence[str]] | None = None,
+) -> Match | None:
+    """The first sample the text fits exactly, most literal words first; None when nothing fits.
+
+    Custom slots only accept their values and synonyms, as Alexa's entity resolution would
+    resolve them; built-in slot types (AMAZON.DURATION ...) accept any words.
+    """
+    said = spoken(text)
+    slot_types = {
+        str(intent["name"]): {str(s["name"]): str(s["type"]) for s in intent.get("slots", [])}
+        for intent in _language_model(model)["intents"]
+    }
+    pairs = sample_pairs(model, builtin_phrases=builtin_phrases)
+    # Literal words outweigh slots, so "start the set" wins over "start the {workout}".
+    pairs.sort(key=lambda pair: -len(_SLOT_REF.sub("", pair[1])))
+    for intent, pattern in pairs:
+        found = _pattern_regex(pattern).match(said)
+        if found is None:
+            continue
+        slots: dict[str, tuple[str, str | None]] = {}
+        for slot, value in found.groupdict().items():
+            slot_type = slot_types.get(intent, {}).get(slot, "")
+            if slot_type.startswith(_BUILTIN):
+                slots[slot] = (value, None)
+            elif (value_id := slot_values(model, slot_type).get(value)) is not None:
+                slots[slot] = (value, value_id)
+            else:
+                break
+        else:
+            return Match(intent=intent, pattern=pattern, slots=slots)
+    return None
+
+
+@cache  # the console matches every typed line against every sample
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    parts = [
+        f"(?P<{ref}>.+?)" if (ref := _slot_name(word)) else re.escape(spoken(word))
+        for word in pattern.split()
+    ]
+    return re.compile("^" + " ".join(parts) + "$")
+
+
+def _slot_name(word: str) -> str | None:
+    found = _SLOT_REF.fullmatch(word)
+    return found.group(1) if found else None
