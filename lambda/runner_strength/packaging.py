@@ -1,0 +1,358 @@
+"""Build the Lambda deployment zip, and read the CloudFormation template other tools rely on.
+
+The bundle holds `lambda/lambda_function.py`, the `runner_strength` code the skill runs (with the
+compiled content `data/library.json`) and the runtime dependencies installed by pip for the Lambda
+platform (manylinux, aarch64, the runtime's Python). Left out on purpose:
+
+- boto3, botocore, s3transfer, jmespath: the Lambda Python runtime ships them, and botocore alone
+  is bigger zipped than the 10 MB budget. They are resolved with the rest and then removed, so
+  the shared dependencies match what the runtime's botocore needs.
+- PyYAML: only authoring tools read YAML; the skill loads the compiled JSON.
+- the web and dev extras, and the modules only a developer's machine runs (cli, console, web,
+  the interaction-model generator, this module).
+
+The zip is deterministic (sorted entries, fixed timestamps and permissions), so the same inputs give
+the same bytes and the same hash: deployers that upload only on change stay quiet.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+import yaml
+
+from runner_strength.content.loader import COMPILED_PATH
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+
+    from mypy_boto3_dynamodb.literals import KeyTypeType, ScalarAttributeTypeType
+    from mypy_boto3_dynamodb.type_defs import AttributeDefinitionTypeDef, KeySchemaElementTypeDef
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LAMBDA_ROOT = REPO_ROOT / "lambda"
+TEMPLATE_PATH = REPO_ROOT / "infra" / "template.yaml"
+DEFAULT_OUTPUT = REPO_ROOT / "build" / "lambda.zip"
+WHEEL_CACHE = REPO_ROOT / "build" / "wheels"
+"""Downloaded wheels, per platform; `build/` is gitignored. Delete it to pick up new releases."""
+
+LAMBDA_RUNTIME = "python3.13"
+"""The function's runtime; the template pins the same value (a test compares them)."""
+LAMBDA_PYTHON = "3.13"
+LAMBDA_PLATFORM = "manylinux2014_aarch64"
+"""arm64 (Graviton) Lambda; Amazon Linux 2023's glibc runs manylinux2014 wheels."""
+LAMBDA_ARCHITECTURE = "arm64"
+MAX_ZIP_BYTES = 10_000_000
+"""The bundle budget: 10 MB zipped (decimal MB, the stricter reading)."""
+
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
+"""Distributions the Lambda Python runtime already provides."""
+NOT_NEEDED_AT_RUNTIME = frozenset({"pyyaml"})
+"""Distributions only the authoring tools use."""
+DEVELOPER_ONLY_MODULES = ("cli.py", "packaging.py", "console/", "web/",
+                          "alexa/interaction_model.py")
+"""Modules only a developer's machine runs: the layers above `alexa` (import-linter keeps the skill
+off them), this module, and the interaction-model generator (it reads YAML). The LaunchRequest
+test in tests/test_package.py fails if the skill ever needs one of them."""
+
+Platform = Literal["lambda", "host"]
+
+
+class BundleError(Exception):
+    """The bundle cannot be built; the message says why and what to run."""
+
+
+# ---------------------------------------------------------------- the CloudFormation template
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """A safe YAML loader that reads CloudFormation's short tags (`!Ref`, `!GetAtt`, `!Sub` ...)."""
+
+
+def _short_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    """`!Ref X` is {"Ref": "X"}, `!GetAtt A.B` {"Fn::GetAtt": ["A", "B"]}, `!F x` {"Fn::F": x}."""
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    elif isinstance(node, yaml.MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+    else:
+        message = f"unexpected node for !{suffix}"
+        raise yaml.constructor.ConstructorError(None, None, message, node.start_mark)
+    if suffix == "Ref":
+        return {"Ref": value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {f"Fn::{suffix}": value}
+
+
+_CfnLoader.add_multi_constructor("!", _short_tag)
+
+
+def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    """The template as plain data, short tags turned into their long `Ref` / `Fn::` forms."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506  # a SafeLoader subclass
+    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+        raise BundleError(f"{path}: not a CloudFormation template (no Resources)")
+    return data
+
+
+def resources_of_type(template: Mapping[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    """The template's resources of one type, by logical id."""
+    return {name: resource for name, resource in template["Resources"].items()
+            if resource.get("Type") == resource_type}
+
+
+class TableKeySchema(NamedTuple):
+    """What creating the state table needs, in the shape boto3's `create_table` takes."""
+
+    attribute_definitions: list[AttributeDefinitionTypeDef]
+    key_schema: list[KeySchemaElementTypeDef]
+    ttl_attribute: str | None
+
+
+_ATTRIBUTE_TYPES: dict[str, ScalarAttributeTypeType] = {"S": "S", "N": "N", "B": "B"}
+_KEY_TYPES: dict[str, KeyTypeType] = {"HASH": "HASH", "RANGE": "RANGE"}
+
+
+def table_key_schema(template_path: Path = TEMPLATE_PATH) -> TableKeySchema:
+    """The DynamoDB table's attribute definitions, key schema and TTL attribute, from the template.
+
+    The DynamoDB Local fixture creates its table from this, so tests run against the key schema
+    that is deployed rather than a copy of it.
+    """
+    tables = resources_of_type(load_template(template_path), "AWS::DynamoDB::Table")
+    if len(tables) != 1:
+        raise BundleError(f"{template_path}: expected one DynamoDB table, found {sorted(tables)}")
+    properties = next(iter(tables.values()))["Properties"]
+    definitions: list[AttributeDefinitionTypeDef] = [
+        {"AttributeName": str(d["AttributeName"]),
+         "AttributeType": _ATTRIBUTE_TYPES[d["AttributeType"]]}
+        for d in properties["AttributeDefinitions"]
+    ]
+    keys: list[KeySchemaElementTypeDef] = [
+        {"AttributeName": str(k["AttributeName"]), "KeyType": _KEY_TYPES[k["KeyType"]]}
+        for k in properties["KeySchema"]
+    ]
+    ttl = properties.get("TimeToLiveSpecification") or {}
+    ttl_attribute = str(ttl["AttributeName"]) if ttl.get("Enabled") else None
+    return TableKeySchema(definitions, keys, ttl_attribute)
+
+
+# ---------------------------------------------------------------- dependencies
+
+
+def _distribution_name(requirement: str) -> str:
+    """The PEP 503 normalised project name at the start of a requirement string."""
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    if match is None:
+        raise BundleError(f"cannot read requirement {requirement!r}")
+    return re.sub(r"[-_.]+", "-", match.group(1)).lower()
+
+
+def runtime_requirements(pyproject: Path = REPO_ROOT / "pyproject.toml") -> list[str]:
+    """The project's own dependencies (no extras) minus the ones only authoring tools use.
+
+    boto3 stays in the list on purpose: pip then resolves the shared dependencies (urllib3,
+    python-dateutil) to versions the runtime's botocore accepts, because the bundle's copies come
+    first on Lambda's sys.path and botocore imports them too. `install_dependencies` removes the
+    runtime-provided distributions afterwards.
+    """
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    return [r for r in project["dependencies"]
+            if _distribution_name(r) not in NOT_NEEDED_AT_RUNTIME]
+
+
+def _platform_options(platform: Platform) -> list[str]:
+    # Binary wheels only: an sdist would be built for this machine, not for Lambda.
+    if platform == "host":
+        return ["--only-binary=:all:"]
+    return ["--only-binary=:all:", "--platform", LAMBDA_PLATFORM, "--implementation", "cp",
+            "--python-version", LAMBDA_PYTHON]
+
+
+def _cache_dir(platform: Platform, wheel_cache: Path) -> Path:
+    if platform == "host":
+        return wheel_cache / f"host-py{sys.version_info.major}{sys.version_info.minor}"
+    return wheel_cache / f"{LAMBDA_PLATFORM}-py{LAMBDA_PYTHON.replace('.', '')}"
+
+
+def _pip(arguments: Sequence[str], *, quiet: bool = False) -> bool:
+    """Run this interpreter's pip; `quiet` keeps the output of an attempt that may fail."""
+    command = [sys.executable, "-m", "pip", "--disable-pip-version-check", *arguments]
+    result = subprocess.run(command, check=False, capture_output=quiet)  # noqa: S603  # fixed args
+    return result.returncode == 0
+
+
+def install_dependencies(requirements: Sequence[str], target: Path, *, platform: Platform,
+                         wheel_cache: Path = WHEEL_CACHE) -> None:
+    """pip-install the requirements into `target` for the platform, then drop runtime-provided ones.
+
+    The first try is offline against the wheel cache; only when that cannot satisfy the
+    requirements does pip download (from the configured index) into the cache, so repeated builds
+    are fast and install the same versions.
+    """
+    cache = _cache_dir(platform, wheel_cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    options = _platform_options(platform)
+    # --no-warn-conflicts: pip would compare the target with this venv, which is not what ships.
+    install = ["install", "--quiet", "--no-compile", "--no-warn-conflicts", "--no-index",
+               "--find-links", str(cache), "--target", str(target), *options, *requirements]
+    if not _pip(install, quiet=True):
+        if not _pip(["download", "--quiet", "--dest", str(cache), *options, *requirements]):
+            raise BundleError("pip could not download the runtime dependencies (see above)")
+        if not _pip(install):
+            raise BundleError("pip could not install the runtime dependencies (see above)")
+    remove_distributions(target, RUNTIME_PROVIDED)
+
+
+def remove_distributions(target: Path, names: Iterable[str]) -> list[str]:
+    """Delete the named distributions (files listed in their RECORD) from a pip --target dir."""
+    wanted = {_distribution_name(n) for n in names}
+    removed: list[str] = []
+    for info in sorted(target.glob("*.dist-info")):
+        if _distribution_name(info.name.split("-")[0]) not in wanted:
+            continue
+        record = (info / "RECORD").read_text(encoding="utf-8").splitlines()
+        for row in csv.reader(record):
+            path = (target / row[0]).resolve() if row else target
+            if path.is_file() and path.is_relative_to(target.resolve()):
+                path.unlink()
+        shutil.rmtree(info, ignore_errors=True)
+        removed.append(info.name)
+    # Their package directories are empty now (pip ran with --no-compile); remove those too.
+    for directory in sorted(target.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+    return removed
+
+
+# ---------------------------------------------------------------- selecting files
+
+_DROPPED_METADATA = frozenset({"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"})
+
+
+def _keep_dependency_file(relative: PurePosixPath) -> bool:
+    """Whether an installed dependency file belongs in the bundle."""
+    parts = relative.parts
+    if parts[0] == "bin":  # console scripts with this machine's interpreter in the shebang
+        return False
+    if "__pycache__" in parts or relative.suffix in {".pyc", ".pyi"}:
+        return False
+    if any(part in {"tests", "test"} for part in parts[1:-1]):
+        return False
+    return not (parts[0].endswith(".dist-info") and relative.name in _DROPPED_METADATA)
+
+
+def _keep_own_file(relative: PurePosixPath) -> bool:
+    """Whether a file under lambda/runner_strength belongs in the bundle."""
+    text = relative.as_posix()
+    if "__pycache__" in relative.parts or relative.suffix == ".pyc":
+        return False
+    return not any(text == m or (m.endswith("/") and text.startswith(m))
+                   for m in DEVELOPER_ONLY_MODULES)
+
+
+def _files_under(root: Path, keep: Callable[[PurePosixPath], bool],
+                 prefix: str = "") -> dict[str, Path]:
+    selected: dict[str, Path] = {}
+    for path in root.rglob("*"):
+        relative = PurePosixPath(path.relative_to(root).as_posix())
+        if path.is_file() and keep(relative):
+            selected[prefix + relative.as_posix()] = path
+    return selected
+
+
+def bundle_files(lambda_root: Path, dependencies_dir: Path | None) -> dict[str, Path]:
+    """Archive name -> source file for everything the bundle holds."""
+    handler = lambda_root / "lambda_function.py"
+    library = lambda_root / COMPILED_PATH.relative_to(COMPILED_PATH.parents[2])
+    if not handler.is_file():
+        raise BundleError(f"{handler} is missing: it is the Lambda entry point")
+    if not library.is_file():
+        raise BundleError(f"{library} is missing: run `runner-strength build-content` first")
+    files: dict[str, Path] = {}
+    if dependencies_dir is not None:
+        files.update(_files_under(dependencies_dir, _keep_dependency_file))
+    own = _files_under(lambda_root / "runner_strength", _keep_own_file, "runner_strength/")
+    clash = sorted(name for name in own if name in files)
+    if clash:
+        raise BundleError(f"a dependency ships files under our package name: {clash[:3]}")
+    files.update(own)
+    files["lambda_function.py"] = handler
+    return files
+
+
+# ---------------------------------------------------------------- the zip
+
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
+
+
+def write_zip(files: Mapping[str, Path], output: Path) -> None:
+    """Write a deterministic zip: sorted names, one timestamp, rw-r--r-- for every file."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so Lambda honours the mode below
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, files[name].read_bytes(), compresslevel=9)
+    partial.replace(output)
+
+
+@dataclass(frozen=True, slots=True)
+class BundleReport:
+    """What `build_bundle` wrote."""
+
+    path: Path
+    platform: Platform
+    zipped_bytes: int
+    unpacked_bytes: int
+    file_count: int
+    sha256: str
+
+    @property
+    def within_budget(self) -> bool:
+        """Whether the zip fits the 10 MB budget."""
+        return self.zipped_bytes <= MAX_ZIP_BYTES
+
+    def summary(self) -> str:
+        """One line for people: path, sizes, file count and hash."""
+        return (f"{self.path}: {self.zipped_bytes / 1e6:.2f} MB zipped "
+                f"({self.unpacked_bytes / 1e6:.2f} MB unpacked, {self.file_count} files, "
+                f"platform {self.platform}), budget {MAX_ZIP_BYTES / 1e6:.0f} MB, "
+                f"sha256 {self.sha256}")
+
+
+def build_bundle(output: Path = DEFAULT_OUTPUT, *, platform: Platform = "lambda",
+                 lambda_root: Path = LAMBDA_ROOT, wheel_cache: Path = WHEEL_CACHE) -> BundleReport:
+    """Install the dependencies, select the files, write the zip; the caller checks the budget."""
+    with tempfile.TemporaryDirectory(prefix="runner-strength-deps-") as staging:
+        deps = Path(staging)
+        install_dependencies(runtime_requirements(), deps, platform=platform,
+                             wheel_cache=wheel_cache)
+        files = bundle_files(lambda_root, deps)
+        write_zip(files, output)
+        unpacked = sum(p.stat().st_size for p in files.values())
+    data = output.read_bytes()
+    return BundleReport(
+        path=output, platform=platform, zipped_bytes=len(data),
+        unpacked_bytes=unpacked, file_count=len(files),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
