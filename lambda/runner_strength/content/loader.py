@@ -45,6 +45,8 @@ _ALIAS = re.compile(r"^[a-z][a-z' ]*[a-z]$")
 _UNSPEAKABLE = re.compile(r"[&/%#<>\\{}\[\]]")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 MAX_TEXT = 200
+# One side of one set, reps or hold: longer work cannot be timed inside one voice response.
+MAX_SIDE_SECONDS = 120
 
 E = TypeVar("E", bound="StrEnum")
 
@@ -276,6 +278,11 @@ def _dosage(r: _Reader) -> Dosage | None:
         for name in ("hold_seconds", "hold_range"):
             if name in r.data:
                 r.fail(name, "belongs to mode hold, not reps")
+        if reps_range and tempo and reps_range[1] * tempo > MAX_SIDE_SECONDS:
+            r.fail(
+                "reps_range",
+                f"{reps_range[1]} reps at {tempo:g} s is over {MAX_SIDE_SECONDS} s a side",
+            )
         if reps is not None and reps_range and not reps_range[0] <= reps <= reps_range[1]:
             r.fail("reps", f"{reps} is outside reps_range {list(reps_range)}")
         hold = hold_range = None

@@ -1,0 +1,295 @@
+"""A workout expanded into the ordered slots the runner does, one slot per voice response.
+
+The plan is a pure function of the library, the workout, how it was shortened and the runner's
+per-exercise adjustments; a `WorkoutState` stores only those parameters and an index into it.
+
+- Straight sets: every set of one exercise, then the next exercise.
+- Circuit: one set of each exercise per round, `rounds` times.
+- Per-side exercises: left, then right, inside one set. When one set (talk, work on both sides
+  and the rest after it) would run past `MAX_RESPONSE_SECONDS` of audio, the set becomes two
+  slots, the left side and the right side, so every response stays under Alexa's 240 s limit.
+  The rest timed in a response is capped to what the budget leaves; the runner still decides
+  when the next set starts by saying "ready".
+
+Rests: a set's own rest after each set; after the last set of a circuit round the longer of it
+and the round rest; none after a left side (the right side follows) or after the last set. The
+plan's `estimated_seconds` (for "what's left") sums these; shortening is measured with the
+content's own `Workout.estimated_seconds`, the number the catalogue states.
+
+Shortening ("quick", or "I have twenty minutes") is deterministic: first fewer rounds or sets
+(down to two), then fewer exercises (down to three, dropped from the end), then single sets,
+then fewer exercises down to one, stopping as soon as `Workout.estimated_seconds` fits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from runner_strength.content.model import (
+    SET_TALK_SECONDS,
+    SIDE_SWITCH_SECONDS,
+    Dosage,
+    Format,
+    Library,
+    Mode,
+    Workout,
+    WorkoutItem,
+)
+from runner_strength.engine.state import Adjustment, Side
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+# Alexa plays at most 240 s of audio per response; 40 s are left for the speech estimate's error.
+MAX_RESPONSE_SECONDS = 200
+# Seconds an exercise intro (name, why, set-up, cues) is allowed in the audio budget.
+INTRO_SECONDS = 30
+# "Quick" asks for at most this many seconds, and at most QUICK_FRACTION of the full workout.
+QUICK_SECONDS = 15 * 60
+QUICK_FRACTION = 0.6
+# Shortening keeps this many sets (or rounds) and exercises before going lower.
+_KEEP_SETS = 2
+_KEEP_EXERCISES = 3
+# One easier or harder step.
+REP_STEP = 2
+HOLD_STEP = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One response's work: one set, or one side of a split per-side set."""
+
+    exercise_id: str  # the workout's exercise
+    set_index: int  # 0-based; the round in a circuit
+    total_sets: int
+    sides: tuple[Side, ...]
+    round_end: bool  # the last slot of a circuit round that is not the last round
+    final: bool  # the last slot of the workout
+
+    @property
+    def set_number(self) -> int:
+        """The 1-based set number (the round in a circuit)."""
+        return self.set_index + 1
+
+    @property
+    def completes_set(self) -> bool:
+        """Whether the set is done once this slot is: true unless it is a split set's left side."""
+        return self.sides != (Side.LEFT,)
+
+    @property
+    def starts_set(self) -> bool:
+        """Whether this slot begins its set: true unless it is a split set's right side."""
+        return self.sides != (Side.RIGHT,)
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Estimated seconds of one slot's audio: talk before the work, the work, and the rest."""
+
+    lead: float
+    work: float
+    rest_prescribed: int
+    rest_timed: int
+
+    @property
+    def work_ends(self) -> float:
+        """Seconds from the response's start until the work is over."""
+        return self.lead + self.work
+
+    @property
+    def total(self) -> float:
+        """Seconds of the whole response."""
+        return self.lead + self.work + self.rest_timed
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The slots of one workout as this runner does it today."""
+
+    full: Workout  # as written in the content
+    workout: Workout  # after shortening
+    slots: tuple[Slot, ...]
+    dosages: Mapping[str, Dosage]  # by workout exercise id, after adjustments
+    performed: Mapping[str, str]  # workout exercise id -> the exercise actually done
+
+    def __len__(self) -> int:
+        return len(self.slots)
+
+    def exercise_ids(self) -> tuple[str, ...]:
+        """The workout's exercise ids in order (after shortening)."""
+        return tuple(item.exercise_id for item in self.workout.items)
+
+    def timing(self, index: int, *, intro: bool) -> Timing:
+        """Estimated audio of slot `index`; `intro` when an exercise intro comes first."""
+        slot = self.slots[index]
+        dosage = self.dosages[slot.exercise_id]
+        lead = SET_TALK_SECONDS + (INTRO_SECONDS if intro else 0)
+        return _timing(dosage, slot, self.workout.round_rest_seconds, lead)
+
+    def estimated_seconds(self, start: int = 0, skipped: frozenset[str] = frozenset()) -> int:
+        """Seconds the slots from `start` on take (skipped exercises left out), rests included."""
+        total = 0.0
+        for index in range(start, len(self.slots)):
+            slot = self.slots[index]
+            if slot.exercise_id not in skipped:
+                timing = self.timing(index, intro=False)
+                total += timing.lead + timing.work + timing.rest_prescribed
+        return round(total)
+
+
+def quick_target(workout: Workout) -> int:
+    """The seconds a "quick" version of `workout` may take."""
+    return min(QUICK_SECONDS, round(workout.estimated_seconds() * QUICK_FRACTION))
+
+
+def target_for(workout: Workout, *, quick: bool, target_seconds: int | None) -> int | None:
+    """The seconds the runner asked for, combining "quick" and a duration; None for the full."""
+    quick_seconds = quick_target(workout) if quick else None
+    targets = [t for t in (quick_seconds, target_seconds) if t is not None]
+    return min(targets) if targets else None
+
+
+def shorten(workout: Workout, target_seconds: int | None) -> Workout:
+    """`workout` cut down deterministically until its estimate fits `target_seconds`.
+
+    Never below one set of one exercise, so a target shorter than that gives that minimum.
+    """
+    if target_seconds is None or workout.estimated_seconds() <= target_seconds:
+        return workout
+    shortened = workout
+    for keep_sets, keep_exercises in ((_KEEP_SETS, _KEEP_EXERCISES), (1, 1)):
+        shortened = _fewer_sets(shortened, target_seconds, keep_sets)
+        shortened = _fewer_exercises(shortened, target_seconds, keep_exercises)
+    return shortened
+
+
+def _fewer_sets(workout: Workout, target: int, keep: int) -> Workout:
+    while workout.estimated_seconds() > target:
+        if workout.format is Format.CIRCUIT:
+            if workout.rounds <= keep:
+                return workout
+            workout = replace(workout, rounds=workout.rounds - 1)
+            continue
+        most = max(item.dosage.sets for item in workout.items)
+        if most <= keep:
+            return workout
+        # Take a set from the last of the exercises with the most sets: the early ones stay whole.
+        index = max(i for i, item in enumerate(workout.items) if item.dosage.sets == most)
+        item = workout.items[index]
+        items = list(workout.items)
+        items[index] = WorkoutItem(item.exercise_id, replace(item.dosage, sets=most - 1))
+        workout = replace(workout, items=tuple(items))
+    return workout
+
+
+def _fewer_exercises(workout: Workout, target: int, keep: int) -> Workout:
+    while workout.estimated_seconds() > target and len(workout.items) > keep:
+        workout = replace(workout, items=workout.items[:-1])
+    return workout
+
+
+def adjusted_dosage(library: Library, item: WorkoutItem, adjustment: Adjustment | None) -> Dosage:
+    """The dosage an item is done at after the runner's easier or harder requests.
+
+    A switched-to exercise keeps the workout's set count and rest, with its own mode and sides.
+    """
+    if adjustment is None:
+        return item.dosage
+    if adjustment.exercise_id == item.exercise_id:
+        base = item.dosage
+    else:
+        own = library.exercise(adjustment.exercise_id).dosage
+        base = replace(own, sets=item.dosage.sets, rest_seconds=item.dosage.rest_seconds)
+    return base.with_amount(adjustment.amount)
+
+
+def build_plan(
+    library: Library,
+    workout_id: str,
+    *,
+    quick: bool = False,
+    target_seconds: int | None = None,
+    adjustments: Mapping[str, Adjustment] | None = None,
+) -> Plan:
+    """Expand a workout into slots (KeyError when the library has no such workout)."""
+    full = library.workout(workout_id)
+    workout = shorten(full, target_for(full, quick=quick, target_seconds=target_seconds))
+    adjustments = adjustments or {}
+    dosages: dict[str, Dosage] = {}
+    performed: dict[str, str] = {}
+    for item in workout.items:
+        adjustment = adjustments.get(item.exercise_id)
+        if adjustment is not None and adjustment.exercise_id not in library.exercises:
+            adjustment = None  # content lost the linked exercise since; fall back to the workout's
+        dosages[item.exercise_id] = adjusted_dosage(library, item, adjustment)
+        performed[item.exercise_id] = adjustment.exercise_id if adjustment else item.exercise_id
+    if workout.format is Format.CIRCUIT:
+        sets = [(item, r, workout.rounds) for r in range(workout.rounds) for item in workout.items]
+    else:
+        sets = [(item, s, item.dosage.sets)
+                for item in workout.items for s in range(item.dosage.sets)]
+    slots: list[Slot] = []
+    for number, (item, set_index, total) in enumerate(sets):
+        final = number == len(sets) - 1
+        round_end = (
+            workout.format is Format.CIRCUIT and item is workout.items[-1] and not final
+        )
+        dosage = replace(dosages[item.exercise_id], sets=total)
+        dosages[item.exercise_id] = dosage
+        for sides in _parts(dosage, workout.round_rest_seconds, round_end=round_end, final=final):
+            last_part = sides != (Side.LEFT,)
+            slots.append(Slot(item.exercise_id, set_index, total, sides,
+                              round_end=round_end and last_part, final=final and last_part))
+    return Plan(full=full, workout=workout, slots=tuple(slots), dosages=dosages,
+                performed=performed)
+
+
+def _parts(dosage: Dosage, round_rest: int, *, round_end: bool,
+           final: bool) -> tuple[tuple[Side, ...], ...]:
+    if not dosage.per_side:
+        return ((Side.BOTH,),)
+    whole = Slot("", 0, 1, (Side.LEFT, Side.RIGHT), round_end=round_end, final=final)
+    timing = _timing(dosage, whole, round_rest, SET_TALK_SECONDS + INTRO_SECONDS)
+    if timing.lead + timing.work + timing.rest_prescribed <= MAX_RESPONSE_SECONDS:
+        return ((Side.LEFT, Side.RIGHT),)
+    return ((Side.LEFT,), (Side.RIGHT,))
+
+
+def _timing(dosage: Dosage, slot: Slot, round_rest: int, lead: float) -> Timing:
+    work = dosage.side_seconds() * len(slot.sides)
+    if len(slot.sides) == 2:  # both sides in one response: the switch between them
+        work += SIDE_SWITCH_SECONDS
+    if slot.final or not slot.completes_set:
+        rest = 0  # nothing follows the last set; after a left side the right side follows at once
+    elif slot.round_end:
+        rest = max(dosage.rest_seconds, round_rest)
+    else:
+        rest = dosage.rest_seconds
+    timed = max(0, min(rest, int(MAX_RESPONSE_SECONDS - lead - work)))
+    return Timing(lead=lead, work=work, rest_prescribed=rest, rest_timed=timed)
+
+
+def step_amount(dosage: Dosage, *, easier: bool) -> int | None:
+    """The next easier or harder amount inside the dosage's safe range, or None at the bound."""
+    amount = dosage.amount()
+    low, high = (dosage.reps_range if dosage.mode is Mode.REPS else dosage.hold_range) or (
+        amount, amount)
+    step = REP_STEP if dosage.mode is Mode.REPS else HOLD_STEP
+    stepped = max(low, amount - step) if easier else min(high, amount + step)
+    return None if stepped == amount else stepped
+
+
+def remap(old: Plan, new: Plan, index: int) -> int:
+    """The index in `new` of the slot at `index` in `old`, after an adjustment changed its parts."""
+    if index >= len(old.slots):
+        return len(new.slots)
+    slot = old.slots[index]
+    same_set = [i for i, s in enumerate(new.slots)
+                if s.exercise_id == slot.exercise_id and s.set_index == slot.set_index]
+    if not same_set:
+        return min(index, len(new.slots))
+    for i in same_set:
+        if slot.sides[0] in new.slots[i].sides:
+            return i
+    return same_set[0]

@@ -1,0 +1,122 @@
+"""The state of one workout in progress, and the small enums it is made of.
+
+A `WorkoutState` stores only parameters and a cursor: the workout id, how it was shortened
+(`quick`, `target_seconds`), per-exercise adjustments, which exercises were skipped, and
+`position`, the index of the next slot in the plan (see `plan.py`). The plan itself is never
+stored; it is a pure function of the workout and these parameters, so content fixes reach
+running workouts and the stored item stays small.
+
+One "ready" performs one slot (a set, or one side of a long per-side set) in one voice response:
+the work and the rest after it. After that response `position` already points at the next slot,
+and `last_set` remembers when the performed slot's audio started and how long its parts last, so
+the phase at any moment (work, rest or waiting for the runner) is derived from a clock passed in
+(`phase_at`), never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+class Side(StrEnum):
+    """Which side a slot works: both at once (not per-side), or left or right of a per-side move."""
+
+    BOTH = "both"
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class Phase(StrEnum):
+    """Where the runner is at a given moment, derived from the clock (`phase_at`)."""
+
+    INTRO = "intro"  # started, the first set not yet performed
+    WORK = "work"  # the last performed set's audio is in its work part
+    REST = "rest"  # ... in the rest after it
+    READY = "ready"  # its audio is over: waiting for the runner to say ready
+    DONE = "done"  # the workout is finished
+
+
+class Direction(StrEnum):
+    """Which way an in-workout adjustment goes."""
+
+    EASIER = "easier"
+    HARDER = "harder"
+
+
+class Scope(StrEnum):
+    """What "start over" restarts."""
+
+    EXERCISE = "exercise"
+    WORKOUT = "workout"
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """An exercise as the runner asked for it this session: maybe another exercise, and an amount.
+
+    `exercise_id` is the exercise actually done (the workout's own, or a linked easier or harder
+    one); `amount` is its reps, or its hold seconds, per set and side.
+    """
+
+    exercise_id: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class LastSet:
+    """The slot performed most recently and its audio timeline, for clock-derived phases.
+
+    Offsets are seconds from `started_at`: the work ends at `work_ends`, the rest at `audio_ends`.
+    """
+
+    slot: int
+    exercise_id: str  # the exercise actually done, which an easier or harder switch may change
+    started_at: float
+    work_ends: float
+    audio_ends: float
+
+
+@dataclass(frozen=True, slots=True)
+class WorkoutState:
+    """One workout in progress on one device.
+
+    Holds a `Mapping` and is therefore not hashable; compare with `==`.
+    """
+
+    id: str  # unique per started workout; becomes the history entry id
+    workout_id: str
+    started_at: float
+    updated_at: float
+    position: int = 0  # the next slot to perform, an index into the derived plan
+    quick: bool = False
+    target_seconds: int | None = None
+    # Keyed by the workout's own exercise id (a workout lists an exercise at most once).
+    adjustments: Mapping[str, Adjustment] = field(default_factory=dict)
+    skipped: frozenset[str] = frozenset()  # workout exercise ids the runner skipped
+    done: frozenset[str] = frozenset()  # workout exercise ids with at least one side performed
+    introduced: frozenset[str] = frozenset()  # exercise ids introduced in this workout
+    heard_before: frozenset[str] = frozenset()  # intros heard in earlier workouts (from the record)
+    last_set: LastSet | None = None
+    paused: bool = False
+    paused_at: float | None = None
+    rolled_back: bool = False  # the pause interrupted a set's work, so resume repeats that set
+    finished: bool = False
+
+    def phase_at(self, now: float) -> Phase:
+        """The phase at `now`, derived from when the last performed set's audio started."""
+        if self.finished:
+            return Phase.DONE
+        last = self.last_set
+        if last is None or self.rolled_back:
+            return Phase.INTRO if last is None else Phase.READY
+        elapsed = now - last.started_at
+        if elapsed < last.work_ends:
+            return Phase.WORK
+        if elapsed < last.audio_ends:
+            return Phase.REST
+        return Phase.READY

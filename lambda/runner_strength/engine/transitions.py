@@ -1,0 +1,565 @@
+"""Pure, named workout transitions: `(state, library, now, ...) -> Outcome(state, events)`.
+
+Nothing here reads a clock or raises for a move the runner makes: an illegal move (next after the
+last exercise, resume when nothing is paused, anything without a workout) returns the unchanged
+state and a `NotAllowed` event naming the reason.
+
+One "ready" performs one slot of the plan (a set, or one side of a long per-side set): its work
+and the rest after it, in one voice response that ends with a question. Afterwards `position`
+points at the next slot and `last_set` remembers when the performed slot's audio started and where
+its work and rest end, so the phase at any moment is derived from the clock passed in.
+
+Pause and resume:
+
+- Pause while the last performed slot's audio is still in its work part
+  (`now - started_at < work_ends`) rolls `position` back to that slot: the set was interrupted,
+  so it counts as not done and resume repeats it.
+- Pause during its rest, or after the audio, keeps the set as done.
+- Resume re-orients (`Resumed`) and at once performs the slot at `position`: the interrupted set,
+  or the next one. "Ready" while paused does the same.
+- Status keeps the pause; any other move ends it.
+
+Which exercise a move is about:
+
+- skip, next and previous act on the slot the runner is asked about (`position`); next goes to
+  the next exercise, previous to the start of the exercise before the current one.
+- "start over" (exercise) restarts the exercise in progress: the current one when it has begun,
+  otherwise the one just done (in a circuit, that exercise's set of this round).
+- easier and harder act on the exercise just done when it has sets still to come (its later
+  sets, or its later rounds in a circuit), otherwise on the upcoming one. Steps are
+  `plan.REP_STEP` reps or `plan.HOLD_STEP` seconds inside the content's safe range; at the
+  bound the linked easier or harder exercise takes over at its own prescribed amount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from runner_strength.engine.events import (
+    Adjusted,
+    AskReady,
+    Event,
+    ExerciseIntro,
+    MovedBack,
+    MovedOn,
+    NextUp,
+    NotAllowed,
+    Outcome,
+    Paused,
+    Reason,
+    Repeated,
+    Resumed,
+    SetPerformed,
+    Skipped,
+    StartedOver,
+    Status,
+    Summary,
+    WorkoutFinished,
+    WorkoutStarted,
+)
+from runner_strength.engine.plan import Plan, build_plan, remap, step_amount
+from runner_strength.engine.state import (
+    Adjustment,
+    Direction,
+    LastSet,
+    Phase,
+    Scope,
+    WorkoutState,
+)
+
+if TYPE_CHECKING:
+    from runner_strength.content.model import Library
+
+
+# ---------------------------------------------------------------- plan and positions
+
+
+def plan_of(library: Library, state: WorkoutState) -> Plan:
+    """The plan a state indexes into (KeyError when its workout left the library)."""
+    return build_plan(library, state.workout_id, quick=state.quick,
+                      target_seconds=state.target_seconds, adjustments=state.adjustments)
+
+
+def _pending(plan: Plan, skipped: frozenset[str], start: int) -> int | None:
+    """The first slot at or after `start` whose exercise is not skipped."""
+    for index in range(max(start, 0), len(plan.slots)):
+        if plan.slots[index].exercise_id not in skipped:
+            return index
+    return None
+
+
+def _block_start(plan: Plan, index: int) -> int:
+    """The first slot of the run of consecutive slots of the same exercise containing `index`."""
+    exercise_id = plan.slots[index].exercise_id
+    while index > 0 and plan.slots[index - 1].exercise_id == exercise_id:
+        index -= 1
+    return index
+
+
+def _block_end(plan: Plan, index: int) -> int:
+    """One past the last slot of the run of the same exercise containing `index`."""
+    exercise_id = plan.slots[index].exercise_id
+    while index < len(plan.slots) and plan.slots[index].exercise_id == exercise_id:
+        index += 1
+    return index
+
+
+def _is_new(plan: Plan, state: WorkoutState, index: int) -> bool:
+    """Whether slot `index` starts an exercise, so an intro comes first."""
+    slot = plan.slots[index]
+    if not slot.starts_set:
+        return False
+    last = state.last_set
+    return last is None or last.exercise_id != plan.performed[slot.exercise_id]
+
+
+def _where(plan: Plan, state: WorkoutState, index: int) -> NextUp:
+    slot = plan.slots[index]
+    return NextUp(
+        exercise_id=plan.performed[slot.exercise_id],
+        set_number=slot.set_number,
+        total_sets=slot.total_sets,
+        sides=slot.sides,
+        new_exercise=_is_new(plan, state, index),
+    )
+
+
+def _where_now(plan: Plan, state: WorkoutState) -> NextUp | None:
+    if state.finished or state.position >= len(plan.slots):
+        return None
+    return _where(plan, state, state.position)
+
+
+def _sets_done(plan: Plan, state: WorkoutState) -> int:
+    return sum(1 for slot in plan.slots[: state.position]
+               if slot.completes_set and slot.exercise_id not in state.skipped)
+
+
+def _summary(plan: Plan, state: WorkoutState, now: float, *, completed: bool) -> Summary:
+    order = plan.full.items
+    return Summary(
+        workout_id=state.workout_id,
+        elapsed_seconds=max(0, round(now - state.started_at)),
+        exercises_done=tuple(i.exercise_id for i in order if i.exercise_id in state.done),
+        skipped=tuple(i.exercise_id for i in order if i.exercise_id in state.skipped),
+        sets_done=_sets_done(plan, state),
+        completed=completed,
+    )
+
+
+def _ask(plan: Plan, state: WorkoutState) -> tuple[Event, ...]:
+    where = _where_now(plan, state)
+    return () if where is None or state.paused else (AskReady(where),)
+
+
+def _refuse(plan: Plan | None, state: WorkoutState | None, reason: Reason) -> Outcome:
+    if plan is None or state is None:
+        return Outcome(state, (NotAllowed(reason, None),))
+    return Outcome(state, (NotAllowed(reason, _where_now(plan, state)), *_ask(plan, state)))
+
+
+def _active(library: Library, state: WorkoutState | None) -> tuple[Plan, WorkoutState] | Outcome:
+    """The plan and state when a workout is active and not finished, else the refusal."""
+    if state is None or state.workout_id not in library.workouts:
+        return _refuse(None, state, Reason.NO_WORKOUT)
+    plan = plan_of(library, state)
+    if state.finished:
+        return _refuse(plan, state, Reason.FINISHED)
+    if state.position >= len(plan.slots) or plan.slots[state.position].exercise_id in state.skipped:
+        # Content changed under a stored state: carry on from the nearest slot still to do.
+        position = _pending(plan, state.skipped, min(state.position, len(plan.slots) - 1))
+        if position is None:
+            position = _pending(plan, frozenset(), 0) or 0
+            state = replace(state, skipped=frozenset())
+        state = replace(state, position=position)
+    return plan, state
+
+
+def _moved(state: WorkoutState, now: float) -> WorkoutState:
+    """`state` with any pause ended and the time stamped: the runner moved on."""
+    return replace(state, updated_at=now, paused=False, paused_at=None, rolled_back=False)
+
+
+# ---------------------------------------------------------------- start and perform
+
+
+def _state_id(now: float, workout_id: str) -> str:
+    return f"{round(now * 1000)}-{workout_id}"
+
+
+def start(  # noqa: PLR0913  # the options a spoken request can carry, all by keyword
+    library: Library,
+    workout_id: str,
+    now: float,
+    *,
+    quick: bool = False,
+    target_seconds: int | None = None,
+    heard_before: frozenset[str] = frozenset(),
+    state_id: str | None = None,
+) -> Outcome:
+    """Start a workout, optionally shortened; asks whether the runner is ready for the first set."""
+    if workout_id not in library.workouts:
+        return Outcome(None, (NotAllowed(Reason.UNKNOWN_WORKOUT, None),))
+    if target_seconds is not None:
+        target_seconds = max(1, target_seconds)
+    state = WorkoutState(
+        id=state_id or _state_id(now, workout_id),
+        workout_id=workout_id,
+        started_at=now,
+        updated_at=now,
+        quick=quick,
+        target_seconds=target_seconds,
+        heard_before=heard_before,
+    )
+    plan = plan_of(library, state)
+    started = WorkoutStarted(
+        workout_id=workout_id,
+        exercise_count=len(plan.workout.items),
+        total_sets=sum(1 for slot in plan.slots if slot.completes_set),
+        estimated_seconds=plan.estimated_seconds(),
+        full_seconds=plan.full.estimated_seconds(),
+        shortened=plan.workout != plan.full,
+    )
+    return Outcome(state, (started, AskReady(_where(plan, state, 0))))
+
+
+def _perform(plan: Plan, state: WorkoutState, index: int, now: float, *,
+             return_to: int | None = None) -> Outcome:
+    """Perform slot `index`; afterwards the position is the next pending slot (or `return_to`)."""
+    slot = plan.slots[index]
+    exercise_id = plan.performed[slot.exercise_id]
+    intro = _is_new(plan, state, index)
+    events: list[Event] = []
+    if intro:
+        events.append(ExerciseIntro(exercise_id, first_time=exercise_id not in state.introduced,
+                                    heard_before=exercise_id in state.heard_before))
+    following = return_to if return_to is not None else _pending(plan, state.skipped, index + 1)
+    timing = plan.timing(index, intro=intro)
+    rest_timed, rest_prescribed = timing.rest_timed, timing.rest_prescribed
+    if following is None:
+        rest_timed = rest_prescribed = 0  # the last set of what is left: nothing to rest for
+    last_set = LastSet(slot=index, exercise_id=exercise_id, started_at=now,
+                       work_ends=timing.work_ends, audio_ends=timing.work_ends + rest_timed)
+    state = _moved(replace(
+        state,
+        position=len(plan.slots) if following is None else following,
+        last_set=last_set,
+        done=state.done | {slot.exercise_id},
+        introduced=state.introduced | {exercise_id} if intro else state.introduced,
+    ), now)
+    preview = None if following is None else _where(plan, state, following)
+    events.append(SetPerformed(
+        exercise_id=exercise_id,
+        workout_exercise_id=slot.exercise_id,
+        set_number=slot.set_number,
+        total_sets=slot.total_sets,
+        dosage=plan.dosages[slot.exercise_id],
+        sides=slot.sides,
+        rest_seconds=rest_timed,
+        rest_prescribed_seconds=rest_prescribed,
+        round_end=slot.round_end,
+        next_preview=preview,
+    ))
+    if preview is None:
+        state = replace(state, finished=True)
+        events.append(WorkoutFinished(_summary(plan, state, now, completed=True)))
+    else:
+        events.append(AskReady(preview))
+    return Outcome(state, tuple(events))
+
+
+def _after(first: Event, outcome: Outcome) -> Outcome:
+    return Outcome(outcome.state, (first, *outcome.events))
+
+
+def ready(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Perform the next slot (resuming first when paused)."""
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    if current.paused:
+        return _resume(plan, current, now)
+    return _perform(plan, current, current.position, now)
+
+
+def repeat(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Do the last performed slot again; the position stays where it was."""
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    last = current.last_set
+    if last is None or last.slot >= len(plan.slots):
+        return _refuse(plan, current, Reason.NOTHING_TO_REPEAT)
+    slot = plan.slots[last.slot]
+    repeated = Repeated(plan.performed[slot.exercise_id], slot.set_number)
+    if current.rolled_back:
+        # The interrupted set is already the next one: doing it again is what "ready" does.
+        return _after(repeated, _perform(plan, current, current.position, now))
+    return _after(repeated, _perform(plan, current, last.slot, now, return_to=current.position))
+
+
+# ---------------------------------------------------------------- pause and resume
+
+
+def pause(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Pause; during a set's work the set is rolled back so resume repeats it."""
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    if current.paused:
+        return _refuse(plan, current, Reason.ALREADY_PAUSED)
+    last = current.last_set
+    # Only the set that led to the current position rolls back: an interrupted repeat of an
+    # older set needs no redo, and rolling back to it would make the sets after it run twice.
+    rolled_back = (
+        last is not None
+        and current.phase_at(now) is Phase.WORK
+        and _pending(plan, current.skipped, last.slot + 1) == current.position
+    )
+    position = last.slot if rolled_back and last is not None else current.position
+    current = replace(current, position=position, paused=True, paused_at=now,
+                      rolled_back=rolled_back, updated_at=now)
+    return Outcome(current, (Paused(_where(plan, current, position), rolled_back=rolled_back),))
+
+
+def resume(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """End a pause: re-orient and perform the interrupted (or next) slot."""
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    if not current.paused:
+        return _refuse(plan, current, Reason.NOTHING_PAUSED)
+    return _resume(plan, current, now)
+
+
+def _resume(plan: Plan, state: WorkoutState, now: float) -> Outcome:
+    paused_for = max(0.0, now - (state.paused_at if state.paused_at is not None else now))
+    resumed = Resumed(_where(plan, state, state.position), rolled_back=state.rolled_back,
+                      paused_seconds=paused_for)
+    return _after(resumed, _perform(plan, state, state.position, now))
+
+
+# ---------------------------------------------------------------- moving around
+
+
+def next_exercise(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Go on to the next exercise without doing the rest of this one."""
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    target = _pending(plan, current.skipped, _block_end(plan, current.position))
+    if target is None:
+        return _refuse(plan, current, Reason.AT_END)
+    from_id = plan.performed[plan.slots[current.position].exercise_id]
+    current = _moved(replace(current, position=target), now)
+    where = _where(plan, current, target)
+    return Outcome(current, (MovedOn(from_id, where), AskReady(where)))
+
+
+def previous_exercise(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Go back to the start of the exercise before the current one (un-skipping it)."""
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    begin = _block_start(plan, current.position)
+    if begin == 0:
+        return _refuse(plan, current, Reason.AT_START)
+    target = _block_start(plan, begin - 1)
+    skipped = current.skipped - {plan.slots[target].exercise_id}
+    current = _moved(replace(current, position=target, skipped=skipped), now)
+    where = _where(plan, current, target)
+    return Outcome(current, (MovedBack(where), AskReady(where)))
+
+
+def skip_exercise(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Skip the upcoming exercise for the rest of the workout; finishes when nothing is left."""
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    exercise_id = plan.slots[current.position].exercise_id
+    skipped = current.skipped | {exercise_id}
+    target = _pending(plan, skipped, current.position)
+    if target is None:
+        current = _moved(replace(current, skipped=skipped, position=len(plan.slots),
+                                 finished=True), now)
+        return Outcome(current, (Skipped(exercise_id),
+                                 WorkoutFinished(_summary(plan, current, now, completed=False))))
+    current = _moved(replace(current, skipped=skipped, position=target), now)
+    return Outcome(current, (Skipped(exercise_id), AskReady(_where(plan, current, target))))
+
+
+def start_over(state: WorkoutState | None, library: Library, now: float,
+               scope: Scope = Scope.EXERCISE) -> Outcome:
+    """Restart the exercise in progress, or the whole workout (also after it finished)."""
+    if scope is Scope.WORKOUT and state is not None and state.workout_id in library.workouts:
+        plan = plan_of(library, state)
+        # After the end it is a new attempt with a new id: the finished one keeps its history entry.
+        state_id = _state_id(now, state.workout_id) if state.finished else state.id
+        restarted = _moved(replace(state, id=state_id, position=0, skipped=frozenset(),
+                                   done=frozenset(), last_set=None, finished=False,
+                                   started_at=now), now)
+        where = _where(plan, restarted, 0)
+        return Outcome(restarted, (StartedOver(scope, where), AskReady(where)))
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    anchor = current.position
+    last = current.last_set
+    at_block_start = _block_start(plan, anchor) == anchor
+    if at_block_start and last is not None and not current.rolled_back and last.slot < len(plan):
+        anchor = last.slot  # nothing of the upcoming exercise is done yet: the one just done
+    target = _block_start(plan, anchor)
+    exercise_id = plan.slots[target].exercise_id
+    skipped = current.skipped - {exercise_id}
+    current = _moved(replace(current, position=target, skipped=skipped), now)
+    where = _where(plan, current, target)
+    return Outcome(current, (StartedOver(scope, where), AskReady(where)))
+
+
+# ---------------------------------------------------------------- easier and harder
+
+
+def easier(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Make the exercise in question easier for the rest of this workout."""
+    return _adjust(state, library, now, Direction.EASIER)
+
+
+def harder(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Make the exercise in question harder for the rest of this workout."""
+    return _adjust(state, library, now, Direction.HARDER)
+
+
+def _adjust_target(plan: Plan, state: WorkoutState) -> str:
+    last = state.last_set
+    if last is not None and last.slot < len(plan.slots):
+        just_done = plan.slots[last.slot].exercise_id
+        if any(s.exercise_id == just_done for s in plan.slots[state.position:]):
+            return just_done
+    return plan.slots[state.position].exercise_id
+
+
+def _adjust(state: WorkoutState | None, library: Library, now: float,
+            direction: Direction) -> Outcome:
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    exercise_id = _adjust_target(plan, current)
+    doing = plan.performed[exercise_id]
+    dosage = plan.dosages[exercise_id]
+    make_easier = direction is Direction.EASIER
+    amount = step_amount(dosage, easier=make_easier)
+    if amount is not None:
+        adjustment = Adjustment(doing, amount)
+    else:
+        option = library.exercise(doing).easier if make_easier else library.exercise(doing).harder
+        linked = option.exercise if option is not None else None
+        if linked is None or linked not in library.exercises:
+            return _refuse(plan, current,
+                           Reason.AT_EASIEST if make_easier else Reason.AT_HARDEST)
+        adjustment = Adjustment(linked, library.exercise(linked).dosage.amount())
+    adjustments = dict(current.adjustments)
+    item = next(i for i in plan.workout.items if i.exercise_id == exercise_id)
+    if adjustment == Adjustment(exercise_id, item.dosage.amount()):
+        del adjustments[exercise_id]  # back where the workout started: store nothing
+    else:
+        adjustments[exercise_id] = adjustment
+    adjusted = replace(current, adjustments=adjustments)
+    new_plan = plan_of(library, adjusted)
+    last = current.last_set
+    adjusted = _moved(replace(
+        adjusted,
+        position=remap(plan, new_plan, current.position),
+        last_set=None if last is None else replace(last, slot=remap(plan, new_plan, last.slot)),
+    ), now)
+    event = Adjusted(
+        exercise_id=exercise_id,
+        direction=direction,
+        new_dosage=new_plan.dosages[exercise_id],
+        switched_to=adjustment.exercise_id if adjustment.exercise_id != doing else None,
+        previous_exercise_id=doing,
+    )
+    return Outcome(adjusted, (event, *_ask(new_plan, adjusted)))
+
+
+# ---------------------------------------------------------------- status and finish
+
+
+def status(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Say where the runner is and what is left; keeps a pause."""
+    if state is None or state.workout_id not in library.workouts:
+        return _refuse(None, state, Reason.NO_WORKOUT)
+    plan = plan_of(library, state)
+    position = len(plan.slots) if state.finished else min(state.position, len(plan.slots))
+    remaining = [s for s in plan.slots[position:] if s.exercise_id not in state.skipped]
+    event = Status(
+        where=_where_now(plan, state),
+        sets_done=_sets_done(plan, state),
+        sets_left=sum(1 for s in remaining if s.completes_set),
+        exercises_left=len({s.exercise_id for s in remaining}),
+        seconds_left=plan.estimated_seconds(position, state.skipped),
+        elapsed_seconds=max(0, round(now - state.started_at)),
+        paused=state.paused,
+    )
+    return Outcome(state, (event, *_ask(plan, state)))
+
+
+def finish(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """End the workout now; the summary says what was done and skipped."""
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    current = _moved(replace(current, finished=True), now)
+    return Outcome(current, (WorkoutFinished(_summary(plan, current, now, completed=False)),))
+
+
+# ---------------------------------------------------------------- invariants
+
+
+def problems(state: WorkoutState, library: Library) -> tuple[str, ...]:
+    """What is wrong with a state against the library; empty for a valid state (for tests)."""
+    if state.workout_id not in library.workouts:
+        return (f"unknown workout {state.workout_id!r}",)
+    plan = plan_of(library, state)
+    return (*_position_problems(plan, state), *_content_problems(plan, state, library))
+
+
+def _position_problems(plan: Plan, state: WorkoutState) -> list[str]:
+    found: list[str] = []
+    if not 0 <= state.position <= len(plan.slots):
+        found.append(f"position {state.position} outside 0..{len(plan.slots)}")
+    elif not state.finished:
+        if state.position == len(plan.slots):
+            found.append("position at the end of an unfinished workout")
+        elif plan.slots[state.position].exercise_id in state.skipped:
+            found.append("position on a skipped exercise")
+    if state.last_set is not None and not 0 <= state.last_set.slot < len(plan.slots):
+        found.append(f"last set {state.last_set.slot} outside the plan")
+    if state.paused != (state.paused_at is not None):
+        found.append("paused and paused_at disagree")
+    if state.rolled_back and not state.paused:
+        found.append("rolled back without a pause")
+    if state.updated_at < state.started_at:
+        found.append("updated before started")
+    return found
+
+
+def _content_problems(plan: Plan, state: WorkoutState, library: Library) -> list[str]:
+    ids = set(plan.exercise_ids())
+    found = [f"{name} {sorted(values - ids)} not in the workout"
+             for name, values in (("skipped", state.skipped), ("done", state.done),
+                                  ("adjusted", frozenset(state.adjustments)))
+             if not values <= ids]
+    found.extend(f"adjusted to unknown exercise {a.exercise_id!r}"
+                 for a in state.adjustments.values() if a.exercise_id not in library.exercises)
+    return found
