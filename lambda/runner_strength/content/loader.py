@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from enum import StrEnum
 
-COMPILED_FORMAT = 1
+COMPILED_FORMAT = 2
 COMPILED_PATH = Path(__file__).resolve().parent.parent / "data" / "library.json"
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -75,8 +75,17 @@ class ContentError(Exception):
 class _Reader:
     """Reads typed fields out of one raw record, collecting problems instead of raising."""
 
-    def __init__(self, file: str, data: object, problems: list[Problem], prefix: str = "") -> None:
+    def __init__(
+        self,
+        file: str,
+        data: object,
+        problems: list[Problem],
+        prefix: str = "",
+        *,
+        placeholders: bool = False,
+    ) -> None:
         self.file = file
+        self.placeholders = placeholders
         self.problems = problems
         self.prefix = prefix
         if not isinstance(data, dict):
@@ -120,7 +129,9 @@ class _Reader:
             self.fail(name, "must not be empty")
         if len(value) > limit:
             self.fail(name, f"is {len(value)} characters; at most {limit}")
-        if bad := _UNSPEAKABLE.findall(value):
+        # Phrase files fill `{field}` placeholders before speaking; anywhere else braces are spoken.
+        spoken = _PLACEHOLDER.sub("", value) if self.placeholders else value
+        if bad := _UNSPEAKABLE.findall(spoken):
             self.fail(name, f"has characters a speech engine stumbles over: {''.join(set(bad))}")
 
     def texts(
@@ -500,8 +511,21 @@ def _sources(file: str, raw: object, problems: list[Problem]) -> dict[str, Sourc
     return out
 
 
-def _phrases(file: str, raw: object, problems: list[Problem]) -> PhraseBook:
-    r = _Reader(file, raw, problems)
+def _phrases(files: list[tuple[str, object]], problems: list[Problem]) -> PhraseBook:
+    """All phrase files as one book; a key defined in two files is an error."""
+    out: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}
+    for file, raw in files:
+        r = _Reader(file, raw, problems, placeholders=True)
+        for key in r.data:
+            if key in owner:
+                r.fail(key, f"is already defined in {owner[key]}")
+            owner[key] = file
+        out.update(_phrase_file(r))
+    return PhraseBook(out)
+
+
+def _phrase_file(r: _Reader) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for key in r.data:
         variants = r.texts(key, low=1, high=20)
@@ -513,7 +537,7 @@ def _phrases(file: str, raw: object, problems: list[Problem]) -> PhraseBook:
                 + " vs ".join("{" + ", ".join(sorted(f)) + "}" for f in fields),
             )
         out[str(key)] = variants
-    return PhraseBook(out)
+    return out
 
 
 def _check_sources(
@@ -598,7 +622,7 @@ def _build(
     raw_sources: tuple[str, object],
     raw_exercises: list[tuple[str, object]],
     raw_workouts: list[tuple[str, object]],
-    raw_phrases: tuple[str, object],
+    raw_phrases: list[tuple[str, object]],
 ) -> Library:
     problems: list[Problem] = []
     sources = _sources(*raw_sources, problems)
@@ -616,7 +640,7 @@ def _build(
             workouts[workout.id] = workout
     if not workouts:
         problems.append(Problem("content/workouts", "(directory)", "has no valid workout"))
-    phrases = _phrases(*raw_phrases, problems)
+    phrases = _phrases(raw_phrases, problems)
     exercise_names, workout_names = _cross_check(problems, sources, exercises, workouts)
     if problems:
         raise ContentError(problems)
@@ -658,7 +682,7 @@ def read_sources(content_dir: Path) -> dict[str, Any]:
         "sources": _read_yaml(content_dir / "sources.yaml", content_dir, problems),
         "exercises": many("exercises"),
         "workouts": many("workouts"),
-        "phrases": _read_yaml(content_dir / "phrases" / "en.yaml", content_dir, problems),
+        "phrases": many("phrases"),
     }
     if problems:
         raise ContentError(problems)
@@ -682,12 +706,8 @@ def from_raw(raw: dict[str, Any]) -> Library:
         return [(str(file), data) for file, data in raw[key]]
 
     sources_file, sources_data = raw["sources"]
-    phrases_file, phrases_data = raw["phrases"]
     return _build(
-        (str(sources_file), sources_data),
-        pairs("exercises"),
-        pairs("workouts"),
-        (str(phrases_file), phrases_data),
+        (str(sources_file), sources_data), pairs("exercises"), pairs("workouts"), pairs("phrases")
     )
 
 

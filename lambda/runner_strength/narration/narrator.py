@@ -1,0 +1,677 @@
+"""Turn an engine `Outcome` into one voice response: SSML with timers, a reprompt, display text.
+
+Every word comes from `content/phrases/en.yaml` (through `PhrasePicker`) or from the exercise data;
+this module decides only what is said when. All markup is made by `ssml.Ssml`.
+
+Timers are built on the speech-time estimate of `timing.py`: a hold, a rep set and a rest are each
+a `Ssml.timeline` whose words and breaks together last exactly the prescribed seconds, so the time
+the coach spends talking is taken out of the silence rather than added to the work. The builder
+marks where each timed stretch starts and ends (`hold_start`, `hold_end`, `reps_start`,
+`reps_end`, `rest_start`, `rest_end`), which is how the tests prove the timing.
+
+One response stays inside Alexa's limits: the rest is the last timed part of a set response and
+is cut short when the whole would run past the audio budget (the coach then says to take longer
+if needed; the runner still starts the next set by saying "ready").
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from runner_strength.content.model import SIDE_SWITCH_SECONDS, Format, Mode
+from runner_strength.engine import transitions
+from runner_strength.engine.events import (
+    Adjusted,
+    AskReady,
+    Event,
+    ExerciseIntro,
+    MovedBack,
+    MovedOn,
+    NextUp,
+    NotAllowed,
+    Outcome,
+    Paused,
+    Reason,
+    Repeated,
+    Resumed,
+    SetPerformed,
+    Skipped,
+    StartedOver,
+    Status,
+    Summary,
+    WorkoutFinished,
+    WorkoutStarted,
+)
+from runner_strength.engine.plan import INTRO_SECONDS
+from runner_strength.engine.state import Direction, Scope, Side
+from runner_strength.narration.phrases import Key, PhrasePicker
+from runner_strength.narration.ssml import MAX_AUDIO_SECONDS, Ssml, estimate_seconds, plain_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from runner_strength.content.model import Dosage, Exercise, Library
+    from runner_strength.engine.state import WorkoutState
+
+# The narrator keeps its own estimate this far under Alexa's limit, so rounding never tips it over
+# and a one-sentence notice (progress not saved) still fits in front of the longest response.
+AUDIO_BUDGET_SECONDS = MAX_AUDIO_SECONDS - 8.0
+# Time to get into position after "get into position", longer when the set-up was just explained.
+SETTLE_SECONDS = 3.0
+SETTLE_AFTER_INTRO_SECONDS = 5.0
+# The spoken countdown at the end of every hold and rest.
+COUNTDOWN_FROM = 5
+# "N seconds left" during a hold or a rest, when at least TIME_CHECK_MIN_ELAPSED has passed.
+TIME_CHECKS = (90, 60, 30, 20, 10)
+TIME_CHECK_MIN_ELAPSED = 5
+# A hold this long also hears "halfway", and one this long hears a form cue near its start.
+HALFWAY_FROM_SECONDS = 40
+HOLD_CUE_FROM_SECONDS = 20
+HOLD_CUE_AT = 2.0
+# A rep set this long hears a cue in the middle.
+MID_CUE_FROM_REPS = 5
+# Quiet kept between two things said inside a timer, so they never run together.
+GAP_SECONDS = 0.3
+# Seconds set aside for "take a little longer if you need it" when a rest is cut short.
+TAKE_MORE_SECONDS = 4.0
+# The number of cues an intro gives at least, and at most when they fit its time.
+INTRO_CUES = (2, 3)
+# Above this many exercises, the summary gives a count rather than reading every name.
+SUMMARY_NAMES = 4
+SECONDS_PER_MINUTE = 60
+
+_NOT_ALLOWED: dict[Reason, Key] = {
+    Reason.NO_WORKOUT: Key.NOT_NO_WORKOUT,
+    Reason.UNKNOWN_WORKOUT: Key.NOT_UNKNOWN_WORKOUT,
+    Reason.NOTHING_PAUSED: Key.NOT_NOTHING_PAUSED,
+    Reason.ALREADY_PAUSED: Key.NOT_ALREADY_PAUSED,
+    Reason.AT_END: Key.NOT_AT_END,
+    Reason.AT_START: Key.NOT_AT_START,
+    Reason.NOTHING_TO_REPEAT: Key.NOT_NOTHING_TO_REPEAT,
+    Reason.AT_EASIEST: Key.NOT_AT_EASIEST,
+    Reason.AT_HARDEST: Key.NOT_AT_HARDEST,
+    Reason.FINISHED: Key.NOT_FINISHED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Speech:
+    """One voice response: SSML, the reprompt (SSML) when a question is asked, screen text."""
+
+    ssml: str
+    reprompt: str | None
+    display: str
+    end_session: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """A response before it is written out: speech with its timing marks, and the reprompt."""
+
+    speech: Ssml
+    reprompt: Ssml | None
+    end_session: bool
+
+    def then(self, other: Script) -> Script:
+        """This speech followed by `other`'s; the question, reprompt and ending are `other`'s."""
+        return Script(Ssml().extend(self.speech).extend(other.speech), other.reprompt,
+                      other.end_session)
+
+    def ending(self) -> Script:
+        """The same speech, closing the session (so no reprompt)."""
+        return Script(self.speech, None, end_session=True)
+
+    def with_notice(self, notice: Ssml) -> Script:
+        """`notice` said first (a failed save, say), then this response as it was."""
+        return Script(Ssml().extend(notice).extend(self.speech), self.reprompt, self.end_session)
+
+    def to_speech(self) -> Speech:
+        """The response as Alexa receives it."""
+        ssml = self.speech.build()
+        return Speech(
+            ssml=ssml,
+            reprompt=self.reprompt.build() if self.reprompt is not None else None,
+            display=plain_text(ssml),
+            end_session=self.end_session,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Timed:
+    """Something said inside a timer: at `at` seconds in, `priority` 0 first; forced always fits."""
+
+    at: float
+    speech: Ssml
+    priority: int
+    forced: bool = False
+
+
+@dataclass(slots=True)
+class _Context:
+    """What one outcome's narration needs to know besides the event being spoken."""
+
+    state: WorkoutState | None
+    circuit: bool
+    first_item: str | None  # the workout's first exercise id (a circuit round starts with it)
+    intro: ExerciseIntro | None = None  # waiting to be said with the set that follows
+    oriented: bool = False  # a resume or repeat already said which set this is
+    reserve: float = 0.0  # seconds still to be said after the sets (the closing question)
+
+
+class Narrator:
+    """Speaks outcomes for one library; the random source decides which phrase variants are used."""
+
+    def __init__(self, library: Library, rng: random.Random) -> None:
+        self._library = library
+        self._phrases = PhrasePicker(library.phrases, rng)
+
+    # ------------------------------------------------------------ public
+
+    def speak(self, outcome: Outcome) -> Speech:
+        """The voice response for a transition's outcome."""
+        return self.script(outcome).to_speech()
+
+    def script(self, outcome: Outcome) -> Script:
+        """The response for an outcome before it is written out; it carries the timing marks."""
+        context = self._context(outcome.state)
+        question, reprompt, end_session = self._closing(outcome, context)
+        context.reserve = question.seconds
+        body = Ssml()
+        for event in outcome.events:
+            self._event(body, event, context)
+        if context.intro is not None:  # an intro with no set after it stands on its own
+            body.extend(self._intro(context.intro, None, brief=False))
+        body.extend(question)
+        return Script(body, reprompt, end_session)
+
+    def closing(self, outcome: Outcome) -> Script:
+        """Only the question an outcome ends with ("Ready for set two?"), and its reprompt."""
+        question, reprompt, end_session = self._closing(outcome, self._context(outcome.state))
+        return Script(question, reprompt, end_session)
+
+    def explanation(self, exercise: Exercise) -> Script:
+        """Everything about an exercise in full detail, with no question: add one with `then`."""
+        return Script(self._explanation(exercise), None, end_session=False)
+
+    def explain(self, exercise: Exercise) -> Speech:
+        """The full-detail explanation followed by an offer to go on, as one response."""
+        question = self._sentence(Key.EXPLAIN_MORE)
+        offer = Script(question, question, end_session=False)
+        return self.explanation(exercise).then(offer).to_speech()
+
+    def explanation_text(self, exercise: Exercise) -> str:
+        """The full-detail explanation as plain text."""
+        return plain_text(self._explanation(exercise).build())
+
+    # ------------------------------------------------------------ dispatch
+
+    def _context(self, state: WorkoutState | None) -> _Context:
+        workout = self._library.workouts.get(state.workout_id) if state is not None else None
+        return _Context(
+            state=state,
+            circuit=workout is not None and workout.format is Format.CIRCUIT,
+            first_item=workout.items[0].exercise_id if workout is not None else None,
+        )
+
+    def _event(self, body: Ssml, event: Event, context: _Context) -> None:
+        """Add what one event says; the workout's flow here, everything else in `_remark`."""
+        say = self._sentence
+        if isinstance(event, WorkoutStarted):
+            body.extend(self._started(event))
+        elif isinstance(event, ExerciseIntro):
+            context.intro = event  # said together with the set that follows it
+        elif isinstance(event, SetPerformed):
+            available = AUDIO_BUDGET_SECONDS - body.seconds - context.reserve
+            body.extend(self._set(event, context, available))
+            context.intro = None
+        elif isinstance(event, Paused):
+            body.extend(say(Key.PAUSED, position=self._position(event.where, context)))
+            if event.rolled_back:
+                body.extend(say(Key.PAUSED_ROLLED_BACK))
+        elif isinstance(event, Resumed):
+            key = Key.RESUMED_REPEAT if event.rolled_back else Key.RESUMED
+            body.extend(say(key, position=self._position(event.where, context)))
+            context.oriented = True
+        elif isinstance(event, Repeated):
+            body.extend(say(Key.REPEATING, name=self._name(event.exercise_id)))
+            context.oriented = True
+        elif isinstance(event, WorkoutFinished):
+            body.extend(self._finished(event.summary))
+        elif not isinstance(event, AskReady):  # the closing question is built by `_closing`
+            body.extend(self._remark(event, context))
+
+    def _remark(self, event: Event, context: _Context) -> Ssml:
+        """What an event off the workout's main flow says: status, changes, refusals."""
+        say = self._sentence
+        match event:
+            case Status():
+                out = self._status(event, context)
+            case Adjusted():
+                out = self._adjusted(event)
+            case Skipped():
+                out = say(Key.SKIPPED, name=self._name(event.exercise_id))
+            case MovedOn():
+                out = say(Key.MOVED_ON, name=self._name(event.from_exercise_id))
+            case MovedBack():
+                out = say(Key.MOVED_BACK, name=self._name(event.where.exercise_id))
+            case StartedOver():
+                out = self._started_over(event)
+            case NotAllowed():
+                out = say(_NOT_ALLOWED[event.reason])
+            case _:
+                out = Ssml()
+        return out
+
+    def _closing(self, outcome: Outcome, context: _Context) -> tuple[Ssml, Ssml | None, bool]:
+        """The question that ends the response, its reprompt, and whether the session ends."""
+        state = outcome.state
+        if any(isinstance(event, WorkoutFinished) for event in outcome.events):
+            return self._sentence(Key.GOODBYE), None, True
+        asks = [event for event in outcome.events if isinstance(event, AskReady)]
+        where = asks[-1].next if asks else next(
+            (event.where for event in outcome.events if isinstance(event, NotAllowed)), None)
+        if state is not None and state.paused:
+            # A paused runner has stepped away: end the session (the microphone would only wait
+            # eight seconds) and say how to come back; the position is saved.
+            return self._sentence(Key.PAUSED_HOW), None, True
+        if where is not None and state is not None and not state.finished:
+            question = self._ask(where, context)
+            return question, Ssml().extend(question).extend(self._sentence(Key.ASK_REPROMPT)), False
+        question = self._sentence(Key.NO_WORKOUT_REPROMPT)
+        return question, question, False
+
+    # ------------------------------------------------------------ small pieces
+
+    def _sentence(self, key: Key, **fields: str | int | Ssml) -> Ssml:
+        return Ssml().sentence(self._phrases.ssml(key, **fields))
+
+    def _name(self, exercise_id: str) -> str:
+        exercise = self._library.exercises.get(exercise_id)
+        return exercise.name if exercise is not None else exercise_id.replace("_", " ")
+
+    def _side(self, side: Side) -> str:
+        return self._phrases.say(Key.LEFT if side is Side.LEFT else Key.RIGHT)
+
+    def _list(self, items: Sequence[str]) -> str:
+        """Names joined as a coach says them: "a, b and c"."""
+        if len(items) <= 1:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {self._phrases.say(Key.AND)} {items[-1]}"
+
+    def _starts_round(self, exercise_id: str, context: _Context) -> bool:
+        """Whether an exercise (as done, maybe switched) is the one a circuit round starts with."""
+        first = context.first_item
+        if first is None:
+            return False
+        state = context.state
+        adjustment = state.adjustments.get(first) if state is not None else None
+        return exercise_id in {first, adjustment.exercise_id if adjustment else first}
+
+    def _position(self, where: NextUp, context: _Context) -> Ssml:
+        key = Key.POSITION_ROUND if context.circuit else Key.POSITION_SET
+        return self._phrases.ssml(key, name=self._name(where.exercise_id), set=where.set_number,
+                                  sets=where.total_sets)
+
+    def _ask(self, where: NextUp, context: _Context) -> Ssml:
+        if where.sides == (Side.RIGHT,) and not where.new_exercise:
+            return self._sentence(Key.ASK_SIDE, side=self._side(Side.RIGHT))
+        if context.circuit and where.set_number > 1 and self._starts_round(where.exercise_id,
+                                                                           context):
+            return self._sentence(Key.ASK_ROUND, round=where.set_number)
+        if where.new_exercise or context.circuit:
+            return self._sentence(Key.ASK_EXERCISE, name=self._name(where.exercise_id))
+        if where.set_number == where.total_sets:
+            return self._sentence(Key.ASK_LAST_SET)
+        return self._sentence(Key.ASK_SET, set=where.set_number)
+
+    def _preview(self, where: NextUp, context: _Context) -> Ssml:
+        name = self._name(where.exercise_id)
+        first_side = self._side(where.sides[0]) if where.sides[0] is not Side.BOTH else None
+        if context.circuit and where.set_number > 1 and self._starts_round(where.exercise_id,
+                                                                           context):
+            return self._sentence(Key.NEXT_ROUND, round=where.set_number, name=name)
+        if where.sides == (Side.RIGHT,) and not where.new_exercise:
+            return self._sentence(Key.NEXT_SIDE, side=self._side(Side.RIGHT))
+        if where.new_exercise or context.circuit:
+            if first_side is not None:
+                return self._sentence(Key.NEXT_OTHER_SIDE, name=name, side=first_side)
+            return self._sentence(Key.NEXT_OTHER, name=name)
+        if first_side is not None:
+            return self._sentence(Key.NEXT_SAME_SIDE, set=where.set_number, sets=where.total_sets,
+                                  side=first_side)
+        return self._sentence(Key.NEXT_SAME, set=where.set_number, sets=where.total_sets)
+
+    def _dosage(self, dosage: Dosage) -> Ssml:
+        if dosage.mode is Mode.HOLD:
+            key = Key.DOSAGE_HOLD_PER_SIDE if dosage.per_side else Key.DOSAGE_HOLD
+            return self._sentence(key, seconds=dosage.hold_seconds or 0)
+        key = Key.DOSAGE_REPS_PER_SIDE if dosage.per_side else Key.DOSAGE_REPS
+        return self._sentence(key, reps=dosage.reps or 0)
+
+    @staticmethod
+    def _cue(exercise: Exercise, set_number: int, *, during: bool) -> str:
+        """The cue for a set: the intro says the first ones, so later sets take the next in turn.
+
+        The one said during the work is always the one after the reminder before it, so a set never
+        hears the same cue twice.
+        """
+        index = set_number + INTRO_CUES[1] - 1 if during else set_number + INTRO_CUES[1] - 2
+        return exercise.cues[index % len(exercise.cues)]
+
+    # ------------------------------------------------------------ starting and intros
+
+    def _started(self, event: WorkoutStarted) -> Ssml:
+        workout = self._library.workout(event.workout_id)
+        out = Ssml()
+        out.extend(self._sentence(Key.WORKOUT_START, name=workout.name, focus=workout.focus))
+        if event.shortened:
+            out.extend(self._sentence(Key.WORKOUT_SHORTENED))
+        out.extend(self._sentence(Key.WORKOUT_SHAPE, exercises=event.exercise_count,
+                                  sets=event.total_sets, minutes=_minutes(event.estimated_seconds)))
+        kit = sorted(self._library.workout_equipment(workout))
+        if kit:
+            things = self._list([item.replace("_", " ") for item in kit])
+            out.extend(self._sentence(Key.WORKOUT_EQUIPMENT, equipment=things))
+        else:
+            out.extend(self._sentence(Key.WORKOUT_NO_EQUIPMENT))
+        return out
+
+    def _intro(self, intro: ExerciseIntro, event: SetPerformed | None, *, brief: bool) -> Ssml:
+        """Name, why, set-up and cues the first time; a name and one cue after that."""
+        exercise = self._library.exercise(intro.exercise_id)
+        dosage = event.dosage if event is not None else exercise.dosage
+        set_number = event.set_number if event is not None else 1
+        name = exercise.name
+        out = Ssml()
+        if intro.first_time and not intro.heard_before and not brief:
+            out.extend(self._sentence(Key.INTRO_NAME, name=name))
+            out.sentence(exercise.why)
+            out.extend(self._sentence(Key.INTRO_SETUP, setup=exercise.setup))
+            out.extend(self._sentence(Key.INTRO_CUES))
+            low, high = INTRO_CUES
+            for index, cue in enumerate(exercise.cues[:high]):
+                spoken = Ssml().sentence(cue)
+                if index >= low and out.seconds + spoken.seconds > INTRO_SECONDS:
+                    break  # the intro's share of the response is used up
+                out.extend(spoken)
+        else:
+            key = Key.INTRO_NAME if intro.first_time else Key.INTRO_NAME_AGAIN
+            out.extend(self._sentence(key, name=name))
+            cue = self._cue(exercise, set_number, during=False)
+            out.extend(self._sentence(Key.INTRO_REMINDER, cue=cue))
+        return out.extend(self._dosage(dosage))
+
+    # ------------------------------------------------------------ one set
+
+    def _set(self, event: SetPerformed, context: _Context, available: float) -> Ssml:
+        exercise = self._library.exercise(event.exercise_id)
+        work = self._work(exercise, event, settle=context.intro is not None)
+        lead = self._lead(event, context, brief=False)
+        if lead.seconds + work.seconds > available:
+            lead = self._lead(event, context, brief=True)  # too long even with no rest at all
+        rest = self._rest(event, context, available - lead.seconds - work.seconds)
+        return lead.extend(work).extend(rest)
+
+    def _lead(self, event: SetPerformed, context: _Context, *, brief: bool) -> Ssml:
+        """What comes before the work: the round, the intro, which set this is."""
+        out = Ssml()
+        if context.circuit and self._starts_round(event.exercise_id, context):
+            out.extend(self._sentence(Key.SET_START_ROUND, round=event.set_number,
+                                      rounds=event.total_sets))
+        if context.intro is not None:
+            out.extend(self._intro(context.intro, event, brief=brief))
+        if context.circuit or context.oriented:
+            return out  # the exercise's name, or the one-sentence re-orientation, says enough
+        if event.set_number == event.total_sets and event.total_sets > 1:
+            return out.extend(self._sentence(Key.SET_START_LAST))
+        return out.extend(self._sentence(Key.SET_START, set=event.set_number,
+                                         sets=event.total_sets))
+
+    def _work(self, exercise: Exercise, event: SetPerformed, *, settle: bool) -> Ssml:
+        dosage = event.dosage
+        out = Ssml()
+        sides = event.sides
+        if sides[0] is not Side.BOTH:
+            key = Key.SIDE_FIRST if len(sides) > 1 else Key.SIDE_ONE
+            out.extend(self._sentence(key, side=self._side(sides[0])))
+        out.extend(self._sentence(Key.GET_SET))
+        out.pause(SETTLE_AFTER_INTRO_SECONDS if settle else SETTLE_SECONDS)
+        hold = dosage.mode is Mode.HOLD
+        for index in range(len(sides)):
+            if index > 0:
+                # The switch between sides takes the time the plan allows for it, words included.
+                switch_start = out.seconds
+                out.extend(self._sentence(Key.SWITCH_SIDES))
+                out.until(switch_start + SIDE_SWITCH_SECONDS)
+            if hold:
+                out.extend(self._sentence(Key.HOLD_START)).mark("hold_start")
+                out.extend(self.hold_timer(exercise, dosage.hold_seconds or 0, event.set_number))
+                out.mark("hold_end")
+            else:
+                out.extend(self._sentence(Key.GO)).mark("reps_start")
+                out.extend(self.rep_timer(exercise, dosage.reps or 0, dosage.tempo_seconds or 1.0,
+                                          event.set_number))
+                out.mark("reps_end")
+        return out.extend(self._sentence(Key.HOLD_DONE if hold else Key.REPS_DONE))
+
+    def hold_timer(self, exercise: Exercise, seconds: int, set_number: int = 1) -> Ssml:
+        """A hold of exactly `seconds` by the estimate: time checks, a cue, a countdown."""
+        timed = self._countdown(seconds)
+        timed += self._time_checks(seconds, Key.SECONDS_LEFT)
+        if seconds >= HALFWAY_FROM_SECONDS:
+            timed.append(_Timed(seconds / 2, self._sentence(Key.HALFWAY), priority=2))
+        if seconds >= HOLD_CUE_FROM_SECONDS:
+            cue = Ssml().sentence(self._cue(exercise, set_number, during=True))
+            timed.append(_Timed(HOLD_CUE_AT, cue, priority=3))
+        return Ssml().timeline(seconds, _fit(seconds, timed))
+
+    def rep_timer(self, exercise: Exercise, reps: int, tempo: float, set_number: int = 1) -> Ssml:
+        """Reps counted to the tempo: a count each rep, a cue mid-set, "last two", "last one"."""
+        total = reps * tempo
+        timed: list[_Timed] = []
+        closing = {reps - 1: Key.LAST_ONE}
+        if reps >= 2:  # "last two" needs two reps to announce
+            closing[reps - 2] = Key.LAST_TWO
+        for rep in range(reps):
+            if rep in closing:
+                timed.append(_Timed(rep * tempo, self._sentence(closing[rep]), priority=0))
+            else:
+                timed.append(_Timed(rep * tempo, Ssml().say_as(rep + 1), priority=2))
+        if reps >= MID_CUE_FROM_REPS:
+            middle = reps // 2
+            cue = Ssml().say_as(middle + 1).say(".").sentence(
+                self._cue(exercise, set_number, during=True))
+            timed.append(_Timed(middle * tempo, cue, priority=1))
+        return Ssml().timeline(total, _fit(total, timed))
+
+    def _countdown(self, seconds: float) -> list[_Timed]:
+        start = min(COUNTDOWN_FROM, int(seconds))
+        return [_Timed(seconds - number, Ssml().say_as(number), priority=0)
+                for number in range(start, 0, -1)]
+
+    def _time_checks(self, seconds: float, key: Key) -> list[_Timed]:
+        marks = [left for left in TIME_CHECKS if left <= seconds - TIME_CHECK_MIN_ELAPSED]
+        if any(left > 20 for left in marks):  # with 30 s to go, 20 is one too many
+            marks = [left for left in marks if left != 20]
+        return [_Timed(seconds - left, self._sentence(key, seconds=left), priority=1)
+                for left in marks]
+
+    # ------------------------------------------------------------ rest
+
+    def _rest(self, event: SetPerformed, context: _Context, available: float) -> Ssml:
+        out = Ssml()
+        where = event.next_preview
+        if where is None or event.rest_seconds <= 0:
+            return out  # the last set, or the other side follows straight away
+        if event.round_end:
+            opening = self._sentence(Key.REST_ROUND, round=event.set_number)
+        else:
+            opening = self._sentence(Key.REST)
+        opening.extend(self._preview(where, context))
+        seconds = float(min(event.rest_seconds, max(0.0, available - TAKE_MORE_SECONDS)))
+        timed = [_Timed(0.0, opening, priority=0, forced=True)]
+        timed += self._countdown(seconds)
+        timed += self._time_checks(seconds, Key.REST_LEFT)
+        out.mark("rest_start").timeline(seconds, _fit(seconds, timed)).mark("rest_end")
+        if seconds < event.rest_prescribed_seconds:
+            out.extend(self._sentence(Key.REST_TAKE_MORE))
+        return out
+
+    # ------------------------------------------------------------ other events
+
+    def _status(self, event: Status, context: _Context) -> Ssml:
+        out = Ssml()
+        if event.where is None:
+            return out.extend(self._sentence(Key.STATUS_FINISHED))
+        out.extend(self._sentence(Key.STATUS_WHERE, position=self._position(event.where, context)))
+        if event.sets_left == 1:
+            out.extend(self._sentence(Key.STATUS_LAST_SET))
+        elif event.exercises_left == 1:
+            out.extend(self._sentence(Key.STATUS_SETS_LEFT_ONE_EXERCISE, sets=event.sets_left))
+        else:
+            out.extend(self._sentence(Key.STATUS_SETS_LEFT, sets=event.sets_left,
+                                      exercises=event.exercises_left))
+        minutes = _minutes(event.seconds_left)
+        if minutes >= 2:  # "1 minutes" would be wrong; one minute has its own line
+            out.extend(self._sentence(Key.STATUS_MINUTES, minutes=minutes))
+        else:
+            out.extend(self._sentence(Key.STATUS_ABOUT_A_MINUTE))
+        if event.paused:
+            out.extend(self._sentence(Key.STATUS_PAUSED))
+        return out
+
+    def _adjusted(self, event: Adjusted) -> Ssml:
+        easier = event.direction is Direction.EASIER
+        dosage = event.new_dosage
+        if event.switched_to is not None:
+            key = Key.EASIER_SWITCH if easier else Key.HARDER_SWITCH
+            out = self._sentence(key, old=self._name(event.previous_exercise_id),
+                                 name=self._name(event.switched_to))
+            return out.extend(self._dosage(dosage))
+        if dosage.mode is Mode.HOLD:
+            key = Key.EASIER_SECONDS if easier else Key.HARDER_SECONDS
+            return self._sentence(key, seconds=dosage.hold_seconds or 0)
+        key = Key.EASIER_REPS if easier else Key.HARDER_REPS
+        return self._sentence(key, reps=dosage.reps or 0)
+
+    def _started_over(self, event: StartedOver) -> Ssml:
+        if event.scope is Scope.WORKOUT:
+            return self._sentence(Key.STARTED_OVER_WORKOUT)
+        return self._sentence(Key.STARTED_OVER_EXERCISE, name=self._name(event.where.exercise_id))
+
+    def _finished(self, summary: Summary) -> Ssml:
+        out = self._sentence(Key.DONE if summary.completed else Key.DONE_EARLY)
+        minutes = _minutes(summary.elapsed_seconds)
+        if minutes >= 2:  # one minute or less has its own line, as in status
+            out.extend(self._sentence(Key.DONE_TIME, minutes=minutes))
+        else:
+            out.extend(self._sentence(Key.DONE_TIME_SHORT))
+        done = [self._name(exercise_id) for exercise_id in summary.exercises_done]
+        if not done:
+            out.extend(self._sentence(Key.DONE_NOTHING))
+        elif len(done) > SUMMARY_NAMES:
+            out.extend(self._sentence(Key.DONE_COUNT, exercises=len(done), sets=summary.sets_done))
+        else:
+            out.extend(self._sentence(Key.DONE_NAMES, names=self._list(done)))
+        if summary.skipped:
+            skipped = self._list([self._name(exercise_id) for exercise_id in summary.skipped])
+            out.extend(self._sentence(Key.DONE_SKIPPED, names=skipped))
+        return out
+
+    # ------------------------------------------------------------ explain
+
+    def _explanation(self, exercise: Exercise) -> Ssml:
+        say = self._sentence
+        out = say(Key.EXPLAIN_NAME, name=exercise.name)
+        out.sentence(exercise.why)
+        out.extend(say(Key.EXPLAIN_MUSCLES, muscles=self._list(exercise.muscles)))
+        if exercise.equipment:
+            kit = self._list([item.replace("_", " ") for item in sorted(exercise.equipment)])
+            out.extend(say(Key.EXPLAIN_EQUIPMENT, equipment=kit))
+        else:
+            out.extend(say(Key.EXPLAIN_NO_EQUIPMENT))
+        out.extend(say(Key.INTRO_SETUP, setup=exercise.setup))
+        out.extend(say(Key.EXPLAIN_CUES))
+        for cue in exercise.cues:
+            out.sentence(cue)
+        out.extend(say(Key.EXPLAIN_MISTAKES))
+        for mistake in exercise.mistakes:
+            out.sentence(mistake)
+        if exercise.dosage.sets > 1:
+            out.extend(say(Key.EXPLAIN_SETS, sets=exercise.dosage.sets))
+        out.extend(self._dosage(exercise.dosage))
+        if exercise.easier is not None:
+            out.extend(say(Key.EXPLAIN_EASIER, text=exercise.easier.text))
+        if exercise.harder is not None:
+            out.extend(say(Key.EXPLAIN_HARDER, text=exercise.harder.text))
+        for variant in exercise.variants:
+            out.extend(say(Key.EXPLAIN_VARIANT, name=variant.name, text=variant.text))
+        out.extend(say(Key.EXPLAIN_SAFETY))
+        for line in exercise.safety:
+            out.sentence(line)
+        return out
+
+
+def _fit(total: float, timed: list[_Timed]) -> list[tuple[float, Ssml]]:
+    """The things to say inside a timer that fit: by priority, none overlapping another or the end.
+
+    Forced items (the opening of a rest) are always kept, even past the end.
+    """
+    taken: list[tuple[float, float]] = []
+    chosen: list[tuple[float, Ssml]] = []
+    for item in sorted(timed, key=lambda t: (not t.forced, t.priority, t.at)):
+        start, end = item.at, item.at + item.speech.seconds
+        if not item.forced:
+            if start < 0 or end > total:
+                continue
+            if any(start < other_end + GAP_SECONDS and other_start < end + GAP_SECONDS
+                   for other_start, other_end in taken):
+                continue
+        taken.append((start, end))
+        chosen.append((start, item.speech))
+    return chosen
+
+
+def _minutes(seconds: float) -> int:
+    return round(seconds / SECONDS_PER_MINUTE)
+
+
+# ---------------------------------------------------------------- module-level conveniences
+
+
+def explain(library: Library, exercise: Exercise, rng: random.Random | None = None) -> Speech:
+    """The full-detail explanation of an exercise as a voice response."""
+    return Narrator(library, rng or _seeded(exercise.id)).explain(exercise)
+
+
+def explain_text(library: Library, exercise: Exercise, rng: random.Random | None = None) -> str:
+    """The full-detail explanation as plain text (`runner-strength explain NAME`)."""
+    return Narrator(library, rng or _seeded(exercise.id)).explanation_text(exercise)
+
+
+def _seeded(seed: str) -> random.Random:
+    """A random source seeded by `seed`, so an explanation reads the same every time it is asked."""
+    return random.Random(seed)  # noqa: S311  # it picks wording, nothing secret
+
+
+def rehearsal(library: Library, workout_id: str, rng: random.Random,
+              start: float = 0.0) -> Iterator[tuple[str, Speech]]:
+    """A whole workout as the runner hears it: start, then "ready" until it is finished.
+
+    Yields what the runner said and the coach's response. The clock is fixed: it starts at
+    `start` and moves on by each response's estimated length.
+    """
+    narrator = Narrator(library, rng)
+    now = start
+    outcome = transitions.start(library, workout_id, now)
+    said = "start"
+    while True:
+        speech = narrator.speak(outcome)
+        yield said, speech
+        if speech.end_session or outcome.state is None:
+            return
+        now += estimate_seconds(speech.ssml)
+        outcome = transitions.ready(outcome.state, library, now)
+        said = "ready"

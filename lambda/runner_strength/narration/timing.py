@@ -1,0 +1,95 @@
+"""How long spoken words and breaks take, so timers can subtract the time the coach spends talking.
+
+The estimate is deliberately simple: a fixed number of seconds per spoken word, plus a small cost
+for every `<break>`.
+
+Speech rate: **150 words per minute** (0.4 s a word). Alexa's default voice reads running prose at
+roughly 150 to 165 words per minute. A coach's lines are short sentences ("Twenty seconds left.",
+"Switch sides."), and Alexa adds a sentence-final pause after each one, so the effective rate of our
+lines sits at the slow end of that range; 150 is that end and makes the arithmetic round. If the
+real voice is a little faster, a hold ends a fraction of a second late, never early, which is the
+safe side for a runner who is counting on the prescribed time.
+
+Per-break cost: **0.1 s**. The voice closes its phrase before every `<break>` and reopens it after,
+which adds a short boundary beyond the break's own time. A timer made of many breaks would drift
+without it (a 12-rep set has 12 breaks), so every break is charged this much on top of its `time`.
+
+Numbers are counted as the words they are read as ("45" is "forty five", two words).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+WORDS_PER_MINUTE = 150
+SECONDS_PER_WORD = 60 / WORDS_PER_MINUTE
+BREAK_COST_SECONDS = 0.1
+MAX_BREAK_SECONDS = 10.0
+
+_SMALL = 20  # zero ... twenty are one word each
+_TEN = 10
+_HUNDRED = 100
+_THOUSAND = 1000
+# A word is letters joined by apostrophes ("don't" is one, "push-up" two); digits are numbers.
+_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+")
+# Breaks are written in whole milliseconds, so every chunk is rounded to them.
+_MS = 1000
+
+
+def number_words(number: int) -> int:
+    """How many words a whole number is read as ("7" one, "45" two, "120" three)."""
+    number = abs(number)
+    if number <= _SMALL:
+        return 1
+    if number < _HUNDRED:
+        return 1 if number % _TEN == 0 else 2
+    if number < _THOUSAND:
+        rest = number % _HUNDRED
+        return 2 + (number_words(rest) if rest else 0)
+    rest = number % _THOUSAND
+    return number_words(number // _THOUSAND) + 1 + (number_words(rest) if rest else 0)
+
+
+def spoken_words(text: str) -> int:
+    """How many words the voice says for this text, numbers counted as they are read."""
+    return sum(number_words(int(token)) if token.isdigit() else 1 for token in _TOKEN.findall(text))
+
+
+def speech_seconds(text: str, rate: float = 1.0) -> float:
+    """Estimated seconds the voice takes to say `text`; `rate` 0.9 means 90 percent speed."""
+    return spoken_words(text) * SECONDS_PER_WORD / rate
+
+
+def break_seconds(silence: float) -> float:
+    """Estimated seconds one break of `silence` seconds takes, its boundary cost included."""
+    return silence + BREAK_COST_SECONDS
+
+
+def split_silence(seconds: float) -> list[float]:
+    """Exactly `seconds` of silence as breaks of at most 10 s each: 25 becomes 10, 10 and 5."""
+    total_ms = round(seconds * _MS)
+    if total_ms <= 0:
+        return []
+    whole, rest = divmod(total_ms, round(MAX_BREAK_SECONDS * _MS))
+    chunks = [MAX_BREAK_SECONDS] * whole
+    if rest:
+        chunks.append(rest / _MS)
+    return chunks
+
+
+def fill(span: float) -> list[float]:
+    """Breaks whose silence plus per-break cost last `span` seconds, each at most 10 s.
+
+    Used for timers: the coach must be quiet for whatever is left of a hold or a rest after the
+    words, and every break it takes to do that costs a little extra.
+    """
+    if span <= BREAK_COST_SECONDS:
+        return []
+    count = math.ceil(span / (MAX_BREAK_SECONDS + BREAK_COST_SECONDS))
+    silence = span - count * BREAK_COST_SECONDS
+    remainder = silence - MAX_BREAK_SECONDS * (count - 1)
+    # A greedy split would leave a last break of (almost) nothing; split evenly instead.
+    chunks = ([MAX_BREAK_SECONDS] * (count - 1) + [remainder] if remainder >= 1 / _MS
+              else [silence / count] * count)
+    return [round(chunk * _MS) / _MS for chunk in chunks]
