@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,8 +25,8 @@ ALEXA_REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
 CFN_DEPLOYER_PARAMETERS = {"SkillId", "LambdaRuntime", "LambdaHandler", "CodeBucket", "CodeKey",
                            "CodeVersion"}
 """What @ask-cli/cfn-deployer always passes (ask-cli cfn-deployer/index.js, _mapStackParameters)."""
-TABLE_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                 "dynamodb:DeleteItem"}
+TABLE_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
+"""Exactly what the DynamoDB store calls (checked against its source below): least privilege."""
 LOG_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"}
 
 
@@ -241,3 +242,11 @@ def test_ask_cli_builds_the_code_with_our_hook() -> None:
     assert hook.is_file()
     assert os.access(hook, os.X_OK)
     assert "runner-strength package" in hook.read_text(encoding="utf-8")
+
+
+def test_policy_grants_exactly_the_calls_the_store_makes() -> None:
+    """The IAM table actions equal the boto3 client calls in persistence/dynamodb.py, no more."""
+    source = (REPO_ROOT / "lambda" / "runner_strength" / "persistence" / "dynamodb.py").read_text()
+    calls = set(re.findall(r"self\._client\.([a-z_]+)\(", source))
+    actions = {"dynamodb:" + "".join(part.title() for part in call.split("_")) for call in calls}
+    assert actions == TABLE_ACTIONS

@@ -1,7 +1,7 @@
-"""The storage item's fixed attribute names, shared by the stores, the infra template and its test."""
+"""The storage item's fixed attribute names: shared by the stores, infra template and its test."""
 
 PARTITION_KEY = "pk"
-"""DynamoDB partition key: a SHA-256 hash of the Alexa userId (the raw id is never stored or logged)."""
+"""DynamoDB partition key: SHA-256 of the Alexa userId (the raw id is never stored or logged)."""
 TTL_ATTRIBUTE = "expires_at"
 """Epoch seconds after which DynamoDB may delete an inactive user's item."""
 VERSION_ATTRIBUTE = "version"

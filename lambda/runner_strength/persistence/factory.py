@@ -1,0 +1,29 @@
+"""Choose the store from the configuration: DynamoDB when a table is named, else embedded SQLite."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from runner_strength.persistence.sqlite import SqliteAdapter
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+    from runner_strength.config import Config
+    from runner_strength.persistence.base import Clock, VersionedAdapter
+
+
+def build_adapter(
+    config: Config, clock: Clock, *, dynamodb_client: DynamoDBClient | None = None
+) -> VersionedAdapter:
+    """The store for this process, built once at cold start (pass a client to reuse or fake one)."""
+    if config.table_name:
+        # boto3 takes ~0.2 s to import; local SQLite runs (console, `make run`) never pay for it.
+        from runner_strength.persistence.dynamodb import (  # noqa: PLC0415
+            DynamoDbAdapter,
+            build_dynamodb_client,
+        )
+
+        client = dynamodb_client if dynamodb_client is not None else build_dynamodb_client(config)
+        return DynamoDbAdapter(client, config.table_name, clock=clock, ttl_days=config.ttl_days)
+    return SqliteAdapter(config.db_path, clock=clock, ttl_days=config.ttl_days)

@@ -1,0 +1,420 @@
+"""The session-aware layer handlers use to load and save a runner's record.
+
+Round trips (issue 5): a new session reads the store once, through the ASK attributes manager's
+persistent attributes; the record and its store version then travel in ONE envelope in session
+attributes (key `rs`), so later turns of the session read nothing. `save` writes once, and only
+when the record differs from what the store holds.
+
+Size: Alexa refuses responses over 24 KB, session attributes included, and a runner with a full
+history has a record of about 20 KB of JSON. The envelope therefore carries the record as
+zlib-compressed, base64-encoded canonical JSON (about a quarter of the size).
+
+Conflicts: the write is conditional on the version read. When another device wrote first, the
+store's current record (carried by `VersionConflict`) is merged with ours and the write retried,
+a bounded number of times.
+
+Degraded mode: when the store is unavailable the turn still succeeds from the session. The
+envelope is marked dirty (the store is behind) and the result says "not saved", so the handler
+can add one sentence; the next turn's save catches up. After one failed store call a turn makes
+no further calls, so an outage costs at most one timeout per turn.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import zlib
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
+
+from runner_strength.engine.record import UserRecord, merge
+from runner_strength.engine.serialize import (
+    SCHEMA_VERSION,
+    SchemaError,
+    record_from_dict,
+    record_to_dict,
+)
+from runner_strength.persistence.base import (
+    Snapshot,
+    StorageUnavailable,
+    VersionConflict,
+    dump_record,
+    log_key,
+    user_key,
+)
+from runner_strength.persistence.schema import RECORD_ATTRIBUTE, SCHEMA_ATTRIBUTE, VERSION_ATTRIBUTE
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from ask_sdk_core.handler_input import HandlerInput
+
+logger = logging.getLogger(__name__)
+
+R = TypeVar("R")
+
+SESSION_KEY = "rs"
+"""The one session attribute this layer owns."""
+ENVELOPE_FORMAT = 2
+"""Layout of the envelope itself; an envelope of another format is ignored (the store is read)."""
+UNAVAILABLE_FLAG = "rs.store_unavailable"
+"""Request attribute: a store call already failed in this turn, so make no more."""
+COMPRESSION_LEVEL = 6
+"""zlib's default: within a few percent of level 9's size at well under a millisecond."""
+MAX_CONFLICT_RETRIES = 3
+"""Writes after a conflict before giving up for this turn (the envelope stays dirty, the next turn
+retries); two devices rarely write the same user in the same second, so 3 is generous."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCodec(Generic[R]):
+    """How the repository turns records into dicts and back, and merges two of them.
+
+    Passed in so the repository needs no knowledge of the record type; the production codec is
+    `user_record_codec()` (engine/record.py and engine/serialize.py).
+    """
+
+    schema_version: int
+    new: Callable[[], R]
+    """The record of a runner with no stored item."""
+    to_dict: Callable[[R], dict[str, Any]]
+    from_dict: Callable[[Mapping[str, Any]], R]
+    merge: Callable[[R, R], R]
+    """merge(ours, theirs): both records' knowledge in one, losing nothing."""
+    decode_errors: tuple[type[Exception], ...] = (ValueError,)
+    """What `from_dict` raises for a record it cannot read (damaged, or from a newer schema)."""
+
+
+def user_record_codec() -> RecordCodec[UserRecord]:
+    """The production codec: engine/record.py's UserRecord through engine/serialize.py."""
+    return RecordCodec(
+        schema_version=SCHEMA_VERSION,
+        new=UserRecord,
+        to_dict=record_to_dict,
+        from_dict=record_from_dict,
+        merge=merge,
+        decode_errors=(SchemaError,),
+    )
+
+
+class Envelope(TypedDict):
+    """What travels in session attributes under `SESSION_KEY` (plain JSON, as Alexa keeps it)."""
+
+    format: int
+    schema_version: int
+    version: int
+    """The store version `record` was read at or last written as (0: no item known)."""
+    record: str
+    """The record's canonical JSON, zlib-compressed, base64 (see `pack_record`)."""
+    dirty: bool
+    """`record` has changes the store does not have yet (a save failed)."""
+    synced: bool
+    """The store was read or written in this session; False after a failed first read."""
+
+
+def pack_record(record: Mapping[str, Any]) -> str:
+    """A record dict as the envelope carries it: canonical JSON, compressed, base64."""
+    text = dump_record(record).encode("utf-8")
+    return base64.b64encode(zlib.compress(text, COMPRESSION_LEVEL)).decode("ascii")
+
+
+def unpack_record(packed: str) -> dict[str, Any]:
+    """The record dict back from `pack_record`'s output; ValueError or TypeError if damaged."""
+    try:
+        value = json.loads(zlib.decompress(base64.b64decode(packed, validate=True)))
+    except (binascii.Error, zlib.error, UnicodeDecodeError) as exc:
+        raise ValueError(f"damaged session record: {exc}") from exc
+    if not isinstance(value, dict):
+        raise TypeError("session record is not a JSON object")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Session:
+    """An envelope as read from the session, its record unpacked."""
+
+    version: int
+    record: dict[str, Any]
+    text: str
+    """The record's canonical JSON, to tell whether a record changed without comparing dicts."""
+    dirty: bool
+    synced: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded(Generic[R]):
+    """A record as loaded for one turn."""
+
+    record: R
+    version: int
+    store_read: bool
+    """This turn read the store (a new session, or catching up after a failed read)."""
+    available: bool
+    """False when the store could not be read: the record may lack earlier progress."""
+
+
+class SaveStatus(StrEnum):
+    """What `save` did."""
+
+    UNCHANGED = "unchanged"  # nothing to write
+    SAVED = "saved"
+    NOT_SAVED = "not_saved"  # store unavailable or too many conflicts; kept in the session
+
+
+@dataclass(frozen=True, slots=True)
+class Saved(Generic[R]):
+    """The outcome of `save`: `record` is what the session now holds (merged after a conflict)."""
+
+    status: SaveStatus
+    record: R
+    conflicts: int = 0
+
+    @property
+    def not_saved(self) -> bool:
+        """True when the handler should add that progress may not be saved."""
+        return self.status is SaveStatus.NOT_SAVED
+
+
+class Repository(Generic[R]):
+    """Load and save one runner's record per turn through the ASK attributes manager."""
+
+    def __init__(
+        self, codec: RecordCodec[R], *, max_conflict_retries: int = MAX_CONFLICT_RETRIES
+    ) -> None:
+        self._codec = codec
+        self._max_retries = max_conflict_retries
+
+    @property
+    def codec(self) -> RecordCodec[R]:
+        """The codec records go through."""
+        return self._codec
+
+    def load(self, handler_input: HandlerInput) -> Loaded[R]:
+        """The runner's record for this turn: from the session when it has one, else one read."""
+        manager = handler_input.attributes_manager
+        session = self._session(handler_input)
+        if session is not None and session.synced:
+            return Loaded(self._decode(session), session.version, store_read=False, available=True)
+        if manager.request_attributes.get(UNAVAILABLE_FLAG):
+            return self._degraded(handler_input, session)
+        try:
+            snapshot = _stored(manager.persistent_attributes)
+            theirs = (
+                self._codec.new() if snapshot is None else self._codec.from_dict(snapshot.record)
+            )
+        except StorageUnavailable:
+            manager.request_attributes[UNAVAILABLE_FLAG] = True
+            return self._degraded(handler_input, session)
+        except self._codec.decode_errors as exc:
+            # A record this code cannot read (e.g. written by a newer release during a rollback):
+            # go on without it and never overwrite it (a later write conflicts and stops there).
+            manager.request_attributes[UNAVAILABLE_FLAG] = True
+            logger.error("unreadable stored record for %s: %s", _key(handler_input), exc)  # noqa: TRY400 -- the message is enough
+            return self._degraded(handler_input, session)
+        version = 0 if snapshot is None else snapshot.version
+        stored_dict = self._codec.to_dict(theirs)
+        if session is None:
+            self._put(handler_input, version, stored_dict, dirty=False, synced=True)
+            return Loaded(theirs, version, store_read=True, available=True)
+        # Catching up after a turn that could not read: keep what this session did, add what the
+        # store knew.
+        merged = self._codec.merge(self._decode(session), theirs)
+        merged_dict = self._codec.to_dict(merged)
+        dirty = session.dirty or dump_record(merged_dict) != dump_record(stored_dict)
+        self._put(handler_input, version, merged_dict, dirty=dirty, synced=True)
+        return Loaded(merged, version, store_read=True, available=True)
+
+    def save(self, handler_input: HandlerInput, record: R) -> Saved[R]:
+        """Write `record` if it changed (or an earlier save failed); merge and retry on conflict."""
+        manager = handler_input.attributes_manager
+        session = self._session(handler_input)
+        if session is None:
+            # save without load: write it as a new item; a conflict merges in the stored one.
+            blank = self._codec.to_dict(self._codec.new())
+            session = _Session(0, blank, dump_record(blank), dirty=False, synced=False)
+        data = self._codec.to_dict(record)
+        if not session.dirty and dump_record(data) == session.text:
+            return Saved(SaveStatus.UNCHANGED, record)
+        version = session.version
+        if manager.request_attributes.get(UNAVAILABLE_FLAG):
+            self._put(handler_input, version, data, dirty=True, synced=session.synced)
+            return Saved(SaveStatus.NOT_SAVED, record)
+        conflicts = 0
+        while True:
+            attributes = Snapshot(version, self._codec.schema_version, data).to_attributes()
+            manager.persistent_attributes = attributes
+            try:
+                manager.save_persistent_attributes()
+            except StorageUnavailable:
+                manager.request_attributes[UNAVAILABLE_FLAG] = True
+                self._put(handler_input, version, data, dirty=True, synced=session.synced)
+                return Saved(SaveStatus.NOT_SAVED, record, conflicts)
+            except VersionConflict as conflict:
+                conflicts += 1
+                merged = self._merge_conflict(handler_input, record, conflict)
+                if merged is not None:
+                    record, version = merged
+                    data = self._codec.to_dict(record)
+                if merged is None or conflicts > self._max_retries:
+                    logger.warning(
+                        "gave up saving %s after %d conflicts", _key(handler_input), conflicts
+                    )
+                    self._put(handler_input, version, data, dirty=True, synced=session.synced)
+                    return Saved(SaveStatus.NOT_SAVED, record, conflicts)
+                continue
+            # The adapter updated the version in the dict it was given to the one now stored.
+            stored_version = attributes[VERSION_ATTRIBUTE]
+            if not isinstance(stored_version, int):
+                raise TypeError("the persistence adapter did not report the stored version")
+            self._put(handler_input, stored_version, data, dirty=False, synced=True)
+            return Saved(SaveStatus.SAVED, record, conflicts)
+
+    def forget(self, handler_input: HandlerInput) -> bool:
+        """Delete the runner's item (the skill was disabled); False if the store is unavailable."""
+        try:
+            handler_input.attributes_manager.delete_persistent_attributes()
+        except StorageUnavailable:
+            logger.warning("could not delete the item of %s", _key(handler_input))
+            return False
+        _envelope_holder(handler_input).pop(SESSION_KEY, None)
+        return True
+
+    def _merge_conflict(
+        self, handler_input: HandlerInput, ours: R, conflict: VersionConflict
+    ) -> tuple[R, int] | None:
+        """Ours merged with the stored record, and the version to write on; None if unreadable."""
+        current = conflict.current
+        if current is None:
+            # The item was deleted meanwhile: ours becomes the new item.
+            return ours, 0
+        try:
+            theirs = self._codec.from_dict(current.record)
+        except self._codec.decode_errors as exc:
+            logger.error("unreadable stored record for %s: %s", _key(handler_input), exc)  # noqa: TRY400 -- the message is enough
+            return None
+        return self._codec.merge(ours, theirs), current.version
+
+    def _degraded(self, handler_input: HandlerInput, session: _Session | None) -> Loaded[R]:
+        """The session's record (or a new one) for a turn whose store read failed."""
+        if session is not None:
+            return Loaded(self._decode(session), session.version, store_read=False, available=False)
+        record = self._codec.new()
+        self._put(handler_input, 0, self._codec.to_dict(record), dirty=False, synced=False)
+        return Loaded(record, 0, store_read=False, available=False)
+
+    def _decode(self, session: _Session) -> R:
+        # The envelope was written by this code from a valid record, so this cannot fail short of
+        # a bug; envelopes of another schema (a deploy during the session) are dropped by
+        # `_session`, and the store is read again.
+        return self._codec.from_dict(session.record)
+
+    def _session(self, handler_input: HandlerInput) -> _Session | None:
+        """The session's envelope, unpacked; None for a new session or one it cannot trust."""
+        envelope = _parse_envelope(_envelope_holder(handler_input).get(SESSION_KEY))
+        if envelope is None or envelope["schema_version"] != self._codec.schema_version:
+            return None
+        try:
+            record = unpack_record(envelope["record"])
+        except (ValueError, TypeError):
+            logger.warning("ignoring a damaged session envelope for %s", _key(handler_input))
+            return None
+        return _Session(
+            version=envelope["version"],
+            record=record,
+            text=dump_record(record),
+            dirty=envelope["dirty"],
+            synced=envelope["synced"],
+        )
+
+    def _put(
+        self,
+        handler_input: HandlerInput,
+        version: int,
+        record: dict[str, Any],
+        *,
+        dirty: bool,
+        synced: bool,
+    ) -> None:
+        _envelope_holder(handler_input)[SESSION_KEY] = Envelope(
+            format=ENVELOPE_FORMAT,
+            schema_version=self._codec.schema_version,
+            version=version,
+            record=pack_record(record),
+            dirty=dirty,
+            synced=synced,
+        )
+
+
+def _session_attributes(handler_input: HandlerInput) -> dict[str, Any] | None:
+    """The session attributes, or None for requests outside a session (events, audio player)."""
+    if handler_input.request_envelope.session is None:
+        return None
+    manager = handler_input.attributes_manager
+    attributes = manager.session_attributes
+    if attributes is None:
+        attributes = {}
+        manager.session_attributes = attributes
+    if not isinstance(attributes, dict):
+        raise TypeError("session attributes must be a dict")
+    return attributes
+
+
+def _envelope_holder(handler_input: HandlerInput) -> dict[str, Any]:
+    """Where the envelope lives: session attributes, else (outside a session) request attributes.
+
+    Out-of-session requests (events) have no session, but a save after a load in the same request
+    must still know the version read.
+    """
+    session = _session_attributes(handler_input)
+    if session is not None:
+        return session
+    attributes: dict[str, Any] = handler_input.attributes_manager.request_attributes
+    return attributes
+
+
+def _parse_envelope(raw: object) -> Envelope | None:
+    """A well-formed envelope, or None; session attributes come back from Alexa as plain JSON."""
+    if not isinstance(raw, dict) or raw.get("format") != ENVELOPE_FORMAT:
+        return None
+    ints = ("schema_version", "version")
+    bools = ("dirty", "synced")
+    if not all(type(raw.get(name)) is int for name in ints):
+        return None
+    if not all(type(raw.get(name)) is bool for name in bools) or not isinstance(
+        raw.get("record"), str
+    ):
+        return None
+    return Envelope(
+        format=ENVELOPE_FORMAT,
+        schema_version=raw["schema_version"],
+        version=raw["version"],
+        record=raw["record"],
+        dirty=raw["dirty"],
+        synced=raw["synced"],
+    )
+
+
+def _stored(attributes: Mapping[str, object]) -> Snapshot | None:
+    """The snapshot in persistent attributes, None for a runner without an item."""
+    if not attributes:
+        return None
+    version = attributes.get(VERSION_ATTRIBUTE)
+    schema_version = attributes.get(SCHEMA_ATTRIBUTE)
+    record = attributes.get(RECORD_ATTRIBUTE)
+    if (
+        not isinstance(version, int)
+        or not isinstance(schema_version, int)
+        or not isinstance(record, dict)
+    ):
+        raise StorageUnavailable(
+            "the persistence adapter returned malformed attributes", transient=False
+        )
+    return Snapshot(version, schema_version, record)
+
+
+def _key(handler_input: HandlerInput) -> str:
+    """The hashed user key, shortened, for log lines."""
+    return log_key(user_key(handler_input.request_envelope))
