@@ -462,7 +462,7 @@ def write_package(files: Mapping[Path, str], package_dir: Path = PACKAGE_DIR) ->
 
 
 def _comparable(relative: Path, text: str) -> object:
-    """The file's content, minus the endpoints `ask deploy` writes into skill.json after deploying."""
+    """The file's content, minus the endpoints `ask deploy` writes into skill.json."""
     if relative.name != "skill.json":
         return text
     manifest = json.loads(text)

@@ -1,0 +1,58 @@
+"""The question the skill last asked, kept in the session so "yes" and "no" mean the right thing.
+
+This is conversation state, not workout state: it lives only for one session and is read and
+written here alone, as one typed value under one key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ask_sdk_core.handler_input import HandlerInput
+
+SESSION_KEY = "question"
+
+
+class Question(StrEnum):
+    """What the last response asked."""
+
+    NONE = "none"  # a menu prompt: "what would you like?"
+    RESUME_OFFER = "resume_offer"  # "pick up where you left off?"
+    START_OFFER = "start_offer"  # "want to start <workout>?"
+    READY = "ready"  # "ready for set two?"
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """The last question and, for a start offer, the workout offered."""
+
+    question: Question = Question.NONE
+    workout_id: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The session-attribute form."""
+        return {"question": self.question.value, "workout_id": self.workout_id}
+
+
+def last_asked(handler_input: HandlerInput) -> Asked:
+    """What this session last asked (nothing for a new session or an unreadable value)."""
+    session = handler_input.attributes_manager.session_attributes
+    raw = session.get(SESSION_KEY) if session is not None else None
+    if not isinstance(raw, dict):
+        return Asked()
+    try:
+        question = Question(str(raw.get("question")))
+    except ValueError:
+        return Asked()
+    workout_id = raw.get("workout_id")
+    return Asked(question, workout_id if isinstance(workout_id, str) else None)
+
+
+def remember(handler_input: HandlerInput, asked: Asked) -> None:
+    """Record the question this response asks."""
+    session = handler_input.attributes_manager.session_attributes
+    if session is not None:  # skill events carry no session
+        session[SESSION_KEY] = asked.to_dict()

@@ -1,0 +1,349 @@
+"""Request handlers: thin adapters from Alexa requests to turns of the coach.
+
+`request_handlers()` is the one ordered list the skill is built from; the first handler whose
+`can_handle` answers true takes the request. Every handler reads state, calls the engine, narrates,
+saves and responds through `coach.Turn`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from ask_sdk_core.dispatch_components.exception_components import AbstractExceptionHandler
+from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
+from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
+
+from runner_strength.alexa.dialog import Asked, Question
+from runner_strength.alexa.requests import (
+    SlotStatus,
+    duration_seconds,
+    is_new_session,
+    log_user,
+    resolved_slot,
+    slot_text,
+)
+from runner_strength.engine import transitions
+from runner_strength.engine.state import Scope
+from runner_strength.narration.conversation import Conversation
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ask_sdk_core.handler_input import HandlerInput
+    from ask_sdk_model.response import Response
+
+    from runner_strength.alexa.coach import Coach
+    from runner_strength.content.model import Library
+    from runner_strength.engine.events import Outcome
+    from runner_strength.engine.state import WorkoutState
+
+logger = logging.getLogger(__name__)
+
+
+class CoachHandler(AbstractRequestHandler):
+    """A handler that answers through the coach."""
+
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+
+
+class LaunchHandler(CoachHandler):
+    """Welcome: offer to resume an unfinished workout, else the next workout in the rotation."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_request_type("LaunchRequest")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        where = turn.where()
+        state = turn.state
+        if state is not None and where is not None:
+            return turn.respond(turn.talk.welcome_back(state, where), Asked(Question.RESUME_OFFER))
+        first_time = not turn.record.health_note_heard
+        turn.hear_health_note()
+        workout = turn.next_workout()
+        last = turn.record.history[-1] if turn.record.history else None
+        script = turn.talk.welcome(workout, first_time=first_time, last=last)
+        return turn.respond(script, Asked(Question.START_OFFER, workout.id))
+
+
+class StartWorkoutHandler(CoachHandler):
+    """Start the named workout, or the next in the rotation; a duration shortens it to fit."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("StartWorkoutIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        slot = resolved_slot(handler_input, "workout")
+        if slot.status is SlotStatus.NO_MATCH:
+            return turn.respond(turn.talk.unknown_workout(slot.heard), Asked())
+        workout_id = (
+            slot.id
+            if slot.status is SlotStatus.MATCHED and slot.id in turn.library.workouts
+            else None
+        )
+        target = duration_seconds(slot_text(handler_input, "duration"))
+        return turn.start(workout_id or turn.next_workout().id, target_seconds=target)
+
+
+class ResumeHandler(CoachHandler):
+    """Resume a paused workout, or pick up an unfinished one where it stopped (any device)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name("ResumeWorkoutIntent")(handler_input)
+            or is_intent_name("AMAZON.ResumeIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        state = turn.state
+        if state is not None and not state.paused:
+            if is_new_session(handler_input):
+                where = turn.where()
+                if where is not None:
+                    return turn.respond(
+                        turn.talk.welcome_back(state, where), Asked(Question.RESUME_OFFER)
+                    )
+            return turn.run(transitions.ready)
+        return turn.run(transitions.resume)
+
+
+class MoveHandler(CoachHandler):
+    """An intent that maps straight onto one engine transition."""
+
+    def __init__(
+        self,
+        coach: Coach,
+        intents: tuple[str, ...],
+        move: Callable[[WorkoutState | None, Library, float], Outcome],
+        *,
+        persist: bool = True,
+    ) -> None:
+        super().__init__(coach)
+        self.intents = intents
+        self.move = move
+        self.persist = persist
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return any(is_intent_name(name)(handler_input) for name in self.intents)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.coach.turn(handler_input).run(self.move, persist=self.persist)
+
+
+def _start_over(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Start over, said during a workout, restarts the current exercise as a coach would."""
+    return transitions.start_over(state, library, now, Scope.EXERCISE)
+
+
+class ExplainHandler(CoachHandler):
+    """Explain an exercise without losing the runner's place; one-shot requests end the session."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("ExplainExerciseIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        slot = resolved_slot(handler_input, "exercise")
+        exercise = (
+            turn.library.exercises.get(slot.id or "") if slot.status is SlotStatus.MATCHED else None
+        )
+        if exercise is None and slot.heard:
+            exercise = turn.library.find_exercise(slot.heard)
+        if exercise is None:
+            script = turn.talk.unknown_exercise(slot.heard)
+            if turn.state is not None:
+                question, asked = turn.workout_question()
+                return turn.respond(script.then(question), asked)
+            return turn.respond(script, Asked())
+        return turn.explain(exercise, one_shot=is_new_session(handler_input))
+
+
+class WhyHandler(CoachHandler):
+    """Why this exercise helps a runner (mid-workout), or why strength work matters (otherwise)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("WhyExerciseIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        where = turn.where()
+        exercise = turn.library.exercises.get(where.exercise_id) if where is not None else None
+        question, asked = turn.workout_question()
+        return turn.respond(turn.talk.why(exercise).then(question), asked)
+
+
+class ListWorkoutsHandler(CoachHandler):
+    """Name every workout with its length, then ask which one."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("ListWorkoutsIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        return turn.respond(turn.talk.list_workouts(), Asked())
+
+
+class YesHandler(CoachHandler):
+    """Yes: to the question last asked (resume, start the offered workout, or ready)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("AMAZON.YesIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        state = turn.state
+        if state is not None and turn.asked.question is not Question.START_OFFER:
+            return turn.run(transitions.resume if state.paused else transitions.ready)
+        offered = turn.asked.workout_id
+        workout_id = (
+            offered if offered and offered in turn.library.workouts else turn.next_workout().id
+        )
+        return turn.start(workout_id)
+
+
+class NoHandler(CoachHandler):
+    """No: decline a resume (offer a fresh workout), a start offer, or "ready?" (take your time)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("AMAZON.NoIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        if turn.asked.question is Question.RESUME_OFFER:
+            turn.abandon()
+            workout = turn.next_workout()
+            return turn.respond(turn.talk.offer(workout), Asked(Question.START_OFFER, workout.id))
+        if turn.state is not None:
+            question, asked = turn.workout_question()
+            return turn.respond(turn.talk.not_ready().then(question), asked)
+        return turn.respond(turn.talk.declined(), Asked())
+
+
+class HelpHandler(CoachHandler):
+    """Help that fits the moment: the menu, or what can be said mid-workout."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("AMAZON.HelpIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        if turn.state is not None:
+            question, asked = turn.workout_question()
+            return turn.respond(turn.talk.help(in_workout=True).then(question), asked)
+        return turn.respond(turn.talk.help(in_workout=False), Asked())
+
+
+class FallbackHandler(CoachHandler):
+    """Something out of scope: say so briefly and offer what can be done here."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("AMAZON.FallbackIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        if turn.state is not None:
+            question, asked = turn.workout_question()
+            return turn.respond(turn.talk.fallback(in_workout=True).then(question), asked)
+        return turn.respond(turn.talk.fallback(in_workout=False), Asked())
+
+
+class StopHandler(CoachHandler):
+    """Stop, cancel or go home: keep the place (paused) and say how to come back."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return any(
+            is_intent_name(name)(handler_input)
+            for name in ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        state = turn.state
+        if state is not None and not state.paused:
+            turn.apply(transitions.pause(state, turn.library, turn.now))
+        return turn.respond(turn.talk.goodbye(turn.state, turn.where()), Asked())
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    """The session closed (timeout, user exit, error): state was saved on every change already."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_request_type("SessionEndedRequest")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        error = getattr(request, "error", None)
+        logger.info(
+            "session ended user=%s reason=%s error=%s",
+            log_user(handler_input),
+            getattr(getattr(request, "reason", None), "value", None),
+            getattr(error, "message", None),
+        )
+        return handler_input.response_builder.response
+
+
+class SkillDisabledHandler(CoachHandler):
+    """The runner disabled the skill: delete everything stored for them."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        deleted = self.coach.repository.forget(handler_input)
+        logger.info("skill disabled: user=%s deleted=%s", log_user(handler_input), deleted)
+        return handler_input.response_builder.response
+
+
+class CatchAllExceptionHandler(AbstractExceptionHandler):
+    """Anything unexpected: log it, and still speak a helpful line instead of an error sound."""
+
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:  # noqa: ARG002  # the SDK's signature
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        logger.error("unhandled error for user=%s", log_user(handler_input), exc_info=exception)
+        # A fresh Conversation: the turn that failed may be half built.
+        speech = Conversation(self.coach.library, self.coach.rng_for("error")).error().to_speech()
+        return (
+            handler_input.response_builder.speak(speech.ssml)
+            .ask(speech.reprompt or speech.ssml)
+            .response
+        )
+
+
+def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
+    """Every request handler, in the order they are asked."""
+    move = MoveHandler
+    return [
+        SkillDisabledHandler(coach),
+        SessionEndedHandler(),
+        LaunchHandler(coach),
+        StartWorkoutHandler(coach),
+        ResumeHandler(coach),
+        ExplainHandler(coach),
+        move(coach, ("ReadyIntent",), transitions.ready),
+        move(coach, ("AMAZON.PauseIntent",), transitions.pause),
+        move(coach, ("AMAZON.NextIntent",), transitions.next_exercise),
+        move(coach, ("AMAZON.PreviousIntent",), transitions.previous_exercise),
+        # A repeat re-does a set already done: the position does not move, so nothing is saved.
+        MoveHandler(coach, ("AMAZON.RepeatIntent",), transitions.repeat, persist=False),
+        move(coach, ("AMAZON.StartOverIntent",), _start_over),
+        move(coach, ("SkipExerciseIntent",), transitions.skip_exercise),
+        move(coach, ("EasierIntent",), transitions.easier),
+        move(coach, ("HarderIntent",), transitions.harder),
+        move(coach, ("WorkoutStatusIntent",), transitions.status),
+        WhyHandler(coach),
+        ListWorkoutsHandler(coach),
+        YesHandler(coach),
+        NoHandler(coach),
+        HelpHandler(coach),
+        StopHandler(coach),
+        FallbackHandler(coach),
+    ]

@@ -1,0 +1,125 @@
+"""Reading what a request carries: ids, slots resolved to content ids, durations.
+
+Slot handling follows entity resolution: a handler gets the content id Alexa resolved, or knows why
+there is none (nothing said, or said but not matched), and never has to parse the envelope itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_core.utils.request_util import get_device_id, get_slot, get_user_id
+
+from runner_strength.persistence.base import log_key, user_key
+
+if TYPE_CHECKING:
+    from ask_sdk_core.handler_input import HandlerInput
+
+UNKNOWN_DEVICE = "unknown-device"
+"""Device id for requests without one (simulators, skill events): progress still saves per user."""
+
+_DURATION = re.compile(
+    r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+)
+ER_MATCH = "ER_SUCCESS_MATCH"
+
+
+class SlotStatus(StrEnum):
+    """What became of a slot."""
+
+    EMPTY = "empty"  # the runner said nothing for it
+    MATCHED = "matched"  # resolved to a content id
+    NO_MATCH = "no_match"  # said, but it is not in our content
+
+
+@dataclass(frozen=True, slots=True)
+class SlotValue:
+    """A slot as the handlers need it: the content id when resolved, and what was heard."""
+
+    status: SlotStatus
+    id: str | None = None
+    heard: str | None = None
+
+
+def device_id(handler_input: HandlerInput) -> str:
+    """The Echo the request came from."""
+    try:
+        return str(get_device_id(handler_input) or UNKNOWN_DEVICE)
+    except (AttributeError, TypeError):
+        return UNKNOWN_DEVICE
+
+
+def user_id(handler_input: HandlerInput) -> str | None:
+    """The Alexa user (account) the request belongs to, if the envelope says."""
+    try:
+        value = get_user_id(handler_input)
+    except (AttributeError, TypeError):
+        return None
+    return str(value) if value else None
+
+
+def log_user(handler_input: HandlerInput) -> str:
+    """A short hash of the user for log lines; never the raw userId."""
+    try:
+        return log_key(user_key(handler_input.request_envelope))
+    except PersistenceException:
+        return "no-user"
+
+
+def request_id(handler_input: HandlerInput) -> str:
+    """The request's id (seeds the phrase variants, so a replayed request says the same)."""
+    return str(getattr(handler_input.request_envelope.request, "request_id", None) or "")
+
+
+def is_new_session(handler_input: HandlerInput) -> bool:
+    """True on the first request of a session (a launch or a one-shot)."""
+    session = handler_input.request_envelope.session
+    return bool(session is None or session.new)
+
+
+def resolved_slot(handler_input: HandlerInput, name: str) -> SlotValue:
+    """A custom slot resolved to a content id through Alexa's entity resolution."""
+    try:
+        slot = get_slot(handler_input, name)
+    except (AttributeError, TypeError):
+        slot = None
+    if slot is None or not (slot.value or "").strip():
+        return SlotValue(SlotStatus.EMPTY)
+    heard = str(slot.value).strip()
+    authorities = getattr(slot.resolutions, "resolutions_per_authority", None) or []
+    for authority in authorities:
+        code = getattr(getattr(authority.status, "code", None), "value", None)
+        if code == ER_MATCH and authority.values:
+            return SlotValue(SlotStatus.MATCHED, str(authority.values[0].value.id), heard)
+    return SlotValue(SlotStatus.NO_MATCH, None, heard)
+
+
+def slot_text(handler_input: HandlerInput, name: str) -> str | None:
+    """A built-in slot's raw value, or None when empty."""
+    try:
+        slot = get_slot(handler_input, name)
+    except (AttributeError, TypeError):
+        return None
+    value = (slot.value or "").strip() if slot is not None else ""
+    return value or None
+
+
+def duration_seconds(value: str | None) -> int | None:
+    """Seconds in an AMAZON.DURATION value such as PT20M; None when absent or not a duration."""
+    if not value:
+        return None
+    match = _DURATION.match(value.strip().upper())
+    if match is None:
+        return None
+    parts = {k: int(v) for k, v in match.groupdict().items() if v}
+    seconds = (
+        parts.get("days", 0) * 86400
+        + parts.get("hours", 0) * 3600
+        + parts.get("minutes", 0) * 60
+        + parts.get("seconds", 0)
+    )
+    return seconds or None

@@ -1,0 +1,223 @@
+"""Driving the skill the way Alexa does, from the real request envelopes in tests/events/.
+
+A `Device` holds one Echo's session: it sends envelopes to a handler (the Lambda entry, or anything
+with the same signature), carries the session attributes from each response into the next request,
+and starts a new session after a response that ended one. `check_response` holds every rule a
+response must keep.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from runner_strength.narration.ssml import estimate_seconds, plain_text, validate_ssml
+
+EVENTS = Path(__file__).resolve().parent / "events"
+USER = "amzn1.ask.account.AMAXQ7TESTUSERQ3KJZ5Y2ZL4XN7OQW6BPL3RDWAEXAMPLE"
+MAX_RESPONSE_BYTES = 24 * 1024
+MAX_SPEECH_CHARACTERS = 8000
+_request_numbers = itertools.count(1)
+
+
+class Handler(Protocol):
+    """What Alexa calls: the Lambda entry's signature."""
+
+    def __call__(self, event: dict[str, Any], context: object, /) -> dict[str, Any]:
+        """Answer one request envelope."""
+
+
+def event(name: str) -> dict[str, Any]:
+    """A fresh copy of one envelope from tests/events/ (without the .json)."""
+    data: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+class FakeClock:
+    """A clock the test moves by hand (epoch seconds)."""
+
+    def __init__(self, start: float = 1_795_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        """The current time."""
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Let `seconds` pass."""
+        self.now += seconds
+
+
+@dataclass
+class Reply:
+    """One response, read the way a test wants it."""
+
+    raw: dict[str, Any]
+
+    @property
+    def response(self) -> dict[str, Any]:
+        """The `response` object."""
+        value: dict[str, Any] = self.raw.get("response", {})
+        return value
+
+    @property
+    def ssml(self) -> str:
+        """The outputSpeech SSML ("" when there is none)."""
+        speech = self.response.get("outputSpeech") or {}
+        return str(speech.get("ssml") or speech.get("text") or "")
+
+    @property
+    def text(self) -> str:
+        """The speech as plain text with timers shown, for assertions on wording."""
+        return plain_text(self.ssml) if self.ssml.startswith("<speak>") else self.ssml
+
+    @property
+    def reprompt(self) -> str | None:
+        """The reprompt SSML, or None."""
+        reprompt = self.response.get("reprompt") or {}
+        speech = reprompt.get("outputSpeech") or {}
+        return speech.get("ssml") or speech.get("text")
+
+    @property
+    def ends_session(self) -> bool:
+        """True when the response closes the session (absent counts as closing for voice)."""
+        return self.response.get("shouldEndSession") is not False
+
+    @property
+    def seconds(self) -> float:
+        """Estimated audio length of the speech."""
+        return estimate_seconds(self.ssml) if self.ssml.startswith("<speak>") else 0.0
+
+
+def check_response(reply: Reply) -> None:
+    """Every platform rule: size, SSML validity and limits, a question and reprompt when open."""
+    size = len(json.dumps(reply.raw).encode("utf-8"))
+    assert size < MAX_RESPONSE_BYTES, f"response is {size} bytes"
+    if not reply.ssml:
+        assert reply.ends_session, "an open session must say something"
+        return
+    assert len(reply.ssml) < MAX_SPEECH_CHARACTERS
+    problems = validate_ssml(reply.ssml)
+    assert problems == [], problems
+    if not reply.ends_session:
+        assert reply.reprompt, f"open session without a reprompt: {reply.text}"
+        assert validate_ssml(reply.reprompt) == []
+        assert "?" in reply.text[-400:], (
+            f"open session must end with a question: {reply.text[-200:]}"
+        )
+
+
+@dataclass
+class Device:
+    """One Echo of one user, talking to `handler`."""
+
+    handler: Handler
+    device_id: str = "amzn1.ask.device.AEXAMPLEDEVICEA7K3LQZP2W6M5XN4VYBR8TEST"
+    user_id: str = USER
+    locale: str = "en-US"
+    clock: FakeClock | None = None
+    session_id: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    sessions: int = 0
+    replies: list[Reply] = field(default_factory=list)
+
+    def send(self, envelope: dict[str, Any], *, check: bool = True) -> Reply:
+        """Send one envelope (its ids, session and time filled in) and keep the session going."""
+        envelope = copy.deepcopy(envelope)
+        new = self.session_id is None
+        if new:
+            self.sessions += 1
+            self.session_id = f"amzn1.echo-api.session.test-{self.device_id[-6:]}-{self.sessions}"
+            self.attributes = {}
+        system = envelope["context"]["System"]
+        system["user"]["userId"] = self.user_id
+        system["device"]["deviceId"] = self.device_id
+        request = envelope["request"]
+        request["requestId"] = f"amzn1.echo-api.request.test-{next(_request_numbers)}"
+        if "locale" in request:
+            request["locale"] = self.locale
+        if "session" in envelope:
+            envelope["session"].update(
+                {
+                    "new": new,
+                    "sessionId": self.session_id,
+                    "attributes": copy.deepcopy(self.attributes),
+                    "user": {"userId": self.user_id},
+                }
+            )
+        reply = Reply(self.handler(envelope, None))
+        self.replies.append(reply)
+        if check:
+            check_response(reply)
+        self.attributes = copy.deepcopy(reply.raw.get("sessionAttributes") or {})
+        if reply.ends_session or request["type"] == "SessionEndedRequest":
+            self.session_id = None
+        return reply
+
+    def launch(self) -> Reply:
+        """Say: Alexa, open runner strength."""
+        self.session_id = None
+        return self.send(event("launch"))
+
+    def say(
+        self, intent: str, *, new_session: bool = False, **slots: str | tuple[str, str] | None
+    ) -> Reply:
+        """An intent; slots are raw values, or (id, value) when entity resolution matched."""
+        if new_session:
+            self.session_id = None
+        envelope = event("ready")
+        envelope["request"]["intent"] = {"name": intent, "confirmationStatus": "NONE", "slots": {}}
+        for name, value in slots.items():
+            envelope["request"]["intent"]["slots"][name] = _slot(name, value)
+        return self.send(envelope)
+
+    def end_session(self, reason: str = "EXCEEDED_MAX_REPROMPTS") -> Reply:
+        """The microphone timed out (or the user left): Alexa sends SessionEndedRequest."""
+        envelope = event("session_ended")
+        envelope["request"]["reason"] = reason
+        return self.send(envelope)
+
+    def ready_until_done(self, limit: int = 200) -> list[Reply]:
+        """Say "ready" until the workout finishes; every reply is checked."""
+        replies = []
+        for _ in range(limit):
+            reply = self.say("ReadyIntent")
+            replies.append(reply)
+            if reply.ends_session:
+                return replies
+            if self.clock is not None:
+                self.clock.advance(reply.seconds + 2)
+        raise AssertionError("the workout did not finish")
+
+
+def _slot(name: str, value: str | tuple[str, str] | None) -> dict[str, Any]:
+    slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
+    if value is None:
+        return slot
+    if isinstance(value, tuple):
+        content_id, heard = value
+        slot["value"] = heard
+        slot["resolutions"] = {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": f"amzn1.er-authority.echo-sdk.amzn1.ask.skill.test.{name.upper()}",
+                    "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [{"value": {"name": heard, "id": content_id}}],
+                }
+            ]
+        }
+    else:
+        slot["value"] = value
+        slot["resolutions"] = {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": f"amzn1.er-authority.echo-sdk.amzn1.ask.skill.test.{name.upper()}",
+                    "status": {"code": "ER_SUCCESS_NO_MATCH"},
+                }
+            ]
+        }
+    return slot

@@ -1,0 +1,249 @@
+import importlib
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from runner_strength.alexa.skill import REJECTED, LambdaEntry, build_skill
+from runner_strength.content.model import Library
+from runner_strength.persistence.memory import MemoryAdapter
+from skilltest import EVENTS, Device, FakeClock, Reply, check_response, event
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def adapter(clock: FakeClock) -> MemoryAdapter:
+    return MemoryAdapter(clock=clock, ttl_days=365)
+
+
+@pytest.fixture
+def entry(library: Library, adapter: MemoryAdapter, clock: FakeClock) -> LambdaEntry:
+    return LambdaEntry(
+        build_skill(library=library, adapter=adapter, clock=clock, rng_for=random.Random)
+    )
+
+
+@pytest.fixture
+def echo(entry: LambdaEntry, clock: FakeClock) -> Device:
+    return Device(entry, clock=clock)
+
+
+def test_first_launch_welcomes_with_health_note_once(echo: Device) -> None:
+    """A first launch gives the one-time health note and offers a workout; later ones do not."""
+    first = echo.launch()
+    assert "not medical advice" in first.text
+    assert not first.ends_session
+    echo.say("AMAZON.StopIntent")
+    second = echo.launch()
+    assert "not medical advice" not in second.text
+
+
+def test_yes_to_the_offer_starts_the_offered_workout(echo: Device, library: Library) -> None:
+    """Saying yes to the launch offer starts the workout that was offered."""
+    offer = echo.launch()
+    named = [w for w in library.workouts.values() if w.name in offer.text]
+    assert len(named) == 1
+    started = echo.say("AMAZON.YesIntent")
+    assert not started.ends_session
+    first_exercise = library.exercise(named[0].items[0].exercise_id).name
+    assert first_exercise in started.text or named[0].name in started.text
+
+
+def test_whole_conversation_through_the_lambda_entry(
+    echo: Device, clock: FakeClock, library: Library
+) -> None:
+    """Launch, start, sets, explain mid-workout, pause, resume in a new session, finish."""
+    echo.launch()
+    start = echo.say("StartWorkoutIntent", workout=("core_and_stability", "core workout"))
+    assert "Core and stability" in start.text
+    first_set = echo.say("ReadyIntent")
+    clock.advance(first_set.seconds + 3)
+    second_set = echo.say("ReadyIntent")
+    clock.advance(second_set.seconds + 3)
+    explained = echo.say("ExplainExerciseIntent", exercise=("copenhagen_plank", "copenhagen plank"))
+    assert "Copenhagen plank" in explained.text
+    assert not explained.ends_session, "explaining mid-workout keeps the workout going"
+    status_before = echo.say("WorkoutStatusIntent").text
+    paused = echo.say("AMAZON.PauseIntent")
+    assert "resume" in paused.text.lower()
+    echo.end_session()
+    clock.advance(3 * 3600)
+    back = echo.say("ResumeWorkoutIntent", new_session=True)
+    assert not back.ends_session
+    resumed = echo.say("AMAZON.YesIntent") if "left off" in back.text else back
+    assert not resumed.ends_session
+    status_after = echo.say("WorkoutStatusIntent").text
+    assert status_after, status_before
+    replies = echo.ready_until_done()
+    summary = replies[-1]
+    assert summary.ends_session
+    assert "minute" in summary.text.lower()
+
+
+def test_one_shot_explain_answers_and_ends_the_session(echo: Device) -> None:
+    """A one-shot explain of the Copenhagen plank answers in full and ends the session."""
+    reply = echo.send(event("explain_oneshot"))
+    assert "Copenhagen plank" in reply.text
+    assert reply.ends_session
+
+
+def test_explain_no_match_and_empty_slot_get_a_helpful_answer(echo: Device) -> None:
+    """An unknown or missing exercise gets examples of known ones and a question, never a crash."""
+    echo.launch()
+    unknown = echo.send(event("explain_no_match"))
+    assert "underwater basket weaving" in unknown.text
+    assert "plank" in unknown.text.lower()
+    assert not unknown.ends_session
+    empty = echo.send(event("explain_empty"))
+    assert "explain" in empty.text.lower()
+    assert not empty.ends_session
+
+
+def test_unknown_workout_lists_the_real_ones(echo: Device, library: Library) -> None:
+    """Asking for a workout we do not have lists the ones we do."""
+    echo.launch()
+    reply = echo.send(event("start_workout_no_match"))
+    assert "yoga flow" in reply.text
+    assert all(w.name in reply.text for w in library.workouts.values())
+
+
+def test_one_shot_start_starts_a_workout(echo: Device) -> None:
+    """A one-shot start (tell runner strength to start my workout) starts at once."""
+    reply = echo.send(event("start_workout_oneshot"))
+    assert not reply.ends_session
+    assert "?" in reply.text
+
+
+def test_duration_shortens_the_workout(echo: Device) -> None:
+    """A fifteen-minute request starts a shortened workout."""
+    echo.launch()
+    reply = echo.send(event("start_workout_duration"))
+    assert not reply.ends_session
+
+
+def test_help_and_fallback_fit_the_moment(echo: Device) -> None:
+    """Help and Fallback differ between the menu and mid-workout, and always ask a question."""
+    echo.launch()
+    menu_help = echo.say("AMAZON.HelpIntent").text
+    menu_fallback = echo.say("AMAZON.FallbackIntent").text
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    workout_help = echo.say("AMAZON.HelpIntent").text
+    workout_fallback = echo.say("AMAZON.FallbackIntent").text
+    assert "list workouts" in menu_help.lower()
+    assert "pause" in workout_help.lower()
+    assert menu_help != workout_help
+    assert menu_fallback != workout_fallback
+
+
+def test_stop_saves_the_place_and_says_how_to_resume(echo: Device, clock: FakeClock) -> None:
+    """Stop mid-workout keeps the position and tells the runner how to come back."""
+    echo.launch()
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    clock.advance(5)
+    echo.say("ReadyIntent")
+    clock.advance(400)
+    stop = echo.say("AMAZON.StopIntent")
+    assert stop.ends_session
+    assert "resume my workout" in stop.text
+    back = echo.launch()
+    assert "left off" in back.text
+
+
+def test_no_to_resume_offers_a_new_workout(
+    echo: Device, clock: FakeClock, library: Library
+) -> None:
+    """Declining to resume ends the old workout and offers the next one in the rotation."""
+    echo.launch()
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    echo.say("AMAZON.StopIntent")
+    echo.launch()
+    offer = echo.say("AMAZON.NoIntent")
+    assert not offer.ends_session
+    assert any(w.name in offer.text for w in library.workouts.values())
+    started = echo.say("AMAZON.YesIntent")
+    assert not started.ends_session
+
+
+def test_no_to_ready_keeps_the_workout_waiting(echo: Device) -> None:
+    """A no to the ready question is answered kindly and the same question comes back."""
+    echo.launch()
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    reply = echo.say("AMAZON.NoIntent")
+    assert not reply.ends_session
+
+
+def test_moves_without_a_workout_are_answered(echo: Device) -> None:
+    """Next, previous, pause, status and the rest outside a workout get an answer, not an error."""
+    echo.launch()
+    for intent in (
+        "AMAZON.NextIntent",
+        "AMAZON.PreviousIntent",
+        "AMAZON.PauseIntent",
+        "AMAZON.ResumeIntent",
+        "AMAZON.RepeatIntent",
+        "AMAZON.StartOverIntent",
+        "SkipExerciseIntent",
+        "EasierIntent",
+        "HarderIntent",
+        "WorkoutStatusIntent",
+        "WhyExerciseIntent",
+        "ReadyIntent",
+    ):
+        reply = echo.say(intent)
+        assert reply.ssml, intent
+
+
+def test_list_workouts_names_each_with_minutes(echo: Device, library: Library) -> None:
+    """Listing workouts names every workout with its length and asks which one."""
+    echo.launch()
+    reply = echo.say("ListWorkoutsIntent")
+    assert all(w.name in reply.text for w in library.workouts.values())
+    assert "minutes" in reply.text
+
+
+def test_skill_disabled_deletes_the_users_item(echo: Device, adapter: MemoryAdapter) -> None:
+    """Disabling the skill deletes everything stored for that user."""
+    echo.launch()
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    assert adapter._items
+    reply = echo.send(event("skill_disabled"))
+    assert not reply.ssml
+    assert not adapter._items
+
+
+def test_foreign_skill_id_is_rejected(
+    library: Library, adapter: MemoryAdapter, clock: FakeClock
+) -> None:
+    """With SKILL_ID set, a request for another skill gets a logged rejection, not an answer."""
+    entry = LambdaEntry(
+        build_skill(library=library, adapter=adapter, clock=clock, skill_id="amzn1.ask.skill.other")
+    )
+    assert entry(event("launch"), None) == REJECTED
+
+
+@pytest.mark.parametrize("broken", [{}, {"version": "1.0"}, {"request": "nope"}, [], "text", None])
+def test_unreadable_envelope_gets_a_clean_rejection(entry: LambdaEntry, broken: object) -> None:
+    """A malformed envelope gets a clean error response instead of a traceback."""
+    assert entry(broken, None) == REJECTED
+
+
+@pytest.mark.parametrize("path", sorted(EVENTS.glob("*.json")), ids=lambda p: p.stem)
+def test_every_fixture_event_through_lambda_function(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`lambda_function.lambda_handler` answers every real-shaped envelope within the rules."""
+    monkeypatch.setenv("RUNNER_STRENGTH_DB", str(tmp_path / "state.sqlite3"))
+    monkeypatch.delenv("TABLE_NAME", raising=False)
+    monkeypatch.delenv("SKILL_ID", raising=False)
+    sys.modules.pop("lambda_function", None)
+    lambda_function = importlib.import_module("lambda_function")
+    reply = Reply(lambda_function.lambda_handler(json.loads(path.read_text()), None))
+    check_response(reply)
+    if path.stem not in {"session_ended", "session_ended_error", "skill_disabled"}:
+        assert reply.ssml, path.stem
