@@ -6,7 +6,13 @@ import pytest
 import yaml
 
 from runner_strength.cli import main
-from runner_strength.content.loader import COMPILED_PATH, ContentError, load_compiled, load_directory, read_sources
+from runner_strength.content.loader import (
+    COMPILED_PATH,
+    ContentError,
+    load_compiled,
+    load_directory,
+    read_sources,
+)
 from runner_strength.content.model import (
     SET_TALK_SECONDS,
     SIDE_SWITCH_SECONDS,
@@ -21,22 +27,48 @@ CONTENT_DIR = Path(__file__).resolve().parents[1] / "content"
 # Every movement of the five sources, by the id it has in content/ (issue 2 lists them).
 SOURCE_EXERCISES = {
     "000_e29b8790add9e4a5": [
-        "calf_raise", "glute_bridge", "walking_lunge", "frog_walk", "side_plank_rotation",
-        "mountain_climber", "step_up", "bulgarian_split_squat",
+        "calf_raise",
+        "glute_bridge",
+        "walking_lunge",
+        "frog_walk",
+        "side_plank_rotation",
+        "mountain_climber",
+        "step_up",
+        "bulgarian_split_squat",
     ],
     "001_4fbeb7d2e7af2cd2": ["walking_lunge", "squat", "plank", "push_up", "back_extension"],
     "002_25fdc854e3232644": [
-        "tibialis_raise", "calf_raise", "walking_lunge", "stationary_lunge", "single_leg_deadlift",
-        "cossack_squat", "copenhagen_plank",
+        "tibialis_raise",
+        "calf_raise",
+        "walking_lunge",
+        "stationary_lunge",
+        "single_leg_deadlift",
+        "cossack_squat",
+        "copenhagen_plank",
     ],
     "003_015f5eaf6d85d2b9": [
-        "double_heel_tap", "plank", "side_plank", "cable_row", "push_up", "stationary_lunge",
-        "step_up", "glute_bridge", "lateral_band_walk", "overhead_squat",
+        "double_heel_tap",
+        "plank",
+        "side_plank",
+        "cable_row",
+        "push_up",
+        "stationary_lunge",
+        "step_up",
+        "glute_bridge",
+        "lateral_band_walk",
+        "overhead_squat",
     ],
     "004_b9262e817484d66c": [
-        "half_kneeling_hamstring_lift", "tibialis_posterior_band", "single_leg_roller_hamstring_curl",
-        "step_down", "negative_dumbbell_rdl", "kettlebell_get_up", "single_leg_calf_raise",
-        "single_leg_partial_squat_abduction", "ankle_rock_back", "prone_psoas_march",
+        "half_kneeling_hamstring_lift",
+        "tibialis_posterior_band",
+        "single_leg_roller_hamstring_curl",
+        "step_down",
+        "negative_dumbbell_rdl",
+        "kettlebell_get_up",
+        "single_leg_calf_raise",
+        "single_leg_partial_squat_abduction",
+        "ankle_rock_back",
+        "prone_psoas_march",
     ],
 }
 
@@ -74,8 +106,14 @@ def test_every_exercise_comes_from_a_source(library: Library) -> None:
 def test_merged_exercises_credit_every_source(library: Library) -> None:
     """Movements described by several sources are one exercise crediting all of them."""
     assert set(library.exercise("walking_lunge").sources) >= {
-        "000_e29b8790add9e4a5", "001_4fbeb7d2e7af2cd2", "002_25fdc854e3232644"}
-    assert set(library.exercise("glute_bridge").sources) >= {"000_e29b8790add9e4a5", "003_015f5eaf6d85d2b9"}
+        "000_e29b8790add9e4a5",
+        "001_4fbeb7d2e7af2cd2",
+        "002_25fdc854e3232644",
+    }
+    assert set(library.exercise("glute_bridge").sources) >= {
+        "000_e29b8790add9e4a5",
+        "003_015f5eaf6d85d2b9",
+    }
 
 
 def test_spoken_names_are_unique_across_exercises(library: Library) -> None:
@@ -99,7 +137,9 @@ def test_spoken_names_are_unique_across_exercises(library: Library) -> None:
         ("single_leg_deadlift", "single_leg_deadlift"),
     ],
 )
-def test_find_exercise_by_name_alias_plural_or_id(library: Library, spoken: str, expected: str) -> None:
+def test_find_exercise_by_name_alias_plural_or_id(
+    library: Library, spoken: str, expected: str
+) -> None:
     """A runner's words find the exercise whatever the case, plural or form used."""
     found = library.find_exercise(spoken)
     assert found is not None
@@ -118,7 +158,9 @@ def test_duplicate_alias_names_both_files(content_copy: Path) -> None:
         load_directory(content_copy)
     messages = [str(p) for p in caught.value.problems]
     assert any(
-        "exercises/squat.yaml: aliases[0]: 'copenhagen' is already used by exercise 'copenhagen_plank'" in m
+        "exercises/squat.yaml: aliases[0]: 'copenhagen' is already used by exercise "
+        "'copenhagen_plank'"
+        in m
         or "exercises/copenhagen_plank.yaml" in m
         for m in messages
     ), messages
@@ -132,15 +174,19 @@ def test_broken_field_names_file_and_field(content_copy: Path) -> None:
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(ContentError) as caught:
         load_directory(content_copy)
-    assert "content/exercises/plank.yaml: dosage.hold_seconds: must be between 5 and 120, got 500" in str(
-        caught.value
+    assert (
+        "content/exercises/plank.yaml: dosage.hold_seconds: must be between 5 and 120, got 500"
+        in str(caught.value)
     )
 
 
 def test_all_problems_are_reported_at_once(content_copy: Path) -> None:
     """Several broken files give several problems in one error, not one at a time."""
     _edit(content_copy / "exercises" / "squat.yaml", {"category": "arms", "cues": ["Only one."]})
-    _edit(content_copy / "workouts" / "five_basics.yaml", {"exercises": [{"exercise": "no_such_move"}]})
+    _edit(
+        content_copy / "workouts" / "five_basics.yaml",
+        {"exercises": [{"exercise": "no_such_move"}]},
+    )
     with pytest.raises(ContentError) as caught:
         load_directory(content_copy)
     text = str(caught.value)
@@ -152,7 +198,9 @@ def test_all_problems_are_reported_at_once(content_copy: Path) -> None:
 def test_unspeakable_characters_are_rejected(content_copy: Path) -> None:
     """Symbols a speech engine stumbles over are caught at load time."""
     _edit(content_copy / "exercises" / "squat.yaml", {"why": "Legs & lungs <3"})
-    with pytest.raises(ContentError, match=r"squat.yaml: why: has characters a speech engine stumbles over"):
+    with pytest.raises(
+        ContentError, match=r"squat.yaml: why: has characters a speech engine stumbles over"
+    ):
         load_directory(content_copy)
 
 
@@ -166,7 +214,9 @@ def test_unreadable_yaml_names_the_file(content_copy: Path) -> None:
 def test_id_must_match_file_name(content_copy: Path) -> None:
     """An id that differs from its file name is rejected."""
     _edit(content_copy / "exercises" / "squat.yaml", {"id": "deep_squat"})
-    with pytest.raises(ContentError, match=r"squat.yaml: id: 'deep_squat' must equal the file name 'squat'"):
+    with pytest.raises(
+        ContentError, match=r"squat.yaml: id: 'deep_squat' must equal the file name 'squat'"
+    ):
         load_directory(content_copy)
 
 
@@ -182,10 +232,19 @@ def test_rep_override_outside_range_is_rejected(content_copy: Path) -> None:
 
 def test_set_seconds_adds_talk_work_switch_and_rest() -> None:
     """One set's duration is talk plus both sides' work plus the switch plus rest."""
-    hold = Dosage(Mode.HOLD, sets=2, per_side=True, rest_seconds=30, hold_seconds=20, hold_range=(10, 40))
+    hold = Dosage(
+        Mode.HOLD, sets=2, per_side=True, rest_seconds=30, hold_seconds=20, hold_range=(10, 40)
+    )
     assert hold.set_seconds() == SET_TALK_SECONDS + 20 * 2 + SIDE_SWITCH_SECONDS + 30
-    reps = Dosage(Mode.REPS, sets=3, per_side=False, rest_seconds=45, reps=10, reps_range=(8, 12),
-                  tempo_seconds=3)
+    reps = Dosage(
+        Mode.REPS,
+        sets=3,
+        per_side=False,
+        rest_seconds=45,
+        reps=10,
+        reps_range=(8, 12),
+        tempo_seconds=3,
+    )
     assert reps.set_seconds() == SET_TALK_SECONDS + 30 + 45
 
 
@@ -194,9 +253,13 @@ def test_workout_durations_are_computed_from_exercises(library: Library) -> None
     for workout in library.workouts.values():
         per_set = [item.dosage.set_seconds() for item in workout.items]
         if workout.format is Format.CIRCUIT:
-            expected = sum(per_set) * workout.rounds + workout.round_rest_seconds * (workout.rounds - 1)
+            expected = sum(per_set) * workout.rounds + workout.round_rest_seconds * (
+                workout.rounds - 1
+            )
         else:
-            expected = sum(s * item.dosage.sets for s, item in zip(per_set, workout.items, strict=True))
+            expected = sum(
+                s * item.dosage.sets for s, item in zip(per_set, workout.items, strict=True)
+            )
         assert workout.estimated_seconds() == round(expected)
         assert 10 * 60 <= workout.estimated_seconds() <= 45 * 60, workout.id
 
@@ -216,7 +279,7 @@ def test_catalogue_has_five_workouts_of_both_formats(library: Library) -> None:
 
 
 def test_compiled_artefact_matches_content() -> None:
-    """The shipped library.json equals a fresh compile of content/ (run `make content` when this fails)."""
+    """The shipped library.json equals a fresh compile of content/ (else run `make content`)."""
     fresh = json.loads(json.dumps(read_sources(CONTENT_DIR)))
     shipped = json.loads(COMPILED_PATH.read_text(encoding="utf-8"))
     assert shipped == fresh, "library.json is stale: run `runner-strength build-content`"
@@ -229,7 +292,9 @@ def test_compiled_artefact_loads_the_same_library(library: Library) -> None:
     assert compiled.workouts == library.workouts
 
 
-def test_cli_exercises_json_lists_every_movement_with_sources(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exercises_json_lists_every_movement_with_sources(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """`runner-strength exercises --json` lists every exercise with its sources."""
     assert main(["exercises", "--json"]) == 0
     listed = {row["id"]: row["sources"] for row in json.loads(capsys.readouterr().out)}
@@ -238,7 +303,9 @@ def test_cli_exercises_json_lists_every_movement_with_sources(capsys: pytest.Cap
             assert source_id in listed[exercise_id]
 
 
-def test_cli_workouts_json_reports_computed_duration(library: Library, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_workouts_json_reports_computed_duration(
+    library: Library, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`runner-strength workouts --json` reports each workout's computed duration."""
     assert main(["workouts", "--json"]) == 0
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
@@ -246,7 +313,9 @@ def test_cli_workouts_json_reports_computed_duration(library: Library, capsys: p
         assert rows[workout.id]["estimated_seconds"] == workout.estimated_seconds()
 
 
-def test_cli_check_exits_1_listing_every_problem(content_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_check_exits_1_listing_every_problem(
+    content_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`runner-strength check` on broken content exits 1 and prints each problem."""
     _edit(content_copy / "exercises" / "squat.yaml", {"level": "expert", "muscles": "legs"})
     assert main(["--content", str(content_copy), "check"]) == 1

@@ -143,7 +143,7 @@ def test_manifest_example_phrases_and_locales_check_out(
 
 
 def test_manifest_has_the_privacy_answers_events_and_endpoint() -> None:
-    """The manifest declares the privacy answers, SKILL_DISABLED, no permissions, and leaves the endpoint to the deployer."""
+    """The manifest has the privacy answers, SKILL_DISABLED, no permissions and no endpoint yet."""
     body = json.loads((PACKAGE / "skill.json").read_text(encoding="utf-8"))["manifest"]
     privacy = body["privacyAndCompliance"]
     assert privacy["isExportCompliant"] is True
