@@ -826,3 +826,14 @@ def test_shortened_plans_fit_any_target_they_can(library: Library, data: st.Data
     assert short.estimated_seconds() <= max(target, shorten(full, 1).estimated_seconds())
     assert short.estimated_seconds() <= full.estimated_seconds()
     assert {i.exercise_id for i in short.items} <= {i.exercise_id for i in full.items}
+
+
+def test_pause_after_skipping_the_interrupted_exercise_does_not_roll_back(library: Library) -> None:
+    """Skipping the exercise whose set is still playing, then pausing, keeps the skip: no rollback."""
+    outcome = t.start(library, "five_basics", 1000.0)
+    outcome = t.ready(outcome.state, library, 1001.0)
+    outcome = t.skip_exercise(outcome.state, library, 1002.0)
+    paused = t.pause(outcome.state, library, 1003.0)
+    assert paused.state is not None
+    assert t.problems(paused.state, library) == ()
+    assert not paused.state.rolled_back

@@ -315,9 +315,11 @@ def pause(state: WorkoutState | None, library: Library, now: float) -> Outcome:
     last = current.last_set
     # Only the set that led to the current position rolls back: an interrupted repeat of an
     # older set needs no redo, and rolling back to it would make the sets after it run twice.
+    # A set whose exercise was skipped since it started stays skipped: nothing to redo.
     rolled_back = (
         last is not None
         and current.phase_at(now) is Phase.WORK
+        and plan.slots[last.slot].exercise_id not in current.skipped
         and _pending(plan, current.skipped, last.slot + 1) == current.position
     )
     position = last.slot if rolled_back and last is not None else current.position
