@@ -829,7 +829,7 @@ def test_shortened_plans_fit_any_target_they_can(library: Library, data: st.Data
 
 
 def test_pause_after_skipping_the_interrupted_exercise_does_not_roll_back(library: Library) -> None:
-    """Skipping the exercise whose set is still playing, then pausing, keeps the skip: no rollback."""
+    """Skipping the exercise whose set is playing, then pausing, keeps the skip: no rollback."""
     outcome = t.start(library, "five_basics", 1000.0)
     outcome = t.ready(outcome.state, library, 1001.0)
     outcome = t.skip_exercise(outcome.state, library, 1002.0)
