@@ -20,13 +20,6 @@ EXCLUDED_TOP_LEVEL = {"boto3", "botocore", "s3transfer", "jmespath", "yaml", "_y
                       "werkzeug", "cryptography", "pytest", "bin"}
 
 
-def _require_handler() -> None:
-    # The composition root is being written alongside this test; until it lands there is no
-    # bundle to build. Remove this guard once lambda/lambda_function.py is committed.
-    if not HANDLER.exists():
-        pytest.skip("lambda/lambda_function.py does not exist yet; the bundle tests need it")
-
-
 # ---------------------------------------------------------------- fast: the pieces
 
 
@@ -160,7 +153,6 @@ def test_package_command_reports_build_errors(tmp_path: Path, monkeypatch: pytes
 @pytest.fixture(scope="module")
 def lambda_bundle(tmp_path_factory: pytest.TempPathFactory) -> packaging.BundleReport:
     """The real arm64 bundle, built once for this module (wheels cached under build/wheels)."""
-    _require_handler()
     report = packaging.build_bundle(tmp_path_factory.mktemp("lambda") / "lambda.zip")
     print(report.summary())
     return report
@@ -169,7 +161,6 @@ def lambda_bundle(tmp_path_factory: pytest.TempPathFactory) -> packaging.BundleR
 @pytest.fixture(scope="module")
 def host_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundle built for this machine's Python, unpacked into a fresh directory."""
-    _require_handler()
     build = tmp_path_factory.mktemp("host")
     report = packaging.build_bundle(build / "lambda.zip", platform="host")
     print(report.summary())
