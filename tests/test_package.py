@@ -15,7 +15,6 @@ from runner_strength import cli, packaging
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LAUNCH_EVENT = REPO_ROOT / "tests" / "events" / "launch.json"
-HANDLER = packaging.LAMBDA_ROOT / "lambda_function.py"
 EXCLUDED_TOP_LEVEL = {"boto3", "botocore", "s3transfer", "jmespath", "yaml", "_yaml", "flask",
                       "werkzeug", "cryptography", "pytest", "bin"}
 
