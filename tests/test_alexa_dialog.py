@@ -247,3 +247,22 @@ def test_every_fixture_event_through_lambda_function(
     check_response(reply)
     if path.stem not in {"session_ended", "session_ended_error", "skill_disabled"}:
         assert reply.ssml, path.stem
+
+
+def test_starting_on_one_device_keeps_another_devices_workout(
+    entry: LambdaEntry, clock: FakeClock, adapter: MemoryAdapter
+) -> None:
+    """A household's second Echo starting a workout leaves the first Echo's unfinished one alone."""
+    kitchen = Device(entry, device_id="amzn1.ask.device.KITCHEN", clock=clock)
+    bedroom = Device(entry, device_id="amzn1.ask.device.BEDROOM", clock=clock)
+    kitchen.launch()
+    kitchen.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    kitchen.say("ReadyIntent")
+    clock.advance(400)
+    kitchen.say("AMAZON.StopIntent")
+    bedroom.say(
+        "StartWorkoutIntent", new_session=True, workout=("core_and_stability", "core workout")
+    )
+    back = kitchen.launch()
+    assert "Five basics" in back.text
+    assert "left off" in back.text

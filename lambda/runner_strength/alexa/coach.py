@@ -100,14 +100,20 @@ class Turn:
         if finished is not None and outcome.state is not None:
             entry = history_entry(outcome.state, finished.summary, self.now)
             self.record = end_workout(self.record, self.device, entry, outcome.state.introduced)
-        elif outcome.state is not None:
+        elif outcome.state is not None and outcome.state != self.state:
+            # An unchanged state (status, a refused move) is not folded in: that would only bump
+            # `updated_at` and cost a write for a turn that changed nothing (issue 5).
             self.record = with_state(self.record, self.device, outcome.state, self.now)
         return outcome
 
     def abandon(self) -> None:
-        """End the active workout early it goes to history unfinished."""
-        state = self.state
-        if state is not None:
+        """End this device's own unfinished workout early; it goes to history unfinished.
+
+        Only this device's: a workout running on another Echo of the household is someone's
+        progress, and starting something new here must not end it.
+        """
+        state = self.record.active.get(self.device)
+        if state is not None and not state.finished:
             self.apply(transitions.finish(state, self.library, self.now))
 
     def hear_health_note(self) -> None:
