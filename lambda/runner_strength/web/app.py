@@ -1,0 +1,174 @@
+"""The Flask app that serves a skill to Alexa through flask-ask-sdk's `SkillAdapter`.
+
+Each POST to the skill route goes through, in order:
+
+1. cheap input checks here: content type (415), size (413, over 64 KB), UTF-8 and JSON (400), an
+   envelope with a request type the ASK model knows (400);
+2. the `SkillAdapter` with our verifiers (`runner_strength.web.verifier`): signature and timestamp
+   (400, as Amazon asks), then the skill id when one is configured (400 missing, 403 foreign);
+3. the skill itself; the response envelope comes back as JSON.
+
+Every error is a small JSON body `{"error": "..."}`; no traceback ever reaches the caller.
+`GET /healthz` answers 200 for load balancers. The SDK's own verifiers (which need certvalidator)
+are always off; ours run instead unless `verify=False`, which only `serve --dev` passes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from ask_sdk_model.request import Request
+from ask_sdk_model.request_envelope import RequestEnvelope
+from flask import Flask, Response, jsonify, request
+from flask_ask_sdk.skill_adapter import (
+    VERIFY_SIGNATURE_APP_CONFIG,
+    VERIFY_TIMESTAMP_APP_CONFIG,
+    SkillAdapter,
+)
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from runner_strength.web.verifier import (
+    RequestRejected,
+    SignatureVerifier,
+    SkillIdVerifier,
+    TimestampVerifier,
+    fetch_certificate_chain,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from cryptography import x509
+
+    from runner_strength.web.verifier import CertFetcher, Clock
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+"""Alexa requests are a few kilobytes; the cap keeps a hostile body from costing memory."""
+HEALTH_ROUTE = "/healthz"
+_KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
+
+
+def _error(status: int, message: str) -> Response:
+    response = jsonify(error=message)
+    response.status_code = status
+    return response
+
+
+def create_app(  # noqa: PLR0913  # every option is a keyword a test or `serve` needs
+    skill: Any,  # noqa: ANN401  # ask_sdk_core.skill.CustomSkill; the SDK is untyped
+    *,
+    verify: bool = True,
+    route: str = "/",
+    skill_id: str | None = None,
+    cert_fetcher: CertFetcher = fetch_certificate_chain,
+    clock: Clock = time.time,
+    trusted_roots: Sequence[x509.Certificate] | None = None,
+) -> Flask:
+    """A Flask app serving `skill` at POST `route`, verifying requests unless `verify` is False.
+
+    `cert_fetcher` downloads a certificate chain URL (raising `CertificateFetchError`), `clock`
+    gives epoch seconds and `trusted_roots` replaces the certifi/system roots: tests pass their own.
+    """
+    if not route.startswith("/") or route == HEALTH_ROUTE:
+        raise ValueError(f"route must start with '/' and not be {HEALTH_ROUTE}: {route!r}")
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    # The SDK's own verifiers rely on certvalidator (see compat.py); ours replace them, always.
+    app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
+    app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
+
+    verifiers: list[Any] = []
+    if verify:
+        verifiers += [
+            SignatureVerifier(cert_fetcher=cert_fetcher, clock=clock, trusted_roots=trusted_roots),
+            TimestampVerifier(clock=clock),
+        ]
+    if skill_id:
+        verifiers.append(SkillIdVerifier(skill_id))
+    adapter = SkillAdapter(
+        skill=skill, skill_id=skill_id or "runner-strength", verifiers=verifiers, app=app
+    )
+
+    def invoke_skill() -> Response:
+        try:
+            _check_input(skill)
+        except RequestRejected as rejected:
+            return _error(rejected.status, rejected.reason)
+        try:
+            response: Response = adapter.dispatch_request()
+        except HTTPException as error:
+            return _from_adapter_error(error)
+        return response
+
+    def healthz() -> Response:
+        return jsonify(status="ok")
+
+    app.add_url_rule(route, "skill", invoke_skill, methods=["POST"])
+    app.add_url_rule(HEALTH_ROUTE, "healthz", healthz, methods=["GET"])
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+def _check_input(skill: Any) -> None:  # noqa: ANN401  # untyped SDK skill
+    """Raise `RequestRejected` (415/413/400) when the body cannot be an Alexa request."""
+    if request.mimetype != "application/json":
+        raise RequestRejected("Content-Type must be application/json", status=415)
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in {"utf-8", "utf8"}:
+        raise RequestRejected("request body must be UTF-8", status=415)
+    # get_data raises 413 past MAX_CONTENT_LENGTH and caches the body for the SDK to read again.
+    text = _decode(request.get_data(cache=True))
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RequestRejected(f"request body is not valid JSON: {error.msg}") from error
+    except RecursionError as error:  # thousands of nested brackets fit in 64 KB
+        raise RequestRejected("request body is nested too deeply") from error
+    inner = document.get("request") if isinstance(document, dict) else None
+    request_type = inner.get("type") if isinstance(inner, dict) else None
+    if not isinstance(request_type, str):
+        raise RequestRejected("request body is not an Alexa request envelope")
+    if request_type not in _KNOWN_REQUEST_TYPES:
+        raise RequestRejected(f"unsupported request type: {request_type[:80]}")
+    # The SDK deserialises again inside the adapter; doing it here first means a bad field (say,
+    # an unparseable timestamp) is the caller's 400, and any later SDK failure is really ours.
+    try:
+        skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
+    except Exception as error:  # the SDK raises assorted types for assorted bad fields
+        raise RequestRejected("request envelope could not be read") from error
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RequestRejected("request body is not valid UTF-8") from error
+
+
+def _from_adapter_error(error: HTTPException) -> Response:
+    """Turn the adapter's generic 400/500 back into the reason our verifier gave."""
+    # SkillAdapter.dispatch_request raises a fresh BadRequest inside its `except
+    # VerificationException` block, so Python records our exception as the new one's __context__.
+    cause = error.__context__
+    if isinstance(cause, RequestRejected):
+        log.info("request rejected: %s", cause.reason)
+        return _error(cause.status, cause.reason)
+    if isinstance(error, BadRequest):
+        return _error(400, "request failed verification")
+    log.error("skill failed to handle a request", exc_info=cause)
+    return _error(500, "the skill could not handle this request")
+
+
+def _http_error(error: HTTPException) -> Response:
+    return _error(error.code or 500, error.description or error.name)
+
+
+def _unexpected_error(error: Exception) -> Response:
+    log.error("unexpected error", exc_info=error)
+    return _error(500, "internal error")
