@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from runner_strength.console.options import add_chat_arguments
 from runner_strength.content.loader import COMPILED_PATH, ContentError, compile_to, load_directory
 
 if TYPE_CHECKING:
@@ -138,8 +139,10 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         return 1
     for said, speech in rehearsal(library, workout.id, random.Random(args.seed)):  # noqa: S311  # wording, not security
         print(f"RUNNER: {said}")
-        print(textwrap.fill(speech.display, 100, initial_indent="COACH:  ",
-                            subsequent_indent=" " * 8))
+        timers_whole = speech.display.replace(" s]", "\0s]")  # never wrap inside a timer
+        text = textwrap.fill(timers_whole, 100, initial_indent="COACH:  ",
+                             subsequent_indent=" " * 8)
+        print(text.replace("\0", " "))
         print()
     return 0
 
@@ -193,6 +196,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from runner_strength.web.server import serve  # noqa: PLC0415  # flask is the optional [web] extra
 
     return serve(host=args.host, port=args.port, route=args.route, dev=args.dev)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Type what you would say to Alexa; the skill answers through its real Lambda entry."""
+    from runner_strength.console.chat import run_from_args  # noqa: PLC0415  # the SDK only when chatting
+
+    return run_from_args(args)
 
 
 def cmd_build_model(args: argparse.Namespace) -> int:
@@ -263,6 +273,7 @@ def _commands() -> list[Command]:
         ("build-model", cmd_build_model, _build_model_options),
         ("package", cmd_package, _package_options),
         ("serve", cmd_serve, serve_args),
+        ("chat", cmd_chat, add_chat_arguments),
     ]
 
 
