@@ -9,32 +9,89 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass, replace
+from datetime import UTC
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runner_strength.alexa import dialog
 from runner_strength.alexa.dialog import Asked, Question
-from runner_strength.alexa.requests import device_id, log_user, request_id
+from runner_strength.alexa.requests import device_id, log_user, request_id, time_zone
+from runner_strength.content.model import EQUIPMENT, Format
 from runner_strength.engine import transitions
 from runner_strength.engine.choose import choose_workout
-from runner_strength.engine.events import AskReady, Outcome, Status, WorkoutFinished
-from runner_strength.engine.record import end_workout, history_entry, with_state
+from runner_strength.engine.events import (
+    AskReady,
+    Outcome,
+    Status,
+    Swapped,
+    SwapReason,
+    WorkoutFinished,
+)
+from runner_strength.engine.personal import (
+    doable,
+    fit_workout,
+    gentler,
+    kit_free,
+    needs_missing,
+    with_implied,
+)
+from runner_strength.engine.plan import build_plan
+from runner_strength.engine.progress import ExerciseProgress, Feeling, next_dose
+from runner_strength.engine.record import (
+    Verbosity,
+    dose_done,
+    end_workout,
+    history_entry,
+    with_doses_done,
+    with_feeling,
+    with_state,
+)
+from runner_strength.engine.state import Direction
+from runner_strength.engine.stats import day_end, weekly_summary
 from runner_strength.narration.conversation import Conversation
 from runner_strength.narration.narrator import Narrator
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import tzinfo
 
     from ask_sdk_core.handler_input import HandlerInput
     from ask_sdk_model.response import Response
 
-    from runner_strength.content.model import Exercise, Library, Workout
+    from runner_strength.content.model import Exercise, Level, Library, Workout
     from runner_strength.engine.events import NextUp
+    from runner_strength.engine.personal import DayPlan
+    from runner_strength.engine.progress import Dose
     from runner_strength.engine.record import UserRecord
     from runner_strength.engine.state import WorkoutState
     from runner_strength.narration.narrator import Script
     from runner_strength.persistence.repository import Repository
 
 logger = logging.getLogger(__name__)
+
+# Feedback with no workout going is about the last one, if it ended this recently.
+FEEDBACK_AFTER_SECONDS = 12 * 3600
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    """The time zone called `name`, or None when there is no such zone here."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _FeedbackTarget:
+    """What feedback is about: an exercise of a workout and the dose it was done at."""
+
+    exercise_id: str  # the workout's exercise
+    dose: Dose
+    base_sets: int  # what the workout prescribes
+    circuit: bool
+    sets_to_come: bool  # the exercise has sets left in the active workout
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +122,10 @@ class Turn:
         loaded = coach.repository.load(handler_input)
         self.record = loaded.record
         self.store_available = loaded.available
-        rng = coach.rng_for(request_id(handler_input))
-        self.narrator = Narrator(self.library, rng)
-        self.talk = Conversation(self.library, rng)
+        self._remember_time_zone(time_zone(handler_input))
+        self.rng = coach.rng_for(request_id(handler_input))
+        self.narrator = self._narrator()
+        self.talk = Conversation(self.library, self.rng)
         self.asked = dialog.last_asked(handler_input)
         logger.info(
             "turn user=%s device_new=%s",
@@ -89,8 +147,41 @@ class Turn:
         return next((e.where for e in outcome.events if isinstance(e, Status)), None)
 
     def next_workout(self) -> Workout:
-        """The workout the rotation offers next, given this runner's history."""
-        return choose_workout(self.library, self.record.recent_workouts())
+        """The workout the rotation offers next: this runner's history, level and equipment."""
+        preferences = self.record.preferences
+
+        def allowed(workout: Workout) -> bool:
+            return doable(self.library, workout, level=preferences.level,
+                          missing=preferences.missing_equipment)
+
+        return choose_workout(self.library, self.record.recent_workouts(), allowed=allowed)
+
+    @property
+    def zone(self) -> tuple[tzinfo, str | None]:
+        """The runner's time zone and its name; UTC and None when it is not known."""
+        name = self.record.preferences.time_zone
+        zone = _zone(name)
+        return (zone, name) if zone is not None else (UTC, None)
+
+    def day_plan(self, workout_id: str) -> DayPlan:
+        """A workout fitted to this runner today: level, progress, kit, soreness, a light day."""
+        preferences = self.record.preferences
+        return fit_workout(
+            self.library,
+            self.library.workout(workout_id),
+            level=preferences.level,
+            missing=preferences.missing_equipment,
+            progress=self.record.progress,
+            sore=self.record.sore_areas(self.now),
+            light=self.record.is_light_day(self.now),
+        )
+
+    def fitted_seconds(self, workout: Workout) -> int:
+        """How long a workout takes once fitted to this runner today."""
+        day = self.day_plan(workout.id)
+        return build_plan(self.library, workout.id, adjustments=day.adjustments,
+                          set_counts=day.set_counts, omitted=day.omitted,
+                          light=day.light).estimated_seconds()
 
     # ------------------------------------------------------------ changing
 
@@ -98,8 +189,11 @@ class Turn:
         """Fold an engine outcome into the record: a new active state, or a finished one."""
         finished = next((e for e in outcome.events if isinstance(e, WorkoutFinished)), None)
         if finished is not None and outcome.state is not None:
-            entry = history_entry(outcome.state, finished.summary, self.now)
-            self.record = end_workout(self.record, self.device, entry, outcome.state.introduced)
+            state = outcome.state
+            entry = history_entry(state, finished.summary, self.now, self.record.progress)
+            record = with_doses_done(self.record, transitions.plan_of(self.library, state), state,
+                                     finished.summary.exercises_done, self.now)
+            self.record = end_workout(record, self.device, entry, state.introduced)
         elif outcome.state is not None and outcome.state != self.state:
             # An unchanged state (status, a refused move) is not folded in: that would only bump
             # `updated_at` and cost a write for a turn that changed nothing (issue 5).
@@ -144,6 +238,7 @@ class Turn:
     ) -> Response:
         """Start a workout (ending any unfinished one) and ask whether the runner is ready."""
         self.abandon()
+        detailed = self.record.preferences.verbosity is Verbosity.DETAILED
         outcome = self.apply(
             transitions.start(
                 self.library,
@@ -151,10 +246,190 @@ class Turn:
                 self.now,
                 quick=quick or self.record.preferences.quick,
                 target_seconds=target_seconds,
-                heard_before=self.record.intros_heard,
+                # Full coaching every time means no intro counts as heard before.
+                heard_before=frozenset() if detailed else self.record.intros_heard,
+                day=self.day_plan(workout_id) if workout_id in self.library.workouts else None,
             )
         )
         return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
+
+    def offer_next(self, first: Script) -> Response:
+        """`first`, then today's workout offered (or, mid-workout, the way back to it)."""
+        if self.state is not None:
+            question, asked = self.workout_question()
+            return self.respond(first.then(question), asked)
+        workout = self.next_workout()
+        offer = self.talk.suggest(workout, light=self.record.is_light_day(self.now),
+                                  seconds=self.fitted_seconds(workout))
+        return self.respond(first.then(offer), Asked(Question.START_OFFER, workout.id))
+
+    # ------------------------------------------------------------ knowing the runner
+
+    def progress_report(self) -> Response:
+        """Sessions this week against the target, the streak, and the last workout."""
+        zone, name = self.zone
+        week = weekly_summary(self.record.history, self.now, zone)
+        return self.offer_next(self.talk.progress(week, name))
+
+    def feedback(self, feeling: Feeling | None) -> Response:
+        """How the last set felt (too easy, too hard, just right): its dose for next time."""
+        target = self._feedback_target()
+        if target is None or feeling is None:
+            return self.offer_next(self.talk.feedback_nothing())
+        missing = with_implied(self.record.preferences.missing_equipment)
+        step = next_dose(self.library, target.dose, feeling, base_sets=target.base_sets,
+                         sets_count=not target.circuit,
+                         usable=lambda e: not needs_missing(e, missing))
+        known = self.record.progress.get(target.exercise_id, ExerciseProgress())
+        during = self.state is not None
+        progress = replace(
+            known,
+            last=target.dose if during else known.last or target.dose,
+            last_at=self.now if during else known.last_at,
+            next=step.dose,
+            feeling=feeling,
+            feeling_at=self.now,
+            updated_at=self.now,
+        )
+        self.record = with_feeling(self.record, target.exercise_id, progress)
+        hint = None
+        if target.sets_to_come and feeling is not Feeling.JUST_RIGHT:
+            hint = Direction.HARDER if feeling is Feeling.TOO_EASY else Direction.EASIER
+        return self.offer_next(self.talk.feedback(feeling, target.dose.exercise_id, step, hint))
+
+    def _feedback_target(self) -> _FeedbackTarget | None:
+        """The exercise just done in the active workout, else the last one of a recent workout."""
+        state = self.state
+        if state is not None:
+            plan = transitions.plan_of(self.library, state)
+            last = state.last_set
+            if last is None or last.slot >= len(plan.slots):
+                return None
+            exercise_id = plan.slots[last.slot].exercise_id
+            written = next(i for i in plan.full.items if i.exercise_id == exercise_id)
+            to_come = any(s.exercise_id == exercise_id for s in plan.slots[state.position:])
+            return _FeedbackTarget(exercise_id, dose_done(plan, state, exercise_id),
+                                   written.dosage.sets, plan.full.format is Format.CIRCUIT,
+                                   sets_to_come=to_come and exercise_id not in state.skipped)
+        entry = self.record.history[-1] if self.record.history else None
+        if (entry is None or not entry.exercises_done
+                or self.now - entry.ended_at > FEEDBACK_AFTER_SECONDS
+                or entry.workout_id not in self.library.workouts):
+            return None
+        exercise_id = entry.exercises_done[-1]
+        known = self.record.progress.get(exercise_id)
+        workout = self.library.workout(entry.workout_id)
+        written_item = next((i for i in workout.items if i.exercise_id == exercise_id), None)
+        if known is None or known.last is None or written_item is None:
+            return None
+        return _FeedbackTarget(exercise_id, known.last, written_item.dosage.sets,
+                               workout.format is Format.CIRCUIT, sets_to_come=False)
+
+    def set_level(self, level: Level | None) -> Response:
+        """The runner's level: dosages, variants and the rotation from the next workout on."""
+        if level is None:
+            return self.respond(self.talk.level_question(), Asked())
+        preferences = self.record.preferences
+        if preferences.level is not level:
+            # A new level is a new starting point: next time's doses from feedback at the old
+            # level would undo it. What was done last time is kept.
+            progress = {k: replace(p, next=None, updated_at=self.now)
+                        for k, p in self.record.progress.items()}
+            self.record = replace(self.record, preferences=replace(preferences, level=level),
+                                  progress=progress)
+        said = self.talk.level_set(level)
+        if self.state is not None:
+            said = said.then(self.talk.from_next_workout())
+        return self.offer_next(said)
+
+    def set_verbosity(self, verbosity: Verbosity) -> Response:
+        """Short cues or full coaching, remembered; it applies from this response on."""
+        preferences = self.record.preferences
+        self.record = replace(self.record, preferences=replace(preferences, verbosity=verbosity))
+        self.narrator = self._narrator()
+        state = self.state
+        if state is not None and verbosity is Verbosity.DETAILED:
+            detailed = replace(state, heard_before=frozenset(), introduced=frozenset())
+            self.record = with_state(self.record, self.device, detailed, self.now)
+        return self.offer_next(self.talk.verbosity_set(verbosity))
+
+    def set_equipment(self, *, missing: str | None = None, available: str | None = None,
+                      everything: bool = False) -> Response:
+        """Kit the runner lacks or has again, remembered; a workout going on is refitted.
+
+        With neither `missing` nor `available`: no kit at all, or (`everything`) a gym.
+        """
+        before = self.record.preferences.missing_equipment
+        if everything:
+            lacking: frozenset[str] = frozenset()
+            said = self.talk.equipment_available(None)
+        elif available is not None:
+            lacking = before - {available}
+            said = self.talk.equipment_available(available)
+        elif missing is not None:
+            lacking = before | {missing}
+            said = self.talk.equipment_missing(missing)
+        else:
+            lacking = EQUIPMENT
+            said = self.talk.equipment_missing(None)
+        preferences = replace(self.record.preferences, missing_equipment=lacking)
+        self.record = replace(self.record, preferences=preferences)
+        state = self.state
+        if state is None or not lacking - before:
+            return self.offer_next(said)
+        kit = with_implied(lacking)
+        outcome = self.apply(transitions.swap_out(
+            state, self.library, self.now,
+            avoid=lambda e: needs_missing(e, kit),
+            stand_in=lambda doing, taken: kit_free(self.library, doing, kit, exclude=taken),
+            reason=SwapReason.EQUIPMENT,
+        ))
+        return self._after_swap(said, outcome)
+
+    def lighter_day(self) -> Response:
+        """A long run yesterday or a race soon: lighter workouts until the end of today."""
+        already = self.record.is_light_day(self.now)
+        zone, _ = self.zone
+        self.record = replace(self.record, light_until=day_end(self.now, zone))
+        state = self.state
+        if state is None:
+            return self.offer_next(self.talk.light_day(in_workout=False, already=already))
+        said = self.talk.light_day(in_workout=True, already=already and state.light)
+        outcome = self.apply(transitions.lighten(state, self.library, self.now))
+        return self.respond(said.then(self.narrator.script(outcome)), self._asked_after(outcome))
+
+    def pain(self, area: str | None) -> Response:
+        """Something hurts: stop that exercise, swap in a gentler one (or skip), never diagnose."""
+        remind = not self.record.pain_note_heard
+        self.record = replace(self.record, pain_note_heard=True)
+        if area is not None:
+            zone, _ = self.zone
+            sore = {**self.record.sore_until, area: day_end(self.now, zone)}
+            self.record = replace(self.record, sore_until=sore)
+        state = self.state
+        said = self.talk.pain(area, remind=remind, in_workout=state is not None)
+        if state is None:
+            return self.offer_next(said)
+        if area is None:
+            outcome = self.apply(transitions.skip_exercise(state, self.library, self.now))
+            return self.respond(said.then(self.narrator.script(outcome)),
+                                self._asked_after(outcome))
+        kit = with_implied(self.record.preferences.missing_equipment)
+        outcome = self.apply(transitions.swap_out(
+            state, self.library, self.now,
+            avoid=lambda e: area in e.stresses,
+            stand_in=lambda doing, taken: gentler(self.library, doing, area, missing=kit,
+                                                  exclude=taken),
+            reason=SwapReason.PAIN,
+            area=area,
+        ))
+        return self._after_swap(said, outcome)
+
+    def _after_swap(self, said: Script, outcome: Outcome) -> Response:
+        swapped = next((e for e in outcome.events if isinstance(e, Swapped)), None)
+        if swapped is not None:
+            said = said.then(self.talk.swapped(swapped))
+        return self.respond(said.then(self.narrator.script(outcome)), self._asked_after(outcome))
 
     def workout_question(self) -> tuple[Script, Asked]:
         """The question that brings the runner back to the workout ("Ready for set two?")."""
@@ -189,6 +464,16 @@ class Turn:
             builder.ask(speech.reprompt or speech.ssml)
             dialog.remember(self.handler_input, asked)
         return builder.response
+
+    def _narrator(self) -> Narrator:
+        brief = self.record.preferences.verbosity is Verbosity.SHORT
+        return Narrator(self.library, self.rng, brief=brief)
+
+    def _remember_time_zone(self, name: str | None) -> None:
+        """Keep the device's time zone when a request carries a valid one."""
+        preferences = self.record.preferences
+        if name is not None and name != preferences.time_zone and _zone(name) is not None:
+            self.record = replace(self.record, preferences=replace(preferences, time_zone=name))
 
     def _asked_after(self, outcome: Outcome) -> Asked:
         state = outcome.state

@@ -39,7 +39,7 @@ class Asked:
 
 def last_asked(handler_input: HandlerInput) -> Asked:
     """What this session last asked (nothing for a new session or an unreadable value)."""
-    session = handler_input.attributes_manager.session_attributes
+    session = _session_attributes(handler_input)
     raw = session.get(SESSION_KEY) if session is not None else None
     if not isinstance(raw, dict):
         return Asked()
@@ -53,6 +53,14 @@ def last_asked(handler_input: HandlerInput) -> Asked:
 
 def remember(handler_input: HandlerInput, asked: Asked) -> None:
     """Record the question this response asks."""
-    session = handler_input.attributes_manager.session_attributes
+    session = _session_attributes(handler_input)
     if session is not None:  # skill events carry no session
         session[SESSION_KEY] = asked.to_dict()
+
+
+def _session_attributes(handler_input: HandlerInput) -> dict[str, object] | None:
+    """The session attributes; None outside a session (the SDK raises instead of answering)."""
+    if handler_input.request_envelope.session is None:
+        return None
+    attributes: dict[str, object] | None = handler_input.attributes_manager.session_attributes
+    return attributes

@@ -23,12 +23,15 @@ from runner_strength.alexa.requests import (
     resolved_slot,
     slot_text,
 )
+from runner_strength.content.model import BODY_AREAS, EQUIPMENT, Level
 from runner_strength.engine import transitions
+from runner_strength.engine.progress import Feeling
+from runner_strength.engine.record import Verbosity
 from runner_strength.engine.state import Scope
 from runner_strength.narration.conversation import Conversation
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     from ask_sdk_core.handler_input import HandlerInput
     from ask_sdk_model.response import Response
@@ -39,6 +42,15 @@ if TYPE_CHECKING:
     from runner_strength.engine.state import WorkoutState
 
 logger = logging.getLogger(__name__)
+
+
+def _slot_id(handler_input: HandlerInput, name: str, known: Collection[str]) -> str | None:
+    """A custom slot's resolved id when it is one of `known`; what was heard, if it is one."""
+    slot = resolved_slot(handler_input, name)
+    if slot.status is SlotStatus.MATCHED and slot.id in known:
+        return slot.id
+    heard = "_".join((slot.heard or "").lower().split())
+    return heard if heard in known else None
 
 
 class CoachHandler(AbstractRequestHandler):
@@ -64,7 +76,9 @@ class LaunchHandler(CoachHandler):
         turn.hear_health_note()
         workout = turn.next_workout()
         last = turn.record.history[-1] if turn.record.history else None
-        script = turn.talk.welcome(workout, first_time=first_time, last=last)
+        script = turn.talk.welcome(workout, first_time=first_time, last=last,
+                                   light=turn.record.is_light_day(turn.now),
+                                   seconds=turn.fitted_seconds(workout))
         return turn.respond(script, Asked(Question.START_OFFER, workout.id))
 
 
@@ -185,6 +199,99 @@ class ListWorkoutsHandler(CoachHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
         return turn.respond(turn.talk.list_workouts(), Asked())
+
+
+class ProgressHandler(CoachHandler):
+    """How am I doing: sessions this week against the target, the streak, the last workout."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("ProgressIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.coach.turn(handler_input).progress_report()
+
+
+class FeedbackHandler(CoachHandler):
+    """Too easy, too hard or just right: the exercise just done is adjusted for next time."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name("FeedbackIntent")(handler_input)
+            or is_intent_name("JustRightIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        if is_intent_name("JustRightIntent")(handler_input):
+            return self.coach.turn(handler_input).feedback(Feeling.JUST_RIGHT)
+        feeling = _slot_id(handler_input, "feeling", {f.value for f in Feeling})
+        return self.coach.turn(handler_input).feedback(Feeling(feeling) if feeling else None)
+
+
+class LevelHandler(CoachHandler):
+    """I'm a beginner (intermediate, advanced): dosages, variants and the rotation follow."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("SetLevelIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        level = _slot_id(handler_input, "level", {level.value for level in Level})
+        return self.coach.turn(handler_input).set_level(Level(level) if level else None)
+
+
+class LighterDayHandler(CoachHandler):
+    """A long run yesterday or a race soon: a lighter session today."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("LighterDayIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.coach.turn(handler_input).lighter_day()
+
+
+class PainHandler(CoachHandler):
+    """Something hurts: swap out what loads that area, remind once to see a professional."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("PainIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        area = _slot_id(handler_input, "body_area", BODY_AREAS)
+        return self.coach.turn(handler_input).pain(area)
+
+
+class EquipmentHandler(CoachHandler):
+    """Kit the runner lacks ("I don't have a band") or has ("I'm at the gym"), remembered."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name("MissingEquipmentIntent")(handler_input)
+            or is_intent_name("HaveEquipmentIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        named = resolved_slot(handler_input, "equipment")
+        equipment = _slot_id(handler_input, "equipment", EQUIPMENT)
+        if named.status is not SlotStatus.EMPTY and equipment is None:
+            return turn.offer_next(turn.talk.equipment_unknown())
+        if is_intent_name("HaveEquipmentIntent")(handler_input):
+            return turn.set_equipment(available=equipment, everything=equipment is None)
+        return turn.set_equipment(missing=equipment)
+
+
+class VerbosityHandler(CoachHandler):
+    """Keep it short, or give me more detail: how much the coach says, remembered."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name("BriefCoachingIntent")(handler_input)
+            or is_intent_name("DetailedCoachingIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        brief = is_intent_name("BriefCoachingIntent")(handler_input)
+        verbosity = Verbosity.SHORT if brief else Verbosity.DETAILED
+        return self.coach.turn(handler_input).set_verbosity(verbosity)
 
 
 class YesHandler(CoachHandler):
@@ -341,6 +448,13 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         move(coach, ("WorkoutStatusIntent",), transitions.status),
         WhyHandler(coach),
         ListWorkoutsHandler(coach),
+        ProgressHandler(coach),
+        FeedbackHandler(coach),
+        LevelHandler(coach),
+        LighterDayHandler(coach),
+        PainHandler(coach),
+        EquipmentHandler(coach),
+        VerbosityHandler(coach),
         YesHandler(coach),
         NoHandler(coach),
         HelpHandler(coach),

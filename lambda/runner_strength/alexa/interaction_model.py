@@ -7,6 +7,9 @@ The package under `interaction_model/` is what the ASK CLI deploys (`skill.json`
   `content/utterances/en.yaml`;
 - the EXERCISE and WORKOUT slot types come from the content library (value = name,
   synonyms = aliases, id = content id), so a new exercise is speakable as soon as it validates;
+- the BODY_AREA, EQUIPMENT and LEVEL slot types come from the content vocabularies (`stresses`,
+  `equipment` and `level` in content/SCHEMA.md; id = the term), with the spoken synonyms listed
+  under `vocabulary:` in the utterance file;
 - the rest of the manifest (privacy flags, locales, events) is configuration in this module.
 
 `check_model` and `check_manifest` hold Alexa's rules for what the build produces; `build-model`
@@ -20,12 +23,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+
+from runner_strength.content.model import BODY_AREAS, EQUIPMENT, Level
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -166,6 +171,8 @@ class Utterances:
     intents: Mapping[str, tuple[str, ...]]
     builtin_phrases: Mapping[str, tuple[str, ...]]
     publishing: Publishing
+    # Slot type -> vocabulary term -> what runners call it (see VOCABULARY_SLOT_TYPES).
+    vocabulary: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
@@ -178,7 +185,17 @@ def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
     reader = _Reader(str(path), problems)
     data = reader.mapping("", raw)
     reader.unknown(
-        "", data, ("invocation_name", "slots", "types", "intents", "builtin_phrases", "publishing")
+        "",
+        data,
+        (
+            "invocation_name",
+            "slots",
+            "types",
+            "vocabulary",
+            "intents",
+            "builtin_phrases",
+            "publishing",
+        ),
     )
     publishing = reader.mapping("publishing", data.get("publishing"))
     reader.unknown(
@@ -216,6 +233,15 @@ def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
                 "publishing.testing_instructions", publishing.get("testing_instructions")
             ),
         ),
+        vocabulary={
+            str(type_name): {
+                str(term): reader.texts(f"vocabulary.{type_name}.{term}", synonyms)
+                for term, synonyms in reader.mapping(f"vocabulary.{type_name}", terms).items()
+            }
+            for type_name, terms in reader.mapping(
+                "vocabulary", data.get("vocabulary"), required=False
+            ).items()
+        },
     )
     if problems:
         raise ModelError(problems)
@@ -318,6 +344,28 @@ CONTENT_SLOT_TYPES: Mapping[str, Callable[[Library], tuple[SlotValue, ...]]] = {
     "EXERCISE": lambda library: _content_values(library.exercises.values()),
     "WORKOUT": lambda library: _content_values(library.workouts.values()),
 }
+# Slot type name -> the content vocabulary its values are: one value per term (id = the term,
+# value = the term in words), synonyms from the utterance file's `vocabulary:`.
+VOCABULARY_SLOT_TYPES: Mapping[str, frozenset[str]] = {
+    "BODY_AREA": BODY_AREAS,
+    "EQUIPMENT": EQUIPMENT,
+    "LEVEL": frozenset(level.value for level in Level),
+}
+
+
+def _vocabulary_values(
+    type_name: str, terms: frozenset[str], synonyms: Mapping[str, tuple[str, ...]]
+) -> tuple[tuple[SlotValue, ...], list[str]]:
+    """One slot value per term with its synonyms, and the problems (synonyms for no term)."""
+    problems = [
+        f"vocabulary.{type_name}.{term}: not a term of the content vocabulary"
+        for term in sorted(set(synonyms) - terms)
+    ]
+    values = tuple(
+        SlotValue(id=term, value=term.replace("_", " "), synonyms=synonyms.get(term, ()))
+        for term in sorted(terms)
+    )
+    return values, problems
 
 
 # ---------------------------------------------------------------- building the package
@@ -346,11 +394,23 @@ def build_interaction_model(library: Library, utterances: Utterances) -> JsonDic
         intent["samples"] = list(samples)
         intents.append(intent)
     types: list[JsonDict] = []
+    generated = set(CONTENT_SLOT_TYPES) | set(VOCABULARY_SLOT_TYPES)
+    problems += [
+        f"vocabulary.{type_name}: not a vocabulary slot type"
+        for type_name in sorted(set(utterances.vocabulary) - set(VOCABULARY_SLOT_TYPES))
+    ]
     for type_name in sorted(used_types - {t for t in used_types if t.startswith(_BUILTIN)}):
-        if type_name in CONTENT_SLOT_TYPES and type_name in utterances.types:
+        if type_name in generated and type_name in utterances.types:
             problems.append(f"slot type {type_name}: comes from content; remove it from types")
         if type_name in CONTENT_SLOT_TYPES:
             values = CONTENT_SLOT_TYPES[type_name](library)
+        elif type_name in VOCABULARY_SLOT_TYPES:
+            values, wrong = _vocabulary_values(
+                type_name,
+                VOCABULARY_SLOT_TYPES[type_name],
+                utterances.vocabulary.get(type_name, {}),
+            )
+            problems += wrong
         elif type_name in utterances.types:
             values = utterances.types[type_name]
         else:

@@ -26,6 +26,8 @@ _DURATION = re.compile(
     r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
 )
 ER_MATCH = "ER_SUCCESS_MATCH"
+MAX_HEARD_CHARACTERS = 100
+"""What the skill repeats of a slot value at most: a few spoken words fit many times over."""
 
 
 class SlotStatus(StrEnum):
@@ -75,6 +77,19 @@ def request_id(handler_input: HandlerInput) -> str:
     return str(getattr(handler_input.request_envelope.request, "request_id", None) or "")
 
 
+def time_zone(handler_input: HandlerInput) -> str | None:
+    """The device's time zone name when the request carries one, else None.
+
+    Alexa's requests do not carry it by default (it comes from the Settings API); a request may
+    carry it as `context.System.device.timeZone`, which the ASK model keeps as a loose attribute
+    of the device. The name is not checked here.
+    """
+    context = getattr(handler_input.request_envelope, "context", None)
+    device = getattr(getattr(context, "system", None), "device", None)
+    value = getattr(device, "timeZone", None)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
 def is_new_session(handler_input: HandlerInput) -> bool:
     """True on the first request of a session (a launch or a one-shot)."""
     session = handler_input.request_envelope.session
@@ -89,13 +104,25 @@ def resolved_slot(handler_input: HandlerInput, name: str) -> SlotValue:
         slot = None
     if slot is None or not (slot.value or "").strip():
         return SlotValue(SlotStatus.EMPTY)
-    heard = str(slot.value).strip()
+    heard = spoken_text(str(slot.value))
+    if not heard:
+        return SlotValue(SlotStatus.EMPTY)
     authorities = getattr(slot.resolutions, "resolutions_per_authority", None) or []
     for authority in authorities:
         code = getattr(getattr(authority.status, "code", None), "value", None)
         if code == ER_MATCH and authority.values:
             return SlotValue(SlotStatus.MATCHED, str(authority.values[0].value.id), heard)
     return SlotValue(SlotStatus.NO_MATCH, None, heard)
+
+
+def spoken_text(value: str) -> str:
+    """A slot value fit to repeat in speech: printable characters only, spaces collapsed, short.
+
+    Alexa sends a few transcribed words; anything else (control characters, lone surrogates that
+    cannot become UTF-8, a value longer than any utterance) must not reach the response.
+    """
+    printable = "".join(ch if ch.isprintable() else " " for ch in value)
+    return " ".join(printable.split())[:MAX_HEARD_CHARACTERS].strip()
 
 
 def slot_text(handler_input: HandlerInput, name: str) -> str | None:

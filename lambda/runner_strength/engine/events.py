@@ -7,7 +7,9 @@ response, looking names, cues and phrases up in the content by the ids given her
 The events:
 
 - `WorkoutStarted`: a workout began. Its id, how many exercises and sets it has, its estimated
-  seconds, and whether it was shortened ("quick" or a duration) from the full version.
+  seconds, and whether it was shortened ("quick" or a duration) from the full version; how it was
+  fitted to the runner (a light day, exercises swapped or left out, the equipment it now needs)
+  and what changed since last time because of the runner's feedback.
 - `ExerciseIntro`: an exercise is about to be done for the first time in a row (the first set of
   an exercise in straight sets; every set in a circuit). `first_time` is true the first time in
   this workout (a full intro; later sets get a short reminder); `heard_before` is true when the
@@ -28,6 +30,8 @@ The events:
 - `Adjusted`: easier or harder. The workout's exercise id, the direction, the new dosage used from
   the next set on, and `switched_to`: the linked exercise now done instead, or None.
 - `Skipped`: the runner skipped an exercise (all its remaining sets, every round).
+- `Swapped`: exercises still to come were swapped for stand-ins, or left out, to spare a sore
+  area or for want of equipment; `current` is true when the exercise in question was one of them.
 - `Repeated`: the last performed set is done again; the `SetPerformed` follows.
 - `MovedOn`: "next": on to the next exercise without doing the rest of this one.
 - `MovedBack`: "previous": back to the start of the previous exercise.
@@ -48,6 +52,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from runner_strength.content.model import Dosage
+    from runner_strength.engine.personal import DoseChange
     from runner_strength.engine.state import Direction, Scope, Side, WorkoutState
 
 
@@ -87,6 +92,10 @@ class WorkoutStarted:
     estimated_seconds: int
     full_seconds: int  # the unshortened workout's estimate
     shortened: bool
+    light: bool = False  # a lighter session today (a long run yesterday, a race soon)
+    refitted: int = 0  # exercises swapped or left out for equipment or a sore area
+    equipment: frozenset[str] | None = None  # what today's version needs; None: as written
+    changes: tuple[DoseChange, ...] = ()  # what the runner's feedback changed since last time
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +178,24 @@ class Skipped:
     exercise_id: str  # the workout's exercise
 
 
+class SwapReason(StrEnum):
+    """Why exercises were swapped mid-workout."""
+
+    PAIN = "pain"  # they load an area that hurts
+    EQUIPMENT = "equipment"  # they need kit the runner does not have
+
+
+@dataclass(frozen=True, slots=True)
+class Swapped:
+    """Exercises still to come were swapped for stand-ins or left out; nothing diagnosed."""
+
+    reason: SwapReason
+    area: str | None  # the sore body area (PAIN)
+    swaps: tuple[tuple[str, str], ...]  # (exercise done until now, its stand-in), in order
+    dropped: tuple[str, ...]  # exercises (as done until now) left out, nothing to stand in
+    current: bool  # the exercise in question was among them: it stops now
+
+
 @dataclass(frozen=True, slots=True)
 class Repeated:
     """The last performed slot is done again."""
@@ -237,6 +264,7 @@ Event = (
     | Status
     | Adjusted
     | Skipped
+    | Swapped
     | Repeated
     | MovedOn
     | MovedBack

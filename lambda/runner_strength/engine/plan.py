@@ -1,7 +1,10 @@
 """A workout expanded into the ordered slots the runner does, one slot per voice response.
 
-The plan is a pure function of the library, the workout, how it was shortened and the runner's
-per-exercise adjustments; a `WorkoutState` stores only those parameters and an index into it.
+The plan is a pure function of the library, the workout, how it was fitted to the runner (set
+counts, exercises left out, a light day), how it was shortened and the runner's per-exercise
+adjustments; a `WorkoutState` stores only those parameters and an index into it.
+
+A light day takes one set from every exercise (one round from a circuit), down to one.
 
 - Straight sets: every set of one exercise, then the next exercise.
 - Circuit: one set of each exercise per round, `rounds` times.
@@ -108,6 +111,7 @@ class Plan:
     """The slots of one workout as this runner does it today."""
 
     full: Workout  # as written in the content
+    today: Workout  # fitted to the runner (set counts, left-out exercises, a light day)
     workout: Workout  # after shortening
     slots: tuple[Slot, ...]
     dosages: Mapping[str, Dosage]  # by workout exercise id, after adjustments
@@ -204,17 +208,49 @@ def adjusted_dosage(library: Library, item: WorkoutItem, adjustment: Adjustment 
     return base.with_amount(adjustment.amount)
 
 
-def build_plan(
+def fitted(
+    workout: Workout,
+    *,
+    set_counts: Mapping[str, int] | None = None,
+    omitted: frozenset[str] = frozenset(),
+    light: bool = False,
+) -> Workout:
+    """`workout` with the runner's set counts, without left-out exercises, lighter on a light day.
+
+    Never empty: when every exercise is left out, none is.
+    """
+    set_counts = set_counts or {}
+    kept = tuple(i for i in workout.items if i.exercise_id not in omitted) or workout.items
+    items = []
+    for item in kept:
+        sets = set_counts.get(item.exercise_id, item.dosage.sets)
+        if light:
+            sets = max(1, sets - 1)
+        if sets != item.dosage.sets:
+            item = WorkoutItem(item.exercise_id, replace(item.dosage, sets=sets))  # noqa: PLW2901  # the fitted item replaces the written one
+        items.append(item)
+    rounds = max(1, workout.rounds - 1) if light and workout.format is Format.CIRCUIT else (
+        workout.rounds)
+    if tuple(items) == workout.items and rounds == workout.rounds:
+        return workout
+    return replace(workout, items=tuple(items), rounds=rounds)
+
+
+def build_plan(  # noqa: PLR0913  # the state's parameters, all by keyword
     library: Library,
     workout_id: str,
     *,
     quick: bool = False,
     target_seconds: int | None = None,
     adjustments: Mapping[str, Adjustment] | None = None,
+    set_counts: Mapping[str, int] | None = None,
+    omitted: frozenset[str] = frozenset(),
+    light: bool = False,
 ) -> Plan:
     """Expand a workout into slots (KeyError when the library has no such workout)."""
     full = library.workout(workout_id)
-    workout = shorten(full, target_for(full, quick=quick, target_seconds=target_seconds))
+    today = fitted(full, set_counts=set_counts, omitted=omitted, light=light)
+    workout = shorten(today, target_for(today, quick=quick, target_seconds=target_seconds))
     adjustments = adjustments or {}
     dosages: dict[str, Dosage] = {}
     performed: dict[str, str] = {}
@@ -241,7 +277,7 @@ def build_plan(
             last_part = sides != (Side.LEFT,)
             slots.append(Slot(item.exercise_id, set_index, total, sides,
                               round_end=round_end and last_part, final=final and last_part))
-    return Plan(full=full, workout=workout, slots=tuple(slots), dosages=dosages,
+    return Plan(full=full, today=today, workout=workout, slots=tuple(slots), dosages=dosages,
                 performed=performed)
 
 

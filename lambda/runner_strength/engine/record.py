@@ -1,4 +1,6 @@
-"""Everything stored for one runner: active workouts per device, what they heard, history.
+"""Everything stored for one runner: workouts, what they heard, history, preferences, progress.
+
+Active workouts are kept per device; progress per exercise.
 
 A `UserRecord` is frozen; the functions here return new records. `merge` reconciles two versions
 of a record after an optimistic-lock conflict (two devices, or two quick turns, writing at once)
@@ -8,16 +10,30 @@ without losing anything either side knew.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from runner_strength.engine.progress import Dose, ExerciseProgress
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from runner_strength.content.model import Level
     from runner_strength.engine.events import Summary
+    from runner_strength.engine.plan import Plan
+    from runner_strength.engine.progress import Feeling
     from runner_strength.engine.state import WorkoutState
 
 # History is capped so the stored item stays small (a DynamoDB item is at most 400 KB).
 HISTORY_LIMIT = 50
+
+
+class Verbosity(StrEnum):
+    """How much the coach says about each exercise."""
+
+    SHORT = "short"  # the name, one cue and the dose, even the first time
+    STANDARD = "standard"  # full coaching the first time, short once the runner has heard it
+    DETAILED = "detailed"  # full coaching every time
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +42,10 @@ class Preferences:
 
     quick: bool = False  # start workouts in their quick version
     target_minutes: int | None = None  # a usual duration
+    level: Level | None = None  # None: never said; workouts as written, every workout
+    missing_equipment: frozenset[str] = frozenset()  # kit the runner said they do not have
+    verbosity: Verbosity = Verbosity.STANDARD
+    time_zone: str | None = None  # IANA name, from the device when a request carried it
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +59,7 @@ class HistoryEntry:
     finished: bool  # every slot was reached; False when ended early
     exercises_done: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
+    feelings: tuple[tuple[str, Feeling], ...] = ()  # (workout exercise id, how it felt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +72,19 @@ class UserRecord:
     preferences: Preferences = field(default_factory=Preferences)
     history: tuple[HistoryEntry, ...] = ()  # oldest first, at most HISTORY_LIMIT
     updated_at: float = 0.0
+    # By the workout's exercise id; at most one entry per exercise in the library.
+    progress: Mapping[str, ExerciseProgress] = field(default_factory=dict)
+    pain_note_heard: bool = False  # the "see a professional if it persists" reminder was said
+    light_until: float | None = None  # a light day (long run, race) lasts until this moment
+    sore_until: Mapping[str, float] = field(default_factory=dict)  # body area -> spared until
+
+    def is_light_day(self, now: float) -> bool:
+        """Whether today's workouts are lighter because the runner asked."""
+        return self.light_until is not None and now < self.light_until
+
+    def sore_areas(self, now: float) -> frozenset[str]:
+        """Body areas to spare today."""
+        return frozenset(area for area, until in self.sore_until.items() if now < until)
 
     def active_for(self, device_id: str) -> WorkoutState | None:
         """The device's own workout, else the most recently updated one on any device."""
@@ -66,18 +100,35 @@ class UserRecord:
 
 
 def _capped(entries: Iterable[HistoryEntry]) -> tuple[HistoryEntry, ...]:
-    """History entries deduplicated by id (the later ending wins), ordered, capped."""
+    """History entries deduplicated by id (finished wins, then the later ending), ordered, capped.
+
+    A finished workout stays finished: an Echo still holding an old copy of it may end that copy
+    "early" later (say, by starting something new), and that must not undo the finish.
+    """
     by_id: dict[str, HistoryEntry] = {}
     for entry in entries:
         known = by_id.get(entry.id)
-        if known is None or (entry.ended_at, entry.finished) > (known.ended_at, known.finished):
+        # Feedback given after a workout adds feelings to its entry: the entry knowing more wins.
+        if known is None or (entry.finished, entry.ended_at, len(entry.feelings)) > (
+                known.finished, known.ended_at, len(known.feelings)):
             by_id[entry.id] = entry
     ordered = sorted(by_id.values(), key=lambda e: (e.ended_at, e.started_at, e.id))
     return tuple(ordered[-HISTORY_LIMIT:])
 
 
-def history_entry(state: WorkoutState, summary: Summary, ended_at: float) -> HistoryEntry:
-    """The history entry for a workout that ended with `summary`."""
+def history_entry(state: WorkoutState, summary: Summary, ended_at: float,
+                  progress: Mapping[str, ExerciseProgress] | None = None) -> HistoryEntry:
+    """The history entry for a workout that ended with `summary`, with how its exercises felt.
+
+    A feeling belongs to this workout when it was said after the workout started.
+    """
+    progress = progress or {}
+    feelings = tuple(
+        (exercise_id, entry.feeling)
+        for exercise_id in (*summary.exercises_done, *summary.skipped)
+        if (entry := progress.get(exercise_id)) is not None and entry.feeling is not None
+        and entry.feeling_at is not None and entry.feeling_at >= state.started_at
+    )
     return HistoryEntry(
         id=state.id,
         workout_id=state.workout_id,
@@ -86,7 +137,45 @@ def history_entry(state: WorkoutState, summary: Summary, ended_at: float) -> His
         finished=summary.completed,
         exercises_done=summary.exercises_done,
         skipped=summary.skipped,
+        feelings=feelings,
     )
+
+
+def dose_done(plan: Plan, state: WorkoutState, exercise_id: str) -> Dose:
+    """The dose of one of the workout's exercises as done in this workout (after any switch)."""
+    written = next(i for i in plan.full.items if i.exercise_id == exercise_id).dosage.sets
+    extra = state.set_counts.get(exercise_id, written) - written
+    return Dose(plan.performed[exercise_id], plan.dosages[exercise_id].amount(), extra)
+
+
+def with_doses_done(record: UserRecord, plan: Plan, state: WorkoutState,
+                    exercises: Iterable[str], now: float) -> UserRecord:
+    """The record remembering what was done of each exercise, for "last time" next time."""
+    progress = dict(record.progress)
+    for exercise_id in exercises:
+        if exercise_id not in plan.performed:
+            continue
+        known = progress.get(exercise_id, ExerciseProgress())
+        progress[exercise_id] = replace(known, last=dose_done(plan, state, exercise_id),
+                                        last_at=now, updated_at=max(known.updated_at, now))
+    return replace(record, progress=progress)
+
+
+def with_feeling(record: UserRecord, exercise_id: str, progress: ExerciseProgress) -> UserRecord:
+    """The record with one exercise's progress after feedback.
+
+    Feedback about a workout that already ended also goes into that workout's history entry.
+    """
+    updated = replace(record, progress={**record.progress, exercise_id: progress})
+    if not record.history or progress.feeling is None:
+        return updated
+    last = record.history[-1]
+    if progress.last_at is None or progress.last_at > last.ended_at or exercise_id not in (
+            *last.exercises_done, *last.skipped):
+        return updated
+    feelings = (*((e, f) for e, f in last.feelings if e != exercise_id),
+                (exercise_id, progress.feeling))
+    return replace(updated, history=(*record.history[:-1], replace(last, feelings=feelings)))
 
 
 def with_state(record: UserRecord, device_id: str, state: WorkoutState | None,
@@ -126,7 +215,8 @@ def merge(ours: UserRecord, theirs: UserRecord) -> UserRecord:
     Per device the newer workout state wins (by `updated_at`); a workout that ended in the
     merged history (and was not touched after) is no longer active; one workout on two devices
     stays only on the newer. History is the union by entry id (capped), intros the union, the
-    health note heard if either heard it, preferences from the newer record.
+    health and pain notes heard if either heard them, preferences from the newer record, progress
+    per exercise from whichever side updated it last, light days and sore areas the later end.
     """
     history = _capped((*ours.history, *theirs.history))
     ended = {entry.id: entry.ended_at for entry in history}
@@ -143,6 +233,15 @@ def merge(ours: UserRecord, theirs: UserRecord) -> UserRecord:
             newest_copy[state.id] = (state.updated_at, device)
     active = {device: s for device, s in devices.items() if newest_copy[s.id][1] == device}
     newer = theirs if theirs.updated_at > ours.updated_at else ours
+    progress = dict(ours.progress)
+    for exercise_id, entry in theirs.progress.items():
+        known = progress.get(exercise_id)
+        if known is None or entry.updated_at > known.updated_at:
+            progress[exercise_id] = entry
+    sore = dict(ours.sore_until)
+    for area, until in theirs.sore_until.items():
+        sore[area] = max(until, sore.get(area, until))
+    light = [t for t in (ours.light_until, theirs.light_until) if t is not None]
     return UserRecord(
         active=active,
         health_note_heard=ours.health_note_heard or theirs.health_note_heard,
@@ -150,4 +249,8 @@ def merge(ours: UserRecord, theirs: UserRecord) -> UserRecord:
         preferences=newer.preferences,
         history=history,
         updated_at=max(ours.updated_at, theirs.updated_at),
+        progress=progress,
+        pain_note_heard=ours.pain_note_heard or theirs.pain_note_heard,
+        light_until=max(light) if light else None,
+        sore_until=sore,
     )

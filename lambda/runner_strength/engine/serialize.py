@@ -15,18 +15,55 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any, TypeAlias
+from enum import StrEnum
+from typing import Any, TypeAlias, TypeVar
 
-from runner_strength.engine.record import HistoryEntry, Preferences, UserRecord
+from runner_strength.content.model import Level
+from runner_strength.engine.progress import Dose, ExerciseProgress, Feeling
+from runner_strength.engine.record import HistoryEntry, Preferences, UserRecord, Verbosity
 from runner_strength.engine.state import Adjustment, LastSet, WorkoutState
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Migration: TypeAlias = Callable[[dict[str, Any]], dict[str, Any]]
 
-# Version n -> a function upgrading a version-n record dict to version n + 1. Version 1 is the
-# first released layout, so nothing needs upgrading yet; add an entry when the layout changes.
-MIGRATIONS: Mapping[int, Migration] = {}
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Upgrade a version 1 record: everything version 2 adds starts empty.
+
+    Version 2 adds what the coach learns about a runner: level, equipment, verbosity and time
+    zone preferences; per-exercise progress; how each exercise felt in the history; the pain
+    note, light days and sore areas; and how each active workout was fitted to the runner.
+
+    Empty is what a version 1 record meant. Fields of the wrong shape are left for the reader
+    to report.
+    """
+    upgraded = dict(data)
+    preferences = upgraded.get("preferences")
+    if isinstance(preferences, dict):
+        upgraded["preferences"] = {"level": None, "missing_equipment": [],
+                                   "verbosity": Verbosity.STANDARD.value, "time_zone": None,
+                                   **preferences}
+    history = upgraded.get("history")
+    if isinstance(history, list):
+        upgraded["history"] = [{"feelings": {}, **e} if isinstance(e, dict) else e
+                               for e in history]
+    active = upgraded.get("active")
+    if isinstance(active, dict):
+        upgraded["active"] = {
+            device: {"set_counts": {}, "omitted": [], "light": False, **s}
+            if isinstance(s, dict) else s
+            for device, s in active.items()
+        }
+    return {"progress": {}, "pain_note_heard": False, "light_until": None, "sore_until": {},
+            **upgraded}
+
+
+# Version n -> a function upgrading a version-n record dict to version n + 1.
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2}
+
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class SchemaError(ValueError):
@@ -52,6 +89,9 @@ def state_to_dict(state: WorkoutState) -> dict[str, Any]:
             for exercise_id, a in sorted(state.adjustments.items())
         },
         "skipped": sorted(state.skipped),
+        "set_counts": dict(sorted(state.set_counts.items())),
+        "omitted": sorted(state.omitted),
+        "light": state.light,
         "done": sorted(state.done),
         "introduced": sorted(state.introduced),
         "heard_before": sorted(state.heard_before),
@@ -69,16 +109,38 @@ def state_to_dict(state: WorkoutState) -> dict[str, Any]:
     }
 
 
+def _dose_to_dict(dose: Dose | None) -> dict[str, Any] | None:
+    if dose is None:
+        return None
+    return {"exercise_id": dose.exercise_id, "amount": dose.amount, "extra_sets": dose.extra_sets}
+
+
+def _progress_to_dict(progress: ExerciseProgress) -> dict[str, Any]:
+    return {
+        "last": _dose_to_dict(progress.last),
+        "last_at": progress.last_at,
+        "next": _dose_to_dict(progress.next),
+        "feeling": None if progress.feeling is None else progress.feeling.value,
+        "feeling_at": progress.feeling_at,
+        "updated_at": progress.updated_at,
+    }
+
+
 def record_to_dict(record: UserRecord) -> dict[str, Any]:
     """A user record as a JSON-safe dict, stamped with `SCHEMA_VERSION`."""
+    preferences = record.preferences
     return {
         "schema_version": SCHEMA_VERSION,
         "active": {device: state_to_dict(s) for device, s in sorted(record.active.items())},
         "health_note_heard": record.health_note_heard,
         "intros_heard": sorted(record.intros_heard),
         "preferences": {
-            "quick": record.preferences.quick,
-            "target_minutes": record.preferences.target_minutes,
+            "quick": preferences.quick,
+            "target_minutes": preferences.target_minutes,
+            "level": None if preferences.level is None else preferences.level.value,
+            "missing_equipment": sorted(preferences.missing_equipment),
+            "verbosity": preferences.verbosity.value,
+            "time_zone": preferences.time_zone,
         },
         "history": [
             {
@@ -89,10 +151,15 @@ def record_to_dict(record: UserRecord) -> dict[str, Any]:
                 "finished": e.finished,
                 "exercises_done": list(e.exercises_done),
                 "skipped": list(e.skipped),
+                "feelings": {exercise_id: feeling.value for exercise_id, feeling in e.feelings},
             }
             for e in record.history
         ],
         "updated_at": record.updated_at,
+        "progress": {k: _progress_to_dict(p) for k, p in sorted(record.progress.items())},
+        "pain_note_heard": record.pain_note_heard,
+        "light_until": record.light_until,
+        "sore_until": dict(sorted(record.sore_until.items())),
     }
 
 
@@ -151,6 +218,34 @@ class _Reader:
     def optional_number(self, key: str) -> float | None:
         return None if self._get(key) is None else self.number(key)
 
+    def optional_text(self, key: str) -> str | None:
+        return None if self._get(key) is None else self.text(key)
+
+    def choice(self, key: str, enum: type[E]) -> E:
+        value = self.text(key)
+        try:
+            return enum(value)
+        except ValueError:
+            raise self._fail(key, f"one of {', '.join(e.value for e in enum)}", value) from None
+
+    def optional_choice(self, key: str, enum: type[E]) -> E | None:
+        return None if self._get(key) is None else self.choice(key, enum)
+
+    def choices(self, key: str, enum: type[E]) -> dict[str, E]:
+        reader = self.child(key)
+        return {k: reader.choice(k, enum) for k in reader.data}
+
+    def optional_child(self, key: str) -> _Reader | None:
+        return None if self._get(key) is None else self.child(key)
+
+    def integers(self, key: str) -> dict[str, int]:
+        reader = self.child(key)
+        return {k: reader.integer(k) for k in reader.data}
+
+    def numbers(self, key: str) -> dict[str, float]:
+        reader = self.child(key)
+        return {k: reader.number(k) for k in reader.data}
+
     def texts(self, key: str) -> tuple[str, ...]:
         value = self._get(key)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -191,6 +286,9 @@ def _state(r: _Reader) -> WorkoutState:
             for exercise_id, a in r.entries("adjustments")
         },
         skipped=frozenset(r.texts("skipped")),
+        set_counts=r.integers("set_counts"),
+        omitted=frozenset(r.texts("omitted")),
+        light=r.flag("light"),
         done=frozenset(r.texts("done")),
         introduced=frozenset(r.texts("introduced")),
         heard_before=frozenset(r.texts("heard_before")),
@@ -216,6 +314,25 @@ def _history(r: _Reader) -> HistoryEntry:
         finished=r.flag("finished"),
         exercises_done=r.texts("exercises_done"),
         skipped=r.texts("skipped"),
+        feelings=tuple(r.choices("feelings", Feeling).items()),
+    )
+
+
+def _dose(r: _Reader, key: str) -> Dose | None:
+    d = r.optional_child(key)
+    if d is None:
+        return None
+    return Dose(d.text("exercise_id"), d.integer("amount"), d.integer("extra_sets"))
+
+
+def _progress(r: _Reader) -> ExerciseProgress:
+    return ExerciseProgress(
+        last=_dose(r, "last"),
+        last_at=r.optional_number("last_at"),
+        next=_dose(r, "next"),
+        feeling=r.optional_choice("feeling", Feeling),
+        feeling_at=r.optional_number("feeling_at"),
+        updated_at=r.number("updated_at"),
     )
 
 
@@ -247,8 +364,18 @@ def record_from_dict(
         active={device: _state(s) for device, s in r.entries("active")},
         health_note_heard=r.flag("health_note_heard"),
         intros_heard=frozenset(r.texts("intros_heard")),
-        preferences=Preferences(quick=preferences.flag("quick"),
-                                target_minutes=preferences.optional_integer("target_minutes")),
+        preferences=Preferences(
+            quick=preferences.flag("quick"),
+            target_minutes=preferences.optional_integer("target_minutes"),
+            level=preferences.optional_choice("level", Level),
+            missing_equipment=frozenset(preferences.texts("missing_equipment")),
+            verbosity=preferences.choice("verbosity", Verbosity),
+            time_zone=preferences.optional_text("time_zone"),
+        ),
         history=tuple(_history(h) for h in r.children("history")),
         updated_at=r.number("updated_at"),
+        progress={exercise_id: _progress(p) for exercise_id, p in r.entries("progress")},
+        pain_note_heard=r.flag("pain_note_heard"),
+        light_until=r.optional_number("light_until"),
+        sore_until=r.numbers("sore_until"),
     )

@@ -1,7 +1,8 @@
 """The state of one workout in progress, and the small enums it is made of.
 
 A `WorkoutState` stores only parameters and a cursor: the workout id, how it was shortened
-(`quick`, `target_seconds`), per-exercise adjustments, which exercises were skipped, and
+(`quick`, `target_seconds`), per-exercise adjustments, how it was fitted to the runner (set counts,
+exercises left out, a light day), which exercises were skipped, and
 `position`, the index of the next slot in the plan (see `plan.py`). The plan itself is never
 stored; it is a pure function of the workout and these parameters, so content fixes reach
 running workouts and the stored item stays small.
@@ -57,7 +58,10 @@ class Scope(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Adjustment:
-    """An exercise as the runner asked for it this session: maybe another exercise, and an amount.
+    """An exercise as the runner does it this session: maybe another exercise, and an amount.
+
+    It starts from the runner's own dose (level, progress, equipment; see `personal.py`) and
+    follows their easier and harder requests.
 
     `exercise_id` is the exercise actually done (the workout's own, or a linked easier or harder
     one); `amount` is its reps, or its hold seconds, per set and side.
@@ -98,6 +102,11 @@ class WorkoutState:
     # Keyed by the workout's own exercise id (a workout lists an exercise at most once).
     adjustments: Mapping[str, Adjustment] = field(default_factory=dict)
     skipped: frozenset[str] = frozenset()  # workout exercise ids the runner skipped
+    # Fitted to the runner at the start (engine/personal.py): sets per workout exercise (straight
+    # sets), exercises left out for want of kit or to spare a sore area, and a light day.
+    set_counts: Mapping[str, int] = field(default_factory=dict)
+    omitted: frozenset[str] = frozenset()
+    light: bool = False
     done: frozenset[str] = frozenset()  # workout exercise ids with at least one side performed
     introduced: frozenset[str] = frozenset()  # exercise ids introduced in this workout
     heard_before: frozenset[str] = frozenset()  # intros heard in earlier workouts (from the record)

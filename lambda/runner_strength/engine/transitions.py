@@ -29,6 +29,14 @@ Which exercise a move is about:
   sets, or its later rounds in a circuit), otherwise on the upcoming one. Steps are
   `plan.REP_STEP` reps or `plan.HOLD_STEP` seconds inside the content's safe range; at the
   bound the linked easier or harder exercise takes over at its own prescribed amount.
+
+Adapting to the day mid-workout:
+
+- `lighten` makes the rest of the workout a light day: a set fewer from here on and no heavy
+  lower-body work (left out, or its remaining sets skipped when it has begun).
+- `swap_out` swaps every exercise still to come that the runner should not do (it loads a sore
+  area, or needs kit they lack) for a stand-in chosen by the caller's pure function, and skips
+  those with none. The exercise in question stops at once; the workout carries on.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from runner_strength.content.model import Format
 from runner_strength.engine.events import (
     Adjusted,
     AskReady,
@@ -55,21 +64,28 @@ from runner_strength.engine.events import (
     StartedOver,
     Status,
     Summary,
+    Swapped,
+    SwapReason,
     WorkoutFinished,
     WorkoutStarted,
 )
-from runner_strength.engine.plan import Plan, build_plan, remap, step_amount
+from runner_strength.engine.personal import heavy_lower_body
+from runner_strength.engine.plan import Plan, Slot, build_plan, remap, step_amount
 from runner_strength.engine.state import (
     Adjustment,
     Direction,
     LastSet,
     Phase,
     Scope,
+    Side,
     WorkoutState,
 )
 
 if TYPE_CHECKING:
-    from runner_strength.content.model import Library
+    from collections.abc import Callable
+
+    from runner_strength.content.model import Exercise, Library
+    from runner_strength.engine.personal import DayPlan
 
 
 # ---------------------------------------------------------------- plan and positions
@@ -78,7 +94,8 @@ if TYPE_CHECKING:
 def plan_of(library: Library, state: WorkoutState) -> Plan:
     """The plan a state indexes into (KeyError when its workout left the library)."""
     return build_plan(library, state.workout_id, quick=state.quick,
-                      target_seconds=state.target_seconds, adjustments=state.adjustments)
+                      target_seconds=state.target_seconds, adjustments=state.adjustments,
+                      set_counts=state.set_counts, omitted=state.omitted, light=state.light)
 
 
 def _pending(plan: Plan, skipped: frozenset[str], start: int) -> int | None:
@@ -197,8 +214,12 @@ def start(  # noqa: PLR0913  # the options a spoken request can carry, all by ke
     target_seconds: int | None = None,
     heard_before: frozenset[str] = frozenset(),
     state_id: str | None = None,
+    day: DayPlan | None = None,
 ) -> Outcome:
-    """Start a workout, optionally shortened; asks whether the runner is ready for the first set."""
+    """Start a workout and ask whether the runner is ready for the first set.
+
+    It may be shortened, and fitted to the runner (`day`, from `personal.fit_workout`).
+    """
     if workout_id not in library.workouts:
         return Outcome(None, (NotAllowed(Reason.UNKNOWN_WORKOUT, None),))
     if target_seconds is not None:
@@ -212,14 +233,23 @@ def start(  # noqa: PLR0913  # the options a spoken request can carry, all by ke
         target_seconds=target_seconds,
         heard_before=heard_before,
     )
+    if day is not None:
+        state = replace(state, adjustments=dict(day.adjustments), set_counts=dict(day.set_counts),
+                        omitted=day.omitted, light=day.light)
     plan = plan_of(library, state)
+    kept = set(plan.exercise_ids())
     started = WorkoutStarted(
         workout_id=workout_id,
         exercise_count=len(plan.workout.items),
         total_sets=sum(1 for slot in plan.slots if slot.completes_set),
         estimated_seconds=plan.estimated_seconds(),
-        full_seconds=plan.full.estimated_seconds(),
-        shortened=plan.workout != plan.full,
+        full_seconds=plan.today.estimated_seconds(),
+        shortened=plan.workout != plan.today,
+        light=state.light,
+        refitted=0 if day is None else len(day.refitted),
+        equipment=None if day is None else frozenset().union(
+            *(library.exercise(e).equipment for e in plan.performed.values())),
+        changes=() if day is None else tuple(c for c in day.changes if c.exercise_id in kept),
     )
     return Outcome(state, (started, AskReady(_where(plan, state, 0))))
 
@@ -493,6 +523,120 @@ def _adjust(state: WorkoutState | None, library: Library, now: float,
     return Outcome(adjusted, (event, *_ask(new_plan, adjusted)))
 
 
+# ---------------------------------------------------------------- adapting to the day
+
+
+def _order_key(plan: Plan, slot: Slot) -> tuple[int, int, int]:
+    """Where a slot falls in the workout's order, comparable between plans of one workout."""
+    order = [item.exercise_id for item in plan.full.items]
+    item = order.index(slot.exercise_id) if slot.exercise_id in order else len(order)
+    side = 1 if slot.sides == (Side.RIGHT,) else 0
+    if plan.full.format is Format.CIRCUIT:
+        return (slot.set_index, item, side)
+    return (item, slot.set_index, side)
+
+
+def _refit(plan: Plan, state: WorkoutState, changed: WorkoutState, library: Library,
+           now: float) -> tuple[Plan, WorkoutState] | Outcome:
+    """`changed` (same workout, other parameters) moved to the same point in its new plan.
+
+    That is the first slot still to do at or after where the runner was; when nothing is left,
+    the outcome that finishes the workout.
+    """
+    new_plan = plan_of(library, changed)
+    if state.position >= len(plan.slots):
+        target: int | None = len(new_plan.slots)
+    else:
+        here = _order_key(plan, plan.slots[state.position])
+        later = [i for i, slot in enumerate(new_plan.slots) if _order_key(new_plan, slot) >= here]
+        target = _pending(new_plan, changed.skipped, later[0]) if later else None
+    last = state.last_set
+    if last is not None and last.slot < len(plan.slots):
+        key = _order_key(plan, plan.slots[last.slot])
+        same = [i for i, slot in enumerate(new_plan.slots) if _order_key(new_plan, slot) == key]
+        last = replace(last, slot=same[0]) if same else None
+    if target is None or target >= len(new_plan.slots):
+        done = _moved(replace(changed, position=len(new_plan.slots), last_set=last,
+                              finished=True), now)
+        return Outcome(done, (WorkoutFinished(_summary(new_plan, done, now, completed=True)),))
+    return new_plan, _moved(replace(changed, position=target, last_set=last), now)
+
+
+def lighten(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Make the rest of the workout a light day: a set fewer, no heavy lower-body work."""
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    if current.light:
+        return Outcome(current, _ask(plan, current))
+    heavy = {item for item, doing in plan.performed.items()
+             if heavy_lower_body(library.exercise(doing))}
+    changed = replace(current, light=True, omitted=current.omitted | (heavy - current.done),
+                      skipped=current.skipped | (heavy & current.done))
+    refitted = _refit(plan, current, changed, library, now)
+    if isinstance(refitted, Outcome):
+        return refitted
+    new_plan, changed = refitted
+    return Outcome(changed, _ask(new_plan, changed))
+
+
+def swap_out(  # noqa: PLR0913  # what to avoid, how to replace it, and why, all by keyword
+    state: WorkoutState | None,
+    library: Library,
+    now: float,
+    *,
+    avoid: Callable[[Exercise], bool],
+    stand_in: Callable[[str, frozenset[str]], str | None],
+    reason: SwapReason,
+    area: str | None = None,
+) -> Outcome:
+    """Swap out every exercise still to come that `avoid` flags; the workout then carries on.
+
+    Each becomes `stand_in(exercise, taken)`, an exercise not in `taken`, or is skipped when that
+    gives None.
+    """
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    in_question = _adjust_target(plan, current)
+    to_come = [item for item in dict.fromkeys(s.exercise_id for s in plan.slots[current.position:])
+               if item not in current.skipped]
+    flagged = [item for item in to_come if avoid(library.exercise(plan.performed[item]))]
+    taken = frozenset(plan.performed.values()) | frozenset(plan.exercise_ids())
+    adjustments = dict(current.adjustments)
+    skipped = set(current.skipped)
+    swaps: list[tuple[str, str]] = []
+    dropped: list[str] = []
+    for item in flagged:
+        doing = plan.performed[item]
+        chosen = stand_in(doing, taken)
+        if chosen is None or chosen not in library.exercises:
+            skipped.add(item)
+            dropped.append(doing)
+            continue
+        taken |= {chosen}
+        adjustments[item] = Adjustment(chosen, library.exercise(chosen).dosage.amount())
+        swaps.append((doing, chosen))
+    event = Swapped(reason=reason, area=area, swaps=tuple(swaps), dropped=tuple(dropped),
+                    current=in_question in flagged)
+    if not flagged:
+        return Outcome(current, (event, *_ask(plan, current)))
+    changed = replace(current, adjustments=adjustments, skipped=frozenset(skipped))
+    new_plan = plan_of(library, changed)
+    last = current.last_set
+    position = _pending(new_plan, changed.skipped, remap(plan, new_plan, current.position))
+    last = None if last is None else replace(last, slot=remap(plan, new_plan, last.slot))
+    if position is None:
+        changed = _moved(replace(changed, position=len(new_plan.slots), last_set=last,
+                                 finished=True), now)
+        summary = _summary(new_plan, changed, now, completed=False)
+        return Outcome(changed, (event, WorkoutFinished(summary)))
+    changed = _moved(replace(changed, position=position, last_set=last), now)
+    return Outcome(changed, (event, *_ask(new_plan, changed)))
+
+
 # ---------------------------------------------------------------- status and finish
 
 
@@ -557,10 +701,17 @@ def _position_problems(plan: Plan, state: WorkoutState) -> list[str]:
 
 
 def _content_problems(plan: Plan, state: WorkoutState, library: Library) -> list[str]:
+    # Adjustments, set counts and left-out exercises are fitted to the whole workout at the start,
+    # so they may name exercises that shortening later dropped.
     ids = set(plan.exercise_ids())
-    found = [f"{name} {sorted(values - ids)} not in the workout"
-             for name, values in (("skipped", state.skipped), ("done", state.done),
-                                  ("adjusted", frozenset(state.adjustments)))
+    written = {item.exercise_id for item in plan.full.items}
+    found = [f"{name} {sorted(values - written)} not in the workout"
+             for name, values in (("adjusted", frozenset(state.adjustments)),
+                                  ("omitted", state.omitted),
+                                  ("set counts", frozenset(state.set_counts)))
+             if not values <= written]
+    found += [f"{name} {sorted(values - ids)} not in the workout"
+             for name, values in (("skipped", state.skipped), ("done", state.done))
              if not values <= ids]
     found.extend(f"adjusted to unknown exercise {a.exercise_id!r}"
                  for a in state.adjustments.values() if a.exercise_id not in library.exercises)

@@ -9,7 +9,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from runner_strength.content.model import Format
+from runner_strength.content.model import Format, Level, Mode
+from runner_strength.engine.events import SwapReason
+from runner_strength.engine.progress import Change, Feeling
+from runner_strength.engine.record import Verbosity
+from runner_strength.engine.state import Direction
 from runner_strength.narration.narrator import Script
 from runner_strength.narration.phrases import Key, PhrasePicker
 from runner_strength.narration.ssml import Ssml
@@ -19,9 +23,11 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from runner_strength.content.model import Exercise, Library, Workout
-    from runner_strength.engine.events import NextUp
+    from runner_strength.engine.events import NextUp, Swapped
+    from runner_strength.engine.progress import Step
     from runner_strength.engine.record import HistoryEntry
     from runner_strength.engine.state import WorkoutState
+    from runner_strength.engine.stats import WeekSummary
 
 # Exercises named as examples when a runner asks about one we do not know.
 EXAMPLE_EXERCISES = ("plank", "walking_lunge", "copenhagen_plank", "glute_bridge")
@@ -33,7 +39,6 @@ class Say(StrEnum):
     WELCOME_FIRST = "welcome_first"
     HEALTH_NOTE = "health_note"
     WELCOME_RETURNING = "welcome_returning"
-    LAST_TIME = "last_time"
     TODAY_IS = "today_is"
     OFFER_QUESTION = "offer_question"
     OFFER_REPROMPT = "offer_reprompt"
@@ -52,6 +57,8 @@ class Say(StrEnum):
     WHY_STRENGTH = "why_strength"
     HELP_MENU = "help_menu"
     HELP_WORKOUT = "help_workout"
+    HELP_MENU_MORE = "help_menu_more"
+    HELP_WORKOUT_MORE = "help_workout_more"
     FALLBACK = "fallback"
     MENU_QUESTION = "menu_question"
     MENU_REPROMPT = "menu_reprompt"
@@ -63,6 +70,88 @@ class Say(StrEnum):
     DECLINED = "declined"
     ERROR = "error"
     AND = "and_word"
+    # knowing the runner
+    ROTATION_WHY = "rotation_why"
+    OFFER_LIGHT = "offer_light"
+    WEEK_NONE = "week_none"
+    WEEK_ONE = "week_one"
+    WEEK_MANY = "week_many"
+    SCOPE_UTC = "scope_utc"
+    SCOPE_ZONE = "scope_zone"
+    TARGET_MET = "target_met"
+    TARGET_NONE = "target_none"
+    TARGET_ONE_LEFT = "target_one_left"
+    TARGET_LEFT = "target_left"
+    STREAK_ONE = "streak_one"
+    STREAK_MANY = "streak_many"
+    LAST_TODAY = "last_today"
+    LAST_YESTERDAY = "last_yesterday"
+    LAST_DAYS = "last_days"
+    LAST_NONE = "last_none"
+    FEEDBACK_EASY = "feedback_easy"
+    FEEDBACK_HARD = "feedback_hard"
+    FEEDBACK_RIGHT = "feedback_right"
+    NEXT_SECONDS = "next_seconds"
+    NEXT_REPS = "next_reps"
+    NEXT_MORE_SETS = "next_more_sets"
+    NEXT_FEWER_SETS = "next_fewer_sets"
+    NEXT_HARDER = "next_harder"
+    NEXT_EASIER = "next_easier"
+    NEXT_KEEP = "next_keep"
+    NEXT_AT_TOP = "next_at_top"
+    NEXT_AT_BOTTOM = "next_at_bottom"
+    NOW_HARDER = "now_harder"
+    NOW_EASIER = "now_easier"
+    FEEDBACK_NOTHING = "feedback_nothing"
+    LEVEL_BEGINNER = "level_beginner"
+    LEVEL_INTERMEDIATE = "level_intermediate"
+    LEVEL_ADVANCED = "level_advanced"
+    LEVEL_QUESTION = "level_question"
+    FROM_NEXT_WORKOUT = "from_next_workout"
+    VERBOSITY_SHORT = "verbosity_short"
+    VERBOSITY_DETAILED = "verbosity_detailed"
+    KIT_MISSING = "kit_missing"
+    KIT_NONE = "kit_none"
+    KIT_HAVE = "kit_have"
+    KIT_GYM = "kit_gym"
+    KIT_UNKNOWN = "kit_unknown"
+    LIGHT_SET = "light_set"
+    LIGHT_NOW = "light_now"
+    LIGHT_ALREADY = "light_already"
+    PAIN_SORRY = "pain_sorry"
+    PAIN_SORRY_GENERAL = "pain_sorry_general"
+    PAIN_NOTE = "pain_note"
+    PAIN_TODAY = "pain_today"
+    SWAP_NOW = "swap_now"
+    SWAP_LATER = "swap_later"
+    DROP_NOW = "drop_now"
+    DROP_LATER = "drop_later"
+    SWAP_KIT = "swap_kit"
+    SWAP_MORE_ONE = "swap_more_one"
+    SWAP_MORE = "swap_more"
+    SWAP_NONE_PAIN = "swap_none_pain"
+    SWAP_NONE_KIT = "swap_none_kit"
+
+
+_LEVEL_SAYS = {
+    Level.BEGINNER: Say.LEVEL_BEGINNER,
+    Level.INTERMEDIATE: Say.LEVEL_INTERMEDIATE,
+    Level.ADVANCED: Say.LEVEL_ADVANCED,
+}
+_NEXT_TIME = {
+    Change.MORE_SETS: Say.NEXT_MORE_SETS,
+    Change.FEWER_SETS: Say.NEXT_FEWER_SETS,
+    Change.SAME: Say.NEXT_KEEP,
+    Change.AT_TOP: Say.NEXT_AT_TOP,
+    Change.AT_BOTTOM: Say.NEXT_AT_BOTTOM,
+}
+_FEEDBACK = {
+    Feeling.TOO_EASY: Say.FEEDBACK_EASY,
+    Feeling.TOO_HARD: Say.FEEDBACK_HARD,
+    Feeling.JUST_RIGHT: Say.FEEDBACK_RIGHT,
+}
+# Days since the last workout that have their own words; more are counted.
+_TODAY, _YESTERDAY = 0, 1
 
 
 class Conversation:
@@ -74,18 +163,29 @@ class Conversation:
 
     # ------------------------------------------------------------ arriving
 
-    def welcome(self, workout: Workout, *, first_time: bool, last: HistoryEntry | None) -> Script:
-        """Hello, the one-time health note, and an offer of today's workout."""
+    def welcome(  # what today's offer depends on, all by keyword
+        self,
+        workout: Workout,
+        *,
+        first_time: bool,
+        last: HistoryEntry | None,
+        light: bool = False,
+        seconds: int | None = None,
+    ) -> Script:
+        """Hello, the one-time health note, and an offer of today's workout with why it is next."""
         body = Ssml()
         if first_time:
             body.sentence(self._say(Say.WELCOME_FIRST)).sentence(self._say(Say.HEALTH_NOTE))
         else:
             body.sentence(self._say(Say.WELCOME_RETURNING))
-        if last is not None and last.workout_id in self._library.workouts:
-            body.sentence(
-                self._say(Say.LAST_TIME, last=self._library.workout(last.workout_id).name)
-            )
-        return self._offer(body, workout)
+        previous = last.workout_id if last is not None else None
+        return self._offer(body, workout, light=light, seconds=seconds,
+                           after=self._library.workouts.get(previous or ""))
+
+    def suggest(self, workout: Workout, *, light: bool = False,
+                seconds: int | None = None) -> Script:
+        """Today's workout offered on its own, after something else was said."""
+        return self._offer(Ssml(), workout, light=light, seconds=seconds)
 
     def welcome_back(self, state: WorkoutState, where: NextUp) -> Script:
         """Where an unfinished workout stopped, and whether to pick it up."""
@@ -157,10 +257,10 @@ class Conversation:
     def help(self, *, in_workout: bool) -> Script:
         """What can be said here."""
         if in_workout:
-            return Script(Ssml().sentence(self._say(Say.HELP_WORKOUT)), None, end_session=False)
-        return self._ask(
-            Ssml().sentence(self._say(Say.HELP_MENU)), Say.MENU_QUESTION, Say.MENU_REPROMPT
-        )
+            body = Ssml().sentence(self._say(Say.HELP_WORKOUT))
+            return Script(body.sentence(self._say(Say.HELP_WORKOUT_MORE)), None, end_session=False)
+        body = Ssml().sentence(self._say(Say.HELP_MENU)).sentence(self._say(Say.HELP_MENU_MORE))
+        return self._ask(body, Say.MENU_QUESTION, Say.MENU_REPROMPT)
 
     def fallback(self, *, in_workout: bool) -> Script:
         """Something we cannot do: say so, then what we can."""
@@ -207,9 +307,169 @@ class Conversation:
             Ssml().sentence(self._say(Say.ERROR)), Say.MENU_QUESTION, Say.MENU_REPROMPT
         )
 
+    # ------------------------------------------------------------ knowing the runner
+
+    def progress(self, week: WeekSummary, zone: str | None) -> Script:
+        """Sessions this week against the target, the streak, the last workout and when.
+
+        `zone` is the IANA time zone weeks were counted in, None for UTC; either way it is said.
+        """
+        if zone is None:
+            scope = self._say(Say.SCOPE_UTC)
+        else:
+            scope = self._say(Say.SCOPE_ZONE, zone=zone.rsplit("/", 1)[-1].replace("_", " "))
+        body = Ssml()
+        if week.sessions == 0:
+            body.sentence(self._say(Say.WEEK_NONE, scope=scope))
+        elif week.sessions == 1:
+            body.sentence(self._say(Say.WEEK_ONE, scope=scope))
+        else:
+            body.sentence(self._say(Say.WEEK_MANY, scope=scope, count=week.sessions))
+        if week.left == 0:
+            body.sentence(self._say(Say.TARGET_MET, target=week.target))
+        elif week.sessions == 0:
+            body.sentence(self._say(Say.TARGET_NONE, target=week.target))
+        elif week.left == 1:
+            body.sentence(self._say(Say.TARGET_ONE_LEFT, target=week.target))
+        else:
+            body.sentence(self._say(Say.TARGET_LEFT, left=week.left, target=week.target))
+        if week.streak == 1:
+            body.sentence(self._say(Say.STREAK_ONE))
+        elif week.streak > 1:
+            body.sentence(self._say(Say.STREAK_MANY, weeks=week.streak))
+        body.extend(self._last_workout(week))
+        return Script(body, None, end_session=False)
+
+    def _last_workout(self, week: WeekSummary) -> Ssml:
+        last, days = week.last, week.days_since_last
+        if last is None or days is None:
+            return Ssml().sentence(self._say(Say.LAST_NONE))
+        workout = self._library.workouts.get(last.workout_id)
+        name = workout.name if workout is not None else last.workout_id.replace("_", " ")
+        if days <= _TODAY:
+            return Ssml().sentence(self._say(Say.LAST_TODAY, name=name))
+        if days == _YESTERDAY:
+            return Ssml().sentence(self._say(Say.LAST_YESTERDAY, name=name))
+        return Ssml().sentence(self._say(Say.LAST_DAYS, name=name, days=days))
+
+    def feedback(self, feeling: Feeling, exercise_id: str, step: Step,
+                 hint: Direction | None) -> Script:
+        """Feedback heard: what it changes next time, and (`hint`) how to change it right now."""
+        body = Ssml().sentence(self._say(_FEEDBACK[feeling], name=self._exercise(exercise_id)))
+        dose = step.dose
+        if step.change in {Change.MORE, Change.LESS}:
+            exercise = self._library.exercises.get(dose.exercise_id)
+            if exercise is not None and exercise.dosage.mode is Mode.HOLD:
+                body.sentence(self._say(Say.NEXT_SECONDS, seconds=dose.amount))
+            else:
+                body.sentence(self._say(Say.NEXT_REPS, reps=dose.amount))
+        elif step.change in {Change.HARDER_EXERCISE, Change.EASIER_EXERCISE}:
+            key = Say.NEXT_HARDER if step.change is Change.HARDER_EXERCISE else Say.NEXT_EASIER
+            body.sentence(self._say(key, name=self._exercise(dose.exercise_id)))
+        else:
+            body.sentence(self._say(_NEXT_TIME[step.change]))
+        if hint is not None:
+            body.sentence(self._say(Say.NOW_HARDER if hint is Direction.HARDER else Say.NOW_EASIER))
+        return Script(body, None, end_session=False)
+
+    def feedback_nothing(self) -> Script:
+        """Feedback with no set to pin it on."""
+        return self._statement(Say.FEEDBACK_NOTHING)
+
+    def level_set(self, level: Level) -> Script:
+        """The runner's level, and what it means for their workouts."""
+        return self._statement(_LEVEL_SAYS[level])
+
+    def level_question(self) -> Script:
+        """Which level, when it was not understood."""
+        return self._ask(Ssml(), Say.LEVEL_QUESTION, Say.LEVEL_QUESTION)
+
+    def from_next_workout(self) -> Script:
+        """A change that waits for the next workout."""
+        return self._statement(Say.FROM_NEXT_WORKOUT)
+
+    def verbosity_set(self, verbosity: Verbosity) -> Script:
+        """Short cues or full coaching from now on."""
+        short = verbosity is Verbosity.SHORT
+        return self._statement(Say.VERBOSITY_SHORT if short else Say.VERBOSITY_DETAILED)
+
+    def equipment_missing(self, equipment: str | None) -> Script:
+        """Kit the runner lacks (None: no kit at all)."""
+        if equipment is None:
+            return self._statement(Say.KIT_NONE)
+        return Script(Ssml().sentence(self._say(Say.KIT_MISSING, equipment=_spoken(equipment))),
+                      None, end_session=False)
+
+    def equipment_available(self, equipment: str | None) -> Script:
+        """Kit the runner has again (None: a gym, everything)."""
+        if equipment is None:
+            return self._statement(Say.KIT_GYM)
+        return Script(Ssml().sentence(self._say(Say.KIT_HAVE, equipment=_spoken(equipment))),
+                      None, end_session=False)
+
+    def equipment_unknown(self) -> Script:
+        """Equipment named but not understood."""
+        return self._statement(Say.KIT_UNKNOWN)
+
+    def light_day(self, *, in_workout: bool, already: bool) -> Script:
+        """A lighter session today, said plainly."""
+        if already:
+            return self._statement(Say.LIGHT_ALREADY)
+        return self._statement(Say.LIGHT_NOW if in_workout else Say.LIGHT_SET)
+
+    def pain(self, area: str | None, *, remind: bool, in_workout: bool) -> Script:
+        """Acknowledge pain without diagnosing; the see-a-professional note only when `remind`."""
+        body = Ssml()
+        if area is None:
+            body.sentence(self._say(Say.PAIN_SORRY_GENERAL))
+        else:
+            body.sentence(self._say(Say.PAIN_SORRY, area=_spoken(area)))
+        if remind:
+            body.sentence(self._say(Say.PAIN_NOTE))
+        if area is not None and not in_workout:
+            body.sentence(self._say(Say.PAIN_TODAY, area=_spoken(area)))
+        return Script(body, None, end_session=False)
+
+    def swapped(self, event: Swapped) -> Script:
+        """What a mid-workout swap changed: the first change in full, the rest counted."""
+        area = _spoken(event.area or "")
+        pain = event.reason is SwapReason.PAIN
+        said: list[Ssml] = []
+        for old, new in event.swaps:
+            names = {"old": self._exercise(old), "name": self._exercise(new)}
+            if not pain:
+                said.append(self._say(Say.SWAP_KIT, **names))
+            else:
+                now = event.current and not said
+                said.append(self._say(Say.SWAP_NOW if now else Say.SWAP_LATER, area=area, **names))
+        for old in event.dropped:
+            now = event.current and not said
+            said.append(self._say(Say.DROP_NOW if now else Say.DROP_LATER,
+                                  old=self._exercise(old)))
+        body = Ssml()
+        if not said:
+            if pain:
+                return Script(body.sentence(self._say(Say.SWAP_NONE_PAIN, area=area)), None,
+                              end_session=False)
+            return self._statement(Say.SWAP_NONE_KIT)
+        body.sentence(said[0])
+        more = len(said) - 1
+        if more == 1:
+            body.sentence(self._say(Say.SWAP_MORE_ONE))
+        elif more > 1:
+            body.sentence(self._say(Say.SWAP_MORE, count=more))
+        return Script(body, None, end_session=False)
+
     # ------------------------------------------------------------ small pieces
 
-    def _say(self, key: Say, **fields: str | int) -> Ssml:
+    def _statement(self, key: Say) -> Script:
+        return Script(Ssml().sentence(self._say(key)), None, end_session=False)
+
+    def _exercise(self, exercise_id: str) -> str:
+        exercise = self._library.exercises.get(exercise_id)
+        return exercise.name if exercise is not None else exercise_id.replace("_", " ")
+
+    def _say(self, key: Say, **fields: str | int | Ssml) -> Ssml:
         return self._phrases.ssml(key, **fields)
 
     def _ask(self, body: Ssml, question: Say, reprompt: Say) -> Script:
@@ -219,9 +479,23 @@ class Conversation:
             end_session=False,
         )
 
-    def _offer(self, body: Ssml, workout: Workout) -> Script:
-        body.sentence(self._say(Say.TODAY_IS, name=workout.name, focus=workout.focus))
-        minutes = _minutes(workout.estimated_seconds())
+    def _offer(  # the offer and what shapes it, all by keyword
+        self,
+        body: Ssml,
+        workout: Workout,
+        *,
+        light: bool = False,
+        seconds: int | None = None,
+        after: Workout | None = None,
+    ) -> Script:
+        if after is not None:
+            body.sentence(self._say(Say.ROTATION_WHY, last=after.name, name=workout.name,
+                                    focus=workout.focus))
+        else:
+            body.sentence(self._say(Say.TODAY_IS, name=workout.name, focus=workout.focus))
+        if light:
+            body.sentence(self._say(Say.OFFER_LIGHT))
+        minutes = _minutes(workout.estimated_seconds() if seconds is None else seconds)
         body.sentence(self._say(Say.OFFER_QUESTION, minutes=minutes))
         reprompt = Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name))
         return Script(body, reprompt, end_session=False)
@@ -243,3 +517,8 @@ class Conversation:
 
 def _minutes(seconds: float) -> int:
     return max(1, round(seconds / 60))
+
+
+def _spoken(term: str) -> str:
+    """A content vocabulary term as said: "lower_back" is "lower back"."""
+    return term.replace("_", " ")

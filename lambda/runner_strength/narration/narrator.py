@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from runner_strength.content.model import Dosage, Exercise, Library
+    from runner_strength.engine.personal import DoseChange
     from runner_strength.engine.state import WorkoutState
 
 # The narrator keeps its own estimate this far under Alexa's limit, so rounding never tips it over
@@ -80,6 +81,8 @@ TAKE_MORE_SECONDS = 4.0
 INTRO_CUES = (2, 3)
 # Above this many exercises, the summary gives a count rather than reading every name.
 SUMMARY_NAMES = 4
+# The start of a workout says at most this many of the changes the runner's feedback made.
+MAX_CHANGES_SAID = 2
 SECONDS_PER_MINUTE = 60
 
 _NOT_ALLOWED: dict[Reason, Key] = {
@@ -102,8 +105,12 @@ class Speech:
 
     ssml: str
     reprompt: str | None
-    display: str
     end_session: bool
+
+    @property
+    def display(self) -> str:
+        """The speech as screen text, made on demand: the Alexa turn never reads it."""
+        return plain_text(self.ssml)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +140,6 @@ class Script:
         return Speech(
             ssml=ssml,
             reprompt=self.reprompt.build() if self.reprompt is not None else None,
-            display=plain_text(ssml),
             end_session=self.end_session,
         )
 
@@ -163,9 +169,11 @@ class _Context:
 class Narrator:
     """Speaks outcomes for one library; the random source decides which phrase variants are used."""
 
-    def __init__(self, library: Library, rng: random.Random) -> None:
+    def __init__(self, library: Library, rng: random.Random, *, brief: bool = False) -> None:
         self._library = library
         self._phrases = PhrasePicker(library.phrases, rng)
+        # The runner asked for short cues: every intro is the brief one (name, a cue, the dose).
+        self._brief = brief
 
     # ------------------------------------------------------------ public
 
@@ -182,7 +190,7 @@ class Narrator:
         for event in outcome.events:
             self._event(body, event, context)
         if context.intro is not None:  # an intro with no set after it stands on its own
-            body.extend(self._intro(context.intro, None, brief=False))
+            body.extend(self._intro(context.intro, None, brief=self._brief))
         body.extend(question)
         return Script(body, reprompt, end_session)
 
@@ -366,17 +374,37 @@ class Narrator:
         workout = self._library.workout(event.workout_id)
         out = Ssml()
         out.extend(self._sentence(Key.WORKOUT_START, name=workout.name, focus=workout.focus))
+        if event.light:
+            out.extend(self._sentence(Key.WORKOUT_LIGHT))
         if event.shortened:
             out.extend(self._sentence(Key.WORKOUT_SHORTENED))
         out.extend(self._sentence(Key.WORKOUT_SHAPE, exercises=event.exercise_count,
                                   sets=event.total_sets, minutes=_minutes(event.estimated_seconds)))
-        kit = sorted(self._library.workout_equipment(workout))
+        if event.refitted:
+            out.extend(self._sentence(Key.WORKOUT_REFITTED))
+        for change in event.changes[:MAX_CHANGES_SAID]:
+            out.extend(self._change(change))
+        kit = sorted(self._library.workout_equipment(workout) if event.equipment is None
+                     else event.equipment)
         if kit:
             things = self._list([item.replace("_", " ") for item in kit])
             out.extend(self._sentence(Key.WORKOUT_EQUIPMENT, equipment=things))
         else:
             out.extend(self._sentence(Key.WORKOUT_NO_EQUIPMENT))
         return out
+
+    def _change(self, change: DoseChange) -> Ssml:
+        """One sentence on what the runner's feedback changed since last time."""
+        before, after = change.before, change.after
+        name = self._name(change.exercise_id)
+        if before.exercise_id != after.exercise_id:
+            return self._sentence(Key.CHANGE_EXERCISE, old=self._name(before.exercise_id),
+                                  name=self._name(after.exercise_id))
+        if before.amount == after.amount:
+            return self._sentence(Key.CHANGE_SETS, name=name, before=change.sets_before,
+                                  after=change.sets_after)
+        key = Key.CHANGE_HOLD if change.mode_before is Mode.HOLD else Key.CHANGE_REPS
+        return self._sentence(key, name=name, before=before.amount, after=after.amount)
 
     def _intro(self, intro: ExerciseIntro, event: SetPerformed | None, *, brief: bool) -> Ssml:
         """Name, why, set-up and cues the first time; a name and one cue after that."""
@@ -408,7 +436,7 @@ class Narrator:
     def _set(self, event: SetPerformed, context: _Context, available: float) -> Ssml:
         exercise = self._library.exercise(event.exercise_id)
         work = self._work(exercise, event, settle=context.intro is not None)
-        lead = self._lead(event, context, brief=False)
+        lead = self._lead(event, context, brief=self._brief)
         if lead.seconds + work.seconds > available:
             lead = self._lead(event, context, brief=True)  # too long even with no rest at all
         rest = self._rest(event, context, available - lead.seconds - work.seconds)

@@ -35,6 +35,12 @@ class Key(StrEnum):
     WORKOUT_SHAPE = "workout_shape"
     WORKOUT_EQUIPMENT = "workout_equipment"
     WORKOUT_NO_EQUIPMENT = "workout_no_equipment"
+    WORKOUT_LIGHT = "workout_light"
+    WORKOUT_REFITTED = "workout_refitted"
+    CHANGE_HOLD = "change_hold"
+    CHANGE_REPS = "change_reps"
+    CHANGE_SETS = "change_sets"
+    CHANGE_EXERCISE = "change_exercise"
     # introducing an exercise
     INTRO_NAME = "intro_name"
     INTRO_NAME_AGAIN = "intro_name_again"
