@@ -53,7 +53,9 @@ def number_words(number: int) -> int:
 
 def spoken_words(text: str) -> int:
     """How many words the voice says for this text, numbers counted as they are read."""
-    return sum(number_words(int(token)) if token.isdigit() else 1 for token in _TOKEN.findall(text))
+    # isdecimal, not isdigit: "²" is a digit that int() cannot read (and it is read as a word).
+    tokens = _TOKEN.findall(text)
+    return sum(number_words(int(token)) if token.isdecimal() else 1 for token in tokens)
 
 
 def speech_seconds(text: str, rate: float = 1.0) -> float:

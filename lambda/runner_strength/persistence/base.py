@@ -81,7 +81,9 @@ def hash_user_id(uid: str) -> str:
     Alexa userIds are long random strings, so an unsalted hash cannot be reversed by guessing;
     a salt would only make resuming impossible after a key rotation.
     """
-    return hashlib.sha256(uid.encode("utf-8")).hexdigest()
+    # surrogatepass: a userId that is not valid Unicode (lone surrogates from a "\udcff" JSON
+    # escape) still gets a key instead of an exception; valid ids hash exactly as before.
+    return hashlib.sha256(uid.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def user_key(request_envelope: RequestEnvelope) -> str:
