@@ -8,6 +8,7 @@ import pytest
 
 from runner_strength.alexa.skill import LambdaEntry, build_skill
 from runner_strength.console.clock import ConsoleClock
+from runner_strength.console.durations import duration_seconds, iso_duration
 from runner_strength.console.resolver import Resolver
 from runner_strength.console.session import CONSOLE_DEVICE, CONSOLE_USER, Device, Reply
 from runner_strength.content.model import Library
@@ -259,3 +260,10 @@ def test_clock_is_saved_only_when_time_was_skipped(tmp_path: Path) -> None:
     saved = tmp_path / "clock"
     ConsoleClock(FakeClock(1000.0)).save(saved)
     assert not saved.exists()
+
+
+def test_superscript_digits_are_not_read_as_a_duration() -> None:
+    """Typed text like "² minutes" is not a duration, and never crashes the parser."""
+    assert duration_seconds("² minutes") is None
+    assert iso_duration("² minutes") is None
+    assert duration_seconds("20 minutes") == 1200

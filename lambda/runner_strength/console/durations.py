@@ -35,7 +35,7 @@ def _number(words: Sequence[str]) -> tuple[int, int] | None:
     """The number the words start with and how many words it took ("twenty five" -> 25, 2)."""
     if not words:
         return None
-    if words[0].isdigit():
+    if words[0].isdecimal():
         return int(words[0]), 1
     for phrase in sorted(_ONES, key=len, reverse=True):
         size = len(phrase.split())
