@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from runner_strength.alexa.skill import LambdaEntry, build_skill
+from runner_strength.console import durations
 from runner_strength.console.clock import ConsoleClock
 from runner_strength.console.durations import duration_seconds, iso_duration
 from runner_strength.console.resolver import Resolver
@@ -263,7 +264,8 @@ def test_clock_is_saved_only_when_time_was_skipped(tmp_path: Path) -> None:
 
 
 def test_superscript_digits_are_not_read_as_a_duration() -> None:
-    """Typed text like "² minutes" is not a duration, and never crashes the parser."""
+    """Typed text like "² minutes" is not a duration, and the number reader never crashes on it."""
+    assert durations._number(["²", "minutes"]) is None
     assert duration_seconds("² minutes") is None
     assert iso_duration("² minutes") is None
     assert duration_seconds("20 minutes") == 1200
