@@ -27,8 +27,8 @@ Better = Literal["lower", "higher"]
 
 
 def ensure_paths() -> None:
-    """Put lambda/ and benchmarks/ on sys.path (the skill's code root, and these scripts)."""
-    for path in (LAMBDA_DIR, BENCH_DIR):
+    """Put lambda/, benchmarks/ and tests/ on sys.path (the code, these scripts, the test PKI)."""
+    for path in (LAMBDA_DIR, BENCH_DIR, BENCH_DIR.parent / "tests"):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
 

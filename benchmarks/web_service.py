@@ -23,9 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from alexa_pki import Pki, make_pki
 from common import BENCH_DIR, Row, check_stderr, log, median, percentile, ratio_at_least
 from conversation import event
-from pki import Pki, make_pki
 
 TARGET_THROUGHPUT_RATIO = 0.8
 CLIENTS = 8

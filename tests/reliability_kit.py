@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import copy
 import http.client
@@ -20,22 +19,14 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from runner_strength.engine.serialize import SCHEMA_VERSION, record_from_dict
 from runner_strength.persistence.base import hash_user_id
 from runner_strength.persistence.repository import SESSION_KEY, unpack_record
 from runner_strength.web.server import waitress_server
-from runner_strength.web.verifier import CertificateFetchError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -43,6 +34,7 @@ if TYPE_CHECKING:
     import pytest
     from flask import Flask
 
+    from alexa_pki import Pki
     from runner_strength.engine.record import UserRecord
     from runner_strength.persistence.base import VersionedAdapter
     from skilltest import Handler
@@ -56,7 +48,6 @@ ERROR_LINES = ("Sorry, something went wrong on my side.", "Sorry, I had a hiccup
 NOT_SAVED_LINE = "I couldn't save your progress just now"
 """Part of what a turn adds when its save failed (`not_saved`)."""
 
-CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-reliability.pem"
 SKILL_ID = "amzn1.ask.skill.2f3a8c1e-7d4b-4e1a-9c55-0b6d2e9f1a77"
 
 
@@ -137,96 +128,6 @@ def stored_record(adapter: VersionedAdapter, user_id: str) -> UserRecord | None:
 # ---------------------------------------------------------------- test PKI (from test_web_service)
 
 
-def _key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-
-
-def _certificate(  # one builder for CA and leaf certificates
-    key: rsa.RSAPrivateKey,
-    subject: str,
-    issuer_key: rsa.RSAPrivateKey,
-    issuer: str,
-    now: datetime,
-    *,
-    ca: bool,
-) -> x509.Certificate:
-    usage = x509.KeyUsage(
-        digital_signature=not ca, content_commitment=False, key_encipherment=not ca,
-        data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
-        encipher_only=False, decipher_only=False,
-    )
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(_name(subject))
-        .issuer_name(_name(issuer))
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=30))
-        .not_valid_after(now + timedelta(days=365))
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
-            critical=False,
-        )
-        .add_extension(usage, critical=True)
-    )
-    if ca:
-        builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-    else:
-        builder = builder.add_extension(
-            x509.SubjectAlternativeName([x509.DNSName("echo-api.amazon.com")]), critical=False
-        ).add_extension(
-            x509.ExtendedKeyUsage(
-                [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
-            ),
-            critical=False,
-        )
-    return builder.sign(issuer_key, hashes.SHA256())
-
-
-@dataclass(frozen=True)
-class Pki:
-    """A trusted root, and the chain and key Alexa would sign requests with."""
-
-    root: x509.Certificate
-    chain_pem: bytes
-    signing_key: rsa.RSAPrivateKey
-
-    def sign(self, body: bytes) -> dict[str, str]:
-        """The signature headers Alexa would send with `body`."""
-        signature = self.signing_key.sign(body, PKCS1v15(), hashes.SHA256())
-        return {
-            "SignatureCertChainUrl": CERT_URL,
-            "Signature-256": base64.b64encode(signature).decode(),
-        }
-
-    def fetch(self, url: str) -> bytes:
-        """Stands in for S3: the chain at CERT_URL, a 404 anywhere else."""
-        if url != CERT_URL:
-            raise CertificateFetchError("HTTP 404")
-        return self.chain_pem
-
-
-def make_pki(now: float) -> Pki:
-    """Root, intermediate and signing certificate, valid from 30 days before `now` for a year."""
-    moment = datetime.fromtimestamp(now, UTC)
-    root_key, intermediate_key, signing_key = _key(), _key(), _key()
-    root = _certificate(root_key, "Reliability Root", root_key, "Reliability Root", moment, ca=True)
-    intermediate = _certificate(
-        intermediate_key, "Reliability Intermediate", root_key, "Reliability Root", moment, ca=True
-    )
-    leaf = _certificate(
-        signing_key, "echo-api.amazon.com", intermediate_key, "Reliability Intermediate", moment,
-        ca=False,
-    )
-    chain = leaf.public_bytes(Encoding.PEM) + intermediate.public_bytes(Encoding.PEM)
-    return Pki(root, chain, signing_key)
-
-
 def alexa_timestamp(now: float) -> str:
     """A request timestamp as Alexa writes it."""
     return datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -282,7 +183,10 @@ class Connection:
     _connection: http.client.HTTPConnection | None = field(default=None, repr=False)
 
     def post(
-        self, body: bytes, headers: dict[str, str] | None = None, *,
+        self,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+        *,
         content_type: str = "application/json; charset=utf-8",
     ) -> HttpReply:
         """POST `body` to the skill route; reconnects once if the server closed the connection."""

@@ -118,8 +118,9 @@ FaultyStore = tuple[DynamoDbAdapter, FaultInjector, FakeClock]
 class FaultyWorkouts:
     """One seeded runner doing workouts while the store misbehaves at random turns."""
 
-    def __init__(self, seed: int, entry: LambdaEntry, store: FaultyStore,
-                 workouts: list[str]) -> None:
+    def __init__(
+        self, seed: int, entry: LambdaEntry, store: FaultyStore, workouts: list[str]
+    ) -> None:
         self.rng = random.Random(seed)
         self.adapter, self.injector, self.clock = store
         self.workouts = workouts
@@ -184,7 +185,8 @@ class FaultyWorkouts:
         """Start the current workout, shortened to the drawn duration."""
         workout_id, duration = self.current
         return self.echo.say(
-            "StartWorkoutIntent", workout=(workout_id, workout_id.replace("_", " ")),
+            "StartWorkoutIntent",
+            workout=(workout_id, workout_id.replace("_", " ")),
             duration=duration,
         )
 

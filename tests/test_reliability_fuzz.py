@@ -118,8 +118,26 @@ ODD_HEARD = st.sampled_from(
     ["yoga flow", "<speak>", "a & b", "]]>", "'\"", "   ", "plank", "copenhagen", "x" * 300, "?"]
 )
 DURATIONS = st.sampled_from(
-    ["PT1M", "PT5M", "PT10M", "PT15M", "PT20M", "PT45M", "PT1H", "PT2H", "P1D", "PT0S", "PT30S",
-     "PT90S", "?", "", "PT", "P1W", "PT99999999999H", "twenty minutes"]
+    [
+        "PT1M",
+        "PT5M",
+        "PT10M",
+        "PT15M",
+        "PT20M",
+        "PT45M",
+        "PT1H",
+        "PT2H",
+        "P1D",
+        "PT0S",
+        "PT30S",
+        "PT90S",
+        "?",
+        "",
+        "PT",
+        "P1W",
+        "PT99999999999H",
+        "twenty minutes",
+    ]
 )
 RESOLUTION_ERRORS = ("ER_ERROR_TIMEOUT", "ER_ERROR_EXCEPTION")
 
@@ -141,8 +159,19 @@ def custom_slot(draw: DrawFn, name: str, slot_type: str) -> dict[str, Any] | Non
     """A custom slot as Alexa sends it, in every state entity resolution can leave it in."""
     kind = draw(
         st.sampled_from(
-            ["absent", "unfilled", "empty", "match", "match", "match", "match_unknown_id",
-             "no_match", "no_match", "error", "two_authorities"]
+            [
+                "absent",
+                "unfilled",
+                "empty",
+                "match",
+                "match",
+                "match",
+                "match_unknown_id",
+                "no_match",
+                "no_match",
+                "error",
+                "two_authorities",
+            ]
         )
     )
     if kind == "absent":
@@ -195,7 +224,8 @@ def intent_call(
     slots: dict[str, Any] = {}
     for slot_name, slot_type in INTENT_SLOTS.get(name, {}).items():
         slot = draw(
-            custom_slot(slot_name, slot_type) if slot_type in TYPE_VALUES
+            custom_slot(slot_name, slot_type)
+            if slot_type in TYPE_VALUES
             else builtin_slot(slot_name)
         )
         if slot is not None:
@@ -209,8 +239,10 @@ ECHO = st.sampled_from((0, 1))
 LOCALE = st.sampled_from(LOCALES)
 NEW_SESSION = st.sampled_from([False, False, False, False, True])
 JUMPS = st.one_of(
-    st.integers(1, 59), st.integers(60, 3_600), st.integers(3_600, 86_400), st.integers(1, 14)
-    .map(lambda days: days * 86_400)
+    st.integers(1, 59),
+    st.integers(60, 3_600),
+    st.integers(3_600, 86_400),
+    st.integers(1, 14).map(lambda days: days * 86_400),
 )
 OMISSIONS = st.sampled_from(
     ["session", "device", "slots", "slots_null", "context", "locale", "attributes", "timestamp"]
@@ -270,7 +302,9 @@ def _request(intent: str | None, slots: dict[str, Any] | None = None) -> dict[st
         return event("launch")
     envelope = event("ready")
     envelope["request"]["intent"] = {
-        "name": intent, "confirmationStatus": "NONE", "slots": slots or {},
+        "name": intent,
+        "confirmationStatus": "NONE",
+        "slots": slots or {},
     }
     return envelope
 
@@ -348,7 +382,7 @@ class Conversations(RuleBasedStateMachine):
             assert not new_errors, [r.getMessage() for r in new_errors]
             assert not any(line in reply.text for line in ERROR_LINES), reply.text
         if stale is None and in_session:
-            echo.past = [*echo.past[-(HISTORY_KEPT - 1):], (session_id, attributes)]
+            echo.past = [*echo.past[-(HISTORY_KEPT - 1) :], (session_id, attributes)]
             echo.attributes = copy.deepcopy(raw.get("sessionAttributes") or {})
             if reply.ends_session or request["type"] == "SessionEndedRequest":
                 echo.session_id = None
@@ -381,14 +415,16 @@ class Conversations(RuleBasedStateMachine):
         self.send(self.echoes[which], _request("AMAZON.YesIntent"), locale=locale)
 
     @rule(which=ECHO, call=QUICK_START, locale=LOCALE, new_session=NEW_SESSION)
-    def start(self, which: int, call: tuple[str, dict[str, Any]], locale: str,
-              new_session: bool) -> None:
+    def start(
+        self, which: int, call: tuple[str, dict[str, Any]], locale: str, new_session: bool
+    ) -> None:
         """Start a workout, with the workout and duration slots in any state."""
         self.send(self.echoes[which], _request(*call), locale=locale, new_session=new_session)
 
     @rule(which=ECHO, call=INTENTS, locale=LOCALE, new_session=NEW_SESSION)
-    def say(self, which: int, call: tuple[str, dict[str, Any]], locale: str,
-            new_session: bool) -> None:
+    def say(
+        self, which: int, call: tuple[str, dict[str, Any]], locale: str, new_session: bool
+    ) -> None:
         """Any intent of the interaction model, in this session or as a one-shot."""
         self.send(self.echoes[which], _request(*call), locale=locale, new_session=new_session)
 
@@ -411,8 +447,9 @@ class Conversations(RuleBasedStateMachine):
 
     @precondition(lambda self: any(echo.past for echo in self.echoes))
     @rule(which=ECHO, pick=st.integers(0, HISTORY_KEPT - 1), call=INTENTS, locale=LOCALE)
-    def replay_stale(self, which: int, pick: int, call: tuple[str, dict[str, Any]],
-                     locale: str) -> None:
+    def replay_stale(
+        self, which: int, pick: int, call: tuple[str, dict[str, Any]], locale: str
+    ) -> None:
         """A late request: an earlier session id with the session attributes it had then."""
         echo = self.echoes[which] if self.echoes[which].past else self.echoes[1 - which]
         stale = echo.past[pick % len(echo.past)]

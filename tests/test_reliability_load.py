@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from alexa_pki import make_pki
 from reliability_kit import (
     SKILL_ID,
     Connection,
     HttpFailureError,
     HttpReply,
     figures,
-    make_pki,
     percentile,
     quiet_skill_logs,
     session_record,
@@ -95,8 +95,10 @@ class Client:
     def run_until(self, deadline: float) -> None:
         """Hold conversations until the deadline (or the request bound); never raises."""
         connection = Connection(self.base)
-        echo = Device(signed_handler(connection, self.pki, self.replies),
-                      device_id=f"amzn1.ask.device.LOAD{self.run}C{self.number:02d}")
+        echo = Device(
+            signed_handler(connection, self.pki, self.replies),
+            device_id=f"amzn1.ask.device.LOAD{self.run}C{self.number:02d}",
+        )
         try:
             while time.monotonic() < deadline and len(self.replies) < MAX_REQUESTS_PER_CLIENT:
                 echo.user_id = self.user_id()
@@ -119,8 +121,12 @@ class Client:
             self.track(echo, echo.launch())
             reply = self.say(echo, "AMAZON.YesIntent")
         elif kind < 0.8:
-            reply = self.say(echo, "StartWorkoutIntent", new_session=True,
-                             duration=self.rng.choice(("PT5M", "PT10M")))
+            reply = self.say(
+                echo,
+                "StartWorkoutIntent",
+                new_session=True,
+                duration=self.rng.choice(("PT5M", "PT10M")),
+            )
         else:
             self.track(echo, echo.launch())
             self.say(echo, "StartWorkoutIntent", duration="PT10M")
@@ -170,8 +176,9 @@ class Client:
         roll = self.rng.random()
         if roll < 0.9:
             return "ReadyIntent"
-        return self.rng.choice(("AMAZON.HelpIntent", "WorkoutStatusIntent", "WhyExerciseIntent",
-                                "AMAZON.RepeatIntent"))
+        return self.rng.choice(
+            ("AMAZON.HelpIntent", "WorkoutStatusIntent", "WhyExerciseIntent", "AMAZON.RepeatIntent")
+        )
 
 
 def _active_id(reply: Reply, device_id: str) -> str | None:
@@ -207,14 +214,23 @@ def test_sixteen_clients_for_thirty_seconds_get_no_5xx_and_lose_nothing(
     writes = _count_conflicts(client)
     adapter = DynamoDbAdapter(client, dynamodb_local.table_name, clock=time.time, ttl_days=365)
     skill = build_skill(library=library, adapter=adapter, clock=time.time)
-    app = create_app(skill, verify=True, skill_id=SKILL_ID, cert_fetcher=pki.fetch,
-                     clock=time.time, trusted_roots=[pki.root])
+    app = create_app(
+        skill,
+        verify=True,
+        skill_id=SKILL_ID,
+        cert_fetcher=pki.fetch,
+        clock=time.time,
+        trusted_roots=[pki.root],
+    )
     run = uuid.uuid4().hex[:10].upper()
     with waitress_on_loopback(app) as base:
         clients = [Client(n, run, base, pki, random.Random(n)) for n in range(CLIENTS)]
         threads = [
-            threading.Thread(target=c.run_until, args=(time.monotonic() + SECONDS,),
-                             name=f"load-client-{c.number}")
+            threading.Thread(
+                target=c.run_until,
+                args=(time.monotonic() + SECONDS,),
+                name=f"load-client-{c.number}",
+            )
             for c in clients
         ]
         began = time.perf_counter()

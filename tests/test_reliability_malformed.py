@@ -22,13 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from alexa_pki import Pki, make_pki
 from reliability_kit import (
     SKILL_ID,
     Connection,
-    Pki,
     alexa_timestamp,
     figures,
-    make_pki,
     session_record,
     waitress_on_loopback,
 )
@@ -52,8 +51,14 @@ MEGABYTE = "x" * 1_000_000
 SURROGATE = "amzn1.\udcff\ud800"
 """Not encodable as UTF-8: what json.loads makes of the escapes "\\udcff\\ud800"."""
 UNKNOWN_TYPES = (
-    "Bogus.Request", "", "intentrequest", "AudioPlayer.PlaybackStarted", "CanFulfillIntentRequest",
-    "Messaging.MessageReceived", "AlexaSkillEvent.SkillEnabled", "System.ExceptionEncountered",
+    "Bogus.Request",
+    "",
+    "intentrequest",
+    "AudioPlayer.PlaybackStarted",
+    "CanFulfillIntentRequest",
+    "Messaging.MessageReceived",
+    "AlexaSkillEvent.SkillEnabled",
+    "System.ExceptionEncountered",
 )
 """Request types the skill has no handler for (some unknown to the ASK model too)."""
 
@@ -222,7 +227,11 @@ def web(library: Library, pki: Pki) -> Iterator[Connection]:
     adapter = MemoryAdapter(clock=time.time, ttl_days=365)
     skill = build_skill(library=library, adapter=adapter, clock=time.time)
     app = create_app(
-        skill, verify=True, skill_id=SKILL_ID, cert_fetcher=pki.fetch, clock=time.time,
+        skill,
+        verify=True,
+        skill_id=SKILL_ID,
+        cert_fetcher=pki.fetch,
+        clock=time.time,
         trusted_roots=[pki.root],
     )
     with waitress_on_loopback(app) as base:

@@ -54,8 +54,12 @@ def test_two_thousand_conversations_end_right_and_keep_memory_flat(
     entry = LambdaEntry(build_skill(library=library, adapter=adapter, clock=clock))
     run = uuid.uuid4().hex[:12].upper()
     echoes = [
-        Device(entry, clock=clock, user_id=f"amzn1.ask.account.SOAK{run}{n:03d}",
-               device_id=f"amzn1.ask.device.SOAK{run}{n:03d}")
+        Device(
+            entry,
+            clock=clock,
+            user_id=f"amzn1.ask.account.SOAK{run}{n:03d}",
+            device_id=f"amzn1.ask.device.SOAK{run}{n:03d}",
+        )
         for n in range(RUNNERS)
     ]
     workouts = sorted(library.workouts)
@@ -67,8 +71,11 @@ def test_two_thousand_conversations_end_right_and_keep_memory_flat(
         echo = echoes[n % RUNNERS]
         workout_id = workouts[(n // RUNNERS) % len(workouts)]
         echo.launch()
-        echo.say("StartWorkoutIntent", workout=(workout_id, workout_id.replace("_", " ")),
-                 duration="PT1M")
+        echo.say(
+            "StartWorkoutIntent",
+            workout=(workout_id, workout_id.replace("_", " ")),
+            duration="PT1M",
+        )
         echo.ready_until_done(limit=20)
         turns += len(echo.replies)
         echo.replies.clear()  # the harness must not be what grows
