@@ -1,8 +1,10 @@
 import importlib
 import json
+import logging
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -266,3 +268,43 @@ def test_starting_on_one_device_keeps_another_devices_workout(
     back = kitchen.launch()
     assert "Five basics" in back.text
     assert "left off" in back.text
+
+
+MODEL = (
+    Path(__file__).resolve().parents[1] / "interaction_model/interactionModels/custom/en-US.json"
+)
+LANGUAGE_MODEL: dict[str, Any] = json.loads(MODEL.read_text(encoding="utf-8"))["interactionModel"][
+    "languageModel"
+]
+SLOT_TYPES: dict[str, list[dict[str, Any]]] = {
+    t["name"]: t["values"] for t in LANGUAGE_MODEL["types"]
+}
+INTENTS: dict[str, dict[str, Any]] = {i["name"]: i for i in LANGUAGE_MODEL["intents"]}
+
+
+def _filled_slots(intent: dict[str, Any]) -> dict[str, str | tuple[str, str]]:
+    """A value for every slot: a resolved content id for our slot types, a raw one for Amazon's."""
+    slots: dict[str, str | tuple[str, str]] = {}
+    for slot in intent.get("slots", []):
+        values = SLOT_TYPES.get(slot["type"])
+        if values:
+            slots[slot["name"]] = (values[0]["id"], values[0]["name"]["value"])
+        else:
+            slots[slot["name"]] = "PT10M" if slot["type"] == "AMAZON.DURATION" else "tomorrow"
+    return slots
+
+
+@pytest.mark.parametrize("in_workout", [False, True], ids=["menu", "mid-workout"])
+@pytest.mark.parametrize("intent", sorted(INTENTS))
+def test_every_intent_in_the_model_reaches_a_handler(
+    echo: Device, intent: str, in_workout: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each intent of the model, slots filled, is answered by a handler and not the catch-all."""
+    echo.launch()
+    if in_workout:
+        echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+        echo.say("ReadyIntent")
+    with caplog.at_level(logging.ERROR, logger="runner_strength"):
+        reply = echo.say(intent, **_filled_slots(INTENTS[intent]))
+    assert not [r for r in caplog.records if "unhandled error" in r.getMessage()], intent
+    assert reply.ssml, intent
