@@ -57,7 +57,7 @@ from runner_strength.engine.plan import (
     step_amount,
 )
 from runner_strength.engine.serialize import state_from_dict, state_to_dict
-from runner_strength.engine.state import Direction, Phase, Scope, Side, WorkoutState
+from runner_strength.engine.state import Adjustment, Direction, Phase, Scope, Side, WorkoutState
 
 T0 = 1_700_000_000.0
 Transition = Callable[[WorkoutState | None, Library, float], Outcome]
@@ -632,6 +632,21 @@ def test_straight_sets_finish_an_exercise_before_the_next() -> None:
         ("bridge", 1), ("bridge", 2), ("bridge", 3)]
     assert [s.sides for s in plan.slots][3] == (Side.LEFT, Side.RIGHT)
     assert [s.final for s in plan.slots] == [False] * 7 + [True]
+
+
+def test_plans_are_memoised_per_library_object_and_parameters() -> None:
+    """Equal parameters give the very same plan; another library, even an equal one, its own."""
+    adjustments = {"squat": Adjustment("chair_squat", 12), "bridge": Adjustment("bridge", 12)}
+    plan = build_plan(LIB, "straight", adjustments=adjustments, set_counts={"squat": 2})
+    reordered = dict(reversed(adjustments.items()))
+    assert build_plan(LIB, "straight", adjustments=reordered, set_counts={"squat": 2}) is plan
+    assert build_plan(LIB, "straight", adjustments=adjustments) != plan
+    other = build_plan(small_library(), "straight", adjustments=adjustments,
+                       set_counts={"squat": 2})
+    assert other is not plan
+    assert other == plan
+    assert plan.estimated_seconds(2, frozenset({"bridge"})) == other.estimated_seconds(
+        2, frozenset({"bridge"}))
 
 
 def test_a_circuit_does_one_set_of_each_exercise_per_round() -> None:

@@ -30,6 +30,7 @@ from ask_sdk_model.user import User
 
 from runner_strength.engine.record import HistoryEntry, Preferences, UserRecord
 from runner_strength.engine.serialize import SCHEMA_VERSION, record_to_dict
+from runner_strength.persistence import repository
 from runner_strength.persistence.base import (
     Snapshot,
     StorageUnavailable,
@@ -239,6 +240,25 @@ def test_writes_happen_only_when_the_record_changed(
         SaveStatus.SAVED,
     ]
     assert counting.calls == Counter(get=1, save=3)
+
+
+def test_a_turn_unpacks_its_session_record_at_most_once(
+    store: MemoryAdapter, repo: Repository[UserRecord], uid: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Load and save both read the envelope; its record is decompressed once per turn."""
+    echo = Echo(store, uid, "kitchen")
+    unpacked: list[str] = []
+
+    def counted(packed: str) -> dict[str, Any]:
+        unpacked.append(packed)
+        return unpack_record(packed)
+
+    monkeypatch.setattr(repository, "unpack_record", counted)
+    assert play_turn(echo, repo, "squat") is SaveStatus.SAVED  # new session: packed, not unpacked
+    assert unpacked == []
+    assert play_turn(echo, repo, "plank") is SaveStatus.SAVED
+    assert play_turn(echo, repo) is SaveStatus.UNCHANGED
+    assert len(unpacked) == 2
 
 
 def test_resume_on_another_device_sees_the_last_write(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
+from ask_sdk_model.request_envelope import RequestEnvelope
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -354,6 +355,29 @@ def test_valid_signed_launch_request_gets_a_response_envelope(service: Service) 
     assert reply.status == 200, reply.text
     assert reply.body["version"] == "1.0"
     assert "hello" in reply.body["response"]["outputSpeech"]["ssml"]
+
+
+def test_a_request_envelope_is_deserialised_once(
+    pki: Pki, serve: Callable[[Flask], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The envelope the input check reads is the one verified and answered: no second read."""
+    skill = _tiny_skill()
+    reads: list[object] = []
+    read = skill.serializer.deserialize
+
+    def counted(payload: str, obj_type: object) -> object:
+        reads.append(obj_type)
+        return read(payload, obj_type)
+
+    monkeypatch.setattr(skill.serializer, "deserialize", counted)
+    base = serve(create_app(skill, skill_id=SKILL_ID, cert_fetcher=CertHost(
+        {CERT_URL: pki.chain_pem()}), clock=Clock(), trusted_roots=[pki.root]))
+    for _ in range(2):
+        body = envelope()
+        reply = post(base, body, sign(pki, body))
+        assert reply.status == 200, reply.text
+        assert "hello" in reply.body["response"]["outputSpeech"]["ssml"]
+    assert reads == [RequestEnvelope, RequestEnvelope]
 
 
 def test_tampered_body_is_rejected(service: Service) -> None:

@@ -20,9 +20,11 @@ Nothing is ever fitted down to an empty workout: if everything would go, nothing
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from runner_strength.content.model import Category, Format, Intensity, Level, Mode
+from runner_strength.engine.memo import Same
 from runner_strength.engine.progress import MAX_SETS, MIN_SETS, Dose, level_dose
 from runner_strength.engine.state import Adjustment
 
@@ -44,6 +46,8 @@ SIMILAR: Mapping[Category, tuple[Category, ...]] = {
 }
 # A runner without a band rarely has a mini band either: saying "band" covers both.
 IMPLIED_MISSING: Mapping[str, frozenset[str]] = {"band": frozenset({"mini_band"})}
+# `doable` answers memoised: workouts x levels x the few kit combinations runners name.
+DOABLE_CACHE_SIZE = 512
 _LEVEL_ORDER = (Level.BEGINNER, Level.INTERMEDIATE, Level.ADVANCED)
 _INTENSITY_ORDER = (Intensity.LIGHT, Intensity.MODERATE, Intensity.HEAVY)
 
@@ -332,7 +336,18 @@ def doable(
     It suits their level, and every exercise needing kit they lack has a linked easier or harder
     version that needs none: the workout stays itself. (Started by name, a workout that is not
     doable still runs, with stand-ins of a similar category or exercises left out.)
+
+    Memoised: every launch asks this of each workout in the catalogue.
     """
+    return _doable(Same(library), Same(workout), level, frozenset(missing))
+
+
+@lru_cache(maxsize=DOABLE_CACHE_SIZE)
+def _doable(
+    library_key: Same[Library], workout_key: Same[Workout], level: Level | None,
+    missing: frozenset[str],
+) -> bool:
+    library, workout = library_key.value, workout_key.value
     if not suits_level(workout.level, level):
         return False
     kit = with_implied(missing)

@@ -22,12 +22,17 @@ content's own `Workout.estimated_seconds`, the number the catalogue states.
 Shortening ("quick", or "I have twenty minutes") is deterministic: first fewer rounds or sets
 (down to two), then fewer exercises (down to three, dropped from the end), then single sets,
 then fewer exercises down to one, stopping as soon as `Workout.estimated_seconds` fits.
+
+Being pure, plans are memoised: every turn of a workout rebuilds the plan its state indexes into,
+so `build_plan` keeps the last `PLAN_CACHE_SIZE` plans, keyed on the library object itself and the
+parameters frozen into a hashable key. A `Plan` is never changed after it is built.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from runner_strength.content.model import (
     SET_TALK_SECONDS,
@@ -39,6 +44,7 @@ from runner_strength.content.model import (
     Workout,
     WorkoutItem,
 )
+from runner_strength.engine.memo import Same
 from runner_strength.engine.state import Adjustment, Side
 
 if TYPE_CHECKING:
@@ -57,6 +63,8 @@ _KEEP_EXERCISES = 3
 # One easier or harder step.
 REP_STEP = 2
 HOLD_STEP = 5
+# Plans memoised by `build_plan`: a few per runner in a workout, for a process serving many.
+PLAN_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +141,19 @@ class Plan:
 
     def estimated_seconds(self, start: int = 0, skipped: frozenset[str] = frozenset()) -> int:
         """Seconds the slots from `start` on take (skipped exercises left out), rests included."""
-        total = 0.0
-        for index in range(start, len(self.slots)):
-            slot = self.slots[index]
-            if slot.exercise_id not in skipped:
-                timing = self.timing(index, intro=False)
-                total += timing.lead + timing.work + timing.rest_prescribed
-        return round(total)
+        return _estimated_seconds(Same(self), start, frozenset(skipped))
+
+
+@lru_cache(maxsize=PLAN_CACHE_SIZE)
+def _estimated_seconds(plan: Same[Plan], start: int, skipped: frozenset[str]) -> int:
+    """`Plan.estimated_seconds`, memoised: plans are cached and never change."""
+    total = 0.0
+    for index in range(start, len(plan.value.slots)):
+        slot = plan.value.slots[index]
+        if slot.exercise_id not in skipped:
+            timing = plan.value.timing(index, intro=False)
+            total += timing.lead + timing.work + timing.rest_prescribed
+    return round(total)
 
 
 def quick_target(workout: Workout) -> int:
@@ -247,11 +261,55 @@ def build_plan(  # noqa: PLR0913  # the state's parameters, all by keyword
     omitted: frozenset[str] = frozenset(),
     light: bool = False,
 ) -> Plan:
-    """Expand a workout into slots (KeyError when the library has no such workout)."""
+    """Expand a workout into slots (KeyError when the library has no such workout).
+
+    Memoised (see the module's docs): equal parameters give the same, unchangeable `Plan`.
+    """
+    key = _PlanKey(
+        workout_id,
+        quick,
+        target_seconds,
+        frozenset(adjustments.items()) if adjustments else frozenset(),
+        frozenset(set_counts.items()) if set_counts else frozenset(),
+        frozenset(omitted),
+        light,
+    )
+    return _cached_plan(Same(library), key)
+
+
+class _PlanKey(NamedTuple):
+    """`build_plan`'s parameters, frozen (only looked up by key, so order does not matter)."""
+
+    workout_id: str
+    quick: bool
+    target_seconds: int | None
+    adjustments: frozenset[tuple[str, Adjustment]]
+    set_counts: frozenset[tuple[str, int]]
+    omitted: frozenset[str]
+    light: bool
+
+
+@lru_cache(maxsize=PLAN_CACHE_SIZE)
+def _cached_plan(library: Same[Library], key: _PlanKey) -> Plan:
+    return _build_plan(library.value, key.workout_id, quick=key.quick,
+                       target_seconds=key.target_seconds, adjustments=dict(key.adjustments),
+                       set_counts=dict(key.set_counts), omitted=key.omitted, light=key.light)
+
+
+def _build_plan(  # noqa: PLR0913  # build_plan's parameters
+    library: Library,
+    workout_id: str,
+    *,
+    quick: bool,
+    target_seconds: int | None,
+    adjustments: Mapping[str, Adjustment],
+    set_counts: Mapping[str, int],
+    omitted: frozenset[str],
+    light: bool,
+) -> Plan:
     full = library.workout(workout_id)
     today = fitted(full, set_counts=set_counts, omitted=omitted, light=light)
     workout = shorten(today, target_for(today, quick=quick, target_seconds=target_seconds))
-    adjustments = adjustments or {}
     dosages: dict[str, Dosage] = {}
     performed: dict[str, str] = {}
     for item in workout.items:

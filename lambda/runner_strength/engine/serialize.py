@@ -166,8 +166,17 @@ def record_to_dict(record: UserRecord) -> dict[str, Any]:
 # ---------------------------------------------------------------- from dicts
 
 
+_MISSING = object()
+
+
 class _Reader:
-    """Typed access to one dict, failing with a `SchemaError` that names the field."""
+    """Typed access to one dict, failing with a `SchemaError` that names the field.
+
+    Every record is read on every turn, so the common case (a value of exactly the expected JSON
+    type) is checked first; anything else takes the general checks and their messages.
+    """
+
+    __slots__ = ("data", "where")
 
     def __init__(self, data: object, where: str) -> None:
         if not isinstance(data, dict):
@@ -179,15 +188,18 @@ class _Reader:
         return f"{self.where}.{key}" if self.where else key
 
     def _get(self, key: str) -> object:
-        if key not in self.data:
+        value = self.data.get(key, _MISSING)
+        if value is _MISSING:
             raise SchemaError(f"{self._path(key)}: missing")
-        return self.data[key]
+        return value
 
     def _fail(self, key: str, expected: str, value: object) -> SchemaError:
         return SchemaError(f"{self._path(key)}: expected {expected}, got {value!r}")
 
     def text(self, key: str) -> str:
         value = self._get(key)
+        if type(value) is str:
+            return value
         if not isinstance(value, str):
             raise self._fail(key, "a string", value)
         return value
@@ -206,6 +218,8 @@ class _Reader:
 
     def number(self, key: str) -> float:
         value = self._get(key)
+        if type(value) is float and math.isfinite(value):
+            return value
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self._fail(key, "a number", value)
         if not math.isfinite(value):
@@ -223,6 +237,9 @@ class _Reader:
 
     def choice(self, key: str, enum: type[E]) -> E:
         value = self.text(key)
+        member = _members(enum).get(value)
+        if isinstance(member, enum):
+            return member
         try:
             return enum(value)
         except ValueError:
@@ -248,8 +265,11 @@ class _Reader:
 
     def texts(self, key: str) -> tuple[str, ...]:
         value = self._get(key)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        if not isinstance(value, list):
             raise self._fail(key, "a list of strings", value)
+        for item in value:
+            if not isinstance(item, str):
+                raise self._fail(key, "a list of strings", value)
         return tuple(value)
 
     def child(self, key: str) -> _Reader:
@@ -259,11 +279,23 @@ class _Reader:
         value = self._get(key)
         if not isinstance(value, list):
             raise self._fail(key, "a list", value)
-        return [_Reader(v, f"{self._path(key)}[{i}]") for i, v in enumerate(value)]
+        path = self._path(key)
+        return [_Reader(v, f"{path}[{i}]") for i, v in enumerate(value)]
 
     def entries(self, key: str) -> list[tuple[str, _Reader]]:
         reader = self.child(key)
         return [(k, reader.child(k)) for k in reader.data]
+
+
+_MEMBERS: dict[type[StrEnum], dict[str, StrEnum]] = {}
+
+
+def _members(enum: type[StrEnum]) -> dict[str, StrEnum]:
+    """An enum's members by value: what `enum(value)` finds for a value it knows."""
+    members = _MEMBERS.get(enum)
+    if members is None:
+        members = _MEMBERS[enum] = {member.value: member for member in enum}
+    return members
 
 
 def _state(r: _Reader) -> WorkoutState:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from runner_strength.narration.ssml import Ssml
@@ -186,9 +187,15 @@ class PhrasePicker:
         return Ssml().template(text, fields)
 
 
+@lru_cache(maxsize=1024)  # one entry per phrase variant in the phrasebook
+def _placeholders(text: str) -> frozenset[str]:
+    """The `{fields}` a phrase variant needs."""
+    return frozenset(_PLACEHOLDER.findall(text))
+
+
 def _check_fields(key: str, text: str, fields: Mapping[str, SpeechField]) -> None:
     """Fail loudly when a phrase and its fields do not match: a silent gap would be spoken."""
-    wanted = set(_PLACEHOLDER.findall(text))
+    wanted = _placeholders(text)
     if missing := wanted - set(fields):
         raise KeyError(f"phrase {key!r} needs field(s) {', '.join(sorted(missing))}")
     if extra := set(fields) - wanted:

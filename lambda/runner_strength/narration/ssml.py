@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 from xml.parsers import expat
 
@@ -77,6 +78,9 @@ _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'",
 _SPACES = re.compile(r"\s+")
 _CLOSING = frozenset(".,;:!?")
 _MIN_RATE, _MAX_RATE = 20, 200  # percent; outside this Alexa ignores or rejects the rate
+# Texts whose markup and length `Ssml.say` remembers: every phrase piece, name and cue in the
+# content, with room for what runners say that is spoken back.
+_SAID_CACHE_SIZE = 4096
 
 Interpretation = Literal["cardinal", "ordinal"]
 EmphasisLevel = Literal["strong", "moderate", "reduced"]
@@ -88,6 +92,12 @@ def escape(text: str) -> str:
     for char, entity in _ESCAPES:
         text = text.replace(char, entity)
     return text
+
+
+@lru_cache(maxsize=_SAID_CACHE_SIZE)
+def _said(text: str) -> tuple[str, float]:
+    """Plain words as markup, with their estimated seconds (pure, so memoised per text)."""
+    return escape(text), speech_seconds(text)
 
 
 def _time_attribute(seconds: float) -> str:
@@ -145,7 +155,8 @@ class Ssml:
 
     def say(self, text: str) -> Ssml:
         """Plain words."""
-        return self._add(escape(text), speech_seconds(text))
+        markup, seconds = _said(text)
+        return self._add(markup, seconds)
 
     def extend(self, other: Ssml) -> Ssml:
         """Everything in `other`, appended."""
@@ -206,7 +217,8 @@ class Ssml:
         return self._say_nonempty(text[position:])
 
     def _say_nonempty(self, text: str) -> Ssml:
-        return self.say(text.strip()) if text.strip() else self
+        text = text.strip()
+        return self.say(text) if text else self
 
     def timeline(self, seconds: float, events: Sequence[tuple[float, Ssml]]) -> Ssml:
         """A timed stretch of `seconds`: each fragment said `offset` seconds in, silence between.

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from runner_strength.persistence.sqlite import SqliteAdapter
-
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
@@ -26,4 +24,7 @@ def build_adapter(
 
         client = dynamodb_client if dynamodb_client is not None else build_dynamodb_client(config)
         return DynamoDbAdapter(client, config.table_name, clock=clock, ttl_days=config.ttl_days)
+    # Likewise, a Lambda on DynamoDB never loads sqlite3.
+    from runner_strength.persistence.sqlite import SqliteAdapter  # noqa: PLC0415
+
     return SqliteAdapter(config.db_path, clock=clock, ttl_days=config.ttl_days)

@@ -15,6 +15,7 @@ are always off; ours run instead unless `verify=False`, which only `serve --dev`
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import time
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ask_sdk_model.request import Request
 from ask_sdk_model.request_envelope import RequestEnvelope
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from flask_ask_sdk.skill_adapter import (
     VERIFY_SIGNATURE_APP_CONFIG,
     VERIFY_TIMESTAMP_APP_CONFIG,
@@ -51,6 +52,32 @@ MAX_BODY_BYTES = 64 * 1024
 """Alexa requests are a few kilobytes; the cap keeps a hostile body from costing memory."""
 HEALTH_ROUTE = "/healthz"
 _KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
+_PARSED = "runner_strength_envelope"
+"""Flask `g` attribute: (body, RequestEnvelope) as `_check_input` read them in this request."""
+
+
+class _ReadOnce:
+    """The skill's serializer as the adapter sees it: this request's envelope is not read twice.
+
+    `_check_input` deserialises the body to reject a bad one with a 400; the adapter would then
+    deserialise the same body again before verifying and invoking. Asked for the `RequestEnvelope`
+    of the body `_check_input` read, this hands over that envelope (nothing else has used it);
+    everything else goes to the skill's own serializer.
+    """
+
+    def __init__(self, serializer: Any) -> None:  # noqa: ANN401  # the SDK's untyped Serializer
+        self._serializer = serializer
+
+    def deserialize(self, payload: str, obj_type: Any) -> Any:  # noqa: ANN401  # as the SDK's
+        """The envelope already read from `payload` in this request, else a fresh read."""
+        parsed = g.get(_PARSED)
+        if obj_type is RequestEnvelope and parsed is not None and parsed[0] == payload:
+            return parsed[1]
+        return self._serializer.deserialize(payload, obj_type)
+
+    def serialize(self, obj: object) -> Any:  # noqa: ANN401  # as the SDK's
+        """The skill's own serializer's output."""
+        return self._serializer.serialize(obj)
 
 
 def _error(status: int, message: str) -> Response:
@@ -90,8 +117,12 @@ def create_app(  # noqa: PLR0913  # every option is a keyword a test or `serve` 
         ]
     if skill_id:
         verifiers.append(SkillIdVerifier(skill_id))
+    # The adapter's skill is the same skill (a shallow copy shares handlers, store and clients)
+    # with a serializer that does not read the envelope `_check_input` read again.
+    served = copy.copy(skill)
+    served.serializer = _ReadOnce(skill.serializer)
     adapter = SkillAdapter(
-        skill=skill, skill_id=skill_id or "runner-strength", verifiers=verifiers, app=app
+        skill=served, skill_id=skill_id or "runner-strength", verifiers=verifiers, app=app
     )
 
     def invoke_skill() -> Response:
@@ -136,12 +167,13 @@ def _check_input(skill: Any) -> None:  # noqa: ANN401  # untyped SDK skill
         raise RequestRejected("request body is not an Alexa request envelope")
     if request_type not in _KNOWN_REQUEST_TYPES:
         raise RequestRejected(f"unsupported request type: {request_type[:80]}")
-    # The SDK deserialises again inside the adapter; doing it here first means a bad field (say,
-    # an unparseable timestamp) is the caller's 400, and any later SDK failure is really ours.
+    # Deserialising here first means a bad field (say, an unparseable timestamp) is the caller's
+    # 400, and any later SDK failure is really ours; the adapter then reuses this envelope.
     try:
-        skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
+        envelope = skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
     except Exception as error:  # the SDK raises assorted types for assorted bad fields
         raise RequestRejected("request envelope could not be read") from error
+    setattr(g, _PARSED, (text, envelope))
 
 
 def _decode(body: bytes) -> str:
