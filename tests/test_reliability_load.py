@@ -153,6 +153,12 @@ class Client:
         workout = self.workout
         entry = next((e for e in record.history if e.id == workout), None) if record else None
         if workout is None or entry is None or not entry.finished:
+            own = record.active.get(echo.device_id) if record is not None else None
+            if own is None or own.id != workout:
+                # The other Echo of this account took the workout over mid-session (it is now
+                # active there, or paused there), so this session ended on that Echo's state.
+                self.taken_over += 1
+                return
             self.failures.append(f"the session ended without finishing {workout}: {reply.text}")
             return
         self.finished.append((echo.user_id, workout))
