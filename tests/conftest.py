@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sys
 import uuid
 from dataclasses import dataclass
@@ -11,9 +12,12 @@ from typing import TYPE_CHECKING
 import boto3
 import pytest
 
+from runner_strength.alexa.skill import LambdaEntry, build_skill
 from runner_strength.config import Config
 from runner_strength.content.loader import load_directory
 from runner_strength.persistence.dynamodb import TOTAL_MAX_ATTEMPTS, build_dynamodb_client
+from runner_strength.persistence.memory import MemoryAdapter
+from skilltest import Device, FakeClock
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -88,3 +92,32 @@ def dynamodb_local() -> Iterator[DynamoDbLocalTable]:
         yield DynamoDbLocalTable(server.endpoint, table, started_here=True)
     finally:
         dynamodb_local_tool.stop(server)
+
+
+# ---------------------------------------------------------------- the skill on a memory store
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A hand-moved clock (a test module may override this fixture to start elsewhere)."""
+    return FakeClock()
+
+
+@pytest.fixture
+def adapter(clock: FakeClock) -> MemoryAdapter:
+    """An in-memory store on the test clock."""
+    return MemoryAdapter(clock=clock, ttl_days=365)
+
+
+@pytest.fixture
+def entry(library: Library, adapter: MemoryAdapter, clock: FakeClock) -> LambdaEntry:
+    """The Lambda entry over the real skill, the memory store and the test clock."""
+    return LambdaEntry(
+        build_skill(library=library, adapter=adapter, clock=clock, rng_for=random.Random)
+    )
+
+
+@pytest.fixture
+def echo(entry: LambdaEntry, clock: FakeClock) -> Device:
+    """One Echo talking to `entry`."""
+    return Device(entry, clock=clock)

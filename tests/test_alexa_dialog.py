@@ -1,7 +1,6 @@
 import importlib
 import json
 import logging
-import random
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,28 +11,6 @@ from runner_strength.alexa.skill import REJECTED, LambdaEntry, build_skill
 from runner_strength.content.model import Library
 from runner_strength.persistence.memory import MemoryAdapter
 from skilltest import EVENTS, Device, FakeClock, Reply, check_response, event
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def adapter(clock: FakeClock) -> MemoryAdapter:
-    return MemoryAdapter(clock=clock, ttl_days=365)
-
-
-@pytest.fixture
-def entry(library: Library, adapter: MemoryAdapter, clock: FakeClock) -> LambdaEntry:
-    return LambdaEntry(
-        build_skill(library=library, adapter=adapter, clock=clock, rng_for=random.Random)
-    )
-
-
-@pytest.fixture
-def echo(entry: LambdaEntry, clock: FakeClock) -> Device:
-    return Device(entry, clock=clock)
 
 
 def test_first_launch_welcomes_with_health_note_once(echo: Device) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import random
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,15 +11,14 @@ import pytest
 import yaml
 
 from runner_strength.alexa import interaction_model as im
-from runner_strength.alexa.skill import LambdaEntry, build_skill
 from runner_strength.content.model import BODY_AREAS, EQUIPMENT, Level
 from runner_strength.engine.progress import Feeling
 from runner_strength.narration import conversation
 from runner_strength.narration.conversation import Say
-from runner_strength.persistence.memory import MemoryAdapter
 from skilltest import Device, FakeClock, Reply
 
 if TYPE_CHECKING:
+    from runner_strength.alexa.skill import LambdaEntry
     from runner_strength.content.model import Library
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -38,23 +36,6 @@ def at(year: int, month: int, day: int, hour: int = 12) -> float:
 def clock() -> FakeClock:
     # Wednesday 18 November 2026, noon UTC.
     return FakeClock(at(2026, 11, 18))
-
-
-@pytest.fixture
-def adapter(clock: FakeClock) -> MemoryAdapter:
-    return MemoryAdapter(clock=clock, ttl_days=365)
-
-
-@pytest.fixture
-def entry(library: Library, adapter: MemoryAdapter, clock: FakeClock) -> LambdaEntry:
-    return LambdaEntry(
-        build_skill(library=library, adapter=adapter, clock=clock, rng_for=random.Random)
-    )
-
-
-@pytest.fixture
-def echo(entry: LambdaEntry, clock: FakeClock) -> Device:
-    return Device(entry, clock=clock)
 
 
 class ZonedEntry:
@@ -174,8 +155,9 @@ def test_weekly_summary_uses_the_devices_time_zone_when_the_request_carries_it(
 ) -> None:
     """Late Sunday in Los Angeles is Monday in UTC: the device's zone decides, and it is said."""
     utc_echo = Device(entry, clock=clock, user_id="amzn1.ask.account.UTCRUNNER")
-    la_echo = Device(ZonedEntry(entry, "America/Los_Angeles"), clock=clock,
-                     user_id="amzn1.ask.account.LARUNNER")
+    la_echo = Device(
+        ZonedEntry(entry, "America/Los_Angeles"), clock=clock, user_id="amzn1.ask.account.LARUNNER"
+    )
     clock.now = at(2026, 11, 23, 5)  # Monday 05:00 UTC, Sunday 21:00 in Los Angeles
     for device in (utc_echo, la_echo):
         device.launch()
@@ -275,8 +257,9 @@ def test_equipment_preference_persists(echo: Device, clock: FakeClock) -> None:
     clock.advance(DAY)
     welcome = echo.launch()
     assert "Lower legs and hips" not in welcome.text.split("today is")[-1]
-    replies = play(echo, echo.say("StartWorkoutIntent",
-                                  workout=("core_and_stability", "core workout")))
+    replies = play(
+        echo, echo.say("StartWorkoutIntent", workout=("core_and_stability", "core workout"))
+    )
     text = spoken(replies)
     assert "Lateral band walk" not in text
     assert "mini band" not in replies[0].text
@@ -325,8 +308,9 @@ def test_verbosity_preference_persists(echo: Device, clock: FakeClock, library: 
     assert why in full.text, "heard before, but full coaching was asked for"
 
 
-def test_level_sets_dosages_and_the_rotation(echo: Device, clock: FakeClock,
-                                             library: Library) -> None:
+def test_level_sets_dosages_and_the_rotation(
+    echo: Device, clock: FakeClock, library: Library
+) -> None:
     """A beginner is offered beginner workouts only, at the low end of each range."""
     echo.launch()
     reply = echo.say("SetLevelIntent", level=("beginner", "beginner"))
@@ -354,8 +338,9 @@ def test_a_long_run_yesterday_makes_today_lighter(echo: Device, clock: FakeClock
     light = echo.say("LighterDayIntent")
     assert "lighter" in light.text.lower()
     assert "heavy leg work" in light.text
-    replies = play(echo, echo.say("StartWorkoutIntent",
-                                  workout=("strength_with_equipment", "gym workout")))
+    replies = play(
+        echo, echo.say("StartWorkoutIntent", workout=("strength_with_equipment", "gym workout"))
+    )
     assert "light" in replies[0].text.lower()
     assert "Negative dumbbell" not in spoken(replies)
     clock.advance(DAY)
@@ -384,8 +369,10 @@ def _say_keys_used() -> set[str]:
     return {
         Say[node.attr].value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-        and node.value.id == "Say" and node.attr in Say.__members__
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "Say"
+        and node.attr in Say.__members__
     }
 
 
@@ -425,8 +412,11 @@ def test_the_model_has_the_new_intents_with_their_slots() -> None:
 def test_vocabulary_slot_types_come_from_the_content() -> None:
     """BODY_AREA, EQUIPMENT and LEVEL hold every content term, named in words, with synonyms."""
     model = im.load_model()
-    for type_name, terms in (("BODY_AREA", BODY_AREAS), ("EQUIPMENT", EQUIPMENT),
-                             ("LEVEL", {level.value for level in Level})):
+    for type_name, terms in (
+        ("BODY_AREA", BODY_AREAS),
+        ("EQUIPMENT", EQUIPMENT),
+        ("LEVEL", {level.value for level in Level}),
+    ):
         values = im.slot_values(model, type_name)
         assert set(values.values()) == set(terms), type_name
     assert im.slot_values(model, "BODY_AREA")["achilles tendon"] == "achilles"
