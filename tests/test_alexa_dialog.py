@@ -1,6 +1,7 @@
 import importlib
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,17 +49,21 @@ def test_whole_conversation_through_the_lambda_entry(
     explained = echo.say("ExplainExerciseIntent", exercise=("copenhagen_plank", "copenhagen plank"))
     assert "Copenhagen plank" in explained.text
     assert not explained.ends_session, "explaining mid-workout keeps the workout going"
-    status_before = echo.say("WorkoutStatusIntent").text
+    status = echo.say("WorkoutStatusIntent").text
     paused = echo.say("AMAZON.PauseIntent")
     assert "resume" in paused.text.lower()
+    where = re.search(r"([A-Z][a-z][\w ]*?), set (\d+) of (\d+)", paused.text)
+    assert where is not None, paused.text
+    assert where.group(0) in status, "the pause names the set the status said was next"
     echo.end_session()
     clock.advance(3 * 3600)
     back = echo.say("ResumeWorkoutIntent", new_session=True)
     assert not back.ends_session
+    assert where.group(0) in back.text, "hours later, the resume offer names the same set"
+    # A paused workout resumes at once; an unpaused one is offered first.
     resumed = echo.say("AMAZON.YesIntent") if "left off" in back.text else back
     assert not resumed.ends_session
-    status_after = echo.say("WorkoutStatusIntent").text
-    assert status_after, status_before
+    assert f"{where.group(1)}. " in resumed.text, "the set that follows is that exercise"
     replies = echo.ready_until_done()
     summary = replies[-1]
     assert summary.ends_session
