@@ -121,7 +121,6 @@ class Turn:
         self.device = device_id(handler_input)
         loaded = coach.repository.load(handler_input)
         self.record = loaded.record
-        self.store_available = loaded.available
         self._remember_time_zone(time_zone(handler_input))
         self.rng = coach.rng_for(request_id(handler_input))
         self.narrator = self._narrator()

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Mapping
 
 
 class Mode(StrEnum):
@@ -306,10 +306,6 @@ class Library:
     def workout_equipment(self, workout: Workout) -> frozenset[str]:
         """Everything a workout needs, computed from its exercises."""
         return frozenset().union(*(self.exercises[i.exercise_id].equipment for i in workout.items))
-
-    def exercises_of(self, workout: Workout) -> Iterator[Exercise]:
-        """The workout's exercises in order."""
-        return (self.exercises[item.exercise_id] for item in workout.items)
 
 
 def _singular(key: str) -> str:

@@ -133,10 +133,6 @@ class Ssml:
         self._marks.append((name, self._seconds))
         return self
 
-    def is_empty(self) -> bool:
-        """True when nothing has been added."""
-        return not self._parts
-
     def markup(self) -> str:
         """The inner markup, without `<speak>`, for nesting."""
         return _join(self._parts)

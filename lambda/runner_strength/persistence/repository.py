@@ -114,25 +114,20 @@ class Envelope(TypedDict):
     version: int
     """The store version `record` was read at or last written as (0: no item known)."""
     record: str
-    """The record's canonical JSON, zlib-compressed, base64 (see `pack_record`)."""
+    """The record's canonical JSON, zlib-compressed, base64 (see `_pack_text`)."""
     dirty: bool
     """`record` has changes the store does not have yet (a save failed)."""
     synced: bool
     """The store was read or written in this session; False after a failed first read."""
 
 
-def pack_record(record: Mapping[str, Any]) -> str:
-    """A record dict as the envelope carries it: canonical JSON, compressed, base64."""
-    return _pack_text(dump_record(record))
-
-
 def _pack_text(text: str) -> str:
-    """`pack_record` of a record already dumped to its canonical JSON."""
+    """A record's canonical JSON as the envelope carries it: compressed, base64."""
     return base64.b64encode(zlib.compress(text.encode("utf-8"), COMPRESSION_LEVEL)).decode("ascii")
 
 
 def unpack_record(packed: str) -> dict[str, Any]:
-    """The record dict back from `pack_record`'s output; ValueError or TypeError if damaged."""
+    """The record dict back from `_pack_text`'s output; ValueError or TypeError if damaged."""
     try:
         value = json.loads(zlib.decompress(base64.b64decode(packed, validate=True)))
     except (binascii.Error, zlib.error, UnicodeDecodeError) as exc:
