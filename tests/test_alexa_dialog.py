@@ -104,11 +104,15 @@ def test_one_shot_start_starts_a_workout(echo: Device) -> None:
     assert "?" in reply.text
 
 
-def test_duration_shortens_the_workout(echo: Device) -> None:
-    """A fifteen-minute request starts a shortened workout."""
+def test_duration_shortens_the_workout(echo: Device, library: Library) -> None:
+    """A fifteen-minute request starts a workout shortened to fit, and says so."""
     echo.launch()
     reply = echo.send(event("start_workout_duration"))
     assert not reply.ends_session
+    assert any(line in reply.text for line in library.phrases.variants("workout_shortened"))
+    minutes = [int(m) for m in re.findall(r"(\d+) minutes", reply.text)]
+    assert minutes, reply.text
+    assert max(minutes) <= 15, reply.text
 
 
 def test_help_and_fallback_fit_the_moment(echo: Device) -> None:
@@ -154,12 +158,15 @@ def test_no_to_resume_offers_a_new_workout(
     assert not started.ends_session
 
 
-def test_no_to_ready_keeps_the_workout_waiting(echo: Device) -> None:
+def test_no_to_ready_keeps_the_workout_waiting(echo: Device, library: Library) -> None:
     """A no to the ready question is answered kindly and the same question comes back."""
     echo.launch()
-    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    started = echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
     reply = echo.say("AMAZON.NoIntent")
     assert not reply.ends_session
+    assert any(line in reply.text for line in library.phrases.variants("not_ready"))
+    assert "Walking lunge?" in started.text
+    assert "Walking lunge?" in reply.text, "the same question comes back"
 
 
 def test_moves_without_a_workout_are_answered(echo: Device) -> None:
