@@ -18,7 +18,7 @@ from common import Row, log, no_skill_errors
 from conversation import DEFAULT_USER, Device, Turn, whole_workout
 from runner_strength.alexa.skill import LambdaEntry, build_skill
 from runner_strength.config import Config
-from runner_strength.content.loader import load_compiled
+from runner_strength.content.compiled import load_compiled
 from runner_strength.persistence.dynamodb import build_dynamodb_client
 from runner_strength.persistence.factory import build_adapter
 from warm_turn import Clock

@@ -20,7 +20,7 @@ import baseline_skill
 from common import Row, log, median, no_skill_errors, percentile, ratio_at_most
 from conversation import Device, event, whole_workout
 from runner_strength.alexa.skill import LambdaEntry, build_skill
-from runner_strength.content.loader import load_compiled
+from runner_strength.content.compiled import load_compiled
 from runner_strength.persistence.memory import MemoryAdapter
 
 TARGET_P99_RATIO = 1.5

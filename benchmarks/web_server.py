@@ -35,7 +35,7 @@ from flask import Flask  # noqa: E402
 
 import baseline_skill  # noqa: E402
 from runner_strength.alexa.skill import build_skill  # noqa: E402
-from runner_strength.content.loader import load_compiled  # noqa: E402
+from runner_strength.content.compiled import load_compiled  # noqa: E402
 from runner_strength.persistence.memory import MemoryAdapter  # noqa: E402
 from runner_strength.web.app import create_app  # noqa: E402
 from runner_strength.web.server import waitress_server  # noqa: E402

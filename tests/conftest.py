@@ -13,8 +13,8 @@ import boto3
 import pytest
 
 from runner_strength.alexa.skill import LambdaEntry, build_skill
+from runner_strength.buildtime.loader import load_directory
 from runner_strength.config import Config
-from runner_strength.content.loader import load_directory
 from runner_strength.persistence.dynamodb import TOTAL_MAX_ATTEMPTS, build_dynamodb_client
 from runner_strength.persistence.memory import MemoryAdapter
 from skilltest import Device, FakeClock

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from runner_strength.alexa import interaction_model as im
+from runner_strength.buildtime import interaction_model as im
 from runner_strength.content.model import BODY_AREAS, EQUIPMENT, Level
 from runner_strength.engine.progress import Feeling
 from runner_strength.narration import conversation

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import pytest
 
-from runner_strength.alexa.interaction_model import sample_pairs, spoken
+from runner_strength.buildtime.interaction_model import sample_pairs, spoken
 from runner_strength.console.durations import duration_seconds, iso_duration
 from runner_strength.console.resolver import (
     ER_MATCH,

@@ -5,14 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from runner_strength.buildtime.loader import ContentError, compile_to, load_directory
 from runner_strength.cli import main
-from runner_strength.content.loader import (
-    COMPILED_PATH,
-    ContentError,
-    load_compiled,
-    load_directory,
-    read_sources,
-)
+from runner_strength.content.compiled import COMPILED_PATH, CompiledContentError, load_compiled
 from runner_strength.content.model import (
     SET_TALK_SECONDS,
     SIDE_SWITCH_SECONDS,
@@ -278,18 +273,30 @@ def test_catalogue_has_five_workouts_of_both_formats(library: Library) -> None:
     assert {w.format for w in library.workouts.values()} == {Format.CIRCUIT, Format.STRAIGHT}
 
 
-def test_compiled_artefact_matches_content() -> None:
+def test_compiled_artefact_matches_content(tmp_path: Path) -> None:
     """The shipped library.json equals a fresh compile of content/ (else run `make content`)."""
-    fresh = json.loads(json.dumps(read_sources(CONTENT_DIR)))
-    shipped = json.loads(COMPILED_PATH.read_text(encoding="utf-8"))
+    fresh = compile_to(CONTENT_DIR, tmp_path / "library.json")
+    shipped = COMPILED_PATH.read_text(encoding="utf-8")
     assert shipped == fresh, "library.json is stale: run `runner-strength build-content`"
 
 
 def test_compiled_artefact_loads_the_same_library(library: Library) -> None:
-    """The artefact the skill ships with validates into the same content as the YAML."""
+    """The artefact the skill ships with reads back into exactly the validated library."""
     compiled = load_compiled()
-    assert compiled.exercises == library.exercises
-    assert compiled.workouts == library.workouts
+    assert compiled == library
+    assert compiled._exercise_names == library._exercise_names
+    assert compiled._workout_names == library._workout_names
+    assert {e.file for e in compiled.exercises.values()} == {
+        e.file for e in library.exercises.values()
+    }
+
+
+def test_compiled_artefact_of_another_format_is_refused(tmp_path: Path) -> None:
+    """An artefact of another format fails with an error that says to rebuild it."""
+    stale = tmp_path / "library.json"
+    stale.write_text(json.dumps({"format": 2, "sources": []}), encoding="utf-8")
+    with pytest.raises(CompiledContentError, match="build-content"):
+        load_compiled(stale)
 
 
 def test_cli_exercises_json_lists_every_movement_with_sources(

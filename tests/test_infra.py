@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from runner_strength import packaging
+from runner_strength.buildtime import packaging
 from runner_strength.config import Config
 from runner_strength.persistence import schema
 

@@ -11,7 +11,7 @@ import pytest
 from ask_sdk_model_runtime.serializer import DefaultSerializer
 
 from runner_strength import cli
-from runner_strength.alexa import interaction_model as im
+from runner_strength.buildtime import interaction_model as im
 
 if TYPE_CHECKING:
     from collections.abc import Callable

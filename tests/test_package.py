@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from runner_strength import cli, packaging
+from runner_strength import cli
+from runner_strength.buildtime import packaging
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LAUNCH_EVENT = REPO_ROOT / "tests" / "events" / "launch.json"
@@ -57,15 +58,17 @@ def test_dependency_files_kept_or_dropped(path: str, kept: bool) -> None:
     ("data/library.json", True),
     ("config.py", True),
     ("cli.py", False),
-    ("packaging.py", False),
+    ("buildtime/packaging.py", False),
+    ("buildtime/loader.py", False),
     ("web/app.py", False),
     ("console/chat.py", False),
     ("engine/__pycache__/state.cpython-311.pyc", False),
     ("webhooks.py", True),
-    ("alexa/interaction_model.py", False),
+    ("buildtime/interaction_model.py", False),
+    ("content/compiled.py", True),
 ])
 def test_own_files_kept_or_dropped(path: str, kept: bool) -> None:
-    """Developer-only modules (cli, console, web, packaging) and caches stay out of the bundle."""
+    """Developer-only modules (cli, console, web, buildtime) and caches stay out of the bundle."""
     assert packaging._keep_own_file(PurePosixPath(path)) is kept
 
 
@@ -283,4 +286,4 @@ def test_every_bundled_module_imports_with_the_runtimes_boto3(host_bundle: Path,
         (runtime / name).symlink_to(site / name, target_is_directory=True)
     out = _clean_python(_IMPORT_ALL, str(host_bundle), str(runtime), env={"HOME": str(tmp_path)})
     assert "runner_strength.persistence.dynamodb" in out["imported"]
-    assert "runner_strength.packaging" not in out["imported"]
+    assert not [m for m in out["imported"] if m.startswith("runner_strength.buildtime")]

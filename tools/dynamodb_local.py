@@ -11,8 +11,8 @@ from Debian's `default-jre-headless` when `java` is missing.
 
 The table is created from the `AWS::DynamoDB::Table` resource of `infra/template.yaml` (key schema
 and TTL attribute: the template is the one source of truth, read by
-`runner_strength.packaging.table_key_schema`); its name comes from TABLE_NAME (or a default). The
-skill itself never creates tables.
+`runner_strength.buildtime.packaging.table_key_schema`); its name comes from TABLE_NAME (or a
+default). The skill itself never creates tables.
 
 `start()` and `stop()` are importable, for the pytest fixture that does the same when a test is
 run on its own.
@@ -41,8 +41,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 import boto3
 
+from runner_strength.buildtime.packaging import (
+    TEMPLATE_PATH,
+    BundleError,
+    TableKeySchema,
+    table_key_schema,
+)
 from runner_strength.config import Config
-from runner_strength.packaging import TEMPLATE_PATH, BundleError, TableKeySchema, table_key_schema
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -315,7 +320,7 @@ def stop(server: LocalDynamo) -> None:
 def read_table_schema(template: Path = DEFAULT_TEMPLATE) -> TableKeySchema:
     """Key schema and TTL attribute of the template's DynamoDB table.
 
-    The one parser, shared with the infra tests, is runner_strength.packaging's; it reads
+    The one parser, shared with the infra tests, is runner_strength.buildtime.packaging's; it reads
     CloudFormation's short tags (!Ref, !Sub, !GetAtt).
     """
     try:

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from runner_strength.buildtime.loader import ContentError, compile_to, load_directory
 from runner_strength.console.options import add_chat_arguments
-from runner_strength.content.loader import COMPILED_PATH, ContentError, compile_to, load_directory
+from runner_strength.content.compiled import COMPILED_PATH, CompiledContentError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -28,7 +29,7 @@ def _library(args: argparse.Namespace) -> Library:
     content_dir = Path(args.content)
     if content_dir.is_dir():
         return load_directory(content_dir)
-    from runner_strength.content.loader import load_compiled  # noqa: PLC0415  # installed without content/
+    from runner_strength.content.compiled import load_compiled  # noqa: PLC0415  # installed without content/
 
     return load_compiled()
 
@@ -171,7 +172,7 @@ def cmd_build_content(args: argparse.Namespace) -> int:
 
 def cmd_package(args: argparse.Namespace) -> int:
     """Build the Lambda deployment zip; exit 1 if it cannot be built or exceeds 10 MB."""
-    from runner_strength import packaging  # noqa: PLC0415  # pip and YAML only when packaging
+    from runner_strength.buildtime import packaging  # noqa: PLC0415  # pip and YAML only when packaging
 
     try:
         report = packaging.build_bundle(Path(args.output), platform=args.platform)
@@ -207,7 +208,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_build_model(args: argparse.Namespace) -> int:
     """Generate the Alexa skill package (interaction_model/) from content and utterances."""
-    from runner_strength.alexa import interaction_model as im  # noqa: PLC0415  # keep `check` light
+    from runner_strength.buildtime import interaction_model as im  # noqa: PLC0415  # keep `check` light
 
     try:
         utterances = im.load_utterances(Path(args.content) / "utterances" / "en.yaml")
@@ -294,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except ContentError as error:
+    except (ContentError, CompiledContentError) as error:
         print(error, file=sys.stderr)
         return 1
 

@@ -20,7 +20,7 @@ from ask_sdk_runtime.exceptions import AskSdkException
 from runner_strength.alexa.coach import Coach
 from runner_strength.alexa.handlers import CatchAllExceptionHandler, request_handlers
 from runner_strength.config import Config
-from runner_strength.content.loader import load_compiled
+from runner_strength.content.compiled import load_compiled
 from runner_strength.persistence.factory import build_adapter
 from runner_strength.persistence.repository import Repository, user_record_codec
 

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, TextIO
 
-from runner_strength.alexa.interaction_model import ModelError
 from runner_strength.alexa.skill import LambdaEntry, build_skill
+from runner_strength.buildtime.interaction_model import ModelError
 from runner_strength.config import Config
 from runner_strength.console.clock import ConsoleClock
 from runner_strength.console.display import ESPEAK, Display, Speaker
 from runner_strength.console.resolver import Action, Heard, IntentMatch, Resolver, Via
 from runner_strength.console.session import FALLBACK_INTENT, Device, Reply
-from runner_strength.content.loader import load_compiled
+from runner_strength.content.compiled import load_compiled
 from runner_strength.persistence.factory import build_adapter
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from runner_strength.alexa.interaction_model import (
+from runner_strength.buildtime.interaction_model import (
     load_model,
     load_utterances,
     match,

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from runner_strength.content.compiled import COMPILED_FORMAT as ARTEFACT_FORMAT
+from runner_strength.content.compiled import COMPILED_PATH
 from runner_strength.content.model import (
     BODY_AREAS,
     EQUIPMENT,
@@ -37,7 +41,7 @@ if TYPE_CHECKING:
     from enum import StrEnum
 
 COMPILED_FORMAT = 2
-COMPILED_PATH = Path(__file__).resolve().parent.parent / "data" / "library.json"
+"""The raw form `read_sources` returns and `from_raw` validates (the YAML files, parsed)."""
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SOURCE_ID = re.compile(r"^\d{3}_[0-9a-f]{16}$")
@@ -718,10 +722,10 @@ def load_directory(content_dir: Path) -> Library:
 
 def compile_to(content_dir: Path, target: Path = COMPILED_PATH) -> str:
     """Validate the YAML content and write it as one JSON artefact; returns the JSON written."""
-    raw = read_sources(content_dir)
-    from_raw(raw)
+    library = from_raw(read_sources(content_dir))
+    artefact = {"format": ARTEFACT_FORMAT, "library": to_plain(library)}
     text = (
-        json.dumps(raw, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":"))
+        json.dumps(artefact, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":"))
         + "\n"
     )
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -729,10 +733,16 @@ def compile_to(content_dir: Path, target: Path = COMPILED_PATH) -> str:
     return text
 
 
-def load_compiled(path: Path = COMPILED_PATH) -> Library:
-    """Load the compiled artefact the skill ships with (fast: one JSON parse plus validation)."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ContentError([Problem(str(path), "(file)", f"cannot be read: {error}")]) from error
-    return from_raw(raw)
+def to_plain(value: object) -> object:
+    """A validated content object as plain JSON data, read back by `content.compiled.decode`."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, frozenset | set):
+        return sorted((to_plain(item) for item in value), key=str)
+    if isinstance(value, tuple | list):
+        return [to_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): to_plain(item) for key, item in value.items()}
+    return value

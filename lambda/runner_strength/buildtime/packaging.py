@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import yaml
 
-from runner_strength.content.loader import COMPILED_PATH
+from runner_strength.content.compiled import COMPILED_PATH
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.literals import KeyTypeType, ScalarAttributeTypeType
     from mypy_boto3_dynamodb.type_defs import AttributeDefinitionTypeDef, KeySchemaElementTypeDef
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 LAMBDA_ROOT = REPO_ROOT / "lambda"
 TEMPLATE_PATH = REPO_ROOT / "infra" / "template.yaml"
 DEFAULT_OUTPUT = REPO_ROOT / "build" / "lambda.zip"
@@ -60,11 +60,10 @@ RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
 """Distributions the Lambda Python runtime already provides."""
 NOT_NEEDED_AT_RUNTIME = frozenset({"pyyaml"})
 """Distributions only the authoring tools use."""
-DEVELOPER_ONLY_MODULES = ("cli.py", "packaging.py", "console/", "web/",
-                          "alexa/interaction_model.py")
-"""Modules only a developer's machine runs: the layers above `alexa` (import-linter keeps the skill
-off them), this module, and the interaction-model generator (it reads YAML). The LaunchRequest
-test in tests/test_package.py fails if the skill ever needs one of them."""
+DEVELOPER_ONLY_MODULES = ("cli.py", "console/", "web/", "buildtime/")
+"""Modules only a developer's machine runs: the layers above `alexa` and the build-time package
+(content loader and validator, interaction-model generator, this module); import-linter keeps
+the skill off them. The LaunchRequest test in tests/test_package.py fails if the skill needs one."""
 
 Platform = Literal["lambda", "host"]
 
