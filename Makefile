@@ -47,9 +47,10 @@ content: $(RUN_STAMP)
 model: $(RUN_STAMP)
 	$(BIN)/runner-strength build-model
 
-## package: build the Lambda deployment zip
+## package: build the Lambda deployment zip, its bytecode compiled by the runtime's Python (3.13;
+## found on PATH, pyenv or uv, or set LAMBDA_PYTHON=/path/to/python3.13)
 package: $(RUN_STAMP)
-	$(BIN)/runner-strength package
+	$(BIN)/runner-strength package $(if $(LAMBDA_PYTHON),--python $(LAMBDA_PYTHON))
 
 ## bench: benchmarks against a baseline in the same run (not part of make test)
 bench: $(DEV_STAMP)

@@ -72,6 +72,18 @@ def test_own_files_kept_or_dropped(path: str, kept: bool) -> None:
     assert packaging._keep_own_file(PurePosixPath(path)) is kept
 
 
+def test_an_interpreter_of_another_version_is_refused_with_how_to_get_one() -> None:
+    """Asked to compile with a Python that is not the runtime's, the build says how to get one."""
+    with pytest.raises(packaging.BundleError, match=r"pyenv install 3\.99.*--python"):
+        packaging.find_runtime_python("3.99", Path(sys.executable))
+
+
+def test_pyc_header_reads_magic_and_flags() -> None:
+    """The header reader returns the magic number in hex and the PEP 552 flags."""
+    header = bytes.fromhex("f30d0d0a") + (1).to_bytes(4, "little") + bytes(8)
+    assert packaging.pyc_header(header) == ("f30d0d0a", 1)
+
+
 def test_zip_is_deterministic(tmp_path: Path) -> None:
     """The same files give byte-identical zips, sorted, with one timestamp and mode 644."""
     source = tmp_path / "src"
@@ -128,7 +140,7 @@ def test_package_command_fails_over_budget(tmp_path: Path, monkeypatch: pytest.M
     """`package` reports the size and exits 1 when the zip is over 10 MB, 0 when it fits."""
     sizes = iter([packaging.MAX_ZIP_BYTES + 1, packaging.MAX_ZIP_BYTES])
 
-    def fake_build(output: Path, *, platform: str) -> packaging.BundleReport:
+    def fake_build(output: Path, *, platform: str, **options: object) -> packaging.BundleReport:
         return _report(tmp_path, next(sizes))
 
     monkeypatch.setattr(packaging, "build_bundle", fake_build)
@@ -141,7 +153,7 @@ def test_package_command_fails_over_budget(tmp_path: Path, monkeypatch: pytest.M
 def test_package_command_reports_build_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     """A bundle that cannot be built exits 1 with the reason, not a traceback."""
-    def fake_build(output: Path, *, platform: str) -> packaging.BundleReport:
+    def fake_build(output: Path, *, platform: str, **options: object) -> packaging.BundleReport:
         raise packaging.BundleError("no handler")
 
     monkeypatch.setattr(packaging, "build_bundle", fake_build)
@@ -153,9 +165,20 @@ def test_package_command_reports_build_errors(tmp_path: Path, monkeypatch: pytes
 
 
 @pytest.fixture(scope="module")
-def lambda_bundle(tmp_path_factory: pytest.TempPathFactory) -> packaging.BundleReport:
+def runtime_python() -> packaging.Interpreter:
+    """An interpreter of the Lambda runtime's Python version, found as `make package` finds it."""
+    try:
+        return packaging.find_runtime_python()
+    except packaging.BundleError as error:
+        pytest.skip(f"no Python {packaging.LAMBDA_PYTHON} to compile the bundle with: {error}")
+
+
+@pytest.fixture(scope="module")
+def lambda_bundle(tmp_path_factory: pytest.TempPathFactory,
+                  runtime_python: packaging.Interpreter) -> packaging.BundleReport:
     """The real arm64 bundle, built once for this module (wheels cached under build/wheels)."""
-    report = packaging.build_bundle(tmp_path_factory.mktemp("lambda") / "lambda.zip")
+    report = packaging.build_bundle(tmp_path_factory.mktemp("lambda") / "lambda.zip",
+                                    python=runtime_python.path)
     print(report.summary())
     return report
 
@@ -186,7 +209,6 @@ def test_lambda_bundle_fits_and_holds_only_what_lambda_needs(
     top_level = {n.split("/")[0] for n in names}
     assert not top_level & EXCLUDED_TOP_LEVEL
     assert not [n for n in top_level if n.split("-")[0].lower() in packaging.RUNTIME_PROVIDED]
-    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     developer_only = ("runner_strength/web/", "runner_strength/console/", "runner_strength/cli.py")
     assert not [n for n in names if n.startswith(developer_only)]
     native = [n for n in names if n.endswith(".so")]
@@ -194,10 +216,91 @@ def test_lambda_bundle_fits_and_holds_only_what_lambda_needs(
 
 
 @pytest.mark.slow
+def test_lambda_bundle_ships_bytecode_for_the_runtimes_python(
+    lambda_bundle: packaging.BundleReport, runtime_python: packaging.Interpreter,
+) -> None:
+    """Every module has an unchecked-hash .pyc whose magic number is the runtime Python's."""
+    runtime = packaging.load_template()["Parameters"]["LambdaRuntime"]
+    assert runtime["AllowedValues"] == [runtime["Default"]]
+    assert runtime["Default"] == f"python{runtime_python.version}"
+    tag = f"cpython-{runtime_python.version.replace('.', '')}"
+    with zipfile.ZipFile(lambda_bundle.path) as archive:
+        names = set(archive.namelist())
+        sources = sorted(n for n in names if n.endswith(".py"))
+        pycs = sorted(n for n in names if n.endswith(".pyc"))
+        headers = {packaging.pyc_header(archive.read(n)[:16]) for n in pycs}
+    missing = [n for n in sources
+               if f"{n.rpartition('/')[0]}/__pycache__/{Path(n).stem}.{tag}.pyc".lstrip("/")
+               not in names]
+    assert missing == []
+    assert len(pycs) == len(sources) > 500
+    # flags 1: hash-based and not checked against the source, whose mtime the zip does not keep.
+    assert headers == {(runtime_python.magic, 1)}
+    assert lambda_bundle.python == runtime_python.version
+
+
+_RUN_READ_ONLY = """
+import json, sys
+task, event_path = sys.argv[1], sys.argv[2]
+sys.path.insert(0, task)
+import lambda_function
+with open(event_path, encoding="utf-8") as f:
+    event = json.load(f)
+response = lambda_function.lambda_handler(event, None)
+print(json.dumps(response))
+"""
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+
+
+@pytest.mark.slow
+def test_cold_start_from_a_read_only_copy_is_warning_free(
+    lambda_bundle: packaging.BundleReport, runtime_python: packaging.Interpreter, tmp_path: Path,
+) -> None:
+    """The unpacked zip, read-only, answers a LaunchRequest on the runtime Python with no stderr.
+
+    SyntaxWarnings are errors here, so compiling ask-sdk-model from source would fail the run;
+    as root the read-only bits do not stop writes, so a compiled-and-cached module would also
+    show up as a new file in the tree.
+    """
+    task = tmp_path / "task"
+    with zipfile.ZipFile(lambda_bundle.path) as archive:
+        archive.extractall(task)
+    for path in [*task.rglob("*"), task]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    before = _tree(task)
+    event = json.loads(LAUNCH_EVENT.read_text(encoding="utf-8"))
+    env = {
+        "HOME": str(tmp_path),
+        "RUNNER_STRENGTH_DB": str(tmp_path / "state.sqlite3"),
+        "SKILL_ID": event["session"]["application"]["applicationId"],
+        "LOG_LEVEL": "WARNING",
+    }
+    try:
+        result = subprocess.run(
+            [str(runtime_python.path), "-I", "-W", "error::SyntaxWarning", "-c", _RUN_READ_ONLY,
+             str(task), str(LAUNCH_EVENT)],
+            capture_output=True, text=True, check=False, env=env, timeout=120, cwd=tmp_path,
+        )
+        after = _tree(task)
+    finally:
+        for path in [task, *task.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stderr == ""
+    assert after == before
+    speech = json.loads(result.stdout)["response"]["outputSpeech"]
+    assert speech["ssml"].startswith("<speak>")
+
+
+@pytest.mark.slow
 def test_lambda_bundle_is_reproducible(lambda_bundle: packaging.BundleReport,
+                                       runtime_python: packaging.Interpreter,
                                        tmp_path: Path) -> None:
     """A second build from the same sources and wheel cache is byte for byte the same."""
-    again = packaging.build_bundle(tmp_path / "lambda.zip")
+    again = packaging.build_bundle(tmp_path / "lambda.zip", python=runtime_python.path)
     assert again.sha256 == lambda_bundle.sha256
 
 

@@ -175,7 +175,10 @@ def cmd_package(args: argparse.Namespace) -> int:
     from runner_strength.buildtime import packaging  # noqa: PLC0415  # pip and YAML only when packaging
 
     try:
-        report = packaging.build_bundle(Path(args.output), platform=args.platform)
+        report = packaging.build_bundle(
+            Path(args.output), platform=args.platform, bytecode=args.bytecode,
+            python=Path(args.python) if args.python else None,
+        )
     except packaging.BundleError as error:
         print(f"package failed: {error}", file=sys.stderr)
         return 1
@@ -190,6 +193,11 @@ def _package_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output", default="build/lambda.zip", help="where to write the zip")
     p.add_argument("--platform", choices=["lambda", "host"], default="lambda",
                    help="dependencies for Lambda (arm64, Python 3.13) or for this machine (tests)")
+    p.add_argument("--bytecode", choices=["with-sources", "only", "none"], default="with-sources",
+                   help=".pyc beside the sources (default), .pyc instead of them, or no .pyc")
+    p.add_argument("--python", default=None,
+                   help="the Python 3.13 that compiles the bytecode (default: found on PATH, "
+                        "pyenv or uv)")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

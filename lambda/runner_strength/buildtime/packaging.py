@@ -11,6 +11,13 @@ platform (manylinux, aarch64, the runtime's Python). Left out on purpose:
 - the web and dev extras, and the modules only a developer's machine runs (cli, console, web,
   the interaction-model generator, this module).
 
+Bytecode ships with the sources. Lambda's code directory is read-only, so Python cannot cache what
+it compiles: without `.pyc` files every cold start compiles the SDK, ask-sdk-model and our package
+from source again (and logs ask-sdk-model's SyntaxWarnings). The bundle is therefore compiled by an
+interpreter of the runtime's own Python version (`find_runtime_python`), into unchecked-hash `.pyc`
+files (PEP 552: loaded without comparing them to the source's mtime, which the zip does not keep)
+beside the sources, so tracebacks still show the lines.
+
 The zip is deterministic (sorted entries, fixed timestamps and permissions), so the same inputs give
 the same bytes and the same hash: deployers that upload only on change stay quiet.
 """
@@ -66,6 +73,10 @@ DEVELOPER_ONLY_MODULES = ("cli.py", "console/", "web/", "buildtime/")
 the skill off them. The LaunchRequest test in tests/test_package.py fails if the skill needs one."""
 
 Platform = Literal["lambda", "host"]
+Bytecode = Literal["with-sources", "only", "none"]
+"""`.pyc` beside each `.py` (the default), `.pyc` instead of `.py`, or sources only."""
+LAMBDA_CODE_DIR = "/var/task"
+"""Where Lambda unpacks the zip: the file names compiled into the bytecode point there."""
 
 
 class BundleError(Exception):
@@ -314,6 +325,118 @@ def write_zip(files: Mapping[str, Path], output: Path) -> None:
     partial.replace(output)
 
 
+# ---------------------------------------------------------------- bytecode
+
+_VERSION_PROBE = ("import sys, importlib.util; "
+                  "print(sys.version_info[0], sys.version_info[1], "
+                  "importlib.util.MAGIC_NUMBER.hex())")
+
+
+class Interpreter(NamedTuple):
+    """A Python interpreter, its version and its bytecode magic number (hex)."""
+
+    path: Path
+    version: str
+    magic: str
+
+
+def probe_interpreter(path: Path) -> Interpreter | None:
+    """The interpreter at `path` with its version and magic number, or None if it does not run."""
+    try:
+        result = subprocess.run([str(path), "-I", "-c", _VERSION_PROBE], capture_output=True,  # noqa: S603  # fixed args
+                                text=True, check=False, timeout=30)
+    except OSError:
+        return None
+    if result.returncode != 0:
+        return None
+    major, minor, magic = result.stdout.split()
+    return Interpreter(path, f"{major}.{minor}", magic)
+
+
+def _candidates(version: str) -> list[Path]:
+    """Where an interpreter of `version` usually lives: this one, PATH, pyenv, uv, deadsnakes."""
+    found: list[Path] = [Path(sys.executable)]
+    on_path = shutil.which(f"python{version}")
+    if on_path:
+        found.append(Path(on_path))
+    for root in (Path.home() / ".pyenv", Path("/root/.pyenv"), Path("/opt/pyenv")):
+        found += sorted((root / "versions").glob(f"{version}*/bin/python{version}"), reverse=True)
+    uv_root = Path.home() / ".local" / "share" / "uv" / "python"
+    found += sorted(uv_root.glob(f"cpython-{version}*/bin/python{version}"), reverse=True)
+    found += [Path(f"/usr/bin/python{version}"), Path(f"/usr/local/bin/python{version}")]
+    return found
+
+
+def find_runtime_python(version: str = LAMBDA_PYTHON, explicit: Path | None = None) -> Interpreter:
+    """An interpreter of the Lambda runtime's Python version, to compile the bundle with.
+
+    Bytecode is only loaded by the exact minor version that wrote it (the magic number), so a
+    bundle compiled by another Python would be compiled again from source on every cold start.
+    """
+    candidates = [explicit] if explicit is not None else _candidates(version)
+    for path in candidates:
+        if not path.is_file():
+            continue
+        interpreter = probe_interpreter(path)
+        if interpreter is not None and interpreter.version == version:
+            return interpreter
+    where = f"{explicit} is not" if explicit is not None else "found no"
+    raise BundleError(
+        f"{where} a Python {version} interpreter: the bundle's bytecode must be compiled by the "
+        f"Lambda runtime's Python (python{version}). Install one (`pyenv install {version}`, "
+        f"`uv python install {version}`, or `apt-get install python{version}`) and run again, or "
+        f"pass `runner-strength package --python /path/to/python{version}`; "
+        "`--bytecode none` builds a sources-only zip that compiles on every cold start."
+    )
+
+
+_COMPILE = """
+import compileall, py_compile, sys, warnings
+root, ddir, legacy = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+# ask-sdk-model's docstrings hold invalid escapes: warnings at compile time, here, not on Lambda.
+warnings.simplefilter("ignore", SyntaxWarning)
+ok = compileall.compile_dir(root, ddir=ddir, quiet=1, legacy=legacy, workers=1,
+                            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+sys.exit(0 if ok else 1)
+"""
+
+
+def compile_bundle(files: Mapping[str, Path], staging: Path, interpreter: Interpreter,
+                   mode: Bytecode) -> dict[str, Path]:
+    """Copy the bundle into `staging`, compile it with `interpreter`, return the new file map.
+
+    `with-sources` adds `__pycache__/<name>.cpython-3XX.pyc` beside every module; `only` puts
+    `<name>.pyc` in place of `<name>.py` (except the handler module, which Lambda looks up by file).
+    """
+    if mode == "none":
+        return dict(files)
+    for name, source in files.items():
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    legacy = "1" if mode == "only" else "0"
+    command = [str(interpreter.path), "-I", "-c", _COMPILE, str(staging), LAMBDA_CODE_DIR, legacy]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603  # fixed args
+    if result.returncode != 0:
+        raise BundleError(f"compiling the bundle failed:\n{result.stdout[-2000:]}"
+                          f"{result.stderr[-2000:]}")
+    compiled: dict[str, Path] = {}
+    for path in sorted(staging.rglob("*")):
+        name = path.relative_to(staging).as_posix()
+        if not path.is_file():
+            continue
+        dropped_source = (mode == "only" and path.suffix == ".py"
+                          and name != "lambda_function.py" and path.with_suffix(".pyc").is_file())
+        if not dropped_source:
+            compiled[name] = path
+    return compiled
+
+
+def pyc_header(data: bytes) -> tuple[str, int]:
+    """A .pyc's magic number (hex) and flags (PEP 552: 1 = hash-based, 2 = check the source)."""
+    return data[:4].hex(), int.from_bytes(data[4:8], "little")
+
+
 @dataclass(frozen=True, slots=True)
 class BundleReport:
     """What `build_bundle` wrote."""
@@ -324,6 +447,9 @@ class BundleReport:
     unpacked_bytes: int
     file_count: int
     sha256: str
+    bytecode: Bytecode = "none"
+    python: str | None = None
+    """The version of the interpreter that compiled the bytecode (None without bytecode)."""
 
     @property
     def within_budget(self) -> bool:
@@ -331,27 +457,43 @@ class BundleReport:
         return self.zipped_bytes <= MAX_ZIP_BYTES
 
     def summary(self) -> str:
-        """One line for people: path, sizes, file count and hash."""
+        """One line for people: path, sizes, file count, bytecode and hash."""
+        compiled = (f"bytecode {self.bytecode} by Python {self.python}" if self.python
+                    else "no bytecode")
         return (f"{self.path}: {self.zipped_bytes / 1e6:.2f} MB zipped "
                 f"({self.unpacked_bytes / 1e6:.2f} MB unpacked, {self.file_count} files, "
-                f"platform {self.platform}), budget {MAX_ZIP_BYTES / 1e6:.0f} MB, "
+                f"platform {self.platform}, {compiled}), budget {MAX_ZIP_BYTES / 1e6:.0f} MB, "
                 f"sha256 {self.sha256}")
 
 
-def build_bundle(output: Path = DEFAULT_OUTPUT, *, platform: Platform = "lambda",
-                 lambda_root: Path = LAMBDA_ROOT, wheel_cache: Path = WHEEL_CACHE) -> BundleReport:
-    """Install the dependencies, select the files, write the zip; the caller checks the budget."""
+def build_bundle(output: Path = DEFAULT_OUTPUT, *, platform: Platform = "lambda",  # noqa: PLR0913  # build options
+                 lambda_root: Path = LAMBDA_ROOT, wheel_cache: Path = WHEEL_CACHE,
+                 bytecode: Bytecode = "with-sources", python: Path | None = None) -> BundleReport:
+    """Install the dependencies, select the files, compile them, write the zip.
+
+    For Lambda the bytecode is compiled by a Python of the runtime's version (`python`, else
+    `find_runtime_python` looks for one); for the host platform by this interpreter. The caller
+    checks the budget.
+    """
+    interpreter = None
+    if bytecode != "none":
+        interpreter = (find_runtime_python(LAMBDA_PYTHON, python) if platform == "lambda"
+                       else probe_interpreter(python or Path(sys.executable)))
+        if interpreter is None:
+            raise BundleError(f"cannot run {python or sys.executable} to compile the bundle")
     with tempfile.TemporaryDirectory(prefix="runner-strength-deps-") as staging:
-        deps = Path(staging)
+        deps = Path(staging) / "deps"
         install_dependencies(runtime_requirements(), deps, platform=platform,
                              wheel_cache=wheel_cache)
         files = bundle_files(lambda_root, deps)
+        if interpreter is not None:
+            files = compile_bundle(files, Path(staging) / "task", interpreter, bytecode)
         write_zip(files, output)
         unpacked = sum(p.stat().st_size for p in files.values())
     data = output.read_bytes()
     return BundleReport(
         path=output, platform=platform, zipped_bytes=len(data),
         unpacked_bytes=unpacked, file_count=len(files),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=hashlib.sha256(data).hexdigest(), bytecode=bytecode if interpreter else "none",
+        python=interpreter.version if interpreter else None,
     )
-
