@@ -1,21 +1,19 @@
-"""Cold start: a fresh interpreter imports the Lambda module and answers one LaunchRequest.
+"""Cold start as Lambda runs it: the shipped zip, unpacked read-only, on the runtime's Python.
 
-Each sample is one new `python -c` process. Inside it the clock starts right before the import of
-the handler module and stops when the first response is back: the part of a Lambda cold start the
-function's code decides (the interpreter's own start-up, the same for both sides, is recorded
-separately as whole-process time). Sides are interleaved, rotating their order, so drift on a
-noisy machine hits every side alike.
+Each sample is one new process of the runtime's interpreter (Python 3.13, the one that compiled
+the bundle), started with `-I -B` on a read-only copy of an unpacked zip (see lambda_bundles.py),
+with boto3 and botocore precompiled in a directory after it on sys.path, as the Lambda runtime
+provides them. No bytecode cache is writable, so whatever the zip does not ship as .pyc is
+compiled from source on every cold start, exactly as on Lambda.
 
-Bytecode is controlled, because it decides a large share of import time:
+Inside the child the clock starts right before the import of the handler module and stops when the
+first LaunchRequest's response is back: the part of a Lambda cold start the function's code decides
+(the interpreter's own start-up, the same for both sides, is recorded separately as whole-process
+time). Sides are interleaved, rotating their order, so drift on a noisy machine hits all alike.
 
-- "bytecode" sides run with PYTHONPYCACHEPREFIX pointing at a private directory filled by an
-  unrecorded warm-up run, so every module of both sides loads from a .pyc (as on a developer's
-  machine), whatever PYTHONDONTWRITEBYTECODE says and without writing into the tree.
-- "as shipped" sides mimic Lambda: `runner-strength package` ships no .pyc files and /var/task is
-  read-only, so the function's own code and its bundled dependencies (ASK SDK, dateutil ...) are
-  compiled from source on every cold start; the standard library and the runtime-provided boto3
-  and botocore come precompiled. Those modules alone are precompiled into the prefix, and the runs
-  may not write bytecode.
+Rows: "as shipped" (the zip `make package` writes, .pyc beside the sources) and "from source" (the
+same zip without .pyc), each against the hello world bundled and compiled the same way, on SQLite
+and, under DynamoDB Local, on DynamoDB (the store Lambda uses).
 """
 
 from __future__ import annotations
@@ -23,8 +21,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-import sysconfig
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -34,35 +30,32 @@ from typing import TYPE_CHECKING
 from common import (
     BENCH_DIR,
     EVENTS_DIR,
-    LAMBDA_DIR,
     Row,
     check_stderr,
     log,
     median,
     ratio_at_most,
 )
+from lambda_bundles import bundles
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-TARGET_RATIO = 1.15
+TARGET_RATIO = 1.1
 SKILL_ID = "amzn1.ask.skill.2f3a8c1e-7d4b-4e1a-9c55-0b6d2e9f1a77"
 """The applicationId of tests/events/*.json; production sets SKILL_ID, so the subject does too."""
 STORE_VARIABLES = ("TABLE_NAME", "AWS_ENDPOINT_URL_DYNAMODB", "RUNNER_STRENGTH_DB")
-BYTECODE_VARIABLES = ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
-RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
-"""Top-level packages the Lambda Python runtime ships (precompiled); see packaging.py."""
 
 CHILD = """
 import json, sys, time
-code_root, module, event_path, list_modules = sys.argv[1:5]
+code_root, runtime, event_path, list_modules = sys.argv[1:5]
 with open(event_path, encoding="utf-8") as handle:
     event = json.load(handle)
+sys.path[:0] = [code_root, runtime]
 began = time.perf_counter()
-sys.path.insert(0, code_root)
-entry = __import__(module)
+import lambda_function
 imported = time.perf_counter()
-reply = entry.lambda_handler(event, None)
+reply = lambda_function.lambda_handler(event, None)
 answered = time.perf_counter()
 if not reply["response"].get("outputSpeech"):
     raise SystemExit("no speech in the reply: %r" % (reply,))
@@ -73,12 +66,6 @@ print(json.dumps({"import": imported - began, "total": answered - began,
                   "boto3": "boto3" in sys.modules, "files": files}))
 """
 
-PRECOMPILE = """
-import importlib.util, py_compile, sys
-for path in sys.stdin.read().split():
-    py_compile.compile(path, cfile=importlib.util.cache_from_source(path), doraise=False)
-"""
-
 
 @dataclass(frozen=True)
 class Side:
@@ -86,8 +73,9 @@ class Side:
 
     name: str
     code_root: Path
-    module: str
     env: Mapping[str, str]
+    shipped: bool
+    store: str
 
 
 @dataclass
@@ -98,6 +86,8 @@ class Samples:
     imported: list[float] = field(default_factory=list)
     process: list[float] = field(default_factory=list)
     boto3: bool = False
+    warnings: int = 0
+    """SyntaxWarning lines written to stderr by the last cold start (compiling from source)."""
 
 
 @dataclass
@@ -110,11 +100,12 @@ class _Child:
 
 
 def _run(side: Side, *, importtime: bool = False, list_modules: bool = False) -> _Child:
-    command = [sys.executable]
+    built = bundles()
+    command = [str(built.interpreter.path), "-I", "-B"]
     if importtime:
         command += ["-X", "importtime"]
-    command += ["-c", CHILD, str(side.code_root), side.module, str(EVENTS_DIR / "launch.json")]
-    command.append("1" if list_modules else "0")
+    command += ["-c", CHILD, str(side.code_root), str(built.runtime),
+                str(EVENTS_DIR / "launch.json"), "1" if list_modules else "0"]
     began = time.perf_counter()
     result = subprocess.run(
         command, env=dict(side.env), capture_output=True, text=True, check=False, cwd=BENCH_DIR
@@ -123,80 +114,42 @@ def _run(side: Side, *, importtime: bool = False, list_modules: bool = False) ->
     if result.returncode != 0:
         raise RuntimeError(f"{side.name}: cold start failed:\n{result.stderr[-3000:]}")
     check_stderr(f"cold start ({side.name})", result.stderr)
+    if result.stderr and side.shipped and not importtime:
+        raise RuntimeError(f"{side.name}: the cold start wrote to stderr:\n{result.stderr[:3000]}")
     data = json.loads(result.stdout.strip().splitlines()[-1])
     figures = {"import": float(data["import"]), "total": float(data["total"])}
     return _Child(figures, bool(data["boto3"]), data["files"], process, result.stderr)
 
 
-def _precompiled_in_lambda(path: Path) -> bool:
-    """Whether Lambda would load this module from bytecode (stdlib and the runtime's boto3)."""
-    purelib = Path(sysconfig.get_paths()["purelib"]).resolve()
-    path = path.resolve()
-    if path.is_relative_to(LAMBDA_DIR) or path.is_relative_to(BENCH_DIR):
-        return False
-    if path.is_relative_to(purelib):
-        return path.relative_to(purelib).parts[0] in RUNTIME_PROVIDED
-    return True
-
-
-def _prepare_as_shipped(prefix: Path, probes: list[Side]) -> int:
-    """Precompile into `prefix` what Lambda has precompiled, for the modules `probes` import."""
-    paths: set[str] = set()
-    for side in probes:
-        for file in _run(side, list_modules=True).files.values():
-            if file and file.endswith(".py") and _precompiled_in_lambda(Path(file)):
-                paths.add(file)
-    env = {k: v for k, v in os.environ.items() if k not in BYTECODE_VARIABLES}
-    env["PYTHONPYCACHEPREFIX"] = str(prefix)
-    subprocess.run(
-        [sys.executable, "-c", PRECOMPILE], input="\n".join(sorted(paths)), text=True,
-        env=env, check=True,
-    )
-    return len(paths)
-
-
-def sides(work: Path) -> tuple[list[Side], list[Side]]:
-    """The sides measured with full bytecode, and the ones measured as Lambda ships them.
-
-    Bytecode: the baseline, the skill on SQLite (the store without AWS) and, under DynamoDB
-    Local, the skill on DynamoDB as Lambda runs it. As shipped: the baseline and the skill on
-    DynamoDB (SQLite without DynamoDB Local).
-    """
-    plain = {
-        k: v for k, v in os.environ.items() if k not in STORE_VARIABLES + BYTECODE_VARIABLES
-    }
+def sides(work: Path) -> list[Side]:
+    """Baselines first (as shipped, from source), then the skill on each store, both ways."""
+    built = bundles()
+    plain = {k: v for k, v in os.environ.items()
+             if k not in STORE_VARIABLES and not k.startswith("PYTHON")}
     plain["SKILL_ID"] = SKILL_ID
-    sqlite = {"RUNNER_STRENGTH_DB": str(work / "state.sqlite3")}
+    stores: dict[str, dict[str, str]] = {"sqlite": {"RUNNER_STRENGTH_DB": str(work / "s.sqlite3")}}
     endpoint, table = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"), os.environ.get("TABLE_NAME")
-    dynamo = (
-        {"AWS_ENDPOINT_URL_DYNAMODB": endpoint, "TABLE_NAME": table} if endpoint and table else {}
-    )
-    full = {**plain, "PYTHONPYCACHEPREFIX": str(work / "pyc-full")}
-    shipped = {
-        **plain, "PYTHONPYCACHEPREFIX": str(work / "pyc-lambda"), "PYTHONDONTWRITEBYTECODE": "1"
-    }
-    bytecode = [
-        Side("baseline", BENCH_DIR, "baseline_skill", full),
-        Side("sqlite", LAMBDA_DIR, "lambda_function", {**full, **sqlite}),
+    if endpoint and table:
+        stores["dynamodb"] = {"AWS_ENDPOINT_URL_DYNAMODB": endpoint, "TABLE_NAME": table}
+    found = [
+        Side("baseline, as shipped", built.dirs["baseline shipped"], plain,
+             shipped=True, store="-"),
+        Side("baseline, from source", built.dirs["baseline source"], plain,
+             shipped=False, store="-"),
     ]
-    if dynamo:
-        bytecode.append(Side("dynamodb", LAMBDA_DIR, "lambda_function", {**full, **dynamo}))
-    store, name = (dynamo, "dynamodb") if dynamo else (sqlite, "sqlite")
-    as_shipped = [
-        Side("baseline, as shipped", BENCH_DIR, "baseline_skill", shipped),
-        Side(f"{name}, as shipped", LAMBDA_DIR, "lambda_function", {**shipped, **store}),
-    ]
-    return bytecode, as_shipped
+    for store, env in stores.items():
+        found.append(Side(f"{store}, as shipped", built.dirs["subject shipped"],
+                          {**plain, **env}, shipped=True, store=store))
+        found.append(Side(f"{store}, from source", built.dirs["subject source"],
+                          {**plain, **env}, shipped=False, store=store))
+    return found
 
 
-def measure(runs: int, work: Path) -> tuple[dict[str, Samples], list[Side], list[Side]]:
-    """`runs` interleaved cold starts of every side, after unrecorded warm-ups."""
-    bytecode, as_shipped = sides(work)
-    for side in bytecode:  # fills the bytecode prefix, warms the page cache, stores the user
+def measure(runs: int, work: Path) -> tuple[dict[str, Samples], list[Side]]:
+    """`runs` interleaved cold starts of every side, after one unrecorded warm-up each."""
+    everyone = sides(work)
+    for side in everyone:  # warms the page cache and stores the user
         _run(side)
-    compiled = _prepare_as_shipped(work / "pyc-lambda", as_shipped)
-    log(f"cold start: {compiled} stdlib and boto3 modules precompiled for the as-shipped runs")
-    everyone = bytecode + as_shipped
     samples = {side.name: Samples() for side in everyone}
     for number in range(runs):
         shift = number % len(everyone)
@@ -207,7 +160,8 @@ def measure(runs: int, work: Path) -> tuple[dict[str, Samples], list[Side], list
             got.imported.append(child.figures["import"])
             got.process.append(child.process)
             got.boto3 = child.boto3
-    return samples, bytecode, as_shipped
+            got.warnings = child.stderr.count("SyntaxWarning")
+    return samples, everyone
 
 
 def importtime_profile(side: Side, top: int = 25) -> list[tuple[str, float, float]]:
@@ -223,21 +177,22 @@ def importtime_profile(side: Side, top: int = 25) -> list[tuple[str, float, floa
 
 
 def _row(side: Side, got: Samples, base: Samples, runs: int) -> Row:
-    shipped = "as shipped" in side.name
-    store = "DynamoDB Local" if side.name.startswith("dynamodb") else "SQLite in a temp dir"
+    store = "DynamoDB Local" if side.store == "dynamodb" else "SQLite in a temp dir"
     bytecode = (
-        "own code and bundled deps compiled from source, stdlib/boto3 from .pyc (as on Lambda)"
-        if shipped
-        else "every module from .pyc"
+        ".pyc shipped in the zip (compiled by the runtime's Python), nothing compiled at start"
+        if side.shipped
+        else "no .pyc in the zip: own code and bundled deps compiled from source every time"
     )
     return Row(
-        figure=f"cold start, median ({side.name})",
+        figure=f"cold start, {side.name.split(', ')[1]} ({side.store})",
         unit="ms",
         subject=median(got.total) * 1000,
         baseline=median(base.total) * 1000,
         notes=(
-            f"import + first LaunchRequest; store: {store}; {bytecode}; "
-            f"boto3 imported: subject {got.boto3}, baseline {base.boto3}"
+            f"median of {runs}; import + first LaunchRequest on Python "
+            f"{bundles().interpreter.version}, read-only unpacked zip, no bytecode cache; "
+            f"store: {store}; {bytecode}; baseline: the hello world bundled and compiled the same "
+            f"way; boto3 imported: subject {got.boto3}, baseline {base.boto3}"
         ),
         details={
             "runs": runs,
@@ -248,6 +203,8 @@ def _row(side: Side, got: Samples, base: Samples, runs: int) -> Row:
             "subject_process_median_ms": round(median(got.process) * 1000, 2),
             "baseline_process_median_ms": round(median(base.process) * 1000, 2),
             "subject_imports_boto3": got.boto3,
+            "subject_syntax_warnings_per_start": got.warnings,
+            "baseline_syntax_warnings_per_start": base.warnings,
         },
     )
 
@@ -256,13 +213,14 @@ def rows(runs: int, *, profile: bool) -> list[Row]:
     """The cold-start rows of the table."""
     log(f"cold start: {runs} interleaved fresh interpreters per side")
     with tempfile.TemporaryDirectory(prefix="rs-bench-cold-") as tmp:
-        samples, bytecode, as_shipped = measure(runs, Path(tmp))
+        samples, everyone = measure(runs, Path(tmp))
+        baselines = {True: samples[everyone[0].name], False: samples[everyone[1].name]}
         result = []
-        for group in (bytecode, as_shipped):
-            base = samples[group[0].name]
-            for side in group[1:]:
-                row = _row(side, samples[side.name], base, runs)
-                if profile:
-                    row.details["importtime_top"] = importtime_profile(side)
-                result.append(ratio_at_most(row, TARGET_RATIO))
+        for side in everyone[2:]:
+            row = _row(side, samples[side.name], baselines[side.shipped], runs)
+            if profile:
+                row.details["importtime_top"] = importtime_profile(side)
+            if side.shipped:
+                ratio_at_most(row, TARGET_RATIO)
+            result.append(row)
     return result

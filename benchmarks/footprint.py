@@ -1,9 +1,8 @@
 """Footprint: the Lambda bundle's size, and the Lambda entry's memory over a whole workout.
 
-Bundle: `runner-strength package --platform lambda` into a temp dir (the real build: arm64 wheels,
-boto3 left to the runtime). The baseline bundle is the same zip with our package swapped for the
-hello-world handler: the same dependencies (ask-sdk-core and what it pulls in), which is what the
-hello-world skill would ship.
+Bundle: the zips of lambda_bundles.py: `make package`'s build (arm64 wheels, boto3 left to the
+runtime, .pyc compiled by Python 3.13 beside the sources), and the hello world with the same
+dependencies compiled the same way; the .pyc-only alternative is reported beside them.
 
 Memory: `memory_child.py` in fresh processes, interleaved, 3 runs per side, medians; the subject
 runs with the store the environment names (DynamoDB Local under `make bench`, else SQLite in a temp
@@ -14,81 +13,56 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
-from common import BENCH_DIR, REPO_ROOT, Row, check_stderr, log, median
+from common import BENCH_DIR, Row, check_stderr, log, median
+from lambda_bundles import OWN_ENTRIES, bundles
 
 BUDGET_MB = 10.0
 """packaging.MAX_ZIP_BYTES, in decimal MB."""
-OWN_ENTRIES = ("runner_strength/", "lambda_function.py")
 MEMORY_RUNS = 3
 
 
-def _package_command() -> list[str]:
-    script = Path(sys.executable).parent / "runner-strength"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("runner-strength")
-    if found is None:
-        raise RuntimeError("runner-strength is not installed (make bench installs it)")
-    return [found]
-
-
-def baseline_zip(subject: Path, target: Path) -> int:
-    """The subject zip's dependencies plus baseline_skill.py as the handler; its size in bytes."""
-    with (
-        zipfile.ZipFile(subject) as source,
-        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dest,
-    ):
-        for info in source.infolist():
-            if not info.filename.startswith(OWN_ENTRIES):
-                dest.writestr(info, source.read(info), compresslevel=9)
-        handler = zipfile.ZipInfo("lambda_function.py", date_time=(1980, 1, 1, 0, 0, 0))
-        dest.writestr(handler, (BENCH_DIR / "baseline_skill.py").read_bytes(), compresslevel=9)
-    return target.stat().st_size
-
-
 def bundle_rows() -> list[Row]:
-    """The Lambda zip's size beside the hello-world's."""
-    log("bundle: runner-strength package --platform lambda")
-    with tempfile.TemporaryDirectory(prefix="rs-bench-bundle-") as tmp:
-        subject = Path(tmp) / "lambda.zip"
-        result = subprocess.run(
-            [*_package_command(), "package", "--platform", "lambda", "--output", str(subject)],
-            cwd=REPO_ROOT, capture_output=True, text=True, check=False,
-        )
-        if not subject.exists():  # an over-budget zip is written (and exits 1): measure it
-            log(f"bundle: package failed:\n{result.stdout}{result.stderr}")
-            failed = Row("Lambda bundle, zipped", "MB", None, None, notes="package failed")
-            failed.target, failed.met = f"<= {BUDGET_MB:g} MB", False
-            return [failed]
-        subject_bytes = subject.stat().st_size
-        base_bytes = baseline_zip(subject, Path(tmp) / "baseline.zip")
-        with zipfile.ZipFile(subject) as archive:
-            own = sum(
-                i.compress_size for i in archive.infolist() if i.filename.startswith(OWN_ENTRIES)
-            )
-            files = len(archive.infolist())
-            unpacked = sum(i.file_size for i in archive.infolist())
+    """The Lambda zip's size beside the hello-world's, both with bytecode; the .pyc-only size."""
+    built = bundles()
+    subject = built.reports["subject shipped"]
+    baseline = built.reports["baseline shipped"]
+    pyc_only = built.reports["subject pyc only"]
+    with zipfile.ZipFile(subject.path) as archive:
+        infos = archive.infolist()
+    own = sum(i.compress_size for i in infos if i.filename.startswith(OWN_ENTRIES))
+    source_only = sum(i.compress_size for i in infos if not i.filename.endswith(".pyc"))
     row = Row(
-        "Lambda bundle, zipped", "MB", subject_bytes / 1e6, base_bytes / 1e6,
-        target=f"<= {BUDGET_MB:g} MB", met=subject_bytes / 1e6 <= BUDGET_MB,
+        "Lambda bundle, zipped (as shipped: .py + .pyc)", "MB", subject.zipped_bytes / 1e6,
+        baseline.zipped_bytes / 1e6, target=f"<= {BUDGET_MB:g} MB",
+        met=subject.zipped_bytes / 1e6 <= BUDGET_MB,
         notes=(
-            f"{result.stdout.strip().split(': ', 1)[-1]}; our own code {own / 1e6:.2f} MB zipped; "
-            "baseline: the same "
-            "dependencies with the hello-world handler"
+            f"{subject.summary()}; our own code {own / 1e6:.2f} MB zipped; baseline: the same "
+            "dependencies with the hello-world handler, compiled the same way"
         ),
         details={
-            "subject_bytes": subject_bytes, "baseline_bytes": base_bytes, "own_code_bytes": own,
-            "files": files, "unpacked_bytes": unpacked,
+            "subject_bytes": subject.zipped_bytes, "baseline_bytes": baseline.zipped_bytes,
+            "own_code_bytes": own, "files": subject.file_count,
+            "unpacked_bytes": subject.unpacked_bytes,
+            "sources_only_compressed_bytes": source_only,
         },
     )
-    return [row]
+    only = Row(
+        "Lambda bundle, zipped (.pyc only, not shipped)", "MB", pyc_only.zipped_bytes / 1e6,
+        subject.zipped_bytes / 1e6,
+        notes=(
+            "the alternative: .pyc in place of .py (no source lines in tracebacks); baseline "
+            f"here: the shipped zip; {pyc_only.summary()}"
+        ),
+        details={"subject_bytes": pyc_only.zipped_bytes, "files": pyc_only.file_count,
+                 "unpacked_bytes": pyc_only.unpacked_bytes},
+    )
+    return [row, only]
 
 
 def _memory_child(side: str, mode: str, turns: int, env: dict[str, str]) -> dict[str, float]:
