@@ -227,9 +227,10 @@ def test_ask_resources_wires_the_project_together(template: dict[str, Any]) -> N
     assert user_config["runtime"] in template["Parameters"]["LambdaRuntime"]["AllowedValues"]
     assert user_config["handler"] in template["Parameters"]["LambdaHandler"]["AllowedValues"]
     assert user_config["awsRegion"] in ALEXA_REGIONS
-    # After the stack deploys, the CLI writes SkillEndpoint into these manifest endpoints; "events"
-    # is needed because the manifest subscribes to SKILL_DISABLED.
-    assert user_config["targetEndpoint"] == ["custom", "events"]
+    # After the stack deploys, the CLI writes SkillEndpoint into apis.<each>.endpoint, so only
+    # "custom" (an "events" entry makes an invalid apis.events); skillEvents gets events.endpoint.
+    assert user_config["targetEndpoint"] == ["custom"]
+    assert user_config["skillEvents"] == {"subscriptions": ["SKILL_DISABLED"]}
     for name, value in user_config["cfn"]["parameters"].items():
         assert name in template["Parameters"]
         assert name not in CFN_DEPLOYER_PARAMETERS, f"cfn-deployer rejects reserved {name}"

@@ -158,7 +158,8 @@ def test_manifest_has_the_privacy_answers_events_and_endpoint() -> None:
     assert set(listing["locales"]) == set(im.LOCALES)
     assert listing["locales"]["en-GB"]["name"] == "Runner Strength"
     assert "not medical advice" in listing["locales"]["en-US"]["description"]
-    assert body["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
+    # SKILL_DISABLED comes from ask-resources.json's skillEvents; `ask deploy` writes the block.
+    assert "events" not in body
     assert body["permissions"] == []
     # The deployer fills the endpoint in; a committed ARN would be a placeholder that fails deploy.
     assert "endpoint" not in body["apis"]["custom"]
@@ -210,7 +211,7 @@ def test_manifest_deserializes_into_the_smapi_model_without_losing_fields() -> N
     envelope = serializer.deserialize(text, MANIFEST_CLASS)
     assert type(envelope).__name__ == "SkillManifestEnvelope"
     manifest = envelope.manifest
-    assert manifest.events.subscriptions[0].event_name.value == "SKILL_DISABLED"
+    assert manifest.events is None  # written by `ask deploy` from ask-resources.json
     assert sorted(c.value for c in manifest.publishing_information.distribution_countries) == [
         "AU",
         "CA",
@@ -245,7 +246,7 @@ def test_manifest_without_endpoint_is_still_a_valid_smapi_manifest(
     """Leaving the endpoint to the deployer (ENDPOINT_URI None) still gives a readable manifest."""
     manifest = im.build_manifest(utterances, endpoint_uri=None)
     assert manifest["manifest"]["apis"] == {"custom": {}}
-    assert "endpoint" not in manifest["manifest"]["events"]
+    assert "events" not in manifest["manifest"]
     serializer = DefaultSerializer()
     text = im.to_json(manifest)
     assert serializer.serialize(serializer.deserialize(text, MANIFEST_CLASS)) == manifest
@@ -484,7 +485,8 @@ def test_endpoint_written_by_ask_deploy_is_not_drift(
     manifest = json.loads(skill.read_text(encoding="utf-8"))
     arn = {"uri": "arn:aws:lambda:us-east-1:123456789012:function:runner-strength"}
     manifest["manifest"]["apis"]["custom"]["endpoint"] = arn
-    manifest["manifest"]["events"]["endpoint"] = arn
+    manifest["manifest"]["events"] = {"endpoint": arn, "subscriptions": [
+        {"eventName": "SKILL_DISABLED"}]}
     skill.write_text(json.dumps(manifest), encoding="utf-8")
     assert im.package_differences(files, tmp_path) == []
     manifest["manifest"]["permissions"] = [{"name": "alexa::profile:email:read"}]

@@ -67,9 +67,10 @@ def test_serve_defaults_to_loopback_8080_and_root_route() -> None:
 
 
 def test_serve_verifies_requests_by_default(
-    started: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    started: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Plain `serve` rejects an unsigned request and prints no --dev warning."""
+    monkeypatch.setenv("SKILL_ID", SKILL_ID)
     assert main(["serve", "--host", "0.0.0.0", "--port", "9999", "--route", "/alexa"]) == 0  # noqa: S104
     assert (started["host"], started["port"], started["route"]) == ("0.0.0.0", 9999, "/alexa")  # noqa: S104
     assert _post(started["app"].test_client(), "/alexa") == 400
@@ -104,7 +105,49 @@ def test_serve_reports_a_missing_skill_factory(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """When the skill cannot be loaded, serve says where it looked and exits 1."""
+    monkeypatch.setenv("SKILL_ID", SKILL_ID)
     monkeypatch.setattr(server, "SKILL_FACTORY", ("runner_strength.no_such_module", "build"))
     monkeypatch.setattr(server, "_run_waitress", lambda *_: None)  # never block if it did load
     assert main(["serve"]) == 1
     assert "runner_strength.no_such_module.build" in capsys.readouterr().err
+
+
+def test_verifying_serve_refuses_to_start_without_a_skill_id(
+    started: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without SKILL_ID a verifying server would serve any skill: exit 2, saying how to set it."""
+    assert main(["serve"]) == 2
+    assert "app" not in started
+    err = capsys.readouterr().err
+    assert "SKILL_ID is not set" in err
+    assert "SKILL_ID=amzn1.ask.skill." in err
+    assert "--dev" in err
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.com"])  # noqa: S104
+def test_dev_refuses_a_host_that_is_not_loopback(
+    started: dict[str, Any], capsys: pytest.CaptureFixture[str], host: str
+) -> None:
+    """--dev turns verification off, so it will not listen beyond this machine."""
+    assert main(["serve", "--dev", "--host", host]) == 2
+    assert "app" not in started
+    assert "only on loopback" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"])
+def test_dev_runs_on_loopback_hosts_without_a_skill_id(
+    started: dict[str, Any], host: str
+) -> None:
+    """--dev on any loopback address starts without a skill id."""
+    assert main(["serve", "--dev", "--host", host]) == 0
+    assert started["host"] == host
+
+
+def test_production_app_refuses_to_build_without_a_skill_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The gunicorn factory fails loudly, with the same advice, when SKILL_ID is unset."""
+    monkeypatch.delenv("SKILL_ID", raising=False)
+    monkeypatch.setattr(server, "load_skill", _tiny_skill)
+    with pytest.raises(RuntimeError, match="SKILL_ID is not set"):
+        server.production_app()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import http.server
 import json
+import logging
 import threading
 import time
 import urllib.error
@@ -30,11 +31,13 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from werkzeug.serving import make_server
 
+from reliability_kit import waitress_on_loopback
 from runner_strength.web.app import MAX_BODY_BYTES, create_app
 from runner_strength.web.server import waitress_server
 from runner_strength.web.verifier import (
     CertificateCache,
     CertificateFetchError,
+    RequestRejected,
     SignatureVerifier,
     check_cert_url,
     default_trusted_roots,
@@ -676,7 +679,9 @@ def test_foreign_skill_id_is_a_403(service: Service) -> None:
 def test_missing_skill_id_is_a_400(service: Service) -> None:
     """A signed request naming no skill is refused when a skill id is configured."""
     body = envelope(skill_id=None)
-    _assert_rejected(post(service.base, body, sign(service.pki, body)), 400, "no skill id")
+    _assert_rejected(
+        post(service.base, body, sign(service.pki, body)), 400, "context.System.application"
+    )
 
 
 def test_signature_is_checked_before_the_skill_id(service: Service) -> None:
@@ -715,7 +720,7 @@ def test_custom_route_serves_the_skill_there(pki: Pki, serve: Callable[[Flask], 
     """`route` moves the skill endpoint."""
     host = CertHost({CERT_URL: pki.chain_pem()})
     app = create_app(_tiny_skill(), route="/alexa", cert_fetcher=host, clock=Clock(),
-                     trusted_roots=[pki.root])
+                     trusted_roots=[pki.root], skill_id=SKILL_ID)
     base = serve(app)
     body = envelope()
     assert post(base, body, sign(pki, body), path="/alexa").status == 200
@@ -734,7 +739,8 @@ def test_create_app_refuses_a_route_that_hides_healthz() -> None:
 def test_verification_is_on_by_default(pki: Pki, serve: Callable[[Flask], str]) -> None:
     """create_app without `verify` rejects unsigned requests."""
     app = create_app(
-        _tiny_skill(), cert_fetcher=CertHost(), clock=Clock(), trusted_roots=[pki.root]
+        _tiny_skill(), cert_fetcher=CertHost(), clock=Clock(), trusted_roots=[pki.root],
+        skill_id=SKILL_ID,
     )
     _assert_rejected(post(serve(app), envelope()), 400, "missing SignatureCertChainUrl")
 
@@ -796,16 +802,22 @@ def test_cache_expiry_is_the_earliest_in_the_chain(pki: Pki) -> None:
     assert CERT_URL not in cache
 
 
-def test_failed_verification_is_not_cached(pki: Pki) -> None:
-    """A rejected chain is not remembered; a fixed one at the same URL is accepted next time."""
-    host = CertHost({CERT_URL: pki.leaf().public_bytes(Encoding.PEM)})
-    verifier = SignatureVerifier(cert_fetcher=host, clock=Clock(), trusted_roots=[pki.root])
-    with pytest.raises(Exception, match="not trusted"):
+def test_failed_verification_is_remembered_for_a_minute_only(pki: Pki) -> None:
+    """A rejected chain is refused again without a download for 60 s, then fetched afresh."""
+    host, clock = CertHost({CERT_URL: pki.leaf().public_bytes(Encoding.PEM)}), Clock()
+    verifier = SignatureVerifier(cert_fetcher=host, clock=clock, trusted_roots=[pki.root])
+    with pytest.raises(RequestRejected, match="not trusted"):
         verifier.signing_certificate(CERT_URL)
     assert len(verifier.cache) == 0
     host.files[CERT_URL] = pki.chain_pem()
+    clock.now = NOW + 59
+    with pytest.raises(RequestRejected, match="not trusted"):
+        verifier.signing_certificate(CERT_URL)
+    assert host.fetched == [CERT_URL]
+    clock.now = NOW + 61
     verifier.signing_certificate(CERT_URL)
     assert CERT_URL in verifier.cache
+    assert host.fetched == [CERT_URL, CERT_URL]
 
 
 def test_cache_is_bounded_and_keeps_the_recently_used(pki: Pki) -> None:
@@ -944,3 +956,248 @@ def test_production_server_waitress_serves_and_limits(pki: Pki) -> None:
         # What waitress does on Ctrl-C: stop the workers, close every socket (clients' too).
         production.task_dispatcher.shutdown()
         production.asyncore.close_all(production._map)
+
+
+# ---------------------------------------------------------------- hardening (issue 15)
+
+
+def test_json_with_a_5000_digit_integer_is_a_400(service: Service) -> None:
+    """An integer past Python's conversion limit makes json raise ValueError: still a clean 400."""
+    body = envelope()[:-1] + b', "n": ' + b"9" * 5000 + b"}"
+    _assert_rejected(post(service.base, body, sign(service.pki, body)), 400, "JSON")
+    assert service.host.fetched == []
+
+
+@pytest.mark.parametrize(
+    "remove",
+    [("context",), ("context", "System"), ("context", "System", "application")],
+    ids=["context", "System", "application"],
+)
+def test_signed_request_without_the_context_skill_id_is_a_400(
+    service: Service, remove: tuple[str, ...]
+) -> None:
+    """The context's applicationId is required, even when session.application names our skill."""
+    document = json.loads(envelope())
+    holder = document
+    for key in remove[:-1]:
+        holder = holder[key]
+    del holder[remove[-1]]
+    body = json.dumps(document).encode()
+    reply = post(service.base, body, sign(service.pki, body))
+    _assert_rejected(reply, 400, "context.System.application.applicationId")
+
+
+def test_signed_request_without_context_is_a_400_in_dev_mode_too(
+    serve: Callable[[Flask], str],
+) -> None:
+    """With verification off and no skill id, a context-less request is still a 400, not a 500."""
+    base = serve(create_app(_tiny_skill(), verify=False))
+    document = json.loads(envelope())
+    del document["context"]
+    _assert_rejected(post(base, json.dumps(document).encode()), 400, "applicationId")
+
+
+def test_foreign_session_application_with_our_context_id_is_a_403(service: Service) -> None:
+    """Both ids must be ours: a foreign session id is refused though the context id is ours."""
+    document = json.loads(envelope())
+    document["session"]["application"]["applicationId"] = OTHER_SKILL_ID
+    body = json.dumps(document).encode()
+    _assert_rejected(post(service.base, body, sign(service.pki, body)), 403, "different skill")
+
+
+def _forged_headers(url: str = CERT_URL) -> dict[str, str]:
+    """Plausible signature headers no key made: they pass every check that needs no download."""
+    return {"SignatureCertChainUrl": url, "Signature-256": base64.b64encode(b"\0" * 256).decode()}
+
+
+def test_a_stale_forged_request_is_refused_without_a_download(service: Service) -> None:
+    """A request dated in the year 2000 fails the timestamp before any certificate is fetched."""
+    body = envelope(age=NOW - 946_684_800)
+    _assert_rejected(post(service.base, body, _forged_headers()), 400, "timestamp")
+    assert service.host.fetched == []
+
+
+def test_a_forged_request_for_another_skill_is_refused_without_a_download(
+    service: Service,
+) -> None:
+    """The skill id is checked before any certificate is fetched."""
+    body = envelope(skill_id=OTHER_SKILL_ID)
+    _assert_rejected(post(service.base, body, _forged_headers()), 403, "different skill")
+    assert service.host.fetched == []
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        CERT_URL,
+        "https://s3.amazonaws.com:443/echo.api/echo-api-cert-test.pem",
+        "HTTPS://S3.AMAZONAWS.COM/echo.api/echo-api-cert-test.pem",
+        "https://s3.amazonaws.com/echo.api/../echo.api/./echo-api-cert-test.pem",
+        "https://s3.amazonaws.com/echo.api//echo-api-cert-test.pem",
+        "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem?versionId=evil#frag",
+        "https://user:secret@s3.amazonaws.com/echo.api/echo-api-cert-test.pem",
+    ],
+)
+def test_the_certificate_url_is_rebuilt_from_its_normalised_path(spelling: str) -> None:
+    """What is fetched is https://s3.amazonaws.com + the normalised path: no port, user, query."""
+    assert check_cert_url(spelling) == CERT_URL
+
+
+def test_spellings_of_one_certificate_url_share_one_download(service: Service) -> None:
+    """The normalised URL is both what is downloaded and the cache key: one fetch for all."""
+    for url in (
+        CERT_URL,
+        "https://S3.amazonaws.com:443/echo.api/../echo.api/echo-api-cert-test.pem",
+        "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem?x=1",
+    ):
+        body = envelope()
+        reply = post(service.base, body, sign(service.pki, body, url))
+        assert reply.status == 200, reply.text
+    assert service.host.fetched == [CERT_URL]
+
+
+def test_concurrent_requests_share_one_in_flight_download(
+    pki: Pki, serve: Callable[[Flask], str]
+) -> None:
+    """Four requests arriving while the chain downloads wait for that one download."""
+    release, fetched = threading.Event(), []
+
+    def slow_fetch(url: str) -> bytes:
+        fetched.append(url)
+        release.wait(5)
+        return pki.chain_pem()
+
+    base = serve(create_app(_tiny_skill(), skill_id=SKILL_ID, cert_fetcher=slow_fetch,
+                            clock=Clock(), trusted_roots=[pki.root]))
+    statuses: list[int] = []
+
+    def one() -> None:
+        body = envelope()
+        statuses.append(post(base, body, sign(pki, body)).status)
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)  # every request is now inside the verifier, waiting
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert statuses == [200] * 4
+    assert fetched == [CERT_URL]
+
+
+def test_a_failed_download_is_remembered_for_about_a_minute(service: Service) -> None:
+    """A URL whose chain cannot be had is not fetched again for 60 s, then it is."""
+    url = "https://s3.amazonaws.com/echo.api/missing.pem"
+    for _ in range(3):
+        body = envelope()
+        _assert_rejected(post(service.base, body, sign(service.pki, body, url)), 400, "downloaded")
+    assert service.host.fetched == [url]
+    service.clock.now = NOW + 61
+    body = envelope(age=-61)
+    _assert_rejected(post(service.base, body, sign(service.pki, body, url)), 400, "downloaded")
+    assert service.host.fetched == [url, url]
+
+
+class _TrickleHandler(http.server.BaseHTTPRequestHandler):
+    """Answers 200 at once, then sends a byte of a 40-byte body every 0.2 s (no read times out)."""
+
+    def do_GET(self) -> None:
+        try:
+            self.send_response(200)
+            self.send_header("Content-Length", "40")
+            self.end_headers()
+            for _ in range(40):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the downloader gave up, which is the point
+
+    def log_message(self, *_args: object) -> None:
+        return None
+
+
+@pytest.fixture
+def trickle_server() -> Iterator[str]:
+    """A real loopback HTTP server that trickles its answers."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _TrickleHandler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_download_has_a_total_deadline_not_only_a_read_timeout(trickle_server: str) -> None:
+    """A server trickling a byte every 0.2 s is cut off at the deadline despite a 1 s timeout."""
+    began = time.monotonic()
+    with pytest.raises(CertificateFetchError, match=r"took longer than 1\.5 s"):
+        fetch_certificate_chain(trickle_server + "/chain.pem", timeout=1.0, deadline=1.5)
+    assert time.monotonic() - began < 3.0
+
+
+def test_slow_downloads_never_hold_every_server_thread(pki: Pki, trickle_server: str) -> None:
+    """With eight requests stuck on slow chain hosts, /healthz and cached requests still answer."""
+    def fetch(url: str) -> bytes:  # the s3 path, served by the slow loopback host
+        path = url.removeprefix("https://s3.amazonaws.com")
+        return fetch_certificate_chain(trickle_server + path, timeout=1.0)  # 4 s deadline
+
+    app = create_app(_tiny_skill(), skill_id=SKILL_ID, cert_fetcher=fetch, clock=Clock(),
+                     trusted_roots=[pki.root])
+    with waitress_on_loopback(app) as base:
+        statuses: list[int] = []
+
+        def slow(index: int) -> None:
+            body = envelope()
+            url = f"https://s3.amazonaws.com/echo.api/slow-{index}.pem"
+            statuses.append(post(base, body, sign(pki, body, url)).status)
+
+        threads = [threading.Thread(target=slow, args=(i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        began = time.monotonic()
+        health = _send(urllib.request.Request(base + "/healthz"))  # noqa: S310  # loopback
+        waited = time.monotonic() - began
+        for thread in threads:
+            thread.join(10)
+    assert health.status == 200
+    assert waited < 1.0, f"/healthz waited {waited:.1f} s behind chain downloads"
+    # Four requests held the download slots until the deadline; the rest were told to retry.
+    assert sorted(statuses) == [400] * 4 + [503] * 4
+
+
+def test_a_rejection_is_one_warning_line_without_traceback_or_the_whole_url(
+    service: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A forged request logs one WARNING with the reason and at most 100 characters of its URL."""
+    url = "https://s3.amazonaws.com/echo.api/" + "A" * 3000 + ".pem"
+    body = envelope()
+    with caplog.at_level(logging.DEBUG):
+        reply = post(service.base, body, sign(service.pki, body, url))
+    assert reply.status == 400
+    records = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(records) == 1, [r.getMessage()[:200] for r in records]
+    (record,) = records
+    assert record.levelno == logging.WARNING
+    assert record.exc_info is None
+    message = record.getMessage()
+    assert "could not be downloaded" in message
+    assert "A" * 100 not in message
+    assert "(+" in message
+    assert len(message) < 400
+
+
+def test_flask_serves_no_static_route(pki: Pki) -> None:
+    """The app registers only the skill and health routes: no /static from the package directory."""
+    app = create_app(_tiny_skill(), skill_id=SKILL_ID, cert_fetcher=CertHost(),
+                     trusted_roots=[pki.root])
+    assert sorted(rule.rule for rule in app.url_map.iter_rules()) == ["/", "/healthz"]
+    assert app.static_folder is None
+
+
+def test_a_verifying_app_needs_a_skill_id(pki: Pki) -> None:
+    """create_app refuses to verify without a skill id: it would serve every skill's requests."""
+    with pytest.raises(ValueError, match="skill id"):
+        create_app(_tiny_skill(), cert_fetcher=CertHost(), trusted_roots=[pki.root])

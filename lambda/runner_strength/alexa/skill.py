@@ -76,14 +76,36 @@ def build_default_skill(config: Config | None = None) -> CustomSkill:
     )
 
 
+def build_lambda_entry(config: Config | None = None) -> LambdaEntry:
+    """The Lambda handler, built once at cold start; one warning when no skill id is configured."""
+    config = config or Config.from_env()
+    if not config.skill_id:
+        logger.warning(
+            "SKILL_ID is not set: this function answers requests for any skill. Set it to the "
+            "skill's id (infra/template.yaml passes its SkillId parameter)."
+        )
+    return LambdaEntry(build_default_skill(config))
+
+
 class LambdaEntry:
-    """The Lambda handler over one skill built at cold start (the SDK's rebuilds it per call)."""
+    """The Lambda handler over one skill built at cold start (the SDK's rebuilds it per call).
+
+    Before the SDK sees a request, the entry requires `context.System.application.applicationId`
+    and, when the skill has an id, that it and `session.application.applicationId` (when there is
+    one) are that id: the SDK itself checks only the context, after reading the whole envelope.
+    """
 
     def __init__(self, skill: CustomSkill) -> None:
         self.skill = skill
+        configured = getattr(skill, "skill_id", None)
+        self.skill_id: str | None = configured if isinstance(configured, str) else None
 
     def __call__(self, event: object, context: object) -> dict[str, Any]:
         """Answer one request envelope; an unreadable or foreign one gets a logged rejection."""
+        problem = application_problem(event, self.skill_id)
+        if problem is not None:
+            logger.warning("rejected a request envelope: %s", problem)
+            return REJECTED
         try:
             envelope = self.skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
         except Exception as error:  # noqa: BLE001  # any shape the SDK's reader chokes on is a bad request
@@ -102,3 +124,28 @@ class LambdaEntry:
         if not isinstance(result, dict):
             raise TypeError("the SDK serialised a response envelope to something other than a dict")
         return result
+
+
+def application_problem(event: object, skill_id: str | None) -> str | None:
+    """Why `event` is not a request for `skill_id` (any skill when None), or None when it is."""
+    context_id = _dig(event, "context", "System", "application", "applicationId")
+    if not isinstance(context_id, str) or not context_id:
+        return "no context.System.application.applicationId"
+    if skill_id is None:
+        return None
+    if context_id != skill_id:
+        return "context.System.application is another skill"
+    session = _dig(event, "session")
+    if session is not None:
+        session_id = _dig(session, "application", "applicationId")
+        if session_id is not None and session_id != skill_id:
+            return "session.application is another skill"
+    return None
+
+
+def _dig(node: object, *keys: str) -> object:
+    for key in keys:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node

@@ -62,6 +62,9 @@ ENDPOINT_URI: str | None = None
 PRIVACY_POLICY_URL = "https://example.com/runner-strength/privacy"
 TERMS_OF_USE_URL = "https://example.com/runner-strength/terms"
 CATEGORY = "EXERCISE_AND_WORKOUT"
+# Not in the committed manifest: ask-resources.json lists them under userConfig.skillEvents, and
+# `ask deploy` (ASK CLI 2.28+) writes manifest.events with the function as its endpoint. A committed
+# `events` block without an endpoint, or "events" in targetEndpoint, breaks the deploy.
 SUBSCRIBED_EVENTS = ("SKILL_DISABLED",)
 
 # ---------------------------------------------------------------- Alexa's limits and rules
@@ -477,10 +480,6 @@ def build_manifest(utterances: Utterances, endpoint_uri: str | None = ENDPOINT_U
                 },
             },
             "apis": {"custom": dict(endpoint)},
-            "events": {
-                **endpoint,
-                "subscriptions": [{"eventName": name} for name in SUBSCRIBED_EVENTS],
-            },
             "permissions": [],
         }
     }
@@ -522,13 +521,23 @@ def write_package(files: Mapping[Path, str], package_dir: Path = PACKAGE_DIR) ->
 
 
 def _comparable(relative: Path, text: str) -> object:
-    """The file's content, minus the endpoints `ask deploy` writes into skill.json."""
+    """The file's content, minus what `ask deploy` writes into skill.json.
+
+    ASK CLI 2.30 writes `apis.custom.endpoint` (targetEndpoint ["custom"]) and, from
+    ask-resources.json's skillEvents, `events` = the same endpoint and the subscriptions.
+    """
     if relative.name != "skill.json":
         return text
     manifest = json.loads(text)
     body = manifest.get("manifest", {})
-    for section in (body.get("apis", {}).get("custom", {}), body.get("events", {})):
-        section.pop("endpoint", None)
+    body.get("apis", {}).get("custom", {}).pop("endpoint", None)
+    events = body.get("events")
+    written = [{"eventName": name} for name in SUBSCRIBED_EVENTS]
+    if isinstance(events, dict) and events.get("subscriptions") == written:
+        events.pop("endpoint", None)
+        events.pop("subscriptions")
+        if not events:
+            del body["events"]
     return manifest
 
 

@@ -2,15 +2,19 @@
 
 Each POST to the skill route goes through, in order:
 
-1. cheap input checks here: content type (415), size (413, over 64 KB), UTF-8 and JSON (400), an
-   envelope with a request type the ASK model knows (400);
-2. the `SkillAdapter` with our verifiers (`runner_strength.web.verifier`): signature and timestamp
-   (400, as Amazon asks), then the skill id when one is configured (400 missing, 403 foreign);
-3. the skill itself; the response envelope comes back as JSON.
+1. cheap input checks here: content type (415), size (413, over 64 KB), UTF-8 and JSON (400, any
+   body `json` cannot read, such as a 5,000-digit number), an envelope with a request type the ASK
+   model knows and a `context.System.application.applicationId` (400);
+2. our verifiers (`runner_strength.web.verifier.verifiers`), cheapest first: signature headers,
+   timestamp, skill id (403 when another's), and only then the certificate chain and the signature
+   (400, as Amazon asks; 503 when too many chain downloads are already waiting);
+3. the skill, through flask-ask-sdk's `SkillAdapter`; the response envelope comes back as JSON.
 
-Every error is a small JSON body `{"error": "..."}`; no traceback ever reaches the caller.
+Every error is a small JSON body `{"error": "..."}`; no traceback ever reaches the caller, and each
+rejection is one WARNING log line (the reason and a shortened certificate URL, no traceback).
 `GET /healthz` answers 200 for load balancers. The SDK's own verifiers (which need certvalidator)
-are always off; ours run instead unless `verify=False`, which only `serve --dev` passes.
+are always off; ours run instead unless `verify=False`, which only `serve --dev` passes. A
+verifying app needs a skill id.
 """
 
 from __future__ import annotations
@@ -32,11 +36,11 @@ from flask_ask_sdk.skill_adapter import (
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from runner_strength.web.verifier import (
+    CERT_URL_HEADER,
     RequestRejected,
     SignatureVerifier,
-    SkillIdVerifier,
-    TimestampVerifier,
     fetch_certificate_chain,
+    verifiers,
 )
 
 if TYPE_CHECKING:
@@ -52,6 +56,8 @@ MAX_BODY_BYTES = 64 * 1024
 """Alexa requests are a few kilobytes; the cap keeps a hostile body from costing memory."""
 HEALTH_ROUTE = "/healthz"
 _KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
+LOGGED_URL_CHARACTERS = 100
+"""A rejected request's certificate URL is logged up to this length: an attacker writes it."""
 _PARSED = "runner_strength_envelope"
 """Flask `g` attribute: (body, RequestEnvelope) as `_check_input` read them in this request."""
 
@@ -100,36 +106,52 @@ def create_app(  # noqa: PLR0913  # every option is a keyword a test or `serve` 
 
     `cert_fetcher` downloads a certificate chain URL (raising `CertificateFetchError`), `clock`
     gives epoch seconds and `trusted_roots` replaces the certifi/system roots: tests pass their own.
+    Verifying needs `skill_id`: without one, any signed request for any skill would be served.
     """
     if not route.startswith("/") or route == HEALTH_ROUTE:
         raise ValueError(f"route must start with '/' and not be {HEALTH_ROUTE}: {route!r}")
-    app = Flask(__name__)
+    if verify and not skill_id:
+        raise ValueError("a verifying service needs the skill id (SKILL_ID)")
+    # No static folder: Flask would otherwise serve /static/<path> from the package directory.
+    app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     # The SDK's own verifiers rely on certvalidator (see compat.py); ours replace them, always.
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
 
-    verifiers: list[Any] = []
-    if verify:
-        verifiers += [
-            SignatureVerifier(cert_fetcher=cert_fetcher, clock=clock, trusted_roots=trusted_roots),
-            TimestampVerifier(clock=clock),
-        ]
-    if skill_id:
-        verifiers.append(SkillIdVerifier(skill_id))
+    signature = (
+        SignatureVerifier(cert_fetcher=cert_fetcher, clock=clock, trusted_roots=trusted_roots)
+        if verify
+        else None
+    )
+    checks = verifiers(verify=verify, skill_id=skill_id, signature=signature, clock=clock)
     # The adapter's skill is the same skill (a shallow copy shares handlers, store and clients)
     # with a serializer that does not read the envelope `_check_input` read again.
     served = copy.copy(skill)
     served.serializer = _ReadOnce(skill.serializer)
+    # The checks run here, not in the adapter, which logs every rejection as an ERROR with a
+    # traceback; the adapter only invokes the skill.
     adapter = SkillAdapter(
-        skill=served, skill_id=skill_id or "runner-strength", verifiers=verifiers, app=app
+        skill=served, skill_id=skill_id or "runner-strength", verifiers=[], app=app
     )
 
     def invoke_skill() -> Response:
         try:
-            _check_input(skill)
+            envelope = _check_input(skill)
+            body = request.get_data(as_text=True)
+            headers = dict(request.headers)
+            for check in checks:
+                check.verify(
+                    headers=headers,
+                    serialized_request_env=body,
+                    deserialized_request_env=envelope,
+                )
         except RequestRejected as rejected:
-            return _error(rejected.status, rejected.reason)
+            _log_rejection(rejected)
+            refusal = _error(rejected.status, rejected.reason)
+            if rejected.status == 503:  # only the busy download slots say 503
+                refusal.headers["Retry-After"] = "1"
+            return refusal
         try:
             response: Response = adapter.dispatch_request()
         except HTTPException as error:
@@ -146,8 +168,21 @@ def create_app(  # noqa: PLR0913  # every option is a keyword a test or `serve` 
     return app
 
 
-def _check_input(skill: Any) -> None:  # noqa: ANN401  # untyped SDK skill
-    """Raise `RequestRejected` (415/413/400) when the body cannot be an Alexa request."""
+def _log_rejection(rejected: RequestRejected) -> None:
+    """One WARNING line: the reason, the detail and a shortened certificate URL; no traceback."""
+    url = request.headers.get(CERT_URL_HEADER)
+    shown = "none" if url is None else repr(url[:LOGGED_URL_CHARACTERS])
+    if url is not None and len(url) > LOGGED_URL_CHARACTERS:
+        shown += f" (+{len(url) - LOGGED_URL_CHARACTERS} characters)"
+    detail = f" ({rejected.detail[:200]})" if rejected.detail else ""
+    log.warning(
+        "rejected a request with %s: %s%s; certificate URL %s",
+        rejected.status, rejected.reason, detail, shown,
+    )
+
+
+def _check_input(skill: Any) -> Any:  # noqa: ANN401  # untyped SDK skill and envelope
+    """The request's `RequestEnvelope`; `RequestRejected` (415/413/400) when it cannot be one."""
     if request.mimetype != "application/json":
         raise RequestRejected("Content-Type must be application/json", status=415)
     charset = request.mimetype_params.get("charset", "utf-8").lower()
@@ -161,12 +196,16 @@ def _check_input(skill: Any) -> None:  # noqa: ANN401  # untyped SDK skill
         raise RequestRejected(f"request body is not valid JSON: {error.msg}") from error
     except RecursionError as error:  # thousands of nested brackets fit in 64 KB
         raise RequestRejected("request body is nested too deeply") from error
+    except ValueError as error:  # say, an integer past Python's 4,300-digit conversion limit
+        raise RequestRejected("request body is not JSON this service can read") from error
     inner = document.get("request") if isinstance(document, dict) else None
     request_type = inner.get("type") if isinstance(inner, dict) else None
     if not isinstance(request_type, str):
         raise RequestRejected("request body is not an Alexa request envelope")
     if request_type not in _KNOWN_REQUEST_TYPES:
         raise RequestRejected(f"unsupported request type: {request_type[:80]}")
+    if not isinstance(_context_application_id(document), str):
+        raise RequestRejected("request has no context.System.application.applicationId")
     # Deserialising here first means a bad field (say, an unparseable timestamp) is the caller's
     # 400, and any later SDK failure is really ours; the adapter then reuses this envelope.
     try:
@@ -174,6 +213,16 @@ def _check_input(skill: Any) -> None:  # noqa: ANN401  # untyped SDK skill
     except Exception as error:  # the SDK raises assorted types for assorted bad fields
         raise RequestRejected("request envelope could not be read") from error
     setattr(g, _PARSED, (text, envelope))
+    return envelope
+
+
+def _context_application_id(document: dict[str, Any]) -> object:
+    node: object = document
+    for key in ("context", "System", "application", "applicationId"):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
 
 
 def _decode(body: bytes) -> str:
@@ -184,13 +233,8 @@ def _decode(body: bytes) -> str:
 
 
 def _from_adapter_error(error: HTTPException) -> Response:
-    """Turn the adapter's generic 400/500 back into the reason our verifier gave."""
-    # SkillAdapter.dispatch_request raises a fresh BadRequest inside its `except
-    # VerificationException` block, so Python records our exception as the new one's __context__.
+    """Turn the adapter's generic 400/500 into a JSON error (the checks ran before it)."""
     cause = error.__context__
-    if isinstance(cause, RequestRejected):
-        log.info("request rejected: %s", cause.reason)
-        return _error(cause.status, cause.reason)
     if isinstance(error, BadRequest):
         return _error(400, "request failed verification")
     log.error("skill failed to handle a request", exc_info=cause)

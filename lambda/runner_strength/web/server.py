@@ -10,25 +10,39 @@ gunicorn works too, with the same app and verification (the app factory takes th
     gunicorn --workers 2 --bind 127.0.0.1:8080 \
         'runner_strength.web.server:production_app()'
 
-`--dev` turns signature and timestamp verification off, for local tools that cannot sign requests
-(curl, an HTTP client, a test harness on this machine); it prints a loud warning, and nothing
-else turns verification off.
+A verifying server needs the skill id (`SKILL_ID`) and refuses to start without one: otherwise a
+request Alexa signed for any skill would be served. `--dev` turns signature and timestamp
+verification off, for local tools that cannot sign requests (curl, an HTTP client, a test harness on
+this machine); it may run without a skill id, listens only on a loopback address, prints a loud
+warning, and nothing else turns verification off.
 """
 
 from __future__ import annotations
 
 import importlib
+import ipaddress
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from runner_strength.config import Config
 from runner_strength.web.app import MAX_BODY_BYTES, create_app
+from runner_strength.web.verifier import DOWNLOAD_SLOTS
 
 if TYPE_CHECKING:
     from flask import Flask
 
 SKILL_FACTORY = ("runner_strength.alexa.skill", "build_default_skill")
 """Where `serve` gets the skill: (module, zero-argument function returning a CustomSkill)."""
+
+WAITRESS_THREADS = 2 * DOWNLOAD_SLOTS
+"""More threads than requests that may wait on certificate downloads, so some are always free."""
+MISSING_SKILL_ID = """\
+runner-strength: SKILL_ID is not set, so requests for any skill would be served; refusing to start.
+Set it to your skill's id (developer console > your skill > "Copy Skill ID", or
+`ask smapi get-skill-manifest` in a deployed project), for example:
+    SKILL_ID=amzn1.ask.skill.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx runner-strength serve
+For local tools only, `--dev` runs without verification and without a skill id.
+"""
 
 DEV_WARNING = """\
 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
@@ -50,7 +64,20 @@ def load_skill() -> Any:  # noqa: ANN401  # ask_sdk_core.skill.CustomSkill; the 
 
 def production_app() -> Flask:
     """The verified app for an external WSGI server such as gunicorn (skill id from SKILL_ID)."""
-    return create_app(load_skill(), skill_id=Config.from_env().skill_id)
+    skill_id = Config.from_env().skill_id
+    if not skill_id:
+        raise RuntimeError(MISSING_SKILL_ID)
+    return create_app(load_skill(), skill_id=skill_id)
+
+
+def is_loopback(host: str) -> bool:
+    """True for `localhost` and loopback addresses (127.0.0.0/8, ::1), the only --dev hosts."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def waitress_server(app: Flask, host: str, port: int) -> Any:  # noqa: ANN401  # waitress is untyped
@@ -62,6 +89,7 @@ def waitress_server(app: Flask, host: str, port: int) -> Any:  # noqa: ANN401  #
         host=host,
         port=port,
         max_request_body_size=MAX_BODY_BYTES,  # waitress refuses oversize bodies before Flask
+        threads=WAITRESS_THREADS,
         ident="runner-strength",  # the Server header; no need to advertise versions
     )
 
@@ -85,6 +113,16 @@ def serve(  # noqa: PLR0913  # the command's options, plus the stream tests read
     """Serve the skill until interrupted; verification is on unless `dev`. Returns an exit code."""
     err = err or sys.stderr
     config = config or Config.from_env()
+    if dev and not is_loopback(host):
+        print(
+            f"runner-strength: --dev turns verification off, so it listens only on loopback "
+            f"(127.0.0.1, ::1 or localhost), not {host!r}.",
+            file=err,
+        )
+        return 2
+    if not dev and not config.skill_id:
+        print(MISSING_SKILL_ID, file=err, end="")
+        return 2
     try:
         skill = load_skill()
     except (ImportError, AttributeError) as error:

@@ -3,9 +3,16 @@
 Implements the rules of Amazon's "Host a custom skill as a web service" page as ASK SDK
 `AbstractVerifier`s, so flask-ask-sdk's `SkillAdapter` runs them before the skill sees a request:
 
-- `SignatureVerifier`: the `SignatureCertChainUrl` must be https://s3.amazonaws.com[:443]/echo.api/...;
-  the PEM chain it names (downloaded with a timeout and a size limit, cached per URL until the first
-  certificate in it expires) must chain to a trusted root, be valid at the clock's now, and name
+- `SignatureHeaderVerifier` (cheap, no I/O): both signature headers present, the
+  `SignatureCertChainUrl` one Amazon could have sent (https://s3.amazonaws.com[:443]/echo.api/...),
+  the signature base64. It runs first, so an unsigned request learns nothing else.
+- `SignatureVerifier`: the same checks, then the PEM chain behind the URL rebuilt from its
+  normalised path (`https://s3.amazonaws.com` + path: the one URL both downloaded and used as the
+  cache key; downloaded with a per-read timeout, a total deadline and a size limit; one download
+  per URL shared by concurrent requests; a failure remembered for a minute; at most
+  `DOWNLOAD_SLOTS` requests downloading or waiting at once, so they never hold every server
+  thread; a verified chain cached until the first certificate in it expires) must chain to a
+  trusted root, be valid at the clock's now, and name
   `echo-api.amazon.com` in the signing certificate's SAN; the `Signature-256` header must be a
   base64 RSA PKCS#1 v1.5 SHA-256 signature of the raw body. Path validation is `cryptography`'s
   Web PKI profile (RFC 5280 and CA/Browser Forum rules) minus its serverAuth requirement, which
@@ -14,29 +21,33 @@ Implements the rules of Amazon's "Host a custom skill as a web service" page as 
   header at the same time), so the SHA-1 header is deliberately not accepted.
 - `TimestampVerifier`: `request.timestamp` within 150 s of now, or within an hour for skill events
   (`AlexaSkillEvent.*`), which Alexa may deliver late.
-- `SkillIdVerifier`: the request is for the configured skill.
+- `SkillIdVerifier`: `context.System.application.applicationId` is present and is the configured
+  skill, and so is `session.application.applicationId` when there is a session.
 
-Every failure raises `RequestRejected`, which carries the HTTP status and a short public reason.
+`verifiers()` gives them in the order to run: the cheap checks (headers, timestamp, skill id) before
+anything that downloads. Every failure raises `RequestRejected`, which carries the HTTP status, a
+short public reason and, for the log, a detail the caller is not told.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import http.client
 import logging
 import posixpath
+import socket
 import ssl
 import threading
 import time
-import urllib.error
-import urllib.request
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
 from cryptography import x509
@@ -56,7 +67,7 @@ from cryptography.x509.verification import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     Clock = Callable[[], float]
     CertFetcher = Callable[[str], bytes]
@@ -74,7 +85,19 @@ TIMESTAMP_TOLERANCE_SECONDS = 150.0
 SKILL_EVENT_TOLERANCE_SECONDS = 3600.0
 SKILL_EVENT_PREFIX = "AlexaSkillEvent."
 
-FETCH_TIMEOUT_SECONDS = 5.0
+FETCH_TIMEOUT_SECONDS = 2.0
+"""Longest wait for any one network step of a download (connect, TLS, each read)."""
+DOWNLOAD_DEADLINE_SECONDS = 4.0
+"""Longest a whole download may take, however the server trickles (inside Alexa's 8 s)."""
+FAILURE_CACHE_SECONDS = 60.0
+"""How long a URL whose chain could not be had is refused without trying again."""
+FAILURE_CACHE_ENTRIES = 64
+DOWNLOAD_SLOTS = 4
+"""Requests that may be downloading a chain, or waiting for one, at once; more get a 503 at once.
+
+The web server runs more threads than this (`server.WAITRESS_THREADS`), so slow certificate hosts
+can never hold every thread: health checks and requests with a cached chain are always served.
+"""
 MAX_CHAIN_BYTES = 64 * 1024
 """Amazon's chain is a few kilobytes; anything far larger is not a certificate chain."""
 CACHE_ENTRIES = 16
@@ -83,12 +106,16 @@ MAX_CHAIN_CERTIFICATES = 8
 
 
 class RequestRejected(VerificationException):
-    """The request failed a check; `status` and `reason` are safe to send back to the caller."""
+    """The request failed a check; `status` and `reason` are safe to send back to the caller.
 
-    def __init__(self, reason: str, status: int = 400) -> None:
+    `detail` says more for the operator's log (say, why a download failed); never sent back.
+    """
+
+    def __init__(self, reason: str, status: int = 400, *, detail: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.status = status
+        self.detail = detail
 
 
 class CertificateFetchError(Exception):
@@ -98,8 +125,13 @@ class CertificateFetchError(Exception):
 # ---------------------------------------------------------------- certificate URL
 
 
-def check_cert_url(url: str) -> None:
-    """Raise `RequestRejected` unless `url` is a `SignatureCertChainUrl` Amazon could have sent."""
+def check_cert_url(url: str) -> str:
+    """The URL to download for a `SignatureCertChainUrl`; `RequestRejected` unless Amazon's.
+
+    The result is rebuilt from the checked parts only: `https://s3.amazonaws.com` and the
+    normalised path, with no user info, port, query or fragment, so what is checked is exactly
+    what is fetched and cached, and spellings of one URL share one cache entry.
+    """
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -117,34 +149,85 @@ def check_cert_url(url: str) -> None:
     normalised = posixpath.normpath(path) if path else "/"
     if not normalised.startswith(CERT_URL_PATH_PREFIX):
         raise RequestRejected(f"certificate URL path must start with {CERT_URL_PATH_PREFIX}")
+    return f"https://{CERT_URL_HOST}{quote(normalised, safe='/')}"
 
 
 # ---------------------------------------------------------------- download
 
 
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    """The chain must come from the URL that was checked, not wherever a redirect points."""
-
-    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
-        return None
-
-
 def fetch_certificate_chain(
-    url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS, max_bytes: int = MAX_CHAIN_BYTES
+    url: str,
+    *,
+    timeout: float = FETCH_TIMEOUT_SECONDS,
+    deadline: float = DOWNLOAD_DEADLINE_SECONDS,
+    max_bytes: int = MAX_CHAIN_BYTES,
 ) -> bytes:
-    """Download the PEM chain at `url`; raise `CertificateFetchError` on any failure or oversize."""
-    opener = urllib.request.build_opener(_RefuseRedirects())
+    """Download the PEM chain at `url`; raise `CertificateFetchError` on any failure or oversize.
+
+    `timeout` bounds each network step and `deadline` the whole download: when it passes, a
+    watchdog shuts the socket down, which ends whatever read is waiting (a server that sends one
+    byte every half second never trips a per-read timeout). Redirects are not followed: the chain
+    must come from the URL that was checked. TLS is verified against the default trust store.
+    """
+    parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port
+    path = parts.path or "/"
+    connection: http.client.HTTPConnection
+    if parts.scheme == "https":
+        context = ssl.create_default_context()
+        connection = http.client.HTTPSConnection(host, port, timeout=timeout, context=context)
+    elif parts.scheme == "http":  # only tests, on loopback: check_cert_url allows https alone
+        connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    else:
+        raise CertificateFetchError(f"unsupported scheme {parts.scheme!r}")
+    expired = threading.Event()
+    # http.client drops `connection.sock` once the response owns the stream (HTTP/1.0, or
+    # "Connection: close"), so the watchdog keeps its own reference to every socket it may cut.
+    sockets: list[socket.socket] = []
+
+    def cut_off() -> None:
+        expired.set()
+        for sock in [*sockets, connection.sock]:
+            if sock is not None:
+                # Already closed means the download ended on its own.
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    watchdog = threading.Timer(deadline, cut_off)
+    watchdog.daemon = True
+    watchdog.start()
     try:
-        # The scheme is checked by check_cert_url before any fetch; urllib verifies TLS itself.
-        with opener.open(url, timeout=timeout) as response:
-            if response.status != 200:
-                raise CertificateFetchError(f"HTTP {response.status}")
-            data: bytes = response.read(max_bytes + 1)
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        raise CertificateFetchError(str(error)) from error
-    if len(data) > max_bytes:
-        raise CertificateFetchError(f"larger than {max_bytes} bytes")
+        connection.connect()
+        sockets.append(connection.sock)
+        data = _download(connection, path, max_bytes)
+    except (http.client.HTTPException, OSError, ValueError) as error:
+        if expired.is_set():
+            raise CertificateFetchError(f"took longer than {deadline:g} s") from error
+        raise CertificateFetchError(str(error) or type(error).__name__) from error
+    finally:
+        watchdog.cancel()
+        connection.close()
+    if expired.is_set():
+        raise CertificateFetchError(f"took longer than {deadline:g} s")
     return data
+
+
+def _download(connection: http.client.HTTPConnection, path: str, max_bytes: int) -> bytes:
+    connection.request("GET", path, headers={"Accept": "*/*"})
+    response = connection.getresponse()
+    if response.status != 200:
+        raise CertificateFetchError(f"HTTP {response.status}")
+    chunks: list[bytes] = []
+    size = 0
+    while size <= max_bytes:
+        chunk = response.read1(max_bytes + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > max_bytes:
+        raise CertificateFetchError(f"larger than {max_bytes} bytes")
+    return b"".join(chunks)
 
 
 # ---------------------------------------------------------------- trusted roots
@@ -260,24 +343,71 @@ def _utc(epoch_seconds: float) -> datetime:
     return datetime.fromtimestamp(epoch_seconds, UTC)
 
 
+def _signature_headers(headers: Mapping[str, Any]) -> tuple[str, bytes]:
+    """The download URL for the certificate chain and the decoded signature; the cheap checks."""
+    cert_url = _header(headers, CERT_URL_HEADER)
+    signature_b64 = _header(headers, SIGNATURE_HEADER)
+    if not cert_url:
+        raise RequestRejected(f"missing {CERT_URL_HEADER} header")
+    if not signature_b64:
+        raise RequestRejected(f"missing {SIGNATURE_HEADER} header")
+    url = check_cert_url(cert_url)
+    try:
+        signature = base64.b64decode(signature_b64.strip(), validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise RequestRejected(f"{SIGNATURE_HEADER} is not base64") from error
+    return url, signature
+
+
+class SignatureHeaderVerifier(AbstractVerifier):
+    """The signature checks that need no network: headers present, URL Amazon's, base64."""
+
+    def verify(
+        self,
+        headers: Mapping[str, Any],
+        serialized_request_env: str,  # noqa: ARG002  # only the headers are read here
+        deserialized_request_env: object,  # noqa: ARG002  # only the headers are read here
+    ) -> None:
+        """Raise `RequestRejected` unless the request carries plausible signature headers."""
+        _signature_headers(headers)
+
+
+class _Download:
+    """One chain download that concurrent requests for the same URL wait on together."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.certificate: x509.Certificate | None = None
+        self.failure: RequestRejected | None = None
+
+
 class SignatureVerifier(AbstractVerifier):
     """Checks the `Signature-256` header against the certificate chain Alexa points to."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913  # every knob is one a test or the server sets
         self,
         *,
         cert_fetcher: CertFetcher = fetch_certificate_chain,
         clock: Clock = time.time,
         trusted_roots: Sequence[x509.Certificate] | None = None,
         cache: CertificateCache | None = None,
+        download_slots: int = DOWNLOAD_SLOTS,
+        failure_seconds: float = FAILURE_CACHE_SECONDS,
     ) -> None:
         roots = list(trusted_roots) if trusted_roots is not None else default_trusted_roots()
         if not roots:
             raise ValueError("at least one trusted root is needed")
+        if download_slots < 1:
+            raise ValueError("download_slots must be at least 1")
         self._store = Store(roots)
         self._fetch = cert_fetcher
         self._clock = clock
         self.cache = cache if cache is not None else CertificateCache()
+        self._failure_seconds = failure_seconds
+        self._failures: OrderedDict[str, tuple[float, RequestRejected]] = OrderedDict()
+        self._downloads: dict[str, _Download] = {}
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(download_slots)
 
     def verify(
         self,
@@ -286,17 +416,7 @@ class SignatureVerifier(AbstractVerifier):
         deserialized_request_env: object,  # noqa: ARG002  # the signature covers the raw body only
     ) -> None:
         """Raise `RequestRejected` unless the body is signed by Alexa's current certificate."""
-        cert_url = _header(headers, CERT_URL_HEADER)
-        signature_b64 = _header(headers, SIGNATURE_HEADER)
-        if not cert_url:
-            raise RequestRejected(f"missing {CERT_URL_HEADER} header")
-        if not signature_b64:
-            raise RequestRejected(f"missing {SIGNATURE_HEADER} header")
-        check_cert_url(cert_url)
-        try:
-            signature = base64.b64decode(signature_b64.strip(), validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise RequestRejected(f"{SIGNATURE_HEADER} is not base64") from error
+        cert_url, signature = _signature_headers(headers)
         public_key = self.signing_certificate(cert_url).public_key()
         if not isinstance(public_key, RSAPublicKey):
             raise RequestRejected("signing certificate does not hold an RSA key")
@@ -309,18 +429,70 @@ class SignatureVerifier(AbstractVerifier):
             raise RequestRejected("request signature does not match the body") from error
 
     def signing_certificate(self, cert_url: str) -> x509.Certificate:
-        """The verified signing certificate behind `cert_url` (cached until its chain expires)."""
+        """The verified signing certificate behind `cert_url` (cached until its chain expires).
+
+        `cert_url` is normalised first (`check_cert_url`), so every spelling of one URL shares
+        one cache entry, one download and one remembered failure.
+        """
+        url = check_cert_url(cert_url)
         now = self._clock()
-        cached = self.cache.get(cert_url, now)
+        cached = self.cache.get(url, now)
         if cached is not None:
             return cached
+        if not self._slots.acquire(blocking=False):
+            raise RequestRejected(
+                "busy fetching certificate chains, try again", status=503, detail="no free slot"
+            )
         try:
-            pem = self._fetch(cert_url)
+            return self._shared_download(url, now)
+        finally:
+            self._slots.release()
+
+    def _shared_download(self, url: str, now: float) -> x509.Certificate:
+        """Wait for the download of `url` another request started, or run it for everyone."""
+        with self._lock:
+            failed = self._failures.get(url)
+            if failed is not None and now < failed[0]:
+                raise _again(failed[1])
+            download = self._downloads.get(url)
+            leader = download is None
+            if download is None:
+                download = self._downloads[url] = _Download()
+        if not leader:
+            # The leader's fetch ends within its deadline; the margin covers verification.
+            download.done.wait(DOWNLOAD_DEADLINE_SECONDS + FETCH_TIMEOUT_SECONDS)
+        else:
+            try:
+                download.certificate = self._download_and_verify(url, now)
+            except RequestRejected as rejected:
+                download.failure = rejected
+                self._remember_failure(url, now, rejected)
+            finally:
+                with self._lock:
+                    del self._downloads[url]
+                download.done.set()
+        if download.certificate is not None:
+            return download.certificate
+        if download.failure is not None:
+            raise _again(download.failure)
+        raise RequestRejected("certificate chain could not be downloaded", detail="wait timed out")
+
+    def _remember_failure(self, url: str, now: float, rejected: RequestRejected) -> None:
+        with self._lock:
+            self._failures[url] = (now + self._failure_seconds, rejected)
+            self._failures.move_to_end(url)
+            while len(self._failures) > FAILURE_CACHE_ENTRIES:
+                self._failures.popitem(last=False)
+
+    def _download_and_verify(self, url: str, now: float) -> x509.Certificate:
+        try:
+            pem = self._fetch(url)
         except (CertificateFetchError, OSError) as error:
-            log.warning("certificate chain download failed for %s: %s", cert_url, error)
-            raise RequestRejected("certificate chain could not be downloaded") from error
+            raise RequestRejected(
+                "certificate chain could not be downloaded", detail=str(error)
+            ) from error
         leaf, chain = self._verify_chain(pem, now)
-        self.cache.put(cert_url, leaf, min(c.not_valid_after_utc.timestamp() for c in chain))
+        self.cache.put(url, leaf, min(c.not_valid_after_utc.timestamp() for c in chain))
         return leaf
 
     def _verify_chain(
@@ -351,9 +523,13 @@ class SignatureVerifier(AbstractVerifier):
         try:
             chain = verifier.verify(leaf, intermediates)
         except VerificationError as error:
-            log.warning("certificate chain rejected: %s", error)
-            raise RequestRejected("certificate chain is not trusted") from error
+            raise RequestRejected("certificate chain is not trusted", detail=str(error)) from error
         return leaf, chain
+
+
+def _again(rejected: RequestRejected) -> RequestRejected:
+    """A fresh copy of a remembered rejection (one exception object is not raised twice)."""
+    return RequestRejected(rejected.reason, rejected.status, detail=rejected.detail)
 
 
 def _check_signing_key_usage(
@@ -423,7 +599,11 @@ class TimestampVerifier(AbstractVerifier):
 
 
 class SkillIdVerifier(AbstractVerifier):
-    """Rejects requests for any skill but ours (Alexa only sends ours; others are misrouted)."""
+    """Rejects requests for any skill but ours (Alexa only sends ours; others are misrouted).
+
+    Alexa puts the skill id in `context.System.application` on every request, and in
+    `session.application` too when there is a session: the first is required, and both must be ours.
+    """
 
     def __init__(self, skill_id: str) -> None:
         self._skill_id = skill_id
@@ -434,20 +614,45 @@ class SkillIdVerifier(AbstractVerifier):
         serialized_request_env: str,  # noqa: ARG002  # the SDK has already parsed it
         deserialized_request_env: Any,  # noqa: ANN401  # ask_sdk_model.RequestEnvelope, untyped
     ) -> None:
-        """Raise `RequestRejected` (400 when no skill id is given, 403 when it is another's)."""
-        ids = set(_application_ids(deserialized_request_env))
-        if not ids:
-            raise RequestRejected("request names no skill id")
-        if ids != {self._skill_id}:
-            raise RequestRejected("request is for a different skill", status=403)
+        """Raise `RequestRejected` (400 when the context names no skill, 403 when another's)."""
+        check_application_ids(deserialized_request_env, self._skill_id)
 
 
-def _application_ids(envelope: Any) -> Iterable[str]:  # noqa: ANN401  # untyped SDK model
-    """The skill ids an envelope names, in `context.System` and in `session`."""
-    for holder in (
-        getattr(getattr(envelope, "context", None), "system", None),
-        getattr(envelope, "session", None),
-    ):
-        application_id = getattr(getattr(holder, "application", None), "application_id", None)
-        if application_id:
-            yield str(application_id)
+def check_application_ids(envelope: Any, skill_id: str) -> None:  # noqa: ANN401  # untyped model
+    """Raise `RequestRejected` unless the context (and the session, if any) name `skill_id`."""
+    context_id = _application_id(getattr(getattr(envelope, "context", None), "system", None))
+    if context_id is None:
+        raise RequestRejected("request names no skill id in context.System.application")
+    session = getattr(envelope, "session", None)
+    session_id = _application_id(session) if session is not None else None
+    if context_id != skill_id or (session_id is not None and session_id != skill_id):
+        raise RequestRejected("request is for a different skill", status=403)
+
+
+def _application_id(holder: Any) -> str | None:  # noqa: ANN401  # untyped SDK model
+    application_id = getattr(getattr(holder, "application", None), "application_id", None)
+    return str(application_id) if application_id else None
+
+
+def verifiers(
+    *,
+    verify: bool,
+    skill_id: str | None,
+    signature: SignatureVerifier | None = None,
+    clock: Clock = time.time,
+) -> list[AbstractVerifier]:
+    """The checks a request goes through, cheapest first: nothing downloads before the rest pass.
+
+    Signature headers (no I/O), then the timestamp, then the skill id, and only then the
+    certificate chain download and the signature itself.
+    """
+    chain: list[AbstractVerifier] = []
+    if verify:
+        if signature is None:
+            raise ValueError("a verifying service needs a SignatureVerifier")
+        chain += [SignatureHeaderVerifier(), TimestampVerifier(clock=clock)]
+    if skill_id:
+        chain.append(SkillIdVerifier(skill_id))
+    if verify and signature is not None:
+        chain.append(signature)
+    return chain
