@@ -14,6 +14,7 @@ from runner_strength.content.loader import (
     read_sources,
 )
 from runner_strength.content.model import (
+    PULSE_SWITCH_SECONDS,
     SET_TALK_SECONDS,
     SIDE_SWITCH_SECONDS,
     Dosage,
@@ -24,7 +25,8 @@ from runner_strength.content.model import (
 
 CONTENT_DIR = Path(__file__).resolve().parents[1] / "content"
 
-# Every movement of the five sources, by the id it has in content/ (issue 2 lists them).
+# Every movement of the five sources, in each article's order, by the id it has in content/
+# (issue 2 lists them; issue 13 splits the seated calf raise and 003's hold-and-pulse bridge out).
 SOURCE_EXERCISES = {
     "000_e29b8790add9e4a5": [
         "calf_raise",
@@ -39,8 +41,8 @@ SOURCE_EXERCISES = {
     "001_4fbeb7d2e7af2cd2": ["walking_lunge", "squat", "plank", "push_up", "back_extension"],
     "002_25fdc854e3232644": [
         "tibialis_raise",
+        "seated_calf_raise",
         "calf_raise",
-        "walking_lunge",
         "stationary_lunge",
         "single_leg_deadlift",
         "cossack_squat",
@@ -54,7 +56,7 @@ SOURCE_EXERCISES = {
         "push_up",
         "stationary_lunge",
         "step_up",
-        "glute_bridge",
+        "bridge_hold_and_pulse",
         "lateral_band_walk",
         "overhead_squat",
     ],
@@ -105,15 +107,95 @@ def test_every_exercise_comes_from_a_source(library: Library) -> None:
 
 def test_merged_exercises_credit_every_source(library: Library) -> None:
     """Movements described by several sources are one exercise crediting all of them."""
-    assert set(library.exercise("walking_lunge").sources) >= {
+    assert set(library.exercise("walking_lunge").sources) == {
         "000_e29b8790add9e4a5",
         "001_4fbeb7d2e7af2cd2",
-        "002_25fdc854e3232644",
     }
-    assert set(library.exercise("glute_bridge").sources) >= {
-        "000_e29b8790add9e4a5",
+    assert set(library.exercise("stationary_lunge").sources) == {
+        "002_25fdc854e3232644",
         "003_015f5eaf6d85d2b9",
     }
+
+
+def test_sources_list_each_articles_movements_in_order(library: Library) -> None:
+    """sources.yaml names each article's movements in the article's order, as read above."""
+    for source_id, exercise_ids in SOURCE_EXERCISES.items():
+        assert list(library.sources[source_id].movements) == exercise_ids
+
+
+@pytest.mark.parametrize("source_id", sorted(SOURCE_EXERCISES))
+def test_each_article_has_a_workout_with_all_its_movements_in_order(
+    library: Library, source_id: str
+) -> None:
+    """Article -> movements -> workout: a workout crediting the article holds them all, in order."""
+    movements = list(library.sources[source_id].movements)
+    holders = [
+        w for w in library.workouts.values()
+        if source_id in w.sources
+        and [i.exercise_id for i in w.items if i.exercise_id in movements] == movements
+    ]
+    assert holders, f"no workout holds every movement of {source_id} in order"
+    assert any(w.sources[0] == source_id for w in holders), "its own workout credits it first"
+
+
+def test_workout_sources_are_exactly_its_exercises_sources(library: Library) -> None:
+    """Each workout credits every article its exercises come from, and no other."""
+    for workout in library.workouts.values():
+        used = {s for i in workout.items for s in library.exercise(i.exercise_id).sources}
+        assert set(workout.sources) == used, workout.id
+
+
+def test_workout_leaving_out_a_source_is_rejected(content_copy: Path) -> None:
+    """A workout whose sources omit an article one of its exercises comes from names the file."""
+    _edit(content_copy / "workouts" / "single_leg_strength.yaml",
+          {"sources": ["002_25fdc854e3232644", "003_015f5eaf6d85d2b9", "004_b9262e817484d66c"]})
+    with pytest.raises(ContentError) as caught:
+        load_directory(content_copy)
+    assert "content/workouts/single_leg_strength.yaml: sources: leaves out '000_e29b8790add9e4a5'" \
+        in str(caught.value)
+
+
+def test_article_movement_missing_from_sources_yaml_is_rejected(content_copy: Path) -> None:
+    """An exercise crediting an article that does not list it as a movement is an error."""
+    data = yaml.safe_load((content_copy / "sources.yaml").read_text())
+    data["sources"][2]["movements"].remove("seated_calf_raise")
+    (content_copy / "sources.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ContentError) as caught:
+        load_directory(content_copy)
+    assert "content/exercises/seated_calf_raise.yaml: sources: credits '002_25fdc854e3232644'" \
+        in str(caught.value)
+
+
+def test_article_workouts_use_the_articles_dosages(library: Library) -> None:
+    """002's calf raises are high volume seated and standing; 003's bridge holds, then pulses."""
+    top_six = {i.exercise_id: i.dosage for i in library.workout("top_six").items}
+    assert top_six["seated_calf_raise"].reps == top_six["calf_raise"].reps == 20
+    rev_up = {i.exercise_id: i.dosage for i in library.workout("rev_up_to_run").items}
+    bridge = rev_up["bridge_hold_and_pulse"]
+    assert bridge.mode is Mode.HOLD
+    assert bridge.hold_range == (30, 60)
+    assert bridge.hold_seconds is not None
+    assert 30 <= bridge.hold_seconds <= 60
+    assert bridge.pulses is not None
+    assert 10 <= bridge.pulses <= 20
+    assert (rev_up["step_up"].sets, rev_up["step_up"].reps) == (2, 10)
+    assert (rev_up["stationary_lunge"].sets, rev_up["stationary_lunge"].reps) == (2, 10)
+    assert rev_up["side_plank"].hold_seconds == 15
+
+
+def test_hold_with_pulses_times_the_pulses() -> None:
+    """A hold ending in pulses lasts the hold, a short switch and every pulse at its tempo."""
+    dosage = Dosage(Mode.HOLD, 2, per_side=False, rest_seconds=45, hold_seconds=30,
+                    hold_range=(30, 60), tempo_seconds=1.5, pulses=15)
+    assert dosage.side_seconds() == 30 + PULSE_SWITCH_SECONDS + 15 * 1.5
+
+
+def test_no_equipment_circuit_needs_no_equipment(library: Library) -> None:
+    """The workout called no-equipment needs nothing, and runners asking for one get it."""
+    assert library.workout_equipment(library.workout("no_equipment_circuit")) == frozenset()
+    found = library.find_workout("no equipment workout")
+    assert found is not None
+    assert found.id == "no_equipment_circuit"
 
 
 def test_spoken_names_are_unique_across_exercises(library: Library) -> None:
