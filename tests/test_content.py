@@ -404,3 +404,68 @@ def test_cli_check_exits_1_listing_every_problem(
     err = capsys.readouterr().err
     assert "squat.yaml: level: must be one of" in err
     assert "squat.yaml: muscles: must be a list" in err
+
+
+def _link(content: Path, exercise_id: str, side: str, target: str | None) -> None:
+    path = content / "exercises" / f"{exercise_id}.yaml"
+    data = yaml.safe_load(path.read_text())
+    data[side] = {"text": data[side]["text"], "exercise": target}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def test_harder_link_to_a_lighter_exercise_is_rejected(content_copy: Path) -> None:
+    """A harder link to a lighter exercise names the file and the field."""
+    _link(content_copy, "squat", "harder", "plank")
+    with pytest.raises(ContentError) as caught:
+        load_directory(content_copy)
+    assert "content/exercises/squat.yaml: harder.exercise: 'plank' is light, lighter than" \
+        in str(caught.value)
+
+
+def test_easier_link_to_a_heavier_exercise_is_rejected(content_copy: Path) -> None:
+    """An easier link to a heavier exercise names the file and the field."""
+    _link(content_copy, "single_leg_deadlift", "easier", "negative_dumbbell_rdl")
+    with pytest.raises(ContentError) as caught:
+        load_directory(content_copy)
+    assert ("content/exercises/single_leg_deadlift.yaml: easier.exercise: "
+            "'negative_dumbbell_rdl' is heavy, heavier than") in str(caught.value)
+
+
+def test_a_pair_pointing_both_ways_is_rejected(content_copy: Path) -> None:
+    """Two exercises each naming the other as harder are reported on both files."""
+    _link(content_copy, "squat", "harder", "stationary_lunge")
+    _link(content_copy, "stationary_lunge", "harder", "squat")
+    with pytest.raises(ContentError) as caught:
+        load_directory(content_copy)
+    message = str(caught.value)
+    assert ("content/exercises/squat.yaml: harder.exercise: 'stationary_lunge' names this "
+            "exercise as harder too") in message
+    assert "content/exercises/stationary_lunge.yaml: harder.exercise: 'squat' names" in message
+
+
+def test_progression_links_agree_with_intensity(library: Library) -> None:
+    """Every shipped harder link is at least as intense, every easier one at most as intense."""
+    order = ["light", "moderate", "heavy"]
+    for exercise in library.exercises.values():
+        rank = order.index(exercise.intensity.value)
+        for side, option in (("harder", exercise.harder), ("easier", exercise.easier)):
+            if option is None or option.exercise is None:
+                continue
+            linked = order.index(library.exercise(option.exercise).intensity.value)
+            assert linked >= rank if side == "harder" else linked <= rank, exercise.id
+    harder = library.exercise("single_leg_deadlift").harder
+    assert harder is not None
+    assert harder.exercise is None  # a two-legged deadlift is no step up from one leg
+
+
+def test_coach_reviewed_content_errors_are_fixed(library: Library) -> None:
+    """Issue 13's errors: muscles are muscles, set-up agrees with cues, the slip is warned of."""
+    assert "shoulder blades" not in library.exercise("back_extension").muscles
+    heel_taps = library.exercise("double_heel_tap")
+    assert "neutral" in heel_taps.setup
+    assert not any("against the floor" in cue for cue in heel_taps.cues)
+    assert any("slip" in line for line in library.exercise("tibialis_raise").safety)
+    rdl = library.exercise("negative_dumbbell_rdl")
+    assert len([cue for cue in rdl.cues if "three" in cue]) == 2  # three down, three held
+    assert not any("five" in cue for cue in rdl.cues)
+    assert rdl.dosage.tempo_seconds == 3 + 3 + 2  # and two seconds to stand up

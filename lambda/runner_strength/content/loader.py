@@ -586,6 +586,51 @@ def _check_exercise(
             )
         elif option.exercise == exercise.id:
             problems.append(Problem(exercise.file, f"{side}.exercise", "points at itself"))
+        else:
+            _check_progression(problems, exercise, side, exercises[option.exercise])
+
+
+_INTENSITY_ORDER = (Intensity.LIGHT, Intensity.MODERATE, Intensity.HEAVY)
+
+
+def _check_progression(
+    problems: list[Problem],
+    exercise: Exercise,
+    side: str,
+    linked: Exercise,
+) -> None:
+    """A harder link is at least as intense, an easier one at most; no pair points both ways."""
+    step = _INTENSITY_ORDER.index(linked.intensity) - _INTENSITY_ORDER.index(exercise.intensity)
+    if (side == "harder" and step < 0) or (side == "easier" and step > 0):
+        problems.append(
+            Problem(
+                exercise.file,
+                f"{side}.exercise",
+                f"{linked.id!r} is {linked.intensity.value}, "
+                f"{'lighter' if step < 0 else 'heavier'} than this "
+                f"{exercise.intensity.value} exercise, so it cannot be {side}",
+            )
+        )
+    # The linked exercise must not name this one the same way (each harder than the other).
+    back = linked.harder if side == "harder" else linked.easier
+    if back is not None and back.exercise == exercise.id:
+        problems.append(
+            Problem(
+                exercise.file,
+                f"{side}.exercise",
+                f"{linked.id!r} names this exercise as {side} too: the pair points both ways",
+            )
+        )
+    other = "easier" if side == "harder" else "harder"
+    option = exercise.easier if side == "harder" else exercise.harder
+    if option is not None and option.exercise == linked.id and side == "harder":
+        problems.append(
+            Problem(
+                exercise.file,
+                f"{other}.exercise",
+                f"{linked.id!r} is named both harder and easier",
+            )
+        )
 
 
 def _check_movements(
