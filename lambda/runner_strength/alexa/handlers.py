@@ -190,6 +190,26 @@ class WhyHandler(CoachHandler):
         return turn.respond(turn.talk.why(exercise).then(question), asked)
 
 
+class CreditsHandler(CoachHandler):
+    """Where the named or current exercise comes from: its articles and their authors."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("CreditsIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        slot = resolved_slot(handler_input, "exercise")
+        exercise = turn.library.exercises.get(slot.id or "")
+        if exercise is None and slot.heard:
+            exercise = turn.library.find_exercise(slot.heard)
+        if exercise is None and not slot.heard and (where := turn.where()) is not None:
+            exercise = turn.library.exercises.get(where.exercise_id)
+        script = turn.talk.credits(exercise) if exercise or not slot.heard else (
+            turn.talk.unknown_exercise(slot.heard))
+        question, asked = turn.workout_question()
+        return turn.respond(script.then(question), asked)
+
+
 class ListWorkoutsHandler(CoachHandler):
     """Name every workout with its length, then ask which one."""
 
@@ -447,6 +467,7 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         move(coach, ("HarderIntent",), transitions.harder),
         move(coach, ("WorkoutStatusIntent",), transitions.status),
         WhyHandler(coach),
+        CreditsHandler(coach),
         ListWorkoutsHandler(coach),
         ProgressHandler(coach),
         FeedbackHandler(coach),

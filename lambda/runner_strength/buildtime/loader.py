@@ -264,6 +264,7 @@ _DOSAGE_FIELDS = (
     "tempo_seconds",
     "hold_seconds",
     "hold_range",
+    "pulses",
 )
 _OVERRIDE_FIELDS = ("sets", "reps", "hold_seconds", "rest_seconds", "per_side")
 _WORKOUT_FIELDS = (
@@ -290,7 +291,7 @@ def _dosage(r: _Reader) -> Dosage | None:
     if mode is Mode.REPS:
         reps, reps_range = r.integer("reps", 1, 50), r.pair("reps_range", required=True)
         tempo = r.number("tempo_seconds", 1, 8)
-        for name in ("hold_seconds", "hold_range"):
+        for name in ("hold_seconds", "hold_range", "pulses"):
             if name in r.data:
                 r.fail(name, "belongs to mode hold, not reps")
         if reps_range and tempo and reps_range[1] * tempo > MAX_SIDE_SECONDS:
@@ -300,10 +301,10 @@ def _dosage(r: _Reader) -> Dosage | None:
             )
         if reps is not None and reps_range and not reps_range[0] <= reps <= reps_range[1]:
             r.fail("reps", f"{reps} is outside reps_range {list(reps_range)}")
-        hold = hold_range = None
+        hold = hold_range = pulses = None
     elif mode is Mode.HOLD:
         hold, hold_range = r.integer("hold_seconds", 5, 120), r.pair("hold_range", required=True)
-        for name in ("reps", "reps_range", "tempo_seconds"):
+        for name in ("reps", "reps_range"):
             if name in r.data:
                 r.fail(name, "belongs to mode reps, not hold")
         if hold is not None and hold_range and not hold_range[0] <= hold <= hold_range[1]:
@@ -312,8 +313,8 @@ def _dosage(r: _Reader) -> Dosage | None:
             r.fail(
                 "hold_range", "a hold of more than 120 seconds a side is not safe to coach by voice"
             )
+        pulses, tempo = _pulses(r, hold_range)
         reps = reps_range = None
-        tempo = None
     else:
         return None
     if sets is None or rest is None:
@@ -328,7 +329,20 @@ def _dosage(r: _Reader) -> Dosage | None:
         tempo_seconds=tempo,
         hold_seconds=hold,
         hold_range=hold_range,
+        pulses=pulses,
     )
+
+
+def _pulses(r: _Reader, hold_range: tuple[int, int] | None) -> tuple[int | None, float | None]:
+    """The pulses that may end a hold, and their tempo (a hold's tempo times only its pulses)."""
+    pulses = r.integer("pulses", 1, 30, required=False)
+    tempo = r.number("tempo_seconds", 1, 8, required=pulses is not None)
+    if tempo is not None and pulses is None:
+        r.fail("tempo_seconds", "a hold takes a tempo only for its pulses")
+    if hold_range and pulses and tempo and hold_range[1] + pulses * tempo > MAX_SIDE_SECONDS:
+        r.fail("pulses", f"a {hold_range[1]} s hold and {pulses} pulses at {tempo:g} s "
+               f"is over {MAX_SIDE_SECONDS} s a side")
+    return pulses, tempo
 
 
 def _option(r: _Reader | None) -> Option | None:
@@ -471,6 +485,7 @@ def _override(item: _Reader, base: Dosage) -> Dosage:
         tempo_seconds=base.tempo_seconds,
         hold_seconds=base.hold_seconds,
         hold_range=base.hold_range,
+        pulses=base.pulses,
     )
     if reps is not None:
         if base.mode is not Mode.REPS or not base.reps_range:
@@ -500,12 +515,13 @@ def _sources(file: str, raw: object, problems: list[Problem]) -> dict[str, Sourc
     out: dict[str, Source] = {}
     for index, entry in enumerate(r.get("sources", list, required=True) or []):
         s = _Reader(file, entry, problems, f"sources[{index}].")
-        s.unknown(("id", "title", "author", "credit"))
+        s.unknown(("id", "title", "author", "credit", "movements"))
         source = Source(
             id=s.text("id"),
             title=s.text("title"),
             author=str(s.data.get("author") or ""),
             credit=s.text("credit"),
+            movements=s.texts("movements", low=1, high=12),
         )
         if source.id and not _SOURCE_ID.match(source.id):
             s.fail("id", f"{source.id!r} is not a source file id like 000_e29b8790add9e4a5")
@@ -574,10 +590,110 @@ def _check_exercise(
             )
         elif option.exercise == exercise.id:
             problems.append(Problem(exercise.file, f"{side}.exercise", "points at itself"))
+        else:
+            _check_progression(problems, exercise, side, exercises[option.exercise])
 
 
-def _check_workout(problems: list[Problem], sources: dict[str, Source], workout: Workout) -> None:
+_INTENSITY_ORDER = (Intensity.LIGHT, Intensity.MODERATE, Intensity.HEAVY)
+
+
+def _check_progression(
+    problems: list[Problem],
+    exercise: Exercise,
+    side: str,
+    linked: Exercise,
+) -> None:
+    """A harder link is at least as intense, an easier one at most; no pair points both ways."""
+    step = _INTENSITY_ORDER.index(linked.intensity) - _INTENSITY_ORDER.index(exercise.intensity)
+    if (side == "harder" and step < 0) or (side == "easier" and step > 0):
+        problems.append(
+            Problem(
+                exercise.file,
+                f"{side}.exercise",
+                f"{linked.id!r} is {linked.intensity.value}, "
+                f"{'lighter' if step < 0 else 'heavier'} than this "
+                f"{exercise.intensity.value} exercise, so it cannot be {side}",
+            )
+        )
+    # The linked exercise must not name this one the same way (each harder than the other).
+    back = linked.harder if side == "harder" else linked.easier
+    if back is not None and back.exercise == exercise.id:
+        problems.append(
+            Problem(
+                exercise.file,
+                f"{side}.exercise",
+                f"{linked.id!r} names this exercise as {side} too: the pair points both ways",
+            )
+        )
+    other = "easier" if side == "harder" else "harder"
+    option = exercise.easier if side == "harder" else exercise.harder
+    if option is not None and option.exercise == linked.id and side == "harder":
+        problems.append(
+            Problem(
+                exercise.file,
+                f"{other}.exercise",
+                f"{linked.id!r} is named both harder and easier",
+            )
+        )
+
+
+def _check_movements(
+    problems: list[Problem], file: str, sources: dict[str, Source], exercises: dict[str, Exercise]
+) -> None:
+    """Each article's movements are exactly the exercises that credit it, each listed once."""
+    for number, source in enumerate(sources.values()):
+        field = f"sources[{number}].movements"
+        for index, exercise_id in enumerate(source.movements):
+            exercise = exercises.get(exercise_id)
+            if exercise is None:
+                problems.append(
+                    Problem(file, f"{field}[{index}]", f"{exercise_id!r} is not an exercise id")
+                )
+            elif source.id not in exercise.sources:
+                problems.append(
+                    Problem(
+                        file,
+                        f"{field}[{index}]",
+                        f"{exercise_id!r} does not list {source.id!r} in its sources",
+                    )
+                )
+            if exercise_id in source.movements[:index]:
+                problems.append(
+                    Problem(file, f"{field}[{index}]", f"{exercise_id!r} is listed twice")
+                )
+        problems.extend(
+            Problem(
+                exercise.file,
+                "sources",
+                f"credits {source.id!r}, whose movements in sources.yaml leave it out",
+            )
+            for exercise in exercises.values()
+            if source.id in exercise.sources and exercise.id not in source.movements
+        )
+
+
+def _check_workout(
+    problems: list[Problem],
+    sources: dict[str, Source],
+    exercises: dict[str, Exercise],
+    workout: Workout,
+) -> None:
     _check_sources(problems, sources, workout.file, "sources", workout.sources)
+    # A workout credits every article its exercises come from, and no other.
+    used = {s for item in workout.items for s in exercises[item.exercise_id].sources}
+    for source_id in sorted(used - set(workout.sources)):
+        users = [i.exercise_id for i in workout.items
+                 if source_id in exercises[i.exercise_id].sources]
+        problems.append(
+            Problem(workout.file, "sources",
+                    f"leaves out {source_id!r}, a source of {', '.join(users)}")
+        )
+    for index, source_id in enumerate(workout.sources):
+        if source_id in sources and source_id not in used:
+            problems.append(
+                Problem(workout.file, f"sources[{index}]",
+                        f"{source_id!r} is the source of none of its exercises")
+            )
     seen: set[str] = set()
     for index, item in enumerate(workout.items):
         if item.exercise_id in seen:
@@ -609,14 +725,16 @@ def _index_names(
 
 def _cross_check(
     problems: list[Problem],
+    sources_file: str,
     sources: dict[str, Source],
     exercises: dict[str, Exercise],
     workouts: dict[str, Workout],
 ) -> tuple[dict[str, str], dict[str, str]]:
     for exercise in exercises.values():
         _check_exercise(problems, sources, exercises, exercise)
+    _check_movements(problems, sources_file, sources, exercises)
     for workout in workouts.values():
-        _check_workout(problems, sources, workout)
+        _check_workout(problems, sources, exercises, workout)
     return _index_names(problems, exercises.values(), "exercise"), _index_names(
         problems, workouts.values(), "workout"
     )
@@ -645,7 +763,9 @@ def _build(
     if not workouts:
         problems.append(Problem("content/workouts", "(directory)", "has no valid workout"))
     phrases = _phrases(raw_phrases, problems)
-    exercise_names, workout_names = _cross_check(problems, sources, exercises, workouts)
+    exercise_names, workout_names = _cross_check(
+        problems, raw_sources[0], sources, exercises, workouts
+    )
     if problems:
         raise ContentError(problems)
     return Library(

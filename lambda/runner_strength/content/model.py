@@ -95,6 +95,8 @@ BODY_AREAS = frozenset(
 
 # Seconds the coach needs between the two sides of a per-side set ("switch sides, and go").
 SIDE_SWITCH_SECONDS = 5
+# Seconds the coach needs between a hold and the pulses after it ("now pulse").
+PULSE_SWITCH_SECONDS = 3
 # Seconds of talk a set costs beyond its work and rest (naming it, cues, the closing question).
 SET_TALK_SECONDS = 15
 
@@ -114,6 +116,8 @@ class Source:
     title: str
     author: str
     credit: str
+    # The article's movements as exercise ids, in the article's order (its own workout follows it).
+    movements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +133,8 @@ class Dosage:
     tempo_seconds: float | None = None
     hold_seconds: int | None = None
     hold_range: tuple[int, int] | None = None
+    # A hold may end in small pulses, counted at `tempo_seconds` each (a bridge: hold, then pulse).
+    pulses: int | None = None
 
     @property
     def sides(self) -> int:
@@ -138,8 +144,14 @@ class Dosage:
     def side_seconds(self) -> float:
         """Seconds of work on one side of one set."""
         if self.mode is Mode.HOLD:
-            return float(self.hold_seconds or 0)
+            return float(self.hold_seconds or 0) + self.pulse_seconds()
         return (self.reps or 0) * (self.tempo_seconds or 0.0)
+
+    def pulse_seconds(self) -> float:
+        """Seconds of the pulses after a hold, the word that starts them included (0 without)."""
+        if not self.pulses:
+            return 0.0
+        return PULSE_SWITCH_SECONDS + self.pulses * (self.tempo_seconds or 1.0)
 
     def work_seconds(self) -> float:
         """Seconds of work in one set, both sides and the switch between them included."""

@@ -115,8 +115,8 @@ def _stand_in(
 ) -> str | None:
     """The closest exercise to `exercise_id` that `fits`, or None when nothing fits.
 
-    Its easier, then harder link first; then one of the same or a similar category, needing less
-    kit, lighter and closer in level first.
+    Its easier, then harder link first; then one of the same or a similar category, measured the
+    same way (reps or a hold), needing less kit, lighter and closer in level first.
     """
     exercise = library.exercise(exercise_id)
     for option in (exercise.easier, exercise.harder):
@@ -133,6 +133,7 @@ def _stand_in(
         return None
     best = min(candidates, key=lambda e: (
         categories.index(e.category),
+        e.dosage.mode is not exercise.dosage.mode,  # reps stand in for reps, a hold for a hold
         len(e.equipment),  # a stand-in should not send the runner off to find more kit
         _INTENSITY_ORDER.index(e.intensity),
         abs(_LEVEL_ORDER.index(e.level) - _LEVEL_ORDER.index(exercise.level)),

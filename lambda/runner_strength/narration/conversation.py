@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import random
     from collections.abc import Sequence
 
-    from runner_strength.content.model import Exercise, Library, Workout
+    from runner_strength.content.model import Exercise, Library, Source, Workout
     from runner_strength.engine.events import NextUp, Swapped
     from runner_strength.engine.progress import Step
     from runner_strength.engine.record import HistoryEntry
@@ -131,6 +131,14 @@ class Say(StrEnum):
     SWAP_MORE = "swap_more"
     SWAP_NONE_PAIN = "swap_none_pain"
     SWAP_NONE_KIT = "swap_none_kit"
+    # where an exercise comes from
+    CREDIT_EXERCISE = "credit_exercise"
+    CREDIT_ALSO = "credit_also"
+    CREDIT_BY = "credit_by"
+    CREDIT_ARTICLE = "credit_article"
+    CREDIT_ALL = "credit_all"
+    CREDIT_LISTED = "credit_listed"
+    CREDIT_ASK = "credit_ask"
 
 
 _LEVEL_SAYS = {
@@ -251,6 +259,31 @@ class Conversation:
             Ssml().sentence(self._say(Say.WHY_EXERCISE, name=exercise.name)).sentence(exercise.why)
         )
         return Script(body, None, end_session=False)
+
+    def credits(self, exercise: Exercise | None) -> Script:
+        """Where an exercise comes from (each article and its author), or every article we use."""
+        if exercise is None:
+            body = Ssml().sentence(self._say(Say.CREDIT_ALL, count=len(self._library.sources)))
+            for source in self._library.sources.values():  # one sentence each: titles have commas
+                title = source.title if source.title[-1] in ".!?" else f"{source.title}."
+                body.sentence(self._say(Say.CREDIT_LISTED, title=source.title,
+                                        credit=source.credit) if source.author else title)
+            return Script(body.sentence(self._say(Say.CREDIT_ASK)), None, end_session=False)
+        sources = [self._library.sources[s] for s in exercise.sources if s in self._library.sources]
+        body = Ssml()
+        for index, source in enumerate(sources):
+            if index == 0:
+                body.sentence(self._say(Say.CREDIT_EXERCISE, name=exercise.name,
+                                        source=self._source(source)))
+            else:
+                body.sentence(self._say(Say.CREDIT_ALSO, source=self._source(source)))
+        return Script(body, None, end_session=False)
+
+    def _source(self, source: Source) -> str:
+        """An article named as the runner hears it: its title, and its author where it has one."""
+        if source.author:
+            return self._phrases.say(Say.CREDIT_BY, title=source.title, credit=source.credit)
+        return self._phrases.say(Say.CREDIT_ARTICLE, title=source.title)
 
     # ------------------------------------------------------------ help and trouble
 

@@ -20,7 +20,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from runner_strength.content.model import SIDE_SWITCH_SECONDS, Format, Mode
+from runner_strength.content.model import PULSE_SWITCH_SECONDS, SIDE_SWITCH_SECONDS, Format, Mode
 from runner_strength.engine import transitions
 from runner_strength.engine.events import (
     Adjusted,
@@ -352,6 +352,9 @@ class Narrator:
         return self._sentence(Key.NEXT_SAME, set=where.set_number, sets=where.total_sets)
 
     def _dosage(self, dosage: Dosage) -> Ssml:
+        if dosage.mode is Mode.HOLD and dosage.pulses:
+            return self._sentence(Key.DOSAGE_HOLD_PULSES, seconds=dosage.hold_seconds or 0,
+                                  pulses=dosage.pulses)
         if dosage.mode is Mode.HOLD:
             key = Key.DOSAGE_HOLD_PER_SIDE if dosage.per_side else Key.DOSAGE_HOLD
             return self._sentence(key, seconds=dosage.hold_seconds or 0)
@@ -477,6 +480,14 @@ class Narrator:
                 out.extend(self._sentence(Key.HOLD_START)).mark("hold_start")
                 out.extend(self.hold_timer(exercise, dosage.hold_seconds or 0, event.set_number))
                 out.mark("hold_end")
+                if dosage.pulses:
+                    # The words before the pulses take the time the plan allows for them.
+                    pulse_start = out.seconds
+                    out.extend(self._sentence(Key.PULSES_START))
+                    out.until(pulse_start + PULSE_SWITCH_SECONDS).mark("pulses_start")
+                    out.extend(self.rep_timer(exercise, dosage.pulses,
+                                              dosage.tempo_seconds or 1.0, with_cue=False))
+                    out.mark("pulses_end")
             else:
                 out.extend(self._sentence(Key.GO)).mark("reps_start")
                 out.extend(self.rep_timer(exercise, dosage.reps or 0, dosage.tempo_seconds or 1.0,
@@ -495,8 +506,12 @@ class Narrator:
             timed.append(_Timed(HOLD_CUE_AT, cue, priority=3))
         return Ssml().timeline(seconds, _fit(seconds, timed))
 
-    def rep_timer(self, exercise: Exercise, reps: int, tempo: float, set_number: int = 1) -> Ssml:
-        """Reps counted to the tempo: a count each rep, a cue mid-set, "last two", "last one"."""
+    def rep_timer(self, exercise: Exercise, reps: int, tempo: float, set_number: int = 1, *,
+                  with_cue: bool = True) -> Ssml:
+        """Reps counted to the tempo: a count each rep, a cue mid-set, "last two", "last one".
+
+        Without `with_cue` every rep is counted (quick pulses leave no room for words).
+        """
         total = reps * tempo
         timed: list[_Timed] = []
         closing = {reps - 1: Key.LAST_ONE}
@@ -507,7 +522,7 @@ class Narrator:
                 timed.append(_Timed(rep * tempo, self._sentence(closing[rep]), priority=0))
             else:
                 timed.append(_Timed(rep * tempo, Ssml().say_as(rep + 1), priority=2))
-        if reps >= MID_CUE_FROM_REPS:
+        if with_cue and reps >= MID_CUE_FROM_REPS:
             middle = reps // 2
             cue = Ssml().say_as(middle + 1).say(".").sentence(
                 self._cue(exercise, set_number, during=True))

@@ -52,6 +52,7 @@ class Key(StrEnum):
     DOSAGE_REPS_PER_SIDE = "dosage_reps_per_side"
     DOSAGE_HOLD = "dosage_hold"
     DOSAGE_HOLD_PER_SIDE = "dosage_hold_per_side"
+    DOSAGE_HOLD_PULSES = "dosage_hold_pulses"
     # explaining an exercise
     EXPLAIN_NAME = "explain_name"
     EXPLAIN_MUSCLES = "explain_muscles"
@@ -85,6 +86,7 @@ class Key(StrEnum):
     HALFWAY = "halfway"
     SECONDS_LEFT = "seconds_left"
     HOLD_DONE = "hold_done"
+    PULSES_START = "pulses_start"
     # resting
     REST = "rest"
     REST_ROUND = "rest_round"
