@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 
-from runner_strength.alexa import interaction_model as im
+from runner_strength.buildtime import interaction_model as im
 
 if TYPE_CHECKING:
     from runner_strength.content.model import Library
