@@ -56,6 +56,7 @@ from runner_strength.narration.timing import (
     SWITCH_TONE,
     TONE_SECONDS,
     number_words,
+    speech_seconds,
 )
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ INTRO_CUES = 3
 # An explanation's first layer stops adding cues past this many seconds (at least two are said).
 EXPLAIN_SECONDS = 30.0
 EXPLAIN_CUES = (2, 3)
+# Seconds the first layer's own phrases take around the content ("Here's ...", "The key points.").
+EXPLAIN_PHRASE_SECONDS = 3.0
 # Above this many exercises, the summary gives a count rather than reading every name.
 SUMMARY_NAMES = 4
 # The start of a workout says at most this many of the changes the runner's feedback made.
@@ -110,6 +113,23 @@ _NOT_ALLOWED: dict[Reason, Key] = {
     Reason.AT_EASIEST: Key.NOT_AT_EASIEST,
     Reason.AT_HARDEST: Key.NOT_AT_HARDEST,
     Reason.FINISHED: Key.NOT_FINISHED,
+}
+
+# Equipment as said in a sentence, article and plural included; one key per content vocabulary item.
+_KIT: dict[str, Key] = {
+    "step": Key.KIT_STEP,
+    "bench": Key.KIT_BENCH,
+    "box": Key.KIT_BOX,
+    "chair": Key.KIT_CHAIR,
+    "wall": Key.KIT_WALL,
+    "band": Key.KIT_BAND,
+    "mini_band": Key.KIT_MINI_BAND,
+    "dumbbells": Key.KIT_DUMBBELLS,
+    "kettlebell": Key.KIT_KETTLEBELL,
+    "cable_machine": Key.KIT_CABLE_MACHINE,
+    "foam_roller": Key.KIT_FOAM_ROLLER,
+    "slider": Key.KIT_SLIDER,
+    "towel": Key.KIT_TOWEL,
 }
 
 
@@ -778,12 +798,8 @@ class Narrator:
             out.extend(say(Key.EXPLAIN_EQUIPMENT, equipment=self._kit(exercise.equipment)))
         out.extend(say(Key.INTRO_SETUP, setup=exercise.setup))
         out.extend(say(Key.EXPLAIN_CUES))
-        low, high = EXPLAIN_CUES
-        for index, cue in enumerate(exercise.cues[:high]):
-            spoken = Ssml().sentence(cue)
-            if index >= low and out.seconds + spoken.seconds > EXPLAIN_SECONDS:
-                break
-            out.extend(spoken)
+        for cue in exercise.cues[:_first_layer_cues(exercise)]:
+            out.sentence(cue)
         return out
 
     def _explanation_more(self, exercise: Exercise) -> Ssml:
@@ -798,7 +814,7 @@ class Narrator:
         for variant in exercise.variants:
             out.extend(say(Key.EXPLAIN_VARIANT, name=variant.name, text=variant.text))
         out.extend(say(Key.EXPLAIN_ALSO))
-        for cue in exercise.cues[EXPLAIN_CUES[1]:]:
+        for cue in exercise.cues[_first_layer_cues(exercise):]:
             out.sentence(cue)
         out.extend(say(Key.EXPLAIN_MUSCLES, muscles=self._list(exercise.muscles)))
         if exercise.dosage.sets > 1:
@@ -811,7 +827,7 @@ class Narrator:
 
     def _kit(self, equipment: Iterable[str]) -> str:
         """Equipment as said in a sentence, articles included: "a bench and dumbbells"."""
-        return self._list([self._phrases.say(f"kit_{item}") for item in sorted(equipment)])
+        return self._list([self._phrases.say(_KIT[item]) for item in sorted(equipment)])
 
 
 def _fit(total: float, timed: list[_Timed]) -> list[_Timed]:
@@ -832,6 +848,19 @@ def _fit(total: float, timed: list[_Timed]) -> list[_Timed]:
         taken.append((start, end))
         chosen.append(item)
     return chosen
+
+
+def _first_layer_cues(exercise: Exercise) -> int:
+    """How many cues an explanation's first layer says: three when they fit its ~30 s, else two.
+
+    Counted from the content alone (the phrases around it are allowed a fixed few seconds), so the
+    second layer, asked for in a later turn, knows which cues are still to say.
+    """
+    low, high = EXPLAIN_CUES
+    seconds = EXPLAIN_PHRASE_SECONDS + sum(
+        speech_seconds(text) for text in (exercise.called, exercise.why, exercise.setup,
+                                          *exercise.cues[:high]))
+    return high if seconds <= EXPLAIN_SECONDS else low
 
 
 def _rider_order(reps: int) -> list[int]:
