@@ -290,6 +290,11 @@ class Narrator:
         question = self._sentence(Key.EXPLAIN_MORE)
         return Script(question, question, end_session=False)
 
+    def tones_set(self, *, on: bool) -> Script:
+        """Timer tones switched on or off, said as a statement (the caller adds the question)."""
+        return Script(self._sentence(Key.TONES_ON if on else Key.TONES_OFF), None,
+                      end_session=False)
+
     def explain(self, exercise: Exercise) -> Speech:
         """The first layer followed by the offer of the second, as one response."""
         return self.explanation(exercise).then(self.explanation_offer()).to_speech()

@@ -157,6 +157,9 @@ class Key(StrEnum):
     GOODBYE = "goodbye"
     # joining lists
     AND = "and"
+    # timer tones
+    TONES_ON = "tones_on"
+    TONES_OFF = "tones_off"
     # equipment, as said in a sentence
     KIT_STEP = "kit_step"
     KIT_BENCH = "kit_bench"
