@@ -262,3 +262,27 @@ def test_tones_mark_go_switch_and_end(plays: list[Play]) -> None:
     marks = " ".join(reply.text for play in plays for reply in play.replies)
     for mark in ("(beep)", "(chime)", "(buzz)"):
         assert mark in marks
+
+
+def test_no_exercise_is_named_twice_in_one_response(plays: list[Play],
+                                                    heard_library: Library) -> None:
+    """Within one response an exercise is named once; after that it is "it" or goes unsaid.
+
+    The closing summary of a finished workout lists what was done, and is read on its own.
+    """
+    done = re.compile("|".join((_alternation(heard_library, Key.DONE),
+                                _alternation(heard_library, Key.DONE_EARLY))).lower())
+    names = sorted({e.called.lower() for e in heard_library.exercises.values()}, key=len,
+                   reverse=True)
+    content = sorted({text.lower() for e in heard_library.exercises.values()
+                      for text in (e.why, e.setup, *e.cues, *e.mistakes, *e.safety)},
+                     key=len, reverse=True)
+    for play in plays:
+        for reply in play.replies:
+            text = done.split(_plain(reply).lower())[0]
+            for line in content:
+                text = text.replace(line, " ")
+            for name in names:
+                found = len(re.findall(rf"\b{re.escape(name)}\b", text))
+                assert found <= 1, (play.name, name, text)
+                text = text.replace(name, " ")
