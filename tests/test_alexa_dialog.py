@@ -52,7 +52,7 @@ def test_whole_conversation_through_the_lambda_entry(
     status = echo.say("WorkoutStatusIntent").text
     paused = echo.say("AMAZON.PauseIntent")
     assert "resume" in paused.text.lower()
-    where = re.search(r"([A-Z][a-z][\w ]*?), set (\d+) of (\d+)", paused.text)
+    where = re.search(r"(the [\w -]+?), set (\d+) of (\d+)", paused.text)
     assert where is not None, paused.text
     assert where.group(0) in status, "the pause names the set the status said was next"
     echo.end_session()
@@ -63,7 +63,7 @@ def test_whole_conversation_through_the_lambda_entry(
     # A paused workout resumes at once; an unpaused one is offered first.
     resumed = echo.say("AMAZON.YesIntent") if "left off" in back.text else back
     assert not resumed.ends_session
-    assert f"{where.group(1)}. " in resumed.text, "the set that follows is that exercise"
+    assert where.group(0) in resumed.text, "the set that follows is that exercise, said once"
     replies = echo.ready_until_done()
     summary = replies[-1]
     assert summary.ends_session
@@ -165,8 +165,8 @@ def test_no_to_ready_keeps_the_workout_waiting(echo: Device, library: Library) -
     reply = echo.say("AMAZON.NoIntent")
     assert not reply.ends_session
     assert any(line in reply.text for line in library.phrases.variants("not_ready"))
-    assert "Walking lunge?" in started.text
-    assert "Walking lunge?" in reply.text, "the same question comes back"
+    assert "the walking lunge?" in started.text
+    assert "the walking lunge?" in reply.text, "the same question comes back"
 
 
 def test_moves_without_a_workout_are_answered(echo: Device) -> None:

@@ -154,7 +154,7 @@ def test_virtual_clock_keeps_a_finished_set_when_pausing(config: Config, tmp_pat
     code, out, _ = _chat(config, ["start the five basics", "ready", "pause"], tmp_path,
                          wall=frozen)
     assert code == 0
-    assert "Walking lunge, set 2 of 3" in _turns(out)["pause"]
+    assert "the walking lunge, set 2 of 3" in _turns(out)["pause"]
 
 
 def test_without_time_passing_a_pause_rolls_the_set_back(config: Config, tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ def test_without_time_passing_a_pause_rolls_the_set_back(config: Config, tmp_pat
     code, out, _ = _chat(config, ["start the five basics", "ready", "pause"], tmp_path,
                          wall=frozen, realtime=True, sleep=lambda _: None)
     assert code == 0
-    assert "Walking lunge, set 1 of 3" in _turns(out)["pause"]
+    assert "the walking lunge, set 1 of 3" in _turns(out)["pause"]
 
 
 def test_realtime_counts_down_on_the_real_clock(config: Config, tmp_path: Path) -> None:
@@ -176,7 +176,7 @@ def test_realtime_counts_down_on_the_real_clock(config: Config, tmp_path: Path) 
     assert re.search(r"rest \[#{20}\] 0 s", out)
     assert re.search(r"get ready \[#{8}-{12}\] 3 s", out), "a bar part-way through its count"
     assert sleeps.total > 60, "a set with its rest takes minutes"
-    assert "Walking lunge, set 2 of 3" in _turns(out)["pause"], "real time passed: set kept"
+    assert "the walking lunge, set 2 of 3" in _turns(out)["pause"], "real time passed: set kept"
 
 
 def test_interactive_enter_opens_and_end_of_input_exits_cleanly(config: Config) -> None:
@@ -334,6 +334,6 @@ def test_speak_runs_espeak_with_the_plain_text(tmp_path: Path) -> None:
     spoken = log.read_text(encoding="utf-8")
     assert spoken.count("ARGS --stdin") == 3
     assert "Runner Strength" in spoken
-    assert "Walking lunge" in spoken
+    assert "the walking lunge" in spoken
     assert "<speak>" not in spoken
     assert not re.search(r"\[\d+(\.\d+)? s\]", spoken)

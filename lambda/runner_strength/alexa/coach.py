@@ -352,6 +352,13 @@ class Turn:
             self.record = with_state(self.record, self.device, detailed, self.now)
         return self.offer_next(self.talk.verbosity_set(verbosity))
 
+    def set_tones(self, *, on: bool) -> Response:
+        """Timer tones on or off ("no beeps", "beeps on"), remembered; from this response on."""
+        preferences = self.record.preferences
+        self.record = replace(self.record, preferences=replace(preferences, tones=on))
+        self.narrator = self._narrator()
+        return self.offer_next(self.narrator.tones_set(on=on))
+
     def set_equipment(self, *, missing: str | None = None, available: str | None = None,
                       everything: bool = False) -> Response:
         """Kit the runner lacks or has again, remembered; a workout going on is refitted.
@@ -465,8 +472,9 @@ class Turn:
         return builder.response
 
     def _narrator(self) -> Narrator:
-        brief = self.record.preferences.verbosity is Verbosity.SHORT
-        return Narrator(self.library, self.rng, brief=brief)
+        preferences = self.record.preferences
+        brief = preferences.verbosity is Verbosity.SHORT
+        return Narrator(self.library, self.rng, brief=brief, tones=preferences.tones)
 
     def _remember_time_zone(self, name: str | None) -> None:
         """Keep the device's time zone when a request carries a valid one."""

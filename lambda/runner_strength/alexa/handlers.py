@@ -314,6 +314,20 @@ class VerbosityHandler(CoachHandler):
         return self.coach.turn(handler_input).set_verbosity(verbosity)
 
 
+class TonesHandler(CoachHandler):
+    """No beeps, or beeps on: the timer tones, remembered."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name("TonesOffIntent")(handler_input)
+            or is_intent_name("TonesOnIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        on = bool(is_intent_name("TonesOnIntent")(handler_input))
+        return self.coach.turn(handler_input).set_tones(on=on)
+
+
 class YesHandler(CoachHandler):
     """Yes: to the question last asked (resume, start the offered workout, or ready)."""
 
@@ -476,6 +490,7 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         PainHandler(coach),
         EquipmentHandler(coach),
         VerbosityHandler(coach),
+        TonesHandler(coach),
         YesHandler(coach),
         NoHandler(coach),
         HelpHandler(coach),

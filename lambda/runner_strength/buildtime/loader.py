@@ -33,6 +33,7 @@ from runner_strength.content.model import (
     Variant,
     Workout,
     WorkoutItem,
+    cue_capacity,
     normalise,
 )
 
@@ -253,6 +254,7 @@ _EXERCISE_FIELDS = (
     "stresses",
     "level",
     "intensity",
+    "said_as",
 )
 _DOSAGE_FIELDS = (
     "mode",
@@ -418,9 +420,20 @@ def _exercise(file: str, raw: object, problems: list[Problem]) -> Exercise | Non
         stresses=frozenset(r.words("stresses", BODY_AREAS)),
         level=r.choice("level", Level) or Level.BEGINNER,
         intensity=r.choice("intensity", Intensity) or Intensity.MODERATE,
+        said_as=_said_as(r, name),
         file=file,
     )
     return exercise if dosage else None
+
+
+def _said_as(r: _Reader, name: str) -> str:
+    """The optional mid-sentence name: an article or determiner, then the name itself."""
+    said_as = r.text("said_as", required=False, limit=80)
+    if said_as and not normalise(said_as).endswith(normalise(name)):
+        r.fail("said_as", f"{said_as!r} must end with the name {name!r}")
+    elif said_as and normalise(said_as) == normalise(name):
+        r.fail("said_as", "must add an article to the name (the, a); leave it out for 'the'")
+    return said_as
 
 
 def _workout(
@@ -696,6 +709,19 @@ def _check_workout(
             )
     seen: set[str] = set()
     for index, item in enumerate(workout.items):
+        exercise = exercises.get(item.exercise_id)
+        sets = workout.sets_of(item)
+        if exercise is not None and len(exercise.cues) > cue_capacity(sets):
+            # Every cue must be reachable: the narration says cue_capacity(sets) different cues
+            # over this many sets, so more would crowd the last set or go unsaid.
+            problems.append(
+                Problem(
+                    workout.file,
+                    f"exercises[{index}]",
+                    f"{item.exercise_id!r} has {len(exercise.cues)} cues but {sets} set(s) here "
+                    f"speak at most {cue_capacity(sets)}; give it more sets or fewer cues",
+                )
+            )
         if item.exercise_id in seen:
             problems.append(
                 Problem(

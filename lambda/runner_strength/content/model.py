@@ -100,12 +100,54 @@ PULSE_SWITCH_SECONDS = 3
 # Seconds of talk a set costs beyond its work and rest (naming it, cues, the closing question).
 SET_TALK_SECONDS = 15
 
+# How the narration spreads an exercise's cues over its sets (narration/narrator.py speaks this
+# schedule; the loader checks every workout against it, so every cue is reachable). The first set
+# says three in the intro and one with the work; every later set a reminder before the work and one
+# with it. Cues a shortened workout has no set for are said in its last set.
+FIRST_SET_CUES = 4
+LATER_SET_CUES = 2
+
 _WORD = re.compile(r"[a-z0-9']+")
 
 
 def normalise(spoken: str) -> str:
     """Fold a spoken phrase to lower-case words so aliases match however they are typed or heard."""
     return " ".join(_WORD.findall(spoken.lower().replace("-", " ")))
+
+
+def cue_capacity(sets: int) -> int:
+    """How many different cues the narration says over `sets` sets without crowding the last one."""
+    return FIRST_SET_CUES + LATER_SET_CUES * max(0, sets - 1) if sets > 0 else 0
+
+
+def cue_schedule(cues: int, sets: int) -> tuple[tuple[int, ...], ...]:
+    """The cue indexes each of `sets` sets speaks, in order; every index is in at least one set.
+
+    New cues come first (four in the first set, two in each later one); a set with no new cue left
+    repeats the earliest ones in turn, and the last set takes whatever no earlier set had room for.
+    """
+    if sets <= 0 or cues <= 0:
+        return ()
+    plan: list[tuple[int, ...]] = []
+    upcoming = 0
+    repeat = 0
+    for number in range(sets):
+        room = FIRST_SET_CUES if number == 0 else LATER_SET_CUES
+        if number == sets - 1:
+            room = max(room, cues - upcoming)
+        fresh = list(range(upcoming, min(cues, upcoming + room)))
+        upcoming += len(fresh)
+        while len(fresh) < min(room, cues):
+            if repeat % cues not in fresh:
+                fresh.append(repeat % cues)
+            repeat += 1
+        plan.append(tuple(fresh))
+    return tuple(plan)
+
+
+def mid_sentence(name: str) -> str:
+    """A name as said mid-sentence when content gives none: "Glute bridge" -> "the glute bridge"."""
+    return f"the {name[:1].lower()}{name[1:]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,11 +257,17 @@ class Exercise:
     stresses: frozenset[str]
     level: Level
     intensity: Intensity
+    said_as: str = ""  # the name inside a sentence, article included ("the Copenhagen plank")
     file: str = field(default="", compare=False)
 
     def spoken_names(self) -> tuple[str, ...]:
         """The name and every alias, normalised, as a runner might say them."""
         return (normalise(self.name), *(normalise(a) for a in self.aliases))
+
+    @property
+    def called(self) -> str:
+        """The name as a coach says it mid-sentence, with its article: "the glute bridge"."""
+        return self.said_as or mid_sentence(self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +298,10 @@ class Workout:
     def spoken_names(self) -> tuple[str, ...]:
         """The name and every alias, normalised."""
         return (normalise(self.name), *(normalise(a) for a in self.aliases))
+
+    def sets_of(self, item: WorkoutItem) -> int:
+        """How many sets of one item the workout gives (its rounds, in a circuit)."""
+        return self.rounds if self.format is Format.CIRCUIT else item.dosage.sets
 
     def set_count(self) -> int:
         """How many sets the whole workout has."""

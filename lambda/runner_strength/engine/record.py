@@ -46,6 +46,7 @@ class Preferences:
     missing_equipment: frozenset[str] = frozenset()  # kit the runner said they do not have
     verbosity: Verbosity = Verbosity.STANDARD
     time_zone: str | None = None  # IANA name, from the device when a request carried it
+    tones: bool = True  # timer tones at go, a side switch and the end of a hold or rest
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from runner_strength.engine.progress import Dose, ExerciseProgress, Feeling
 from runner_strength.engine.record import HistoryEntry, Preferences, UserRecord, Verbosity
 from runner_strength.engine.state import Adjustment, LastSet, WorkoutState
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Migration: TypeAlias = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -59,8 +59,19 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
             **upgraded}
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Upgrade a version 2 record: the preferences version 3 adds take their defaults."""
+    upgraded = dict(data)
+    preferences = upgraded.get("preferences")
+    if isinstance(preferences, dict):
+        # h1-narration: timer tones, on unless the runner said "no beeps"
+        preferences = {"tones": True, **preferences}
+        upgraded["preferences"] = preferences
+    return upgraded
+
+
 # Version n -> a function upgrading a version-n record dict to version n + 1.
-MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2}
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -141,6 +152,7 @@ def record_to_dict(record: UserRecord) -> dict[str, Any]:
             "missing_equipment": sorted(preferences.missing_equipment),
             "verbosity": preferences.verbosity.value,
             "time_zone": preferences.time_zone,
+            "tones": preferences.tones,
         },
         "history": [
             {
@@ -403,6 +415,7 @@ def record_from_dict(
             missing_equipment=frozenset(preferences.texts("missing_equipment")),
             verbosity=preferences.choice("verbosity", Verbosity),
             time_zone=preferences.optional_text("time_zone"),
+            tones=preferences.flag("tones"),
         ),
         history=tuple(_history(h) for h in r.children("history")),
         updated_at=r.number("updated_at"),

@@ -17,10 +17,17 @@ if needed; the runner still starts the next set by saying "ready").
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from runner_strength.content.model import PULSE_SWITCH_SECONDS, SIDE_SWITCH_SECONDS, Format, Mode
+from runner_strength.content.model import (
+    PULSE_SWITCH_SECONDS,
+    SIDE_SWITCH_SECONDS,
+    Format,
+    Mode,
+    cue_schedule,
+)
 from runner_strength.engine import transitions
 from runner_strength.engine.events import (
     Adjusted,
@@ -44,13 +51,22 @@ from runner_strength.engine.events import (
     WorkoutFinished,
     WorkoutStarted,
 )
-from runner_strength.engine.plan import INTRO_SECONDS
 from runner_strength.engine.state import Direction, Scope, Side
 from runner_strength.narration.phrases import Key, PhrasePicker
 from runner_strength.narration.ssml import MAX_AUDIO_SECONDS, Ssml, estimate_seconds, plain_text
+from runner_strength.narration.timing import (
+    END_TONE,
+    GO_TONE,
+    MAX_AUDIO_TAGS,
+    SECONDS_PER_WORD,
+    SWITCH_TONE,
+    TONE_SECONDS,
+    number_words,
+    speech_seconds,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from runner_strength.content.model import Dosage, Exercise, Library
     from runner_strength.engine.personal import DoseChange
@@ -77,13 +93,20 @@ MID_CUE_FROM_REPS = 5
 GAP_SECONDS = 0.3
 # Seconds set aside for "take a little longer if you need it" when a rest is cut short.
 TAKE_MORE_SECONDS = 4.0
-# The number of cues an intro gives at least, and at most when they fit its time.
-INTRO_CUES = (2, 3)
+# The cues a full intro gives (the rest of the first set's cues are said with the work).
+INTRO_CUES = 3
+# An explanation's first layer stops adding cues past this many seconds (at least two are said).
+EXPLAIN_SECONDS = 30.0
+EXPLAIN_CUES = (2, 3)
+# Seconds the first layer's own phrases take around the content ("Here's ...", "The key points.").
+EXPLAIN_PHRASE_SECONDS = 3.0
 # Above this many exercises, the summary gives a count rather than reading every name.
 SUMMARY_NAMES = 4
 # The start of a workout says at most this many of the changes the runner's feedback made.
 MAX_CHANGES_SAID = 2
 SECONDS_PER_MINUTE = 60
+# A cue about how to count ("count one rep once both heels have tapped") is said before counting.
+_COUNT_NOTE = re.compile(r"\bcount", re.IGNORECASE)
 
 _NOT_ALLOWED: dict[Reason, Key] = {
     Reason.NO_WORKOUT: Key.NOT_NO_WORKOUT,
@@ -96,6 +119,23 @@ _NOT_ALLOWED: dict[Reason, Key] = {
     Reason.AT_EASIEST: Key.NOT_AT_EASIEST,
     Reason.AT_HARDEST: Key.NOT_AT_HARDEST,
     Reason.FINISHED: Key.NOT_FINISHED,
+}
+
+# Equipment as said in a sentence, article and plural included; one key per content vocabulary item.
+_KIT: dict[str, Key] = {
+    "step": Key.KIT_STEP,
+    "bench": Key.KIT_BENCH,
+    "box": Key.KIT_BOX,
+    "chair": Key.KIT_CHAIR,
+    "wall": Key.KIT_WALL,
+    "band": Key.KIT_BAND,
+    "mini_band": Key.KIT_MINI_BAND,
+    "dumbbells": Key.KIT_DUMBBELLS,
+    "kettlebell": Key.KIT_KETTLEBELL,
+    "cable_machine": Key.KIT_CABLE_MACHINE,
+    "foam_roller": Key.KIT_FOAM_ROLLER,
+    "slider": Key.KIT_SLIDER,
+    "towel": Key.KIT_TOWEL,
 }
 
 
@@ -145,6 +185,32 @@ class Script:
 
 
 @dataclass(frozen=True, slots=True)
+class Beat:
+    """One thing said (or played) inside a timer, `at` seconds in; `count` is the rep it counts."""
+
+    at: float
+    speech: Ssml
+    count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """The plan of one timed stretch: what is said at which second. Rendered to SSML apart."""
+
+    seconds: float
+    beats: tuple[Beat, ...]
+
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """The rep numbers said, in order."""
+        return tuple(beat.count for beat in self.beats if beat.count is not None)
+
+    def render(self) -> Ssml:
+        """The stretch as speech lasting exactly `seconds` by the estimate."""
+        return Ssml().timeline(self.seconds, [(beat.at, beat.speech) for beat in self.beats])
+
+
+@dataclass(frozen=True, slots=True)
 class _Timed:
     """Something said inside a timer: at `at` seconds in, `priority` 0 first; forced always fits."""
 
@@ -152,6 +218,7 @@ class _Timed:
     speech: Ssml
     priority: int
     forced: bool = False
+    tag: int | None = None  # which of the caller's cues this is
 
 
 @dataclass(slots=True)
@@ -164,16 +231,22 @@ class _Context:
     intro: ExerciseIntro | None = None  # waiting to be said with the set that follows
     oriented: bool = False  # a resume or repeat already said which set this is
     reserve: float = 0.0  # seconds still to be said after the sets (the closing question)
+    tones: int = MAX_AUDIO_TAGS  # audio tags this response may still play
 
 
 class Narrator:
     """Speaks outcomes for one library; the random source decides which phrase variants are used."""
 
-    def __init__(self, library: Library, rng: random.Random, *, brief: bool = False) -> None:
+    def __init__(self, library: Library, rng: random.Random, *, brief: bool = False,
+                 tones: bool = True) -> None:
         self._library = library
         self._phrases = PhrasePicker(library.phrases, rng)
         # The runner asked for short cues: every intro is the brief one (name, a cue, the dose).
         self._brief = brief
+        # Timer tones at go, a side switch and the end of a hold or rest (the runner's choice).
+        self._tones = tones
+        # Exercises named so far in the response being built: a name is said once per response.
+        self._named: set[str] = set()
 
     # ------------------------------------------------------------ public
 
@@ -184,13 +257,21 @@ class Narrator:
     def script(self, outcome: Outcome) -> Script:
         """The response for an outcome before it is written out; it carries the timing marks."""
         context = self._context(outcome.state)
+        self._named = set()
         question, reprompt, end_session = self._closing(outcome, context)
         context.reserve = question.seconds
+        self._named = set()
         body = Ssml()
         for event in outcome.events:
             self._event(body, event, context)
         if context.intro is not None:  # an intro with no set after it stands on its own
-            body.extend(self._intro(context.intro, None, brief=self._brief))
+            exercise = self._library.exercise(context.intro.exercise_id)
+            intro, _ = self._intro(context.intro, None, self._set_cues(exercise, None, None),
+                                   brief=self._brief)
+            body.extend(intro)
+        if self._named:
+            # A name said in the body is not said again in the question (the reprompt keeps it).
+            question, _, _ = self._closing(outcome, context, named=frozenset(self._named))
         body.extend(question)
         return Script(body, reprompt, end_session)
 
@@ -200,18 +281,34 @@ class Narrator:
         return Script(question, reprompt, end_session)
 
     def explanation(self, exercise: Exercise) -> Script:
-        """Everything about an exercise in full detail, with no question: add one with `then`."""
+        """The first layer of an explanation (about 30 s: what, why, set-up, cues), no question.
+
+        Add a question with `then`; `explanation_offer` offers the second layer.
+        """
         return Script(self._explanation(exercise), None, end_session=False)
 
-    def explain(self, exercise: Exercise) -> Speech:
-        """The full-detail explanation followed by an offer to go on, as one response."""
+    def explanation_more(self, exercise: Exercise) -> Script:
+        """The second layer: common mistakes, easier and harder versions, the rest, safety."""
+        return Script(self._explanation_more(exercise), None, end_session=False)
+
+    def explanation_offer(self) -> Script:
+        """The question after a first layer: "Want the common mistakes and easier ... versions?"."""
         question = self._sentence(Key.EXPLAIN_MORE)
-        offer = Script(question, question, end_session=False)
-        return self.explanation(exercise).then(offer).to_speech()
+        return Script(question, question, end_session=False)
+
+    def tones_set(self, *, on: bool) -> Script:
+        """Timer tones switched on or off, said as a statement (the caller adds the question)."""
+        return Script(self._sentence(Key.TONES_ON if on else Key.TONES_OFF), None,
+                      end_session=False)
+
+    def explain(self, exercise: Exercise) -> Speech:
+        """The first layer followed by the offer of the second, as one response."""
+        return self.explanation(exercise).then(self.explanation_offer()).to_speech()
 
     def explanation_text(self, exercise: Exercise) -> str:
-        """The full-detail explanation as plain text."""
-        return plain_text(self._explanation(exercise).build())
+        """Both layers as plain text (the `explain` command prints everything)."""
+        both = Ssml().extend(self._explanation(exercise)).extend(self._explanation_more(exercise))
+        return plain_text(both.build())
 
     # ------------------------------------------------------------ dispatch
 
@@ -272,8 +369,12 @@ class Narrator:
                 out = Ssml()
         return out
 
-    def _closing(self, outcome: Outcome, context: _Context) -> tuple[Ssml, Ssml | None, bool]:
-        """The question that ends the response, its reprompt, and whether the session ends."""
+    def _closing(self, outcome: Outcome, context: _Context, *,
+                 named: frozenset[str] = frozenset()) -> tuple[Ssml, Ssml | None, bool]:
+        """The question that ends the response, its reprompt, and whether the session ends.
+
+        `named`: exercises the response already named; the question then says "it" instead.
+        """
         state = outcome.state
         if any(isinstance(event, WorkoutFinished) for event in outcome.events):
             return self._sentence(Key.GOODBYE), None, True
@@ -285,7 +386,7 @@ class Narrator:
             # eight seconds) and say how to come back; the position is saved.
             return self._sentence(Key.PAUSED_HOW), None, True
         if where is not None and state is not None and not state.finished:
-            question = self._ask(where, context)
+            question = self._ask(where, context, named=named)
             return question, Ssml().extend(question).extend(self._sentence(Key.ASK_REPROMPT)), False
         question = self._sentence(Key.NO_WORKOUT_REPROMPT)
         return question, question, False
@@ -296,8 +397,10 @@ class Narrator:
         return Ssml().sentence(self._phrases.ssml(key, **fields))
 
     def _name(self, exercise_id: str) -> str:
+        """An exercise's name as said mid-sentence ("the glute bridge"), noted as said."""
+        self._named.add(exercise_id)
         exercise = self._library.exercises.get(exercise_id)
-        return exercise.name if exercise is not None else exercise_id.replace("_", " ")
+        return exercise.called if exercise is not None else exercise_id.replace("_", " ")
 
     def _side(self, side: Side) -> str:
         return self._phrases.say(Key.LEFT if side is Side.LEFT else Key.RIGHT)
@@ -322,13 +425,16 @@ class Narrator:
         return self._phrases.ssml(key, name=self._name(where.exercise_id), set=where.set_number,
                                   sets=where.total_sets)
 
-    def _ask(self, where: NextUp, context: _Context) -> Ssml:
+    def _ask(self, where: NextUp, context: _Context, *,
+             named: frozenset[str] = frozenset()) -> Ssml:
         if where.sides == (Side.RIGHT,) and not where.new_exercise:
             return self._sentence(Key.ASK_SIDE, side=self._side(Side.RIGHT))
         if context.circuit and where.set_number > 1 and self._starts_round(where.exercise_id,
                                                                            context):
             return self._sentence(Key.ASK_ROUND, round=where.set_number)
         if where.new_exercise or context.circuit:
+            if where.exercise_id in named:
+                return self._sentence(Key.ASK_EXERCISE_NAMED)
             return self._sentence(Key.ASK_EXERCISE, name=self._name(where.exercise_id))
         if where.set_number == where.total_sets:
             return self._sentence(Key.ASK_LAST_SET)
@@ -361,16 +467,6 @@ class Narrator:
         key = Key.DOSAGE_REPS_PER_SIDE if dosage.per_side else Key.DOSAGE_REPS
         return self._sentence(key, reps=dosage.reps or 0)
 
-    @staticmethod
-    def _cue(exercise: Exercise, set_number: int, *, during: bool) -> str:
-        """The cue for a set: the intro says the first ones, so later sets take the next in turn.
-
-        The one said during the work is always the one after the reminder before it, so a set never
-        hears the same cue twice.
-        """
-        index = set_number + INTRO_CUES[1] - 1 if during else set_number + INTRO_CUES[1] - 2
-        return exercise.cues[index % len(exercise.cues)]
-
     # ------------------------------------------------------------ starting and intros
 
     def _started(self, event: WorkoutStarted) -> Ssml:
@@ -390,8 +486,7 @@ class Narrator:
         kit = sorted(self._library.workout_equipment(workout) if event.equipment is None
                      else event.equipment)
         if kit:
-            things = self._list([item.replace("_", " ") for item in kit])
-            out.extend(self._sentence(Key.WORKOUT_EQUIPMENT, equipment=things))
+            out.extend(self._sentence(Key.WORKOUT_EQUIPMENT, equipment=self._kit(kit)))
         else:
             out.extend(self._sentence(Key.WORKOUT_NO_EQUIPMENT))
         return out
@@ -409,125 +504,211 @@ class Narrator:
         key = Key.CHANGE_HOLD if change.mode_before is Mode.HOLD else Key.CHANGE_REPS
         return self._sentence(key, name=name, before=before.amount, after=after.amount)
 
-    def _intro(self, intro: ExerciseIntro, event: SetPerformed | None, *, brief: bool) -> Ssml:
-        """Name, why, set-up and cues the first time; a name and one cue after that."""
+    def _intro(self, intro: ExerciseIntro, event: SetPerformed | None, cues: Sequence[str], *,
+               brief: bool) -> tuple[Ssml, list[str]]:
+        """Name, why, set-up and three cues the first time; a name and one cue after that.
+
+        Returns the intro and the set's scheduled cues it left for the work to say.
+        """
         exercise = self._library.exercise(intro.exercise_id)
         dosage = event.dosage if event is not None else exercise.dosage
-        set_number = event.set_number if event is not None else 1
-        name = exercise.name
         out = Ssml()
+        said_name = exercise.id in self._named
         if intro.first_time and not intro.heard_before and not brief:
-            out.extend(self._sentence(Key.INTRO_NAME, name=name))
+            if not said_name:
+                out.extend(self._sentence(Key.INTRO_NAME, name=self._name(exercise.id)))
             out.sentence(exercise.why)
             out.extend(self._sentence(Key.INTRO_SETUP, setup=exercise.setup))
             out.extend(self._sentence(Key.INTRO_CUES))
-            low, high = INTRO_CUES
-            for index, cue in enumerate(exercise.cues[:high]):
-                spoken = Ssml().sentence(cue)
-                if index >= low and out.seconds + spoken.seconds > INTRO_SECONDS:
-                    break  # the intro's share of the response is used up
-                out.extend(spoken)
+            for cue in cues[:INTRO_CUES]:
+                out.sentence(cue)
+            left = list(cues[INTRO_CUES:])
         else:
             key = Key.INTRO_NAME if intro.first_time else Key.INTRO_NAME_AGAIN
-            out.extend(self._sentence(key, name=name))
-            cue = self._cue(exercise, set_number, during=False)
-            out.extend(self._sentence(Key.INTRO_REMINDER, cue=cue))
-        return out.extend(self._dosage(dosage))
+            if not said_name:
+                out.extend(self._sentence(key, name=self._name(exercise.id)))
+            if cues:
+                out.extend(self._sentence(Key.INTRO_REMINDER, cue=cues[0]))
+            left = list(cues[1:])
+        return out.extend(self._dosage(dosage)), left
+
+    def _set_cues(self, exercise: Exercise, event: SetPerformed | None,
+                  intro: ExerciseIntro | None) -> list[str]:
+        """The cues this set says, from the content's cue schedule (every cue in some set)."""
+        if event is None:
+            return [exercise.cues[i] for i in cue_schedule(len(exercise.cues), 1)[0]]
+        total, number = event.total_sets, event.set_number
+        if intro is not None and intro.first_time and number > 1:
+            # Switched to mid-way (easier or harder): its schedule starts with the sets left.
+            total, number = total - number + 1, 1
+        schedule = cue_schedule(len(exercise.cues), max(1, total))
+        return [exercise.cues[i] for i in schedule[min(number, len(schedule)) - 1]]
 
     # ------------------------------------------------------------ one set
 
     def _set(self, event: SetPerformed, context: _Context, available: float) -> Ssml:
         exercise = self._library.exercise(event.exercise_id)
-        work = self._work(exercise, event, settle=context.intro is not None)
-        lead = self._lead(event, context, brief=self._brief)
-        if lead.seconds + work.seconds > available:
-            lead = self._lead(event, context, brief=True)  # too long even with no rest at all
+        cues = self._set_cues(exercise, event, context.intro)
+        named = set(self._named)
+        lead, left = self._lead(event, context, cues, brief=self._brief)
+        if lead.seconds > available / 2:
+            self._named = named
+            lead, left = self._lead(event, context, cues, brief=True)  # leave room for the work
+        work = self._work(event, left, context, settle=context.intro is not None)
         rest = self._rest(event, context, available - lead.seconds - work.seconds)
         return lead.extend(work).extend(rest)
 
-    def _lead(self, event: SetPerformed, context: _Context, *, brief: bool) -> Ssml:
-        """What comes before the work: the round, the intro, which set this is."""
+    def _lead(self, event: SetPerformed, context: _Context, cues: Sequence[str], *,
+              brief: bool) -> tuple[Ssml, list[str]]:
+        """What comes before the work: the round, the intro, which set this is, a cue."""
         out = Ssml()
+        left = list(cues)
         if context.circuit and self._starts_round(event.exercise_id, context):
             out.extend(self._sentence(Key.SET_START_ROUND, round=event.set_number,
                                       rounds=event.total_sets))
         if context.intro is not None:
-            out.extend(self._intro(context.intro, event, brief=brief))
-        if context.circuit or context.oriented:
-            return out  # the exercise's name, or the one-sentence re-orientation, says enough
-        if event.set_number == event.total_sets and event.total_sets > 1:
-            return out.extend(self._sentence(Key.SET_START_LAST))
-        return out.extend(self._sentence(Key.SET_START, set=event.set_number,
-                                         sets=event.total_sets))
+            intro, left = self._intro(context.intro, event, cues, brief=brief)
+            out.extend(intro)
+        if not (context.circuit or context.oriented):
+            # In a circuit the exercise's name, after a resume the re-orientation, says enough.
+            if event.set_number == event.total_sets and event.total_sets > 1:
+                out.extend(self._sentence(Key.SET_START_LAST))
+            else:
+                out.extend(self._sentence(Key.SET_START, set=event.set_number,
+                                          sets=event.total_sets))
+        if context.intro is None and left and event.sides != (Side.RIGHT,):
+            out.extend(self._sentence(Key.INTRO_REMINDER, cue=left.pop(0)))
+        return out, left
 
-    def _work(self, exercise: Exercise, event: SetPerformed, *, settle: bool) -> Ssml:
-        dosage = event.dosage
+    def _work(self, event: SetPerformed, cues: Sequence[str], context: _Context, *,
+              settle: bool) -> Ssml:
+        """Sides announced and how to count said first; then every side's timer, cues beside it."""
+        hold = event.dosage.mode is Mode.HOLD
+        # How to count is said before counting starts, never in the middle of it.
+        notes = [cue for cue in cues if _COUNT_NOTE.search(cue)]
+        plans, unsaid = self._plans(event, [Ssml().sentence(c) for c in cues if c not in notes],
+                                    context)
         out = Ssml()
         sides = event.sides
         if sides[0] is not Side.BOTH:
             key = Key.SIDE_FIRST if len(sides) > 1 else Key.SIDE_ONE
             out.extend(self._sentence(key, side=self._side(sides[0])))
         out.extend(self._sentence(Key.GET_SET))
+        for note in notes:
+            out.sentence(note)
+        for cue in unsaid:
+            out.extend(cue)
         out.pause(SETTLE_AFTER_INTRO_SECONDS if settle else SETTLE_SECONDS)
-        hold = dosage.mode is Mode.HOLD
-        for index in range(len(sides)):
+        for index, plan in enumerate(plans):
             if index > 0:
                 # The switch between sides takes the time the plan allows for it, words included.
                 switch_start = out.seconds
                 out.extend(self._sentence(Key.SWITCH_SIDES))
+                if self._tone(context):
+                    out.audio(SWITCH_TONE)
                 out.until(switch_start + SIDE_SWITCH_SECONDS)
             if hold:
                 out.extend(self._sentence(Key.HOLD_START)).mark("hold_start")
-                out.extend(self.hold_timer(exercise, dosage.hold_seconds or 0, event.set_number))
-                out.mark("hold_end")
-                if dosage.pulses:
+                out.extend(plan.render()).mark("hold_end")
+                if event.dosage.pulses:
                     # The words before the pulses take the time the plan allows for them.
                     pulse_start = out.seconds
                     out.extend(self._sentence(Key.PULSES_START))
                     out.until(pulse_start + PULSE_SWITCH_SECONDS).mark("pulses_start")
-                    out.extend(self.rep_timer(exercise, dosage.pulses,
-                                              dosage.tempo_seconds or 1.0, with_cue=False))
-                    out.mark("pulses_end")
+                    pulses, _ = self.rep_plan(event.dosage.pulses,
+                                              event.dosage.tempo_seconds or 1.0)
+                    out.extend(pulses.render()).mark("pulses_end")
             else:
-                out.extend(self._sentence(Key.GO)).mark("reps_start")
-                out.extend(self.rep_timer(exercise, dosage.reps or 0, dosage.tempo_seconds or 1.0,
-                                          event.set_number))
-                out.mark("reps_end")
+                out.extend(self._sentence(Key.GO))
+                if self._tone(context):
+                    out.audio(GO_TONE)
+                out.mark("reps_start").extend(plan.render()).mark("reps_end")
         return out.extend(self._sentence(Key.HOLD_DONE if hold else Key.REPS_DONE))
 
-    def hold_timer(self, exercise: Exercise, seconds: int, set_number: int = 1) -> Ssml:
-        """A hold of exactly `seconds` by the estimate: time checks, a cue, a countdown."""
-        timed = self._countdown(seconds)
+    def _plans(self, event: SetPerformed, cues: list[Ssml],
+               context: _Context) -> tuple[list[Timeline], list[Ssml]]:
+        """Each side's timer, the cues riding in the first one, and the cues that found no room."""
+        dosage = event.dosage
+        plans: list[Timeline] = []
+        unsaid: list[Ssml] = []
+        for index in range(len(event.sides)):
+            riders = cues if index == 0 else []
+            if dosage.mode is Mode.HOLD:
+                start = self._tone(context)
+                # Between two sides the switch chime marks the end of the first hold.
+                end = index == len(event.sides) - 1 and self._tone(context)
+                plan, left = self.hold_plan(dosage.hold_seconds or 0, riders, start=start, end=end)
+            else:
+                plan, left = self.rep_plan(dosage.reps or 0, dosage.tempo_seconds or 1.0, riders)
+            plans.append(plan)
+            unsaid += left
+        return plans, unsaid
+
+    def _tone(self, context: _Context) -> bool:
+        """Whether a tone may play here: tones are on and the response has an audio tag left."""
+        if not self._tones or context.tones <= 0:
+            return False
+        context.tones -= 1
+        return True
+
+    def hold_plan(self, seconds: int, cues: Sequence[Ssml] = (), *, start: bool = False,
+                  end: bool = False) -> tuple[Timeline, list[Ssml]]:
+        """A hold of exactly `seconds` by the estimate, and the cues that found no room in it.
+
+        The plan: the start tone, form cues near the start, time checks, "halfway", a countdown
+        from five and the end tone, each at its second; the tones' lengths are inside the hold.
+        """
+        end_tone = TONE_SECONDS[END_TONE] if end else 0.0
+        start_tone = TONE_SECONDS[GO_TONE] if start else 0.0
+        timed = self._countdown(seconds - end_tone)
         timed += self._time_checks(seconds, Key.SECONDS_LEFT)
         if seconds >= HALFWAY_FROM_SECONDS:
             timed.append(_Timed(seconds / 2, self._sentence(Key.HALFWAY), priority=2))
-        if seconds >= HOLD_CUE_FROM_SECONDS:
-            cue = Ssml().sentence(self._cue(exercise, set_number, during=True))
-            timed.append(_Timed(HOLD_CUE_AT, cue, priority=3))
-        return Ssml().timeline(seconds, _fit(seconds, timed))
+        at = start_tone + HOLD_CUE_AT
+        for index, cue in enumerate(cues):
+            timed.append(_Timed(at, cue, priority=3, tag=index))
+            at += cue.seconds + 2 * GAP_SECONDS
+        if start:
+            timed.append(_Timed(0.0, Ssml().audio(GO_TONE), priority=0, forced=True))
+        if end:
+            timed.append(_Timed(seconds - end_tone, Ssml().audio(END_TONE), priority=0,
+                                forced=True))
+        chosen = _fit(seconds, timed)
+        placed = {item.tag for item in chosen if item.tag is not None}
+        beats = tuple(Beat(item.at, item.speech) for item in chosen)
+        return (Timeline(float(seconds), beats),
+                [cue for index, cue in enumerate(cues) if index not in placed])
 
-    def rep_timer(self, exercise: Exercise, reps: int, tempo: float, set_number: int = 1, *,
-                  with_cue: bool = True) -> Ssml:
-        """Reps counted to the tempo: a count each rep, a cue mid-set, "last two", "last one".
+    def rep_plan(self, reps: int, tempo: float,
+                 cues: Sequence[Ssml] = ()) -> tuple[Timeline, list[Ssml]]:
+        """Every rep counted on its beat, and the cues that found no room beside a number.
 
-        Without `with_cue` every rep is counted (quick pulses leave no room for words).
+        Each rep's number is said at the start of its beat; "last two", "last one" and a cue
+        may follow a number within the same beat when they fit before the next number, so a
+        number is never late, never dropped and never replaced.
         """
-        total = reps * tempo
-        timed: list[_Timed] = []
-        closing = {reps - 1: Key.LAST_ONE}
+        riders: dict[int, Ssml] = {}
         if reps >= 2:  # "last two" needs two reps to announce
-            closing[reps - 2] = Key.LAST_TWO
+            riders[reps - 2] = self._sentence(Key.LAST_TWO)
+        if reps >= 1:
+            riders[reps - 1] = self._sentence(Key.LAST_ONE)
+        unsaid: list[Ssml] = []
+        free = [rep for rep in _rider_order(reps) if rep not in riders]
+        for cue in cues:
+            spot = next((rep for rep in free if _fits(rep + 1, cue, tempo)), None)
+            if spot is None:
+                unsaid.append(cue)
+                continue
+            riders[spot] = cue
+            free.remove(spot)
+        beats = []
         for rep in range(reps):
-            if rep in closing:
-                timed.append(_Timed(rep * tempo, self._sentence(closing[rep]), priority=0))
-            else:
-                timed.append(_Timed(rep * tempo, Ssml().say_as(rep + 1), priority=2))
-        if with_cue and reps >= MID_CUE_FROM_REPS:
-            middle = reps // 2
-            cue = Ssml().say_as(middle + 1).say(".").sentence(
-                self._cue(exercise, set_number, during=True))
-            timed.append(_Timed(middle * tempo, cue, priority=1))
-        return Ssml().timeline(total, _fit(total, timed))
+            speech = Ssml().say_as(rep + 1)
+            rider = riders.get(rep)
+            if rider is not None and _fits(rep + 1, rider, tempo):
+                speech.say(".").extend(rider)
+            beats.append(Beat(rep * tempo, speech, count=rep + 1))
+        return Timeline(reps * tempo, tuple(beats)), unsaid
 
     def _countdown(self, seconds: float) -> list[_Timed]:
         start = min(COUNTDOWN_FROM, int(seconds))
@@ -554,10 +735,16 @@ class Narrator:
             opening = self._sentence(Key.REST)
         opening.extend(self._preview(where, context))
         seconds = float(min(event.rest_seconds, max(0.0, available - TAKE_MORE_SECONDS)))
+        end = self._tone(context)
+        end_tone = TONE_SECONDS[END_TONE] if end else 0.0
         timed = [_Timed(0.0, opening, priority=0, forced=True)]
-        timed += self._countdown(seconds)
+        timed += self._countdown(seconds - end_tone)
         timed += self._time_checks(seconds, Key.REST_LEFT)
-        out.mark("rest_start").timeline(seconds, _fit(seconds, timed)).mark("rest_end")
+        if end:
+            timed.append(_Timed(seconds - end_tone, Ssml().audio(END_TONE), priority=0,
+                                forced=True))
+        beats = tuple(Beat(item.at, item.speech) for item in _fit(seconds, timed))
+        out.mark("rest_start").extend(Timeline(seconds, beats).render()).mark("rest_end")
         if seconds < event.rest_prescribed_seconds:
             out.extend(self._sentence(Key.REST_TAKE_MORE))
         return out
@@ -627,43 +814,51 @@ class Narrator:
 
     def _explanation(self, exercise: Exercise) -> Ssml:
         say = self._sentence
-        out = say(Key.EXPLAIN_NAME, name=exercise.name)
+        out = say(Key.EXPLAIN_NAME, name=self._name(exercise.id))
         out.sentence(exercise.why)
-        out.extend(say(Key.EXPLAIN_MUSCLES, muscles=self._list(exercise.muscles)))
         if exercise.equipment:
-            kit = self._list([item.replace("_", " ") for item in sorted(exercise.equipment)])
-            out.extend(say(Key.EXPLAIN_EQUIPMENT, equipment=kit))
-        else:
-            out.extend(say(Key.EXPLAIN_NO_EQUIPMENT))
+            out.extend(say(Key.EXPLAIN_EQUIPMENT, equipment=self._kit(exercise.equipment)))
         out.extend(say(Key.INTRO_SETUP, setup=exercise.setup))
         out.extend(say(Key.EXPLAIN_CUES))
-        for cue in exercise.cues:
+        for cue in exercise.cues[:_first_layer_cues(exercise)]:
             out.sentence(cue)
-        out.extend(say(Key.EXPLAIN_MISTAKES))
+        return out
+
+    def _explanation_more(self, exercise: Exercise) -> Ssml:
+        say = self._sentence
+        out = say(Key.EXPLAIN_MISTAKES)
         for mistake in exercise.mistakes:
             out.sentence(mistake)
-        if exercise.dosage.sets > 1:
-            out.extend(say(Key.EXPLAIN_SETS, sets=exercise.dosage.sets))
-        out.extend(self._dosage(exercise.dosage))
         if exercise.easier is not None:
             out.extend(say(Key.EXPLAIN_EASIER, text=exercise.easier.text))
         if exercise.harder is not None:
             out.extend(say(Key.EXPLAIN_HARDER, text=exercise.harder.text))
         for variant in exercise.variants:
             out.extend(say(Key.EXPLAIN_VARIANT, name=variant.name, text=variant.text))
+        out.extend(say(Key.EXPLAIN_ALSO))
+        for cue in exercise.cues[_first_layer_cues(exercise):]:
+            out.sentence(cue)
+        out.extend(say(Key.EXPLAIN_MUSCLES, muscles=self._list(exercise.muscles)))
+        if exercise.dosage.sets > 1:
+            out.extend(say(Key.EXPLAIN_SETS, sets=exercise.dosage.sets))
+        out.extend(self._dosage(exercise.dosage))
         out.extend(say(Key.EXPLAIN_SAFETY))
         for line in exercise.safety:
             out.sentence(line)
         return out
 
+    def _kit(self, equipment: Iterable[str]) -> str:
+        """Equipment as said in a sentence, articles included: "a bench and dumbbells"."""
+        return self._list([self._phrases.say(_KIT[item]) for item in sorted(equipment)])
 
-def _fit(total: float, timed: list[_Timed]) -> list[tuple[float, Ssml]]:
+
+def _fit(total: float, timed: list[_Timed]) -> list[_Timed]:
     """The things to say inside a timer that fit: by priority, none overlapping another or the end.
 
-    Forced items (the opening of a rest) are always kept, even past the end.
+    Forced items (the opening of a rest, a tone) are always kept, even past the end.
     """
     taken: list[tuple[float, float]] = []
-    chosen: list[tuple[float, Ssml]] = []
+    chosen: list[_Timed] = []
     for item in sorted(timed, key=lambda t: (not t.forced, t.priority, t.at)):
         start, end = item.at, item.at + item.speech.seconds
         if not item.forced:
@@ -673,8 +868,33 @@ def _fit(total: float, timed: list[_Timed]) -> list[tuple[float, Ssml]]:
                    for other_start, other_end in taken):
                 continue
         taken.append((start, end))
-        chosen.append((start, item.speech))
+        chosen.append(item)
     return chosen
+
+
+def _first_layer_cues(exercise: Exercise) -> int:
+    """How many cues an explanation's first layer says: three when they fit its ~30 s, else two.
+
+    Counted from the content alone (the phrases around it are allowed a fixed few seconds), so the
+    second layer, asked for in a later turn, knows which cues are still to say.
+    """
+    low, high = EXPLAIN_CUES
+    seconds = EXPLAIN_PHRASE_SECONDS + sum(
+        speech_seconds(text) for text in (exercise.called, exercise.why, exercise.setup,
+                                          *exercise.cues[:high]))
+    return high if seconds <= EXPLAIN_SECONDS else low
+
+
+def _rider_order(reps: int) -> list[int]:
+    """Beats a cue may follow, best first: the middle of the set, then outwards from it."""
+    middle = reps // 2
+    return sorted(range(1, reps), key=lambda rep: (abs(rep - middle), rep))
+
+
+def _fits(number: int, rider: Ssml, tempo: float) -> bool:
+    """Whether `rider` fits after the count `number` inside one beat, with a gap either side."""
+    count = number_words(number) * SECONDS_PER_WORD
+    return count + GAP_SECONDS + rider.seconds + GAP_SECONDS <= tempo
 
 
 def _minutes(seconds: float) -> int:

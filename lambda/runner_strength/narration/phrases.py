@@ -57,7 +57,6 @@ class Key(StrEnum):
     EXPLAIN_NAME = "explain_name"
     EXPLAIN_MUSCLES = "explain_muscles"
     EXPLAIN_EQUIPMENT = "explain_equipment"
-    EXPLAIN_NO_EQUIPMENT = "explain_no_equipment"
     EXPLAIN_CUES = "explain_cues"
     EXPLAIN_MISTAKES = "explain_mistakes"
     EXPLAIN_SETS = "explain_sets"
@@ -65,6 +64,7 @@ class Key(StrEnum):
     EXPLAIN_HARDER = "explain_harder"
     EXPLAIN_VARIANT = "explain_variant"
     EXPLAIN_SAFETY = "explain_safety"
+    EXPLAIN_ALSO = "explain_also"
     EXPLAIN_MORE = "explain_more"
     # one set
     SET_START = "set_start"
@@ -104,6 +104,7 @@ class Key(StrEnum):
     ASK_ROUND = "ask_round"
     ASK_SIDE = "ask_side"
     ASK_EXERCISE = "ask_exercise"
+    ASK_EXERCISE_NAMED = "ask_exercise_named"
     ASK_REPROMPT = "ask_reprompt"
     # where we are
     POSITION_SET = "position_set"
@@ -158,6 +159,23 @@ class Key(StrEnum):
     GOODBYE = "goodbye"
     # joining lists
     AND = "and"
+    # timer tones
+    TONES_ON = "tones_on"
+    TONES_OFF = "tones_off"
+    # equipment, as said in a sentence
+    KIT_STEP = "kit_step"
+    KIT_BENCH = "kit_bench"
+    KIT_BOX = "kit_box"
+    KIT_CHAIR = "kit_chair"
+    KIT_WALL = "kit_wall"
+    KIT_BAND = "kit_band"
+    KIT_MINI_BAND = "kit_mini_band"
+    KIT_DUMBBELLS = "kit_dumbbells"
+    KIT_KETTLEBELL = "kit_kettlebell"
+    KIT_CABLE_MACHINE = "kit_cable_machine"
+    KIT_FOAM_ROLLER = "kit_foam_roller"
+    KIT_SLIDER = "kit_slider"
+    KIT_TOWEL = "kit_towel"
 
 
 class PhrasePicker:

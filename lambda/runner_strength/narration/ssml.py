@@ -16,8 +16,11 @@ from xml.parsers import expat
 
 from runner_strength.narration.timing import (
     BREAK_COST_SECONDS,
+    MAX_AUDIO_TAGS,
     MAX_BREAK_SECONDS,
     SECONDS_PER_WORD,
+    TONE_MARKS,
+    TONE_SECONDS,
     break_seconds,
     fill,
     number_words,
@@ -181,6 +184,12 @@ class Ssml:
         return self._add(f'<say-as interpret-as="{interpret_as}">{int(number)}</say-as>',
                          number_words(number) * SECONDS_PER_WORD)
 
+    def audio(self, src: str) -> Ssml:
+        """A tone from Alexa's sound library, charged its length (only tones of known length)."""
+        if src not in TONE_SECONDS:
+            raise ValueError(f"{src!r} is not a tone of known length (timing.TONE_SECONDS)")
+        return self._add(f'<audio src="{escape(src)}"/>', TONE_SECONDS[src])
+
     def pause(self, seconds: float) -> Ssml:
         """Exactly `seconds` of silence, as breaks of at most 10 s each."""
         for chunk in split_silence(seconds):
@@ -318,6 +327,8 @@ def _walk(nodes: Sequence[_Node]) -> Iterator[tuple[str, float]]:
                 hidden += 1
             elif node.name == "break":
                 yield "break", _break_length(attributes) or 0.0
+            elif node.name == "audio":
+                yield "audio", TONE_SECONDS.get(attributes.get("src", ""), 0.0)
         elif node.kind == "end":
             if node.name == "prosody":
                 rates.pop()
@@ -360,7 +371,8 @@ def validate_ssml(ssml: str) -> list[str]:
     """Every way `ssml` breaks Alexa's rules; an empty list means it may be sent.
 
     Checks: shorter than 8,000 characters, well-formed XML, a `<speak>` root, only Alexa's tags
-    and attributes, no break over 10 s, and at most 240 s of estimated audio.
+    and attributes, no break over 10 s, at most five `<audio>` tags from the sound library or
+    https, and at most 240 s of estimated audio.
     """
     problems: list[str] = []
     if len(ssml) >= MAX_SSML_CHARACTERS:
@@ -372,12 +384,20 @@ def validate_ssml(ssml: str) -> list[str]:
     if not nodes or nodes[0].kind != "start" or nodes[0].name != "speak":
         problems.append("the root element must be <speak>")
     depth = 0
+    audio = 0
     for node in nodes:
         if node.kind == "start":
             problems.extend(_element_problems(node, depth))
             depth += 1
+            if node.name == "audio":
+                audio += 1
+                src = (node.attributes or {}).get("src", "")
+                if not src.startswith(("soundbank://", "https://")):
+                    problems.append(f"<audio src={src!r}> is neither soundbank:// nor https://")
         elif node.kind == "end":
             depth -= 1
+    if audio > MAX_AUDIO_TAGS:
+        problems.append(f"{audio} <audio> tags; Alexa plays at most {MAX_AUDIO_TAGS} a response")
     seconds = estimate_seconds(ssml)
     if seconds > MAX_AUDIO_SECONDS:
         problems.append(f"about {seconds:.0f} s of audio; at most {MAX_AUDIO_SECONDS:.0f} s")
@@ -391,7 +411,7 @@ def _timer(silence: float) -> str:
 
 
 def plain_text(ssml: str) -> str:
-    """What the voice says as readable text, every run of breaks shown as a timer like `[10 s]`.
+    """What the voice says as readable text: breaks as a timer like `[10 s]`, tones as `(beep)`.
 
     Raises ValueError when `ssml` is not well-formed.
     """
@@ -404,6 +424,11 @@ def plain_text(ssml: str) -> str:
     for node in nodes:
         if node.kind == "start" and node.name == "break":
             silence += _break_length(node.attributes or {}) or 0.0
+        elif node.kind == "start" and node.name == "audio":
+            if silence > 0:
+                words.append(_timer(silence))
+                silence = 0.0
+            words.append(TONE_MARKS.get((node.attributes or {}).get("src", ""), "(sound)"))
         elif node.kind == "text" and node.text.strip():
             if silence > 0:
                 words.append(_timer(silence))

@@ -15,6 +15,12 @@ which adds a short boundary beyond the break's own time. A timer made of many br
 without it (a 12-rep set has 12 breaks), so every break is charged this much on top of its `time`.
 
 Numbers are counted as the words they are read as ("45" is "forty five", two words).
+
+Tones: the timers can play short sounds from Alexa's Skills Kit sound library
+(`<audio src="soundbank://soundlibrary/...">`), one at "go", one at a side switch and one at the end
+of a hold or a rest. Each is charged its length here, so a timer with tones lasts as long as one
+without. The lengths are our estimates of these short effects, rounded up; Alexa plays at most five
+audio tags (and 240 s of audio) in one response.
 """
 
 from __future__ import annotations
@@ -35,6 +41,16 @@ _THOUSAND = 1000
 _TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+")
 # Breaks are written in whole milliseconds, so every chunk is rounded to them.
 _MS = 1000
+
+
+# Three distinct tones: a beep to start, a chime to switch sides, a buzzer to stop.
+GO_TONE = "soundbank://soundlibrary/musical/amzn_sfx_beep_1x_01"
+SWITCH_TONE = "soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_01"
+END_TONE = "soundbank://soundlibrary/musical/amzn_sfx_buzzer_small_01"
+TONE_SECONDS = {GO_TONE: 0.5, SWITCH_TONE: 1.0, END_TONE: 1.0}
+# How a tone is shown where it cannot be heard (the console, screen text).
+TONE_MARKS = {GO_TONE: "(beep)", SWITCH_TONE: "(chime)", END_TONE: "(buzz)"}
+MAX_AUDIO_TAGS = 5
 
 
 def number_words(number: int) -> int:
