@@ -16,7 +16,6 @@ import copy
 import logging
 from typing import TYPE_CHECKING
 
-from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.intent import Intent
 from ask_sdk_model.intent_confirmation_status import IntentConfirmationStatus
 from ask_sdk_model.intent_request import IntentRequest
@@ -35,6 +34,8 @@ from ask_sdk_model.slu.entityresolution.value_wrapper import ValueWrapper
 from runner_strength.narration.screen import Action
 
 if TYPE_CHECKING:
+    from ask_sdk_core.handler_input import HandlerInput
+
     from runner_strength.content.model import Library
     from runner_strength.narration.screen import Screen
 
@@ -147,11 +148,6 @@ def as_intent(handler_input: HandlerInput, library: Library) -> HandlerInput:
         locale=getattr(request, "locale", None),
         intent=intent,
     )
-    return HandlerInput(
-        request_envelope=envelope,
-        attributes_manager=handler_input.attributes_manager,
-        context=handler_input.context,
-        service_client_factory=handler_input.service_client_factory,
-        template_factory=handler_input.template_factory,
-    )
-
+    spoken = copy.copy(handler_input)  # the same attributes, services and response builder
+    spoken.request_envelope = envelope
+    return spoken

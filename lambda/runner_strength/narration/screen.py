@@ -211,7 +211,6 @@ def workout_screen(  # noqa: PLR0913  # what a workout response is made of, all 
             "side": side_label(upcoming.sides),
             "target": target_label(dosage) if dosage is not None else "",
             "cues": list(exercise.cues[:CUES_SHOWN]) if exercise is not None else [],
-            "upNext": _where_label(library, upcoming),
         })
     else:
         data.update({"exercise": {"id": "", "name": ""}, "set": _empty_set(), "side": "",
