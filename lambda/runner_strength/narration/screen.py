@@ -251,7 +251,7 @@ def explain_screen(exercise: Exercise, *, in_workout: bool) -> Screen:
     if exercise.harder is not None:
         options.append({"label": "Harder", "text": exercise.harder.text})
     options += [{"label": variant.name, "text": variant.text} for variant in exercise.variants]
-    buttons = ([_button("Back to workout", Action.READY)] if in_workout
+    buttons = ([_button("Ready", Action.READY)] if in_workout
                else [_button("Workouts", Action.LIST)])
     return Screen(Page.EXPLAIN, {
         "page": Page.EXPLAIN.value,
