@@ -43,6 +43,9 @@ REFERENCE = re.compile(r"payload\.screen\.([A-Za-z0-9_.]+)")
 BUTTONS = ("ready", "pause", "skip", "explain", "easier", "harder")
 SPOKEN = {
     "ready": "ReadyIntent",
+    "resume": "ResumeWorkoutIntent",
+    "progress": "ProgressIntent",
+    "list": "ListWorkoutsIntent",
     "pause": "AMAZON.PauseIntent",
     "skip": "SkipExerciseIntent",
     "easier": "EasierIntent",
@@ -350,7 +353,7 @@ def _spoken_one_at(ssml: str, *, after: float) -> float:
 # ---------------------------------------------------------------- touches
 
 
-@pytest.mark.parametrize("button", BUTTONS)
+@pytest.mark.parametrize("button", [*BUTTONS, "resume", "progress", "list"])
 def test_every_touch_button_leads_where_the_spoken_intent_does(
     library: Library, button: str
 ) -> None:
@@ -360,11 +363,19 @@ def test_every_touch_button_leads_where_the_spoken_intent_does(
         clock = FakeClock()
         entry, adapter = _entry(library, clock)
         show = Device(entry, clock=clock, screen=True)
-        show.say("StartWorkoutIntent", workout=("core_and_stability", "core"))
-        first = show.say("ReadyIntent")
-        clock.advance(first.seconds + 2)
-        exercise_id = first.screen["exercise"]["id"]
-        assert button in {b["action"] for b in first.screen["buttons"]}
+        shown = show.launch().screen
+        exercise_id = ""
+        if button not in {"progress", "list"}:  # those are on the launch screen
+            show.say("StartWorkoutIntent", workout=("core_and_stability", "core"))
+            first = show.say("ReadyIntent")
+            clock.advance(first.seconds + 2)
+            exercise_id = first.screen["exercise"]["id"]
+            shown = first.screen
+        if button == "resume":
+            shown = show.say("AMAZON.PauseIntent").screen
+        touchable = {b["action"] for b in shown["buttons"]} | {i["action"] for i in
+                                                               shown.get("items", [])}
+        assert button in touchable | {"list"}, "list is on the explain and summary pages"
         if by_touch:
             reply = show.touch(button, exercise_id if button == "explain" else "")
         elif button == "explain":
@@ -445,3 +456,19 @@ def test_the_console_panel_shows_a_set(library: Library) -> None:
 def echo_show(entry: LambdaEntry, clock: FakeClock) -> Device:
     """One Echo Show talking to `entry`."""
     return Device(entry, clock=clock, screen=True)
+
+
+def test_a_fault_in_the_screen_costs_the_screen_not_the_answer(
+    echo_show: Device, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When building the datasource fails, the runner still hears the answer, without a screen."""
+    from runner_strength.narration import screen  # noqa: PLC0415  # patched only here
+
+    def broken(*_: object, **__: object) -> Screen:
+        raise KeyError("broken")
+
+    monkeypatch.setattr(screen, "menu_screen", broken)
+    reply = echo_show.launch()
+    assert reply.render is None
+    assert "Runner Strength" in reply.text
+    assert "no screen" in caplog.text

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from datetime import tzinfo
 
     from ask_sdk_core.handler_input import HandlerInput
+    from ask_sdk_core.response_helper import ResponseFactory
     from ask_sdk_model.response import Response
 
     from runner_strength.content.model import Exercise, Level, Library, Workout
@@ -465,13 +466,20 @@ class Turn:
         speech = script.to_speech()
         builder = self.handler_input.response_builder.speak(speech.ssml)
         if apl.supports_apl(self.handler_input):
-            builder.add_directive(apl.render_directive(self.screen(script, asked)))
+            self._show(builder, script, asked)
         if speech.end_session:
             builder.set_should_end_session(True)
         else:
             builder.ask(speech.reprompt or speech.ssml)
             dialog.remember(self.handler_input, asked)
         return builder.response
+
+    def _show(self, builder: ResponseFactory, script: Script, asked: Asked) -> None:
+        """Add the screen to the response; a fault in it costs the screen, never the answer."""
+        try:
+            builder.add_directive(apl.render_directive(self.screen(script, asked)))
+        except Exception:  # the screen is extra: the runner still hears the answer
+            logger.exception("no screen for user=%s", log_user(self.handler_input))
 
     def screen(self, script: Script, asked: Asked) -> Screen:
         """What an Echo Show displays with this response (`narration/screen.py`)."""
