@@ -472,3 +472,29 @@ def test_a_fault_in_the_screen_costs_the_screen_not_the_answer(
     assert reply.render is None
     assert "Runner Strength" in reply.text
     assert "no screen" in caplog.text
+
+
+def _shape(value: Any) -> Any:  # any JSON value
+    """The keys of a JSON value, nested (lists by their first item), without the values."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return type(value).__name__
+
+
+def test_preview_samples_have_the_shape_the_skill_sends(
+    every_turn: dict[str, list[tuple[str, Reply]]],
+) -> None:
+    """docs/apl/<page>.datasources.json (for the authoring tool) match a real render's fields."""
+    real: dict[str, Any] = {}
+    for turns in every_turn.values():
+        for _, reply in turns:
+            render = reply.render
+            assert render is not None
+            data = render["datasources"]
+            real.setdefault(data["screen"]["page"], data)
+    for page in Page:
+        sample = json.loads((REPO / "docs" / "apl" / f"{page.value}.datasources.json").read_text(
+            encoding="utf-8"))
+        assert set(_shape(sample)["screen"]) == set(_shape(real[page.value])["screen"]), page
