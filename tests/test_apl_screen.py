@@ -498,3 +498,17 @@ def test_preview_samples_have_the_shape_the_skill_sends(
         sample = json.loads((REPO / "docs" / "apl" / f"{page.value}.datasources.json").read_text(
             encoding="utf-8"))
         assert set(_shape(sample)["screen"]) == set(_shape(real[page.value])["screen"]), page
+
+
+def test_declining_to_resume_shows_the_menu_not_a_summary(
+    echo_show: Device, clock: FakeClock
+) -> None:
+    """Saying no to "pick up where you left off?" shows the workout list the coach offers from."""
+    echo_show.launch()
+    echo_show.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    clock.advance(echo_show.say("ReadyIntent").seconds + 2)
+    echo_show.say("AMAZON.StopIntent")
+    assert echo_show.launch().screen["page"] == "workout", "the offer shows where it stopped"
+    declined = echo_show.say("AMAZON.NoIntent").screen
+    assert declined["page"] == "menu"
+    assert declined["offered"]

@@ -215,6 +215,7 @@ class Turn:
         state = self.record.active.get(self.device)
         if state is not None and not state.finished:
             self.apply(transitions.finish(state, self.library, self.now))
+            self.outcome = None  # the screen shows what comes next, not this workout's summary
 
     def hear_health_note(self) -> None:
         """Remember the one-time health note was said."""
