@@ -512,3 +512,14 @@ def test_declining_to_resume_shows_the_menu_not_a_summary(
     declined = echo_show.say("AMAZON.NoIntent").screen
     assert declined["page"] == "menu"
     assert declined["offered"]
+
+
+def test_timers_pair_each_start_with_its_end_in_time_order() -> None:
+    """Marks of a hold on each side and a rest become three timers, in the order they run."""
+    from runner_strength.narration.screen import timers  # noqa: PLC0415  # the unit under test
+
+    marks = [("hold_start", 10.0), ("hold_end", 40.04), ("hold_start", 47.5),
+             ("hold_end", 77.5), ("rest_start", 80.0), ("rest_end", 125.0)]
+    found = timers(marks)
+    assert [(t["kind"], t["start"], t["seconds"]) for t in found] == [
+        ("hold", 10.0, 30.0), ("hold", 47.5, 30.0), ("rest", 80.0, 45.0)]
