@@ -114,9 +114,17 @@ class Reply:
 
 
 def check_response(reply: Reply) -> None:
-    """Every platform rule: size, SSML validity and limits, a question and reprompt when open."""
+    """Every platform rule: size, SSML validity and limits, a question and reprompt when open.
+
+    A screen, when there is one, links a saved document and carries only its datasource.
+    """
     size = len(json.dumps(reply.raw).encode("utf-8"))
     assert size < MAX_RESPONSE_BYTES, f"response is {size} bytes"
+    render = reply.render
+    if render is not None:  # an Echo Show's screen: a saved document by link, one datasource
+        assert render["document"]["type"] == "Link", render["document"]
+        assert render["document"]["src"].startswith("doc://alexa/apl/documents/")
+        assert set(render["datasources"]) == {"screen"}
     if not reply.ssml:
         assert reply.ends_session, "an open session must say something"
         return
