@@ -6,6 +6,9 @@ BIN    := $(VENV)/bin
 RUN_STAMP := $(VENV)/.stamp-run
 DEV_STAMP := $(VENV)/.stamp-dev
 
+# The APL validator (npm apl-suggester) for the screen's documents, pinned by tests/apl's lock.
+APL_CHECK := tests/apl/node_modules/.package-lock.json
+
 .PHONY: run test lint typecheck content model package bench clean
 
 $(VENV)/bin/python:
@@ -24,8 +27,11 @@ $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 run: $(RUN_STAMP)
 	$(BIN)/runner-strength chat
 
+$(APL_CHECK): tests/apl/package.json tests/apl/package-lock.json
+	npm ci --prefix tests/apl --no-audit --no-fund
+
 ## test: install dev tools, start DynamoDB Local, run lint, types and the whole suite, stop it again
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(APL_CHECK)
 	$(BIN)/runner-strength check
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -58,3 +64,4 @@ bench: $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .tools .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf tests/apl/node_modules

@@ -83,6 +83,26 @@ class Reply:
         return speech.get("ssml") or speech.get("text")
 
     @property
+    def directives(self) -> list[dict[str, Any]]:
+        """The response's directives."""
+        value: list[dict[str, Any]] = self.response.get("directives") or []
+        return value
+
+    @property
+    def render(self) -> dict[str, Any] | None:
+        """The APL RenderDocument directive, or None when the response has none."""
+        return next((d for d in self.directives
+                     if d.get("type") == "Alexa.Presentation.APL.RenderDocument"), None)
+
+    @property
+    def screen(self) -> dict[str, Any]:
+        """The screen's datasource (`datasources.screen`); fails when there is no directive."""
+        render = self.render
+        assert render is not None, f"no APL directive: {self.text[:120]}"
+        value: dict[str, Any] = render["datasources"]["screen"]
+        return value
+
+    @property
     def ends_session(self) -> bool:
         """True when the response closes the session (absent counts as closing for voice)."""
         return self.response.get("shouldEndSession") is not False
@@ -94,9 +114,17 @@ class Reply:
 
 
 def check_response(reply: Reply) -> None:
-    """Every platform rule: size, SSML validity and limits, a question and reprompt when open."""
+    """Every platform rule: size, SSML validity and limits, a question and reprompt when open.
+
+    A screen, when there is one, links a saved document and carries only its datasource.
+    """
     size = len(json.dumps(reply.raw).encode("utf-8"))
     assert size < MAX_RESPONSE_BYTES, f"response is {size} bytes"
+    render = reply.render
+    if render is not None:  # an Echo Show's screen: a saved document by link, one datasource
+        assert render["document"]["type"] == "Link", render["document"]
+        assert render["document"]["src"].startswith("doc://alexa/apl/documents/")
+        assert set(render["datasources"]) == {"screen"}
     if not reply.ssml:
         assert reply.ends_session, "an open session must say something"
         return
@@ -124,6 +152,8 @@ class Device:
     attributes: dict[str, Any] = field(default_factory=dict)
     sessions: int = 0
     replies: list[Reply] = field(default_factory=list)
+    screen: bool = False
+    """An Echo Show: requests say the device supports APL (as tests/events/launch_echo_show)."""
 
     def send(self, envelope: dict[str, Any], *, check: bool = True) -> Reply:
         """Send one envelope (its ids, session and time filled in) and keep the session going."""
@@ -136,6 +166,11 @@ class Device:
         system = envelope["context"]["System"]
         system["user"]["userId"] = self.user_id
         system["device"]["deviceId"] = self.device_id
+        if self.screen:
+            show = event("launch_echo_show")["context"]
+            system["device"]["supportedInterfaces"] = show["System"]["device"][
+                "supportedInterfaces"]
+            envelope["context"]["Viewport"] = show["Viewport"]
         request = envelope["request"]
         request["requestId"] = f"amzn1.echo-api.request.test-{next(_request_numbers)}"
         if "locale" in request:
@@ -173,6 +208,14 @@ class Device:
         envelope["request"]["intent"] = {"name": intent, "confirmationStatus": "NONE", "slots": {}}
         for name, value in slots.items():
             envelope["request"]["intent"]["slots"][name] = _slot(name, value)
+        return self.send(envelope)
+
+    def touch(self, *arguments: object, new_session: bool = False) -> Reply:
+        """A touch on the screen: the UserEvent a button sends, with these arguments."""
+        if new_session:
+            self.session_id = None
+        envelope = event("apl_user_event")
+        envelope["request"]["arguments"] = list(arguments)
         return self.send(envelope)
 
     def end_session(self, reason: str = "EXCEEDED_MAX_REPROMPTS") -> Reply:

@@ -337,3 +337,23 @@ def test_speak_runs_espeak_with_the_plain_text(tmp_path: Path) -> None:
     assert "the walking lunge" in spoken
     assert "<speak>" not in spoken
     assert not re.search(r"\[\d+(\.\d+)? s\]", spoken)
+
+
+def test_screen_prints_what_an_echo_show_would_display(config: Config, tmp_path: Path) -> None:
+    """`--screen` adds a text panel to each answer: the list, then the set with its timers."""
+    lines = ["open runner strength", "start the five basics", "ready"]
+    code, out, err = _chat(config, lines, tmp_path, screen=True)
+    assert (code, err) == (0, "")
+    launch, start, ready = out.split("you> ")[1:]
+    assert "Five basics (" in launch, "the menu lists the workouts"
+    assert "Walking lunge · Set 1 of 3" in start
+    assert "[Ready] [Pause] [Skip] [Explain] [Easier] [Harder]" in ready
+    assert re.search(r"Rest: \d+(\.\d)? s from \d+(\.\d)? s", ready)
+    assert "Up next: Walking lunge, set 2 of 3" in ready
+
+
+def test_without_screen_there_is_no_panel(config: Config, tmp_path: Path) -> None:
+    """A plain chat is a speaker: no panel is printed."""
+    code, out, _ = _chat(config, ["open runner strength", "start the five basics"], tmp_path)
+    assert code == 0
+    assert "[Ready]" not in out

@@ -52,6 +52,7 @@ from reliability_kit import (
 )
 from runner_strength.alexa.skill import REJECTED, LambdaEntry, build_skill
 from runner_strength.engine.serialize import SCHEMA_VERSION, record_from_dict
+from runner_strength.narration.screen import Action
 from runner_strength.persistence.base import load_record
 from runner_strength.persistence.memory import MemoryAdapter
 from skilltest import FakeClock, Reply, check_response, event
@@ -104,6 +105,8 @@ TYPE_VALUES: dict[str, list[tuple[str, list[str]]]] = {
 FOREIGN_INTENTS = ("AMAZON.ScrollDownIntent", "AMAZON.ShuffleOnIntent", "OrderPizzaIntent")
 """Intents outside the model: Alexa should never send them; the catch-all must still answer."""
 DEVICES = ("amzn1.ask.device.FUZZKITCHEN", "amzn1.ask.device.FUZZBEDROOM")
+SCREEN_DEVICE = DEVICES[1]
+"""The bedroom Echo is an Echo Show: its requests say it supports APL, and it is touched."""
 HISTORY_KEPT = 8
 """Old (session id, attributes) pairs each device keeps for out-of-order replays."""
 
@@ -247,6 +250,25 @@ JUMPS = st.one_of(
 OMISSIONS = st.sampled_from(
     ["session", "device", "slots", "slots_null", "context", "locale", "attributes", "timestamp"]
 )
+_JSON_LEAF = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), SPOKEN)
+_JSON = st.recursive(
+    _JSON_LEAF,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                 max_size=3),
+    max_leaves=6,
+)
+_IDS = sorted({value_id for values in TYPE_VALUES.values() for value_id, _ in values})
+TOUCH_ARGUMENTS = st.one_of(
+    # what the screen's buttons send, with ids right, wrong or odd
+    st.tuples(
+        st.sampled_from([*(a.value for a in Action), "READY", " skip ", "", "explain"]),
+        st.one_of(st.sampled_from(["", *_IDS]), SPOKEN, _JSON_LEAF),
+    ).map(list),
+    # anything at all a device (or a bug in a document) could send
+    st.lists(_JSON, max_size=4),
+    st.just(None),  # no arguments at all
+)
+"""The `arguments` of an Alexa.Presentation.APL.UserEvent (None: the key is left out)."""
 END_REASONS = st.sampled_from(["USER_INITIATED", "EXCEEDED_MAX_REPROMPTS", "ERROR"])
 
 
@@ -352,6 +374,9 @@ class Conversations(RuleBasedStateMachine):
         system = envelope["context"]["System"]
         system["user"]["userId"] = self.user
         system["device"]["deviceId"] = echo.device_id
+        if echo.device_id == SCREEN_DEVICE:
+            show = event("launch_echo_show")["context"]["System"]["device"]
+            system["device"]["supportedInterfaces"] = show["supportedInterfaces"]
         request = envelope["request"]
         request["requestId"] = f"amzn1.echo-api.request.fuzz-{self.request_number}"
         if "locale" in request:
@@ -465,6 +490,18 @@ class Conversations(RuleBasedStateMachine):
     def foreign_intent(self, which: int, intent: str, locale: str) -> None:
         """An intent the model does not have: the catch-all answers (and may log an error)."""
         self.send(self.echoes[which], _request(intent), locale=locale, error_allowed=True)
+
+    @rule(arguments=TOUCH_ARGUMENTS, new_session=NEW_SESSION)
+    def touch(self, arguments: list[Any] | None, new_session: bool) -> None:
+        """A touch on the Echo Show's screen, with any arguments: a spoken answer, no error."""
+        envelope = event("apl_user_event")
+        if arguments is None:
+            del envelope["request"]["arguments"]
+        else:
+            envelope["request"]["arguments"] = arguments
+        reply = self.send(self.echoes[1], envelope, new_session=new_session)
+        assert reply.ssml, "a touch is always answered aloud"
+        assert reply.render is not None, "an Echo Show's answer carries the screen"
 
     @rule(which=ECHO)
     def skill_disabled(self, which: int) -> None:

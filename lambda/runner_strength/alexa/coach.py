@@ -13,7 +13,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from runner_strength.alexa import dialog
+from runner_strength.alexa import apl, dialog
 from runner_strength.alexa.dialog import Asked, Question
 from runner_strength.alexa.requests import device_id, log_user, request_id, time_zone
 from runner_strength.content.model import EQUIPMENT, Format
@@ -48,6 +48,7 @@ from runner_strength.engine.record import (
 )
 from runner_strength.engine.state import Direction
 from runner_strength.engine.stats import day_end, weekly_summary
+from runner_strength.narration import screen
 from runner_strength.narration.conversation import Conversation
 from runner_strength.narration.narrator import Narrator
 
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from datetime import tzinfo
 
     from ask_sdk_core.handler_input import HandlerInput
+    from ask_sdk_core.response_helper import ResponseFactory
     from ask_sdk_model.response import Response
 
     from runner_strength.content.model import Exercise, Level, Library, Workout
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
     from runner_strength.engine.record import UserRecord
     from runner_strength.engine.state import WorkoutState
     from runner_strength.narration.narrator import Script
+    from runner_strength.narration.screen import Screen
     from runner_strength.persistence.repository import Repository
 
 logger = logging.getLogger(__name__)
@@ -126,6 +129,9 @@ class Turn:
         self.narrator = self._narrator()
         self.talk = Conversation(self.library, self.rng)
         self.asked = dialog.last_asked(handler_input)
+        # What the screen shows (h6-apl): the last engine outcome, or an exercise explained.
+        self.outcome: Outcome | None = None
+        self.explained: Exercise | None = None
         logger.info(
             "turn user=%s device_new=%s",
             log_user(handler_input),
@@ -186,6 +192,7 @@ class Turn:
 
     def apply(self, outcome: Outcome) -> Outcome:
         """Fold an engine outcome into the record: a new active state, or a finished one."""
+        self.outcome = outcome
         finished = next((e for e in outcome.events if isinstance(e, WorkoutFinished)), None)
         if finished is not None and outcome.state is not None:
             state = outcome.state
@@ -208,6 +215,7 @@ class Turn:
         state = self.record.active.get(self.device)
         if state is not None and not state.finished:
             self.apply(transitions.finish(state, self.library, self.now))
+            self.outcome = None  # the screen shows what comes next, not this workout's summary
 
     def hear_health_note(self) -> None:
         """Remember the one-time health note was said."""
@@ -449,6 +457,7 @@ class Turn:
     def explain(self, exercise: Exercise, *, one_shot: bool) -> Response:
         """Explain an exercise, then return to the workout question (or end a one-shot)."""
         body = self.narrator.explanation(exercise)
+        self.explained = exercise
         if self.state is not None:
             question, asked = self.workout_question()
             return self.respond(body.then(question), asked)
@@ -464,12 +473,40 @@ class Turn:
             script = script.with_notice(self.talk.not_saved())
         speech = script.to_speech()
         builder = self.handler_input.response_builder.speak(speech.ssml)
+        if apl.supports_apl(self.handler_input):
+            self._show(builder, script, asked)
         if speech.end_session:
             builder.set_should_end_session(True)
         else:
             builder.ask(speech.reprompt or speech.ssml)
             dialog.remember(self.handler_input, asked)
         return builder.response
+
+    def _show(self, builder: ResponseFactory, script: Script, asked: Asked) -> None:
+        """Add the screen to the response; a fault in it costs the screen, never the answer."""
+        try:
+            builder.add_directive(apl.render_directive(self.screen(script, asked)))
+        except Exception:  # the screen is extra: the runner still hears the answer
+            logger.exception("no screen for user=%s", log_user(self.handler_input))
+
+    def screen(self, script: Script, asked: Asked) -> Screen:
+        """What an Echo Show displays with this response (`narration/screen.py`)."""
+        events = self.outcome.events if self.outcome is not None else ()
+        summary = screen.finished(events)
+        if self.explained is not None:
+            return screen.explain_screen(self.explained, in_workout=self.state is not None)
+        zone, _ = self.zone
+        week = weekly_summary(self.record.history, self.now, zone)
+        if summary is not None:
+            return screen.summary_screen(self.library, summary, week)
+        state = self.state
+        if state is not None:
+            return screen.workout_screen(self.library, state=state, events=events,
+                                         marks=script.speech.marks, where=self.where(),
+                                         now=self.now)
+        minutes = {w.id: round(w.estimated_seconds() / 60) for w in self.library.workouts.values()}
+        return screen.menu_screen(self.library, offered=asked.workout_id, week=week,
+                                  minutes=minutes)
 
     def _narrator(self) -> Narrator:
         preferences = self.record.preferences

@@ -14,6 +14,7 @@ from ask_sdk_core.dispatch_components.exception_components import AbstractExcept
 from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
 from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
 
+from runner_strength.alexa import apl
 from runner_strength.alexa.dialog import Asked, Question
 from runner_strength.alexa.requests import (
     SlotStatus,
@@ -409,6 +410,25 @@ class StopHandler(CoachHandler):
         return turn.respond(turn.talk.goodbye(turn.state, turn.where()), Asked())
 
 
+class TouchHandler(CoachHandler):
+    """A touch on the Echo Show screen: answered by the handler of the intent it stands for."""
+
+    def __init__(self, coach: Coach, handlers: list[AbstractRequestHandler]) -> None:
+        super().__init__(coach)
+        self.handlers = handlers  # the skill's own ordered list, so a touch meets the same path
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_request_type(apl.USER_EVENT)(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        spoken = apl.as_intent(handler_input, self.coach.library)
+        handler = next(h for h in self.handlers if h.can_handle(spoken))
+        response = handler.handle(spoken)
+        if response is None:  # never: every handler in the list answers with a response
+            raise TypeError(type(handler).__name__)
+        return response
+
+
 class SessionEndedHandler(AbstractRequestHandler):
     """The session closed (timeout, user exit, error): state was saved on every change already."""
 
@@ -462,9 +482,11 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
 def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
     """Every request handler, in the order they are asked."""
     move = MoveHandler
-    return [
+    handlers: list[AbstractRequestHandler] = []
+    handlers += [
         SkillDisabledHandler(coach),
         SessionEndedHandler(),
+        TouchHandler(coach, handlers),
         LaunchHandler(coach),
         StartWorkoutHandler(coach),
         ResumeHandler(coach),
@@ -497,3 +519,4 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         StopHandler(coach),
         FallbackHandler(coach),
     ]
+    return handlers

@@ -441,6 +441,27 @@ def _type_value(value: SlotValue) -> JsonDict:
     return {"id": value.id, "name": name}
 
 
+# h6-apl: the Echo Show screen. Documents are saved in the package (response/display/); the
+# viewports are the standard hub (round, small, medium, large, extra large) and TV profiles.
+APL_INTERFACE: JsonDict = {
+    "type": "ALEXA_PRESENTATION_APL",
+    "supportedViewports": [
+        {"mode": "HUB", "shape": "ROUND", "minWidth": 480, "maxWidth": 599,
+         "minHeight": 480, "maxHeight": 599},
+        {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 1279,
+         "minHeight": 480, "maxHeight": 599},
+        {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 1279,
+         "minHeight": 600, "maxHeight": 959},
+        {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 1280, "maxWidth": 1920,
+         "minHeight": 600, "maxHeight": 1279},
+        {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 1920, "maxWidth": 2560,
+         "minHeight": 1080, "maxHeight": 1920},
+        {"mode": "TV", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 960,
+         "minHeight": 540, "maxHeight": 540},
+    ],
+}
+
+
 def build_manifest(utterances: Utterances, endpoint_uri: str | None = ENDPOINT_URI) -> JsonDict:
     """The skill manifest (`skill.json`) as a dict."""
     listing = utterances.publishing
@@ -479,7 +500,7 @@ def build_manifest(utterances: Utterances, endpoint_uri: str | None = ENDPOINT_U
                     for locale in LOCALES
                 },
             },
-            "apis": {"custom": dict(endpoint)},
+            "apis": {"custom": {**endpoint, "interfaces": [APL_INTERFACE]}},
             "permissions": [],
         }
     }

@@ -66,6 +66,7 @@ class ChatOptions:
     script: Path | None = None
     realtime: bool = False
     speak: bool = False
+    screen: bool = False
     db: Path | None = None
     verbose: bool = False
 
@@ -222,6 +223,9 @@ class Console:
 
     def _show(self, reply: Reply) -> None:
         self.display.show(reply.text)
+        if reply.panel:
+            self.out.write(f"{reply.panel}\n")
+            self.out.flush()
         if not self.display.realtime:
             # Printed at once, but a device would have played it in full first.
             self.clock.skip(reply.seconds)
@@ -336,7 +340,7 @@ def run_chat(options: ChatOptions, config: Config | None = None, io: Io | None =
         return 1
     saved = clock_file(config)
     clock = ConsoleClock.resumed(io.wall, saved)
-    device = Device(build_entry(config, clock), clock)
+    device = Device(build_entry(config, clock), clock, screen=options.screen)
     if config.skill_id:
         device.skill_id = config.skill_id
     width = io.width or min(shutil.get_terminal_size((MAX_WIDTH, 24)).columns, MAX_WIDTH)
@@ -361,6 +365,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         script=args.script,
         realtime=args.realtime,
         speak=args.speak,
+        screen=args.screen,
         db=args.db,
         verbose=args.verbose,
     )

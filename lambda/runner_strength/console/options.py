@@ -18,6 +18,8 @@ def add_chat_arguments(parser: argparse.ArgumentParser) -> None:
                         help="play each answer at speaking pace, timers as live progress bars")
     parser.add_argument("--speak", action="store_true",
                         help="read the answers aloud with espeak-ng, when it is installed")
+    parser.add_argument("--screen", action="store_true",
+                        help="be an Echo Show: print what the screen would show as a text panel")
     parser.add_argument("--db", type=Path, metavar="PATH",
                         help="SQLite file to keep state in (default: RUNNER_STRENGTH_DB or the "
                              "state directory)")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from runner_strength.narration.screen import DATASOURCE, Page, Screen, panel
 from runner_strength.narration.ssml import estimate_seconds, plain_text
 
 if TYPE_CHECKING:
@@ -29,6 +30,9 @@ CONSOLE_SKILL = "amzn1.ask.skill.runner-strength-local-console"
 API_ENDPOINT = "https://api.amazonalexa.com"
 LOCALE = "en-US"
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
+APL_INTERFACE = "Alexa.Presentation.APL"
+APL_VERSION = "2024.2"
+RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
 
 
 class Handler(Protocol):
@@ -77,6 +81,15 @@ class Reply:
         return self.response.get("shouldEndSession") is not False
 
     @property
+    def panel(self) -> str:
+        """What an Echo Show would display with this response, as text ("" without a screen)."""
+        for directive in self.response.get("directives") or []:
+            if directive.get("type") == RENDER_DOCUMENT:
+                data = directive.get("datasources", {}).get(DATASOURCE, {})
+                return panel(Screen(Page(data["page"]), data))
+        return ""
+
+    @property
     def seconds(self) -> float:
         """Estimated audio length of the speech."""
         return estimate_seconds(self.ssml) if self.ssml.startswith("<speak>") else 0.0
@@ -105,6 +118,8 @@ class Device:
     session_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     last: Reply | None = None
+    screen: bool = False
+    """An Echo Show: requests say the device supports APL."""
     """The last response with speech, whose reprompt Alexa plays when the runner says nothing."""
 
     @property
@@ -182,7 +197,9 @@ class Device:
                 "System": {
                     "application": application,
                     "user": {"userId": self.user_id},
-                    "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
+                    "device": {"deviceId": self.device_id, "supportedInterfaces": (
+                        {APL_INTERFACE: {"runtime": {"maxVersion": APL_VERSION}}}
+                        if self.screen else {})},
                     "apiEndpoint": API_ENDPOINT,
                 },
             },
