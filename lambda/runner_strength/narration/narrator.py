@@ -55,6 +55,7 @@ from runner_strength.engine.state import Direction, Scope, Side
 from runner_strength.narration.phrases import Key, PhrasePicker
 from runner_strength.narration.ssml import MAX_AUDIO_SECONDS, Ssml, estimate_seconds, plain_text
 from runner_strength.narration.timing import (
+    COUNTDOWN_ZERO,
     END_TONE,
     GO_TONE,
     MAX_AUDIO_TAGS,
@@ -671,7 +672,8 @@ class Narrator:
         if start:
             timed.append(_Timed(0.0, Ssml().audio(GO_TONE), priority=0, forced=True))
         if end:
-            timed.append(_Timed(seconds - end_tone, Ssml().audio(END_TONE), priority=0,
+            timed.append(_Timed(seconds - end_tone, Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE),
+                                priority=0,
                                 forced=True))
         chosen = _fit(seconds, timed)
         placed = {item.tag for item in chosen if item.tag is not None}
@@ -741,7 +743,8 @@ class Narrator:
         timed += self._countdown(seconds - end_tone)
         timed += self._time_checks(seconds, Key.REST_LEFT)
         if end:
-            timed.append(_Timed(seconds - end_tone, Ssml().audio(END_TONE), priority=0,
+            timed.append(_Timed(seconds - end_tone, Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE),
+                                priority=0,
                                 forced=True))
         beats = tuple(Beat(item.at, item.speech) for item in _fit(seconds, timed))
         out.mark("rest_start").extend(Timeline(seconds, beats).render()).mark("rest_end")

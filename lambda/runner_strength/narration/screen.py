@@ -31,6 +31,7 @@ from runner_strength.engine.events import (
     WorkoutFinished,
 )
 from runner_strength.engine.state import Side
+from runner_strength.narration.timing import COUNTDOWN_ZERO
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -44,7 +45,7 @@ DATASOURCE = "screen"
 """The one datasource key every document binds to (`payload.screen`)."""
 CUES_SHOWN = 3
 # Timed stretches the narration marks, and what the screen calls them.
-_TIMERS = (("hold", "Hold"), ("reps", "Reps"), ("rest", "Rest"))
+_TIMERS = (("hold", "Hold"), ("reps", "Reps"), ("pulses", "Pulses"), ("rest", "Rest"))
 
 
 class Page(StrEnum):
@@ -123,11 +124,17 @@ def timers(
     for kind, label in _TIMERS:
         starts = [at for name, at in marks if name == f"{kind}_start"]
         ends = [at for name, at in marks if name == f"{kind}_end"]
-        for start, end in zip(starts, ends, strict=False):
+        for start, stop in zip(starts, ends, strict=False):
+            # An end tone is the countdown's zero: the screen reaches 0 as it plays.
+            end = next((at for name, at in marks if name == COUNTDOWN_ZERO and start < at <= stop),
+                       stop)
             timer: dict[str, Any] = {"kind": kind, "label": label, "start": round(start, 1),
                                      "seconds": round(end - start, 1), "reps": 0, "tempo": 1.0}
             if kind == "reps" and dosage is not None:
                 timer["reps"] = dosage.reps or 0
+                timer["tempo"] = dosage.tempo_seconds or 1.0
+            elif kind == "pulses" and dosage is not None:
+                timer["reps"] = dosage.pulses or 0
                 timer["tempo"] = dosage.tempo_seconds or 1.0
             found.append(timer)
     found.sort(key=lambda timer: timer["start"])

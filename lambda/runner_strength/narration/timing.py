@@ -51,6 +51,8 @@ TONE_SECONDS = {GO_TONE: 0.5, SWITCH_TONE: 1.0, END_TONE: 1.0}
 # How a tone is shown where it cannot be heard (the console, screen text).
 TONE_MARKS = {GO_TONE: "(beep)", SWITCH_TONE: "(chime)", END_TONE: "(buzz)"}
 MAX_AUDIO_TAGS = 5
+# The mark where a countdown reaches zero as its end tone starts: a screen's timer ends there.
+COUNTDOWN_ZERO = "countdown_zero"
 
 
 def number_words(number: int) -> int:
