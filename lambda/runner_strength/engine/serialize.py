@@ -20,10 +20,17 @@ from typing import Any, TypeAlias, TypeVar
 
 from runner_strength.content.model import Level
 from runner_strength.engine.progress import Dose, ExerciseProgress, Feeling
-from runner_strength.engine.record import HistoryEntry, Preferences, UserRecord, Verbosity
+from runner_strength.engine.record import (
+    HistoryEntry,
+    Preferences,
+    UserRecord,
+    Verbosity,
+    ZoneCheck,
+)
+from runner_strength.engine.reminder import Offer, Reminder
 from runner_strength.engine.state import Adjustment, LastSet, WorkoutState
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Migration: TypeAlias = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -59,8 +66,17 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
             **upgraded}
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Upgrade a version 2 record: every field version 3 adds starts at its default."""
+    upgraded = dict(data)
+    # h5-alexa-apis: Settings API time zone checks per device, the weekly reminder, its offer
+    upgraded = {"zone_checks": {}, "reminder": None,
+                "reminder_offer": Offer.NOT_OFFERED.value, **upgraded}
+    return upgraded  # noqa: RET504  # other branches add their blocks above this line
+
+
 # Version n -> a function upgrading a version-n record dict to version n + 1.
-MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2}
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -160,7 +176,18 @@ def record_to_dict(record: UserRecord) -> dict[str, Any]:
         "pain_note_heard": record.pain_note_heard,
         "light_until": record.light_until,
         "sore_until": dict(sorted(record.sore_until.items())),
+        "zone_checks": {device: {"at": c.at, "found": c.found}
+                        for device, c in sorted(record.zone_checks.items())},
+        "reminder": _reminder_to_dict(record.reminder),
+        "reminder_offer": record.reminder_offer.value,
     }
+
+
+def _reminder_to_dict(reminder: Reminder | None) -> dict[str, Any] | None:
+    if reminder is None:
+        return None
+    return {"days": list(reminder.days), "hour": reminder.hour, "minute": reminder.minute,
+            "token": reminder.token}
 
 
 # ---------------------------------------------------------------- from dicts
@@ -410,4 +437,21 @@ def record_from_dict(
         pain_note_heard=r.flag("pain_note_heard"),
         light_until=r.optional_number("light_until"),
         sore_until=r.numbers("sore_until"),
+        zone_checks={device: ZoneCheck(c.number("at"), c.flag("found"))
+                     for device, c in r.entries("zone_checks")},
+        reminder=_reminder(r.optional_child("reminder")),
+        reminder_offer=r.choice("reminder_offer", Offer),
     )
+
+
+def _reminder(r: _Reader | None) -> Reminder | None:
+    if r is None:
+        return None
+    days = r.data.get("days")
+    if not isinstance(days, list) or not days or not all(
+            type(d) is int and 0 <= d <= 6 for d in days):  # weekday numbers
+        raise SchemaError(f"{r.where}.days: expected a list of weekday numbers 0..6, got {days!r}")
+    hour, minute = r.integer("hour"), r.integer("minute")
+    if not 0 <= hour <= 23 or not 0 <= minute <= 59:  # clock values
+        raise SchemaError(f"{r.where}: {hour}:{minute} is not a time of day")
+    return Reminder(tuple(days), hour, minute, r.optional_text("token"))
