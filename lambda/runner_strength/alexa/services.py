@@ -39,6 +39,7 @@ from ask_sdk_model.services.reminder_management.trigger import Trigger
 from ask_sdk_model.services.reminder_management.trigger_type import TriggerType
 from ask_sdk_model.services.service_client_factory import ServiceClientFactory
 from ask_sdk_model.services.service_exception import ServiceException
+from ask_sdk_runtime.exceptions import AskSdkException
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
@@ -52,6 +53,9 @@ REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 """The permission the manifest declares and the runner grants for reminders."""
 DEFAULT_TIMEOUT_SECONDS = 2.0
 """Per call: two calls in one turn (time zone, reminder) still leave room inside Alexa's 8 s."""
+_FAILURES = (ServiceException, AskSdkException, ValueError, TypeError, AttributeError, KeyError)
+"""What a service call can raise: the SDK's errors, and its reader choking on an odd answer body
+(an error code it does not know raises while the error itself is being read)."""
 _RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -166,11 +170,9 @@ def fetch_time_zone(handler_input: HandlerInput) -> str | None:
         return None
     try:
         name = factory.get_ups_service().get_system_time_zone(device)
-    except ServiceException as error:
-        logger.warning("time zone not fetched: status=%s", getattr(error, "status_code", None))
-        return None
-    except (ValueError, TypeError, AttributeError) as error:  # an answer the SDK cannot read
-        logger.warning("time zone not fetched: %s", type(error).__name__)
+    except _FAILURES as error:
+        logger.warning("time zone not fetched: %s status=%s", type(error).__name__,
+                       getattr(error, "status_code", None))
         return None
     text = name if isinstance(name, str) else None
     if not valid_zone(text):
@@ -230,7 +232,7 @@ def save_reminder(
             answer = client.update_reminder(reminder.token, body)
         else:
             answer = client.create_reminder(body)
-    except ServiceException as error:
+    except _FAILURES as error:
         return _failed("saved", error)
     token = answer.alert_token if isinstance(answer, ReminderResponse) else None
     if not token:
@@ -246,7 +248,7 @@ def delete_reminder(handler_input: HandlerInput, token: str) -> Saved:
         return Saved(Outcome.UNAVAILABLE)
     try:
         factory.get_reminder_management_service().delete_reminder(token)
-    except ServiceException as error:
+    except _FAILURES as error:
         if getattr(error, "status_code", None) == 404:  # Not Found
             return Saved(Outcome.OK)
         return _failed("deleted", error)
@@ -260,15 +262,15 @@ def known_reminder_tokens(handler_input: HandlerInput) -> set[str] | None:
         return None
     try:
         answer = factory.get_reminder_management_service().get_reminders()
-    except ServiceException as error:
+    except _FAILURES as error:
         _failed("listed", error)
         return None
     alerts = getattr(answer, "alerts", None) or []
     return {str(a.alert_token) for a in alerts if getattr(a, "alert_token", None)}
 
 
-def _failed(what: str, error: ServiceException) -> Saved:
+def _failed(what: str, error: Exception) -> Saved:
     status = getattr(error, "status_code", None)
-    logger.warning("reminder not %s: status=%s", what, status)
+    logger.warning("reminder not %s: %s status=%s", what, type(error).__name__, status)
     return Saved(Outcome.FAILED, status=status if isinstance(status, int) else None)
 
