@@ -143,7 +143,7 @@ def test_manifest_example_phrases_and_locales_check_out(
 
 
 def test_manifest_has_the_privacy_answers_events_and_endpoint() -> None:
-    """The manifest has the privacy answers, SKILL_DISABLED, no permissions and no endpoint yet."""
+    """The manifest has the privacy answers, SKILL_DISABLED, the reminders permission, no endpoint."""
     body = json.loads((PACKAGE / "skill.json").read_text(encoding="utf-8"))["manifest"]
     privacy = body["privacyAndCompliance"]
     assert privacy["isExportCompliant"] is True
@@ -159,7 +159,7 @@ def test_manifest_has_the_privacy_answers_events_and_endpoint() -> None:
     assert listing["locales"]["en-GB"]["name"] == "Runner Strength"
     assert "not medical advice" in listing["locales"]["en-US"]["description"]
     assert body["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
-    assert body["permissions"] == []
+    assert body["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
     # The deployer fills the endpoint in; a committed ARN would be a placeholder that fails deploy.
     assert "endpoint" not in body["apis"]["custom"]
 

@@ -13,7 +13,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from runner_strength.alexa import dialog, services
+from runner_strength.alexa import dialog, reminding, services
 from runner_strength.alexa.dialog import Asked, Question
 from runner_strength.alexa.requests import device_id, log_user, request_id, time_zone
 from runner_strength.content.model import EQUIPMENT, Format
@@ -233,6 +233,8 @@ class Turn:
         outcome = self.apply(transition(self.state, self.library, self.now))
         if not persist:
             self.record = before
+        if reminding.should_offer(self, outcome):
+            return reminding.offer_after_workout(self, self.narrator.script(outcome))
         return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
 
     def start(

@@ -14,6 +14,7 @@ from ask_sdk_core.dispatch_components.exception_components import AbstractExcept
 from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
 from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
 
+from runner_strength.alexa import reminding
 from runner_strength.alexa.dialog import Asked, Question
 from runner_strength.alexa.requests import (
     SlotStatus,
@@ -294,6 +295,66 @@ class VerbosityHandler(CoachHandler):
         return self.coach.turn(handler_input).set_verbosity(verbosity)
 
 
+class ReminderAnswerHandler(CoachHandler):
+    """Yes or no to "want me to remind you every Thursday at 7?"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            (is_intent_name("AMAZON.YesIntent")(handler_input)
+             or is_intent_name("AMAZON.NoIntent")(handler_input))
+            and reminding.proposal(handler_input) is not None
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        if is_intent_name("AMAZON.NoIntent")(handler_input):
+            return reminding.decline(turn)
+        offered = reminding.proposal(handler_input)
+        return reminding.set_reminder(turn, offered or reminding.usual(turn))
+
+
+class SetReminderHandler(CoachHandler):
+    """Remind me on Mondays and Thursdays (at 7), make it Saturday at 9, change my reminder to..."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name("SetReminderIntent")(handler_input)
+            or is_intent_name("ChangeReminderIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        days, time = reminding.said_days(handler_input), reminding.said_time(handler_input)
+        if not days and time is None:
+            if is_intent_name("ChangeReminderIntent")(handler_input):
+                return reminding.ask_change(turn)
+            return reminding.propose(turn, reminding.usual(turn))
+        base = reminding.proposal(handler_input) or reminding.usual(turn)
+        return reminding.set_reminder(turn, reminding.wanted(days, time, base))
+
+
+class StopReminderHandler(CoachHandler):
+    """Stop reminding me: the weekly reminder is deleted."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("StopReminderIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return reminding.stop(self.coach.turn(handler_input))
+
+
+class PermissionAnswerHandler(CoachHandler):
+    """Alexa's answer to the voice request for the reminders permission."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = handler_input.request_envelope.request
+        return bool(is_request_type("Connections.Response")(handler_input)
+                    and getattr(request, "name", None) == "AskFor")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return reminding.answer_permission(self.coach.turn(handler_input))
+
+
 class YesHandler(CoachHandler):
     """Yes: to the question last asked (resume, start the offered workout, or ready)."""
 
@@ -455,6 +516,10 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         PainHandler(coach),
         EquipmentHandler(coach),
         VerbosityHandler(coach),
+        ReminderAnswerHandler(coach),
+        SetReminderHandler(coach),
+        StopReminderHandler(coach),
+        PermissionAnswerHandler(coach),
         YesHandler(coach),
         NoHandler(coach),
         HelpHandler(coach),

@@ -63,6 +63,8 @@ PRIVACY_POLICY_URL = "https://example.com/runner-strength/privacy"
 TERMS_OF_USE_URL = "https://example.com/runner-strength/terms"
 CATEGORY = "EXERCISE_AND_WORKOUT"
 SUBSCRIBED_EVENTS = ("SKILL_DISABLED",)
+# Weekly reminders (alexa/reminding.py); the runner grants it by voice when first asked.
+PERMISSIONS = ("alexa::alerts:reminders:skill:readwrite",)
 
 # ---------------------------------------------------------------- Alexa's limits and rules
 # Interaction model limits table ("Create the Interaction Model for Your Skill"): 140 characters per
@@ -481,7 +483,7 @@ def build_manifest(utterances: Utterances, endpoint_uri: str | None = ENDPOINT_U
                 **endpoint,
                 "subscriptions": [{"eventName": name} for name in SUBSCRIBED_EVENTS],
             },
-            "permissions": [],
+            "permissions": [{"name": name} for name in PERMISSIONS],
         }
     }
 
