@@ -104,9 +104,11 @@ def body_of(seen_body: Any) -> ReminderRequest:
 
 def rule_of(request: ReminderRequest) -> str:
     """The one recurrence rule of a reminder request."""
-    assert request.trigger is not None and request.trigger.recurrence is not None
+    assert request.trigger is not None
+    assert request.trigger.recurrence is not None
     rules = request.trigger.recurrence.recurrence_rules
-    assert rules is not None and len(rules) == 1
+    assert rules is not None
+    assert len(rules) == 1
     return str(rules[0])
 
 
@@ -140,8 +142,11 @@ def test_a_finished_workout_offers_a_weekly_reminder_and_yes_creates_it(
     assert request.trigger.time_zone_id == "Europe/Berlin"
     assert rule_of(request) == "FREQ=WEEKLY;BYDAY=TH;BYHOUR=7;BYMINUTE=0;BYSECOND=0;INTERVAL=1"
     assert request.trigger.recurrence is not None
-    assert request.trigger.recurrence.start_date_time == datetime(2026, 11, 16)
-    assert request.alert_info is not None and request.alert_info.spoken_info is not None
+    start = request.trigger.recurrence.start_date_time
+    assert start is not None
+    assert start.isoformat() == "2026-11-16T00:00:00"  # local midnight today, no offset
+    assert request.alert_info is not None
+    assert request.alert_info.spoken_info is not None
     (spoken,) = request.alert_info.spoken_info.content or []
     assert spoken.locale == "en-US"
     assert "Alexa, open runner strength" in str(spoken.text)
@@ -190,7 +195,7 @@ def test_make_it_saturday_at_nine_answers_the_offer(echo: Device, stub: AlexaApi
 
 def test_a_time_alone_keeps_the_offered_day(echo: Device, stub: AlexaApiStub,
                                             clock: FakeClock) -> None:
-    """ "At 6:30 in the evening" at the offer keeps Thursday and moves the time."""
+    """A time alone said at the offer keeps Thursday and moves the time to 6:30 pm."""
     finish_workout(echo, clock)
     reply = echo.say("SetReminderIntent", time="18:30")
     assert "every Thursday at 6:30 in the evening" in reply.text
@@ -334,7 +339,8 @@ def test_a_device_that_cannot_ask_by_voice_gets_a_card(
 # ---------------------------------------------------------------- API failures
 
 
-FAILURES = [({"create": s}, {}) for s in (401, 403, 429, 500, 503)] + [
+FAILURES: list[tuple[dict[str, int], dict[str, float]]] = [
+    ({"create": s}, {}) for s in (401, 403, 429, 500, 503)] + [
     ({}, {"create": TIMEOUT + 0.6})]
 
 
