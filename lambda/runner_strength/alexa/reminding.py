@@ -118,7 +118,7 @@ def usual(turn: Turn) -> Reminder:
 def wanted(days: tuple[int, ...], time: tuple[int, int] | None, base: Reminder) -> Reminder:
     """`base` with the days and time the runner named (what they did not name stays)."""
     hour, minute = time if time is not None else (base.hour, base.minute)
-    return Reminder(days or base.days, hour, minute, token=None)
+    return Reminder(days or base.days, hour, minute, alert_id=None)
 
 
 def proposal(handler_input: HandlerInput) -> Reminder | None:
@@ -182,7 +182,7 @@ def set_reminder(turn: Turn, reminder: Reminder) -> Response:
     if not services.available(turn.handler_input):
         return _finish(turn, talk.unavailable())
     current = turn.record.reminder
-    if current is not None and current.token and reminder.same_schedule(current):
+    if current is not None and current.alert_id and reminder.same_schedule(current):
         return _finish(turn, talk.unchanged(current))
     if not services.reminders_granted(turn.handler_input):
         if turn.record.reminder_offer is Offer.REFUSED:
@@ -214,14 +214,14 @@ def answer_permission(turn: Turn) -> Response:
 def ask_change(turn: Turn) -> Response:
     """Change my reminder, with no day or time: say what it is and ask what it should be."""
     current = turn.record.reminder
-    if current is None or not current.token:
+    if current is None or not current.alert_id:
         return propose(turn, usual(turn))
     known = services.known_reminder_tokens(turn.handler_input)
-    if known is not None and current.token not in known:
+    if known is not None and current.alert_id not in known:
         # Deleted in the Alexa app: what we hold is stale.
         turn.record = replace(turn.record, reminder=None,
                               updated_at=max(turn.record.updated_at, turn.now))
-        return propose(turn, current.with_token(None))
+        return propose(turn, current.with_alert(None))
     return turn.respond(_talk(turn).ask_change(current), Asked())
 
 
@@ -230,10 +230,10 @@ def stop(turn: Turn) -> Response:
     talk = _talk(turn)
     current = turn.record.reminder
     offer = Offer.REFUSED if turn.record.reminder_offer is Offer.REFUSED else Offer.DECLINED
-    if current is None or not current.token:
+    if current is None or not current.alert_id:
         turn.record = replace(turn.record, reminder=None, reminder_offer=offer)
         return _finish(turn, talk.nothing_to_stop())
-    result = services.delete_reminder(turn.handler_input, current.token)
+    result = services.delete_reminder(turn.handler_input, current.alert_id)
     if result.outcome is not Outcome.OK:
         return _finish(turn, talk.unavailable() if result.outcome is Outcome.UNAVAILABLE
                        else talk.failed())
@@ -250,17 +250,17 @@ def _save(turn: Turn, reminder: Reminder) -> Response:
     current = turn.record.reminder
     _, zone = turn.zone
     result = services.save_reminder(
-        turn.handler_input, reminder.with_token(current.token if current else None),
+        turn.handler_input, reminder.with_alert(current.alert_id if current else None),
         zone=zone, now=turn.now, text=talk.reminder_text())
     if result.outcome is Outcome.FAILED and current is not None and result.status == NOT_FOUND:
         # Deleted in the Alexa app since: set it up afresh.
-        result = services.save_reminder(turn.handler_input, reminder.with_token(None),
+        result = services.save_reminder(turn.handler_input, reminder.with_alert(None),
                                         zone=zone, now=turn.now, text=talk.reminder_text())
         current = None
     if result.outcome is not Outcome.OK:
         return _finish(turn, talk.unavailable() if result.outcome is Outcome.UNAVAILABLE
                        else talk.failed())
-    saved = reminder.with_token(result.token)
+    saved = reminder.with_alert(result.alert_token)
     turn.record = replace(turn.record, reminder=saved,
                           updated_at=max(turn.record.updated_at, turn.now))
     said = talk.changed(saved) if current is not None else talk.created(saved)

@@ -73,7 +73,7 @@ class Saved:
     """A reminder created or changed: how it went and Alexa's id for it."""
 
     outcome: Outcome
-    token: str | None = None
+    alert_token: str | None = None
     status: int | None = None  # the HTTP status of a failure, for the log
 
 
@@ -228,8 +228,8 @@ def save_reminder(
     body = reminder_request(reminder, zone=zone, now=now, locale=locale, text=text)
     try:
         client = factory.get_reminder_management_service()
-        if reminder.token:
-            answer = client.update_reminder(reminder.token, body)
+        if reminder.alert_id:
+            answer = client.update_reminder(reminder.alert_id, body)
         else:
             answer = client.create_reminder(body)
     except _FAILURES as error:

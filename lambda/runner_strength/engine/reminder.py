@@ -47,7 +47,7 @@ class Reminder:
     days: tuple[int, ...]
     hour: int
     minute: int = 0
-    token: str | None = None  # the Reminders API's alertToken once created
+    alert_id: str | None = None  # the Reminders API's alertToken for it, once created
 
     def __post_init__(self) -> None:
         if not self.days or any(not 0 <= d <= 6 for d in self.days):  # weekday numbers
@@ -57,9 +57,9 @@ class Reminder:
         if tuple(sorted(set(self.days))) != self.days:
             object.__setattr__(self, "days", tuple(sorted(set(self.days))))
 
-    def with_token(self, token: str | None) -> Reminder:
+    def with_alert(self, alert_id: str | None) -> Reminder:
         """The same schedule with Alexa's id for it."""
-        return replace(self, token=token)
+        return replace(self, alert_id=alert_id)
 
     def same_schedule(self, other: Reminder | None) -> bool:
         """True when `other` rings on the same days at the same time."""

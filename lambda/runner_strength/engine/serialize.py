@@ -187,7 +187,7 @@ def _reminder_to_dict(reminder: Reminder | None) -> dict[str, Any] | None:
     if reminder is None:
         return None
     return {"days": list(reminder.days), "hour": reminder.hour, "minute": reminder.minute,
-            "token": reminder.token}
+            "alert_id": reminder.alert_id}
 
 
 # ---------------------------------------------------------------- from dicts
@@ -454,4 +454,4 @@ def _reminder(r: _Reader | None) -> Reminder | None:
     hour, minute = r.integer("hour"), r.integer("minute")
     if not 0 <= hour <= 23 or not 0 <= minute <= 59:  # clock values
         raise SchemaError(f"{r.where}: {hour}:{minute} is not a time of day")
-    return Reminder(tuple(days), hour, minute, r.optional_text("token"))
+    return Reminder(tuple(days), hour, minute, r.optional_text("alert_id"))
