@@ -227,6 +227,8 @@ def test_change_and_stop_the_reminder(echo: Device, stub: AlexaApiStub, clock: F
     (update,) = stub.calls("update")
     assert update.path == "/v1/alerts/reminders/reminder-token-1"
     assert rule_of(body_of(update.body)).startswith("FREQ=WEEKLY;BYDAY=TU,FR;BYHOUR=18;")
+    asking_again = echo.say("SetReminderIntent", new_session=True)
+    assert "Your reminder is every Tuesday and Friday at 6 in the evening." in asking_again.text
     same = echo.say("ChangeReminderIntent", day=("tuesday", "tuesday"),
                     second_day=("friday", "friday"), time="18:00", new_session=True)
     assert "already every Tuesday and Friday" in same.text

@@ -326,7 +326,9 @@ class SetReminderHandler(CoachHandler):
         turn = self.coach.turn(handler_input)
         days, time = reminding.said_days(handler_input), reminding.said_time(handler_input)
         if not days and time is None:
-            if is_intent_name("ChangeReminderIntent")(handler_input):
+            # Someone who has a reminder and asks for one wants to hear it and change it.
+            if (is_intent_name("ChangeReminderIntent")(handler_input)
+                    or turn.record.reminder is not None):
                 return reminding.ask_change(turn)
             return reminding.propose(turn, reminding.usual(turn))
         base = reminding.proposal(handler_input) or reminding.usual(turn)
