@@ -203,6 +203,27 @@ def test_a_time_alone_keeps_the_offered_day(echo: Device, stub: AlexaApiStub,
     assert "BYDAY=TH;BYHOUR=18;BYMINUTE=30;" in rule_of(body_of(create.body))
 
 
+def test_help_repeat_and_unclear_answers_keep_the_offer_open(
+    echo: Device, stub: AlexaApiStub, clock: FakeClock
+) -> None:
+    """Help, repeat and fallback at the offer answer and ask it again; yes then still works."""
+    finish_workout(echo, clock)
+    helped = echo.say("AMAZON.HelpIntent")
+    assert "weekly reminder" in helped.text
+    assert helped.text.endswith("every Thursday at 7 in the morning?")
+    repeated = echo.say("AMAZON.RepeatIntent")
+    assert repeated.text.endswith("every Thursday at 7 in the morning?")
+    missed = echo.say("AMAZON.FallbackIntent")
+    assert missed.text.startswith("Sorry, I")
+    assert missed.text.endswith("every Thursday at 7 in the morning?")
+    for reply in (helped, repeated, missed):
+        assert not reply.ends_session
+    assert stub.calls("create") == []
+    done = echo.say("AMAZON.YesIntent")
+    assert "every Thursday at 7 in the morning" in done.text
+    assert len(stub.calls("create")) == 1
+
+
 def test_without_alexas_services_there_is_no_offer(entry: LambdaEntry, clock: FakeClock) -> None:
     """The local console (no API client) ends a workout as before, with no offer."""
     local = Device(entry, clock=clock)
@@ -265,7 +286,7 @@ def test_skill_disabled_forgets_the_reminder(echo: Device, stub: AlexaApiStub,
     echo.send(event("skill_disabled"))
     reply = echo.say("ChangeReminderIntent", new_session=True)
     assert "Your reminder is" not in reply.text
-    assert "remind you every" in reply.text
+    assert reply.text.endswith("every Thursday at 7 in the morning?")  # offered afresh
     assert stub.calls("list") == []
 
 

@@ -313,6 +313,27 @@ class ReminderAnswerHandler(CoachHandler):
         return reminding.set_reminder(turn, offered or reminding.usual(turn))
 
 
+class ReminderOfferAsideHandler(CoachHandler):
+    """Help, repeat or an unclear answer while a reminder is offered: the offer stays open."""
+
+    INTENTS = ("AMAZON.HelpIntent", "AMAZON.RepeatIntent", "AMAZON.FallbackIntent")
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            any(is_intent_name(name)(handler_input) for name in self.INTENTS)
+            and reminding.proposal(handler_input) is not None
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        offered = reminding.proposal(handler_input)
+        turn = self.coach.turn(handler_input)
+        return reminding.ask_again(
+            turn, offered or reminding.usual(turn),
+            help_asked=bool(is_intent_name("AMAZON.HelpIntent")(handler_input)),
+            missed=bool(is_intent_name("AMAZON.FallbackIntent")(handler_input)),
+        )
+
+
 class SetReminderHandler(CoachHandler):
     """Remind me on Mondays and Thursdays (at 7), make it Saturday at 9, change my reminder to..."""
 
@@ -494,6 +515,8 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
     return [
         SkillDisabledHandler(coach),
         SessionEndedHandler(),
+        # Before the moves: "repeat" at the reminder offer repeats the offer, not a set.
+        ReminderOfferAsideHandler(coach),
         LaunchHandler(coach),
         StartWorkoutHandler(coach),
         ResumeHandler(coach),

@@ -158,12 +158,13 @@ def _propose(turn: Turn, reminder: Reminder, before: Ssml | None, *,
     offer = _talk(turn).offer(reminder, after_workout=after_workout)
     if before is not None:
         offer = Script(before, None, end_session=True).then(offer)
-    response = turn.respond(offer, Asked(Question.REMINDER_OFFER))
-    session = (turn.handler_input.attributes_manager.session_attributes
-               if turn.handler_input.request_envelope.session is not None else None)
-    if session is not None:
-        session[PROPOSAL_KEY] = token_for(reminder)
-    return response
+    return _asking(turn, offer, reminder)
+
+
+def ask_again(turn: Turn, reminder: Reminder, *, help_asked: bool, missed: bool) -> Response:
+    """The offer is still open: answer help (or say what was missed) and ask it again."""
+    script = _talk(turn).aside(reminder, help_asked=help_asked, missed=missed)
+    return _asking(turn, script, reminder)
 
 
 # ------------------------------------------------------------------ answers
@@ -243,6 +244,16 @@ def stop(turn: Turn) -> Response:
 
 
 # ------------------------------------------------------------------ pieces
+
+
+def _asking(turn: Turn, script: Script, reminder: Reminder) -> Response:
+    """Respond with the offer of `reminder`, remembering what was offered for the answer."""
+    response = turn.respond(script, Asked(Question.REMINDER_OFFER))
+    session = (turn.handler_input.attributes_manager.session_attributes
+               if turn.handler_input.request_envelope.session is not None else None)
+    if session is not None:
+        session[PROPOSAL_KEY] = token_for(reminder)
+    return response
 
 
 def _save(turn: Turn, reminder: Reminder) -> Response:

@@ -29,6 +29,8 @@ class Tell(StrEnum):
     OFFER = "reminder_offer"
     OFFER_AGAIN = "reminder_offer_again"
     OFFER_REPROMPT = "reminder_offer_reprompt"
+    HELP = "reminder_help"
+    FALLBACK = "reminder_fallback"
     CREATED = "reminder_created"
     CHANGED = "reminder_changed"
     UNCHANGED = "reminder_unchanged"
@@ -66,6 +68,16 @@ class ReminderTalk:
         """Whether to set a weekly reminder on these days at this time."""
         key = Tell.OFFER if after_workout else Tell.OFFER_AGAIN
         return self._ask(self._say(key, when=self.when(reminder)), Tell.OFFER_REPROMPT)
+
+    def aside(self, reminder: Reminder, *, help_asked: bool, missed: bool) -> Script:
+        """Help, a repeat or words not understood at the offer: answer, then the offer again."""
+        body = Ssml()
+        if help_asked:
+            body = self._say(Tell.HELP)
+        elif missed:
+            body = self._say(Tell.FALLBACK)
+        offer = self.offer(reminder, after_workout=False)
+        return Script(body, None, end_session=False).then(offer)
 
     def ask_change(self, reminder: Reminder) -> Script:
         """The reminder as it is, and what it should be instead."""
