@@ -27,12 +27,15 @@ def _filled(resolver: Resolver) -> list[tuple[str, str]]:
     """Every sample and built-in phrase with each slot filled by a real value, values rotating."""
     values = {t: itertools.cycle(sorted(v)) for t, v in resolver.value_ids.items()}
     durations = itertools.cycle(DURATIONS)
+    times = itertools.cycle(("nine", "seven thirty", "six in the evening", "noon"))
     filled = []
     for intent, pattern in sample_pairs(resolver.model, builtin_phrases=resolver.builtin_phrases):
         types = resolver.intent_slots.get(intent, {})
 
         def fill(ref: re.Match[str], types: dict[str, str] = types) -> str:
             slot_type = types[ref[1]]
+            if slot_type == "AMAZON.TIME":
+                return next(times)
             return next(durations) if slot_type == "AMAZON.DURATION" else next(values[slot_type])
 
         filled.append((intent, re.sub(r"\{(\w+)\}", fill, pattern)))

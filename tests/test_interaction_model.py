@@ -143,7 +143,7 @@ def test_manifest_example_phrases_and_locales_check_out(
 
 
 def test_manifest_has_the_privacy_answers_events_and_endpoint() -> None:
-    """The manifest has the privacy answers, SKILL_DISABLED, no permissions and no endpoint yet."""
+    """The manifest: privacy answers, SKILL_DISABLED, the reminders permission, no endpoint."""
     body = json.loads((PACKAGE / "skill.json").read_text(encoding="utf-8"))["manifest"]
     privacy = body["privacyAndCompliance"]
     assert privacy["isExportCompliant"] is True
@@ -160,7 +160,7 @@ def test_manifest_has_the_privacy_answers_events_and_endpoint() -> None:
     assert "not medical advice" in listing["locales"]["en-US"]["description"]
     # SKILL_DISABLED comes from ask-resources.json's skillEvents; `ask deploy` writes the block.
     assert "events" not in body
-    assert body["permissions"] == []
+    assert body["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
     # The deployer fills the endpoint in; a committed ARN would be a placeholder that fails deploy.
     assert "endpoint" not in body["apis"]["custom"]
 
@@ -384,7 +384,8 @@ def test_adding_an_intent_with_its_own_slot_type_is_a_data_change(
     grown = replace(
         utterances,
         slot_types={**utterances.slot_types, "feeling": "FEELING"},
-        types={"FEELING": (feeling, im.SlotValue(id="just_right", value="just right"))},
+        types={**utterances.types,
+               "FEELING": (feeling, im.SlotValue(id="just_right", value="just right"))},
         intents={**utterances.intents, "FeedbackIntent": ("{feeling}", "it felt {feeling}")},
     )
     model = im.build_interaction_model(library, grown)

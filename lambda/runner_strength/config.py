@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 DEFAULT_TTL_DAYS = 365
+DEFAULT_ALEXA_API_TIMEOUT_SECONDS = 2.0
 
 
 def default_state_dir(env: Mapping[str, str]) -> Path:
@@ -40,6 +41,8 @@ class Config:
     dynamodb_endpoint: str | None
     """boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself; kept here to report it."""
     log_level: str
+    alexa_api_timeout: float = DEFAULT_ALEXA_API_TIMEOUT_SECONDS
+    """Seconds each call to Alexa's Settings and Reminders APIs may take (inside Alexa's 8 s)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -53,4 +56,7 @@ class Config:
             ttl_days=int(env.get("STATE_TTL_DAYS", DEFAULT_TTL_DAYS)),
             dynamodb_endpoint=env.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            alexa_api_timeout=float(
+                env.get("ALEXA_API_TIMEOUT_SECONDS", DEFAULT_ALEXA_API_TIMEOUT_SECONDS)
+            ),
         )

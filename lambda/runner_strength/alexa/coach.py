@@ -13,7 +13,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from runner_strength.alexa import apl, dialog
+from runner_strength.alexa import apl, dialog, reminding, services
 from runner_strength.alexa.dialog import Asked, Question
 from runner_strength.alexa.requests import device_id, log_user, request_id, time_zone
 from runner_strength.content.model import EQUIPMENT, Format
@@ -39,6 +39,7 @@ from runner_strength.engine.plan import build_plan
 from runner_strength.engine.progress import ExerciseProgress, Feeling, next_dose
 from runner_strength.engine.record import (
     Verbosity,
+    ZoneCheck,
     dose_done,
     end_workout,
     history_entry,
@@ -46,6 +47,7 @@ from runner_strength.engine.record import (
     with_feeling,
     with_state,
 )
+from runner_strength.engine.reminder import zone_due
 from runner_strength.engine.state import Direction
 from runner_strength.engine.stats import day_end, weekly_summary
 from runner_strength.narration import screen
@@ -124,7 +126,7 @@ class Turn:
         self.device = device_id(handler_input)
         loaded = coach.repository.load(handler_input)
         self.record = loaded.record
-        self._remember_time_zone(time_zone(handler_input))
+        self._zone_settled = self._remember_time_zone(time_zone(handler_input))
         self.rng = coach.rng_for(request_id(handler_input))
         self.narrator = self._narrator()
         self.talk = Conversation(self.library, self.rng)
@@ -164,6 +166,7 @@ class Turn:
     @property
     def zone(self) -> tuple[tzinfo, str | None]:
         """The runner's time zone and its name; UTC and None when it is not known."""
+        self._settle_zone()
         name = self.record.preferences.time_zone
         zone = _zone(name)
         return (zone, name) if zone is not None else (UTC, None)
@@ -238,6 +241,8 @@ class Turn:
         outcome = self.apply(transition(self.state, self.library, self.now))
         if not persist:
             self.record = before
+        if reminding.should_offer(self, outcome):
+            return reminding.offer_after_workout(self, self.narrator.script(outcome))
         return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
 
     def start(
@@ -513,11 +518,35 @@ class Turn:
         brief = preferences.verbosity is Verbosity.SHORT
         return Narrator(self.library, self.rng, brief=brief, tones=preferences.tones)
 
-    def _remember_time_zone(self, name: str | None) -> None:
-        """Keep the device's time zone when a request carries a valid one."""
+    def _remember_time_zone(self, name: str | None) -> bool:
+        """Keep the device's time zone when a request carries a valid one (True if it did)."""
         preferences = self.record.preferences
-        if name is not None and name != preferences.time_zone and _zone(name) is not None:
+        if name is None or _zone(name) is None:
+            return False
+        if name != preferences.time_zone:
             self.record = replace(self.record, preferences=replace(preferences, time_zone=name))
+        return True
+
+    def _settle_zone(self) -> None:
+        """Ask the Alexa Settings API for this device's zone, once per device per 30 days.
+
+        Only when a turn needs the zone, so most turns make no call; a failure is remembered
+        and retried a day later, and the turn carries on without a zone.
+        """
+        if self._zone_settled:
+            return
+        self._zone_settled = True
+        check = self.record.zone_checks.get(self.device)
+        if not zone_due(check.at if check else None, self.now, known=bool(check and check.found)):
+            return
+        if not services.available(self.handler_input):
+            return  # no API client here (the local console): nothing was asked, nothing to note
+        name = services.fetch_time_zone(self.handler_input)
+        found = name is not None and _zone(name) is not None
+        if found:
+            self._remember_time_zone(name)
+        checks = {**self.record.zone_checks, self.device: ZoneCheck(self.now, found)}
+        self.record = replace(self.record, zone_checks=checks)
 
     def _asked_after(self, outcome: Outcome) -> Asked:
         state = outcome.state

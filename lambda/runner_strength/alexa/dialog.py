@@ -23,6 +23,7 @@ class Question(StrEnum):
     RESUME_OFFER = "resume_offer"  # "pick up where you left off?"
     START_OFFER = "start_offer"  # "want to start <workout>?"
     READY = "ready"  # "ready for set two?"
+    REMINDER_OFFER = "reminder_offer"  # "want me to remind you every Thursday at 7?"
 
 
 @dataclass(frozen=True, slots=True)

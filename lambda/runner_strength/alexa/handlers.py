@@ -14,7 +14,7 @@ from ask_sdk_core.dispatch_components.exception_components import AbstractExcept
 from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
 from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
 
-from runner_strength.alexa import apl
+from runner_strength.alexa import apl, reminding
 from runner_strength.alexa.dialog import Asked, Question
 from runner_strength.alexa.requests import (
     SlotStatus,
@@ -327,6 +327,87 @@ class TonesHandler(CoachHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         on = bool(is_intent_name("TonesOnIntent")(handler_input))
         return self.coach.turn(handler_input).set_tones(on=on)
+class ReminderAnswerHandler(CoachHandler):
+    """Yes or no to "want me to remind you every Thursday at 7?"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            (is_intent_name("AMAZON.YesIntent")(handler_input)
+             or is_intent_name("AMAZON.NoIntent")(handler_input))
+            and reminding.proposal(handler_input) is not None
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        if is_intent_name("AMAZON.NoIntent")(handler_input):
+            return reminding.decline(turn)
+        offered = reminding.proposal(handler_input)
+        return reminding.set_reminder(turn, offered or reminding.usual(turn))
+
+
+class ReminderOfferAsideHandler(CoachHandler):
+    """Help, repeat or an unclear answer while a reminder is offered: the offer stays open."""
+
+    INTENTS = ("AMAZON.HelpIntent", "AMAZON.RepeatIntent", "AMAZON.FallbackIntent")
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            any(is_intent_name(name)(handler_input) for name in self.INTENTS)
+            and reminding.proposal(handler_input) is not None
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        offered = reminding.proposal(handler_input)
+        turn = self.coach.turn(handler_input)
+        return reminding.ask_again(
+            turn, offered or reminding.usual(turn),
+            help_asked=bool(is_intent_name("AMAZON.HelpIntent")(handler_input)),
+            missed=bool(is_intent_name("AMAZON.FallbackIntent")(handler_input)),
+        )
+
+
+class SetReminderHandler(CoachHandler):
+    """Remind me on Mondays and Thursdays (at 7), make it Saturday at 9, change my reminder to..."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name("SetReminderIntent")(handler_input)
+            or is_intent_name("ChangeReminderIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        days, time = reminding.said_days(handler_input), reminding.said_time(handler_input)
+        if not days and time is None:
+            # Someone who has a reminder and asks for one wants to hear it and change it.
+            if (is_intent_name("ChangeReminderIntent")(handler_input)
+                    or turn.record.reminder is not None):
+                return reminding.ask_change(turn)
+            return reminding.propose(turn, reminding.usual(turn))
+        base = reminding.proposal(handler_input) or reminding.usual(turn)
+        return reminding.set_reminder(turn, reminding.wanted(days, time, base))
+
+
+class StopReminderHandler(CoachHandler):
+    """Stop reminding me: the weekly reminder is deleted."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("StopReminderIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return reminding.stop(self.coach.turn(handler_input))
+
+
+class PermissionAnswerHandler(CoachHandler):
+    """Alexa's answer to the voice request for the reminders permission."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = handler_input.request_envelope.request
+        return bool(is_request_type("Connections.Response")(handler_input)
+                    and getattr(request, "name", None) == "AskFor")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return reminding.answer_permission(self.coach.turn(handler_input))
 
 
 class YesHandler(CoachHandler):
@@ -487,6 +568,8 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         SkillDisabledHandler(coach),
         SessionEndedHandler(),
         TouchHandler(coach, handlers),
+        # Before the moves: "repeat" at the reminder offer repeats the offer, not a set.
+        ReminderOfferAsideHandler(coach),
         LaunchHandler(coach),
         StartWorkoutHandler(coach),
         ResumeHandler(coach),
@@ -513,6 +596,10 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         EquipmentHandler(coach),
         VerbosityHandler(coach),
         TonesHandler(coach),
+        ReminderAnswerHandler(coach),
+        SetReminderHandler(coach),
+        StopReminderHandler(coach),
+        PermissionAnswerHandler(coach),
         YesHandler(coach),
         NoHandler(coach),
         HelpHandler(coach),

@@ -19,6 +19,7 @@ from ask_sdk_runtime.exceptions import AskSdkException
 
 from runner_strength.alexa.coach import Coach
 from runner_strength.alexa.handlers import CatchAllExceptionHandler, request_handlers
+from runner_strength.alexa.services import ShortTimeoutApiClient
 from runner_strength.config import Config
 from runner_strength.content.compiled import load_compiled
 from runner_strength.persistence.factory import build_adapter
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
     from ask_sdk_core.skill import CustomSkill
+    from ask_sdk_model.services.api_client import ApiClient
 
     from runner_strength.content.model import Library
 
@@ -44,17 +46,24 @@ REJECTED: dict[str, Any] = {
 """What the Lambda entry answers to an envelope it cannot read or that is not for this skill."""
 
 
-def build_skill(
+def build_skill(  # noqa: PLR0913  # every dependency passed in, each by keyword
     *,
     library: Library,
     adapter: AbstractPersistenceAdapter,
     clock: Callable[[], float],
     skill_id: str | None = None,
     rng_for: Callable[[str], random.Random] = random.Random,
+    api_client: ApiClient | None = None,
 ) -> CustomSkill:
-    """The skill: every handler in order, the catch-all, and the persistence adapter."""
+    """The skill: every handler in order, the catch-all, and the persistence adapter.
+
+    With an `api_client`, turns reach Alexa's Settings and Reminders APIs at each request's
+    `apiEndpoint`; without one (the local console) they do without.
+    """
     coach = Coach(library, Repository(user_record_codec()), clock, rng_for)
     builder = CustomSkillBuilder(persistence_adapter=adapter)
+    if api_client is not None:
+        builder.api_client = api_client
     if skill_id:
         # The SDK's builder infers `skill_id: None` from its constructor; it takes a string.
         setattr(builder, "skill_id", skill_id)  # noqa: B010
@@ -73,6 +82,7 @@ def build_default_skill(config: Config | None = None) -> CustomSkill:
         adapter=build_adapter(config, time.time),
         clock=time.time,
         skill_id=config.skill_id,
+        api_client=ShortTimeoutApiClient(config.alexa_api_timeout),
     )
 
 

@@ -66,6 +66,8 @@ CATEGORY = "EXERCISE_AND_WORKOUT"
 # `ask deploy` (ASK CLI 2.28+) writes manifest.events with the function as its endpoint. A committed
 # `events` block without an endpoint, or "events" in targetEndpoint, breaks the deploy.
 SUBSCRIBED_EVENTS = ("SKILL_DISABLED",)
+# Weekly reminders (alexa/reminding.py); the runner grants it by voice when first asked.
+PERMISSIONS = ("alexa::alerts:reminders:skill:readwrite",)
 
 # ---------------------------------------------------------------- Alexa's limits and rules
 # Interaction model limits table ("Create the Interaction Model for Your Skill"): 140 characters per
@@ -501,7 +503,7 @@ def build_manifest(utterances: Utterances, endpoint_uri: str | None = ENDPOINT_U
                 },
             },
             "apis": {"custom": {**endpoint, "interfaces": [APL_INTERFACE]}},
-            "permissions": [],
+            "permissions": [{"name": name} for name in PERMISSIONS],
         }
     }
 

@@ -92,3 +92,49 @@ def iso_duration(text: str) -> str | None:
     minutes, seconds = divmod(rest, _MINUTE)
     parts = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
     return "PT" + parts + (f"{seconds}S" if seconds else "")
+
+
+_DAY_PARTS: Mapping[str, str] = {"morning": "MO", "afternoon": "AF", "evening": "EV",
+                                 "night": "NI", "tonight": "NI"}
+_AFTERNOON_WORDS = frozenset({"pm", "p.m.", "in the afternoon", "in the evening", "at night",
+                              "tonight"})
+_MORNING_WORDS = frozenset({"am", "a.m.", "in the morning"})
+_NOON, _HOURS_A_DAY, _MINUTES_AN_HOUR = 12, 24, 60
+
+
+def alexa_time(text: str) -> str | None:
+    """A spoken time of day as Alexa's AMAZON.TIME value ("09:00", "18:30", "EV"), else None.
+
+    Takes "nine", "9", "nine thirty", "9:30", "seven in the morning", "six pm", "noon",
+    "midnight" and the parts of the day ("evening"). A bare hour is read as Alexa reads it.
+    """
+    lowered = " ".join(text.lower().replace("o'clock", "").split())
+    named = {**_DAY_PARTS, "noon": "12:00", "midday": "12:00", "midnight": "00:00"}
+    if lowered in named:
+        return named[lowered]
+    suffix = next((s for s in sorted(_AFTERNOON_WORDS | _MORNING_WORDS, key=len, reverse=True)
+                   if lowered.endswith(" " + s)), None)
+    core = lowered.removesuffix(" " + suffix) if suffix else lowered
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", core)
+    if clock:
+        hour, minute = int(clock[1]), int(clock[2])
+    else:
+        words = core.split()
+        first = _number(words)
+        if first is None:
+            return None
+        hour, used = first
+        rest = words[used:]
+        minute = 0
+        if rest:
+            second = _number(rest)
+            if second is None or second[1] != len(rest):
+                return None
+            minute = second[0]
+    if suffix in _AFTERNOON_WORDS and hour < _NOON:
+        hour += _NOON
+    elif suffix in _MORNING_WORDS and hour == _NOON:
+        hour = 0
+    if not (0 <= hour < _HOURS_A_DAY and 0 <= minute < _MINUTES_AN_HOUR):
+        return None
+    return f"{hour:02d}:{minute:02d}"

@@ -34,13 +34,14 @@ from runner_strength.buildtime.interaction_model import (
     slot_values,
     spoken,
 )
-from runner_strength.console.durations import iso_duration
+from runner_strength.console.durations import alexa_time, iso_duration
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
 
 BUILTIN_PREFIX = "AMAZON."
 DURATION_TYPE = "AMAZON.DURATION"
+TIME_TYPE = "AMAZON.TIME"
 ER_MATCH = "ER_SUCCESS_MATCH"
 ER_NO_MATCH = "ER_SUCCESS_NO_MATCH"
 
@@ -277,6 +278,9 @@ class Resolver:
         if slot_type == DURATION_TYPE:
             iso = iso_duration(heard)
             return Slot(name, iso) if iso else None
+        if slot_type == TIME_TYPE:
+            time = alexa_time(heard)
+            return Slot(name, time) if time else None
         if slot_type.startswith(BUILTIN_PREFIX):
             return Slot(name, heard)
         names = self.value_names.get(slot_type, {})
@@ -409,6 +413,10 @@ class Resolver:
                 if slot_type == DURATION_TYPE:
                     if (iso := iso_duration(text)) is not None:
                         yield _Span(start, end, iso, None, 1.0)
+                    continue
+                if slot_type == TIME_TYPE:
+                    if (time := alexa_time(text)) is not None:
+                        yield _Span(start, end, time, None, 1.0)
                     continue
                 values = self._value_words.get(slot_type)
                 if values is None:

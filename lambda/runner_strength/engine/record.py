@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from runner_strength.engine.progress import Dose, ExerciseProgress
+from runner_strength.engine.reminder import OFFER_ORDER, Offer, Reminder
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -64,6 +65,14 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ZoneCheck:
+    """When a device's time zone was last asked of the Alexa Settings API, and if it answered."""
+
+    at: float
+    found: bool
+
+
+@dataclass(frozen=True, slots=True)
 class UserRecord:
     """One runner's stored record. Holds a `Mapping`, so compare with `==`, never hash."""
 
@@ -78,6 +87,10 @@ class UserRecord:
     pain_note_heard: bool = False  # the "see a professional if it persists" reminder was said
     light_until: float | None = None  # a light day (long run, race) lasts until this moment
     sore_until: Mapping[str, float] = field(default_factory=dict)  # body area -> spared until
+    # h5-alexa-apis: the Settings API time zone checks and the weekly reminder
+    zone_checks: Mapping[str, ZoneCheck] = field(default_factory=dict)  # by device id
+    reminder: Reminder | None = None  # the runner's weekly reminder, as Alexa holds it
+    reminder_offer: Offer = Offer.NOT_OFFERED
 
     def is_light_day(self, now: float) -> bool:
         """Whether today's workouts are lighter because the runner asked."""
@@ -217,7 +230,9 @@ def merge(ours: UserRecord, theirs: UserRecord) -> UserRecord:
     merged history (and was not touched after) is no longer active; one workout on two devices
     stays only on the newer. History is the union by entry id (capped), intros the union, the
     health and pain notes heard if either heard them, preferences from the newer record, progress
-    per exercise from whichever side updated it last, light days and sore areas the later end.
+    per exercise from whichever side updated it last, light days and sore areas the later end;
+    time zone checks per device the later, the reminder from the newer record, the reminder
+    offer the furthest answer (a no is never forgotten).
     """
     history = _capped((*ours.history, *theirs.history))
     ended = {entry.id: entry.ended_at for entry in history}
@@ -243,6 +258,11 @@ def merge(ours: UserRecord, theirs: UserRecord) -> UserRecord:
     for area, until in theirs.sore_until.items():
         sore[area] = max(until, sore.get(area, until))
     light = [t for t in (ours.light_until, theirs.light_until) if t is not None]
+    zone_checks = dict(ours.zone_checks)
+    for device, check in theirs.zone_checks.items():
+        seen = zone_checks.get(device)
+        if seen is None or check.at > seen.at:
+            zone_checks[device] = check
     return UserRecord(
         active=active,
         health_note_heard=ours.health_note_heard or theirs.health_note_heard,
@@ -254,4 +274,7 @@ def merge(ours: UserRecord, theirs: UserRecord) -> UserRecord:
         pain_note_heard=ours.pain_note_heard or theirs.pain_note_heard,
         light_until=max(light) if light else None,
         sore_until=sore,
+        zone_checks=zone_checks,
+        reminder=newer.reminder,
+        reminder_offer=max(ours.reminder_offer, theirs.reminder_offer, key=OFFER_ORDER.index),
     )

@@ -20,7 +20,14 @@ from typing import Any, TypeAlias, TypeVar
 
 from runner_strength.content.model import Level
 from runner_strength.engine.progress import Dose, ExerciseProgress, Feeling
-from runner_strength.engine.record import HistoryEntry, Preferences, UserRecord, Verbosity
+from runner_strength.engine.record import (
+    HistoryEntry,
+    Preferences,
+    UserRecord,
+    Verbosity,
+    ZoneCheck,
+)
+from runner_strength.engine.reminder import Offer, Reminder
 from runner_strength.engine.state import Adjustment, LastSet, WorkoutState
 
 SCHEMA_VERSION = 3
@@ -60,14 +67,15 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
-    """Upgrade a version 2 record: the preferences version 3 adds take their defaults."""
+    """Upgrade a version 2 record: every field version 3 adds starts at its default."""
     upgraded = dict(data)
     preferences = upgraded.get("preferences")
     if isinstance(preferences, dict):
         # h1-narration: timer tones, on unless the runner said "no beeps"
-        preferences = {"tones": True, **preferences}
-        upgraded["preferences"] = preferences
-    return upgraded
+        upgraded["preferences"] = {"tones": True, **preferences}
+    # h5-alexa-apis: Settings API time zone checks per device, the weekly reminder, its offer
+    return {"zone_checks": {}, "reminder": None,
+            "reminder_offer": Offer.NOT_OFFERED.value, **upgraded}
 
 
 # Version n -> a function upgrading a version-n record dict to version n + 1.
@@ -172,7 +180,18 @@ def record_to_dict(record: UserRecord) -> dict[str, Any]:
         "pain_note_heard": record.pain_note_heard,
         "light_until": record.light_until,
         "sore_until": dict(sorted(record.sore_until.items())),
+        "zone_checks": {device: {"at": c.at, "found": c.found}
+                        for device, c in sorted(record.zone_checks.items())},
+        "reminder": _reminder_to_dict(record.reminder),
+        "reminder_offer": record.reminder_offer.value,
     }
+
+
+def _reminder_to_dict(reminder: Reminder | None) -> dict[str, Any] | None:
+    if reminder is None:
+        return None
+    return {"days": list(reminder.days), "hour": reminder.hour, "minute": reminder.minute,
+            "alert_id": reminder.alert_id}
 
 
 # ---------------------------------------------------------------- from dicts
@@ -423,4 +442,21 @@ def record_from_dict(
         pain_note_heard=r.flag("pain_note_heard"),
         light_until=r.optional_number("light_until"),
         sore_until=r.numbers("sore_until"),
+        zone_checks={device: ZoneCheck(c.number("at"), c.flag("found"))
+                     for device, c in r.entries("zone_checks")},
+        reminder=_reminder(r.optional_child("reminder")),
+        reminder_offer=r.choice("reminder_offer", Offer),
     )
+
+
+def _reminder(r: _Reader | None) -> Reminder | None:
+    if r is None:
+        return None
+    days = r.data.get("days")
+    if not isinstance(days, list) or not days or not all(
+            type(d) is int and 0 <= d <= 6 for d in days):  # weekday numbers
+        raise SchemaError(f"{r.where}.days: expected a list of weekday numbers 0..6, got {days!r}")
+    hour, minute = r.integer("hour"), r.integer("minute")
+    if not 0 <= hour <= 23 or not 0 <= minute <= 59:  # clock values
+        raise SchemaError(f"{r.where}: {hour}:{minute} is not a time of day")
+    return Reminder(tuple(days), hour, minute, r.optional_text("alert_id"))

@@ -76,7 +76,7 @@ class Say(StrEnum):
     WEEK_NONE = "week_none"
     WEEK_ONE = "week_one"
     WEEK_MANY = "week_many"
-    SCOPE_UTC = "scope_utc"
+    SCOPE_WEEK = "scope_week"
     SCOPE_ZONE = "scope_zone"
     TARGET_MET = "target_met"
     TARGET_NONE = "target_none"
@@ -345,10 +345,11 @@ class Conversation:
     def progress(self, week: WeekSummary, zone: str | None) -> Script:
         """Sessions this week against the target, the streak, the last workout and when.
 
-        `zone` is the IANA time zone weeks were counted in, None for UTC; either way it is said.
+        `zone` is the IANA time zone weeks were counted in; None when it is not known, and then
+        no zone is named (weeks were counted in UTC, which a runner should never hear).
         """
         if zone is None:
-            scope = self._say(Say.SCOPE_UTC)
+            scope = self._say(Say.SCOPE_WEEK)
         else:
             scope = self._say(Say.SCOPE_ZONE, zone=zone.rsplit("/", 1)[-1].replace("_", " "))
         body = Ssml()
