@@ -311,3 +311,16 @@ def test_intro_openers_are_never_a_lone_odd_phrase(library: Library) -> None:
     for opener in library.phrases.variants(Key.INTRO_CUES):
         assert opener != "As you go."
         assert len(opener.split()) >= 2  # at least two words
+
+
+def test_only_tones_of_known_length_can_be_played() -> None:
+    """A sound the timing table does not know cannot be added: its length would be a guess."""
+    with pytest.raises(ValueError, match="not a tone of known length"):
+        Ssml().audio("soundbank://soundlibrary/musical/amzn_sfx_trumpet_bugle_01")
+
+
+def test_audio_from_elsewhere_than_the_library_or_https_is_refused() -> None:
+    """validate_ssml accepts soundbank and https sources, and names anything else."""
+    assert validate_ssml(f'<speak><audio src="{GO_TONE}"/></speak>') == []
+    problems = validate_ssml('<speak><audio src="http://example.com/a.mp3"/></speak>')
+    assert any("neither soundbank" in problem for problem in problems)
