@@ -25,9 +25,10 @@ from runner_strength.content.model import (
     cue_schedule,
 )
 from runner_strength.engine import transitions
-from runner_strength.engine.events import SetPerformed
+from runner_strength.engine.events import AskReady, NextUp, Outcome, SetPerformed
 from runner_strength.engine.record import UserRecord
 from runner_strength.engine.serialize import SCHEMA_VERSION, record_from_dict, record_to_dict
+from runner_strength.engine.state import Side
 from runner_strength.narration.narrator import Narrator
 from runner_strength.narration.phrases import Key
 from runner_strength.narration.ssml import Ssml, estimate_seconds, plain_text, validate_ssml
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from runner_strength.content.model import Library
-    from runner_strength.engine.events import Outcome
     from runner_strength.narration.narrator import Script
     from skilltest import Device, FakeClock
 
@@ -311,3 +311,41 @@ def test_intro_openers_are_never_a_lone_odd_phrase(library: Library) -> None:
     for opener in library.phrases.variants(Key.INTRO_CUES):
         assert opener != "As you go."
         assert len(opener.split()) >= 2  # at least two words
+
+
+def test_only_tones_of_known_length_can_be_played() -> None:
+    """A sound the timing table does not know cannot be added: its length would be a guess."""
+    with pytest.raises(ValueError, match="not a tone of known length"):
+        Ssml().audio("soundbank://soundlibrary/musical/amzn_sfx_trumpet_bugle_01")
+
+
+def test_audio_from_elsewhere_than_the_library_or_https_is_refused() -> None:
+    """validate_ssml accepts soundbank and https sources, and names anything else."""
+    assert validate_ssml(f'<speak><audio src="{GO_TONE}"/></speak>') == []
+    problems = validate_ssml('<speak><audio src="http://example.com/a.mp3"/></speak>')
+    assert any("neither soundbank" in problem for problem in problems)
+
+
+@pytest.mark.parametrize("side", [Side.LEFT, Side.RIGHT])
+def test_a_set_split_over_two_responses_counts_each_side_in_full(library: Library,
+                                                                 side: Side) -> None:
+    """Either half of a split per-side set names its side first, then counts 1 to the dose."""
+    exercise = library.exercise("single_leg_deadlift")
+    dosage = exercise.dosage
+    state = transitions.start(library, "single_leg_strength", 0.0).state
+    following = (NextUp(exercise.id, 1, 3, (Side.RIGHT,), new_exercise=False) if side is Side.LEFT
+                 else NextUp(exercise.id, 2, 3, (Side.LEFT,), new_exercise=False))
+    performed = SetPerformed(exercise.id, exercise.id, 1, 3, dosage, (side,),
+                             rest_seconds=0 if side is Side.LEFT else 30,
+                             rest_prescribed_seconds=30, round_end=False, next_preview=following)
+    script = Narrator(library, random.Random(3)).script(
+        Outcome(state, (performed, AskReady(following))))
+    text = script.to_speech().display
+    side_word = library.phrases.variants(Key.LEFT if side is Side.LEFT else Key.RIGHT)[0]
+    counting = re.search(r"\(beep\) 1 ", text)
+    assert counting is not None
+    assert side_word in text[:counting.start()]
+    numbers = [int(n) for n in re.findall(r"\b\d+\b", re.sub(r"\[[^\]]*\]", "",
+                                                             text[counting.start():]))]
+    assert numbers[:dosage.reps or 0] == list(range(1, (dosage.reps or 0) + 1))
+    assert text.endswith("?")

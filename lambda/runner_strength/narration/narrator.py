@@ -550,12 +550,14 @@ class Narrator:
     def _set(self, event: SetPerformed, context: _Context, available: float) -> Ssml:
         exercise = self._library.exercise(event.exercise_id)
         cues = self._set_cues(exercise, event, context.intro)
-        named = set(self._named)
+        named, tones = set(self._named), context.tones
         lead, left = self._lead(event, context, cues, brief=self._brief)
-        if lead.seconds > available / 2:
-            self._named = named
-            lead, left = self._lead(event, context, cues, brief=True)  # leave room for the work
         work = self._work(event, left, context, settle=context.intro is not None)
+        if lead.seconds + work.seconds > available:
+            # Too long even with no rest at all: the short intro, its cues said with the work.
+            self._named, context.tones = named, tones
+            lead, left = self._lead(event, context, cues, brief=True)
+            work = self._work(event, left, context, settle=context.intro is not None)
         rest = self._rest(event, context, available - lead.seconds - work.seconds)
         return lead.extend(work).extend(rest)
 
