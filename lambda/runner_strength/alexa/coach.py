@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runner_strength.alexa import dialog
-from runner_strength.alexa.dialog import Asked, Question
+from runner_strength.alexa.dialog import Asked, Question, Said
 from runner_strength.alexa.requests import device_id, log_user, request_id, time_zone
 from runner_strength.content.model import EQUIPMENT, Format
 from runner_strength.engine import transitions
@@ -145,13 +145,17 @@ class Turn:
         outcome = transitions.status(self.state, self.library, self.now)
         return next((e.where for e in outcome.events if isinstance(e, Status)), None)
 
-    def next_workout(self) -> Workout:
-        """The workout the rotation offers next: this runner's history, level and equipment."""
+    def next_workout(self, exclude: frozenset[str] = frozenset()) -> Workout:
+        """The workout the rotation offers next: this runner's history, level and equipment.
+
+        `exclude` names workouts just turned down (when the catalogue allows another).
+        """
         preferences = self.record.preferences
 
         def allowed(workout: Workout) -> bool:
-            return doable(self.library, workout, level=preferences.level,
-                          missing=preferences.missing_equipment)
+            return workout.id not in exclude and doable(
+                self.library, workout, level=preferences.level,
+                missing=preferences.missing_equipment)
 
         return choose_workout(self.library, self.record.recent_workouts(), allowed=allowed)
 
@@ -233,9 +237,23 @@ class Turn:
         return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
 
     def start(
-        self, workout_id: str, *, quick: bool = False, target_seconds: int | None = None
+        self,
+        workout_id: str,
+        *,
+        quick: bool = False,
+        target_seconds: int | None = None,
+        confirmed: bool = False,
     ) -> Response:
-        """Start a workout (ending any unfinished one) and ask whether the runner is ready."""
+        """Start a workout and ask whether the runner is ready.
+
+        An unfinished workout is never dropped unasked: unless the runner already chose
+        (`confirmed`), they are asked to resume it or start the new one.
+        """
+        state, where = self.state, self.where()
+        if not confirmed and state is not None and where is not None:
+            asked = Asked(Question.RESUME_OR_NEW, workout_id=workout_id,
+                          target_seconds=target_seconds)
+            return self.respond(self.talk.resume_or_new(state, where), asked)
         self.abandon()
         detailed = self.record.preferences.verbosity is Verbosity.DETAILED
         outcome = self.apply(
@@ -252,15 +270,55 @@ class Turn:
         )
         return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
 
-    def offer_next(self, first: Script) -> Response:
-        """`first`, then today's workout offered (or, mid-workout, the way back to it)."""
-        if self.state is not None:
-            question, asked = self.workout_question()
-            return self.respond(first.then(question), asked)
+    def offer_next(self, first: Script, said: Said = Said.QUESTION) -> Response:
+        """`first`, then the question waiting for an answer, or today's workout offered."""
+        if self.state is not None or self.asked.pending:
+            question, asked = self.pending()
+            return self.respond(first.then(question), asked.saying(said))
         workout = self.next_workout()
         offer = self.talk.suggest(workout, light=self.record.is_light_day(self.now),
                                   seconds=self.fitted_seconds(workout))
-        return self.respond(first.then(offer), Asked(Question.START_OFFER, workout.id))
+        return self.respond(first.then(offer), Asked(Question.START_OFFER, workout.id, said=said))
+
+    def answer_no(self) -> Response:
+        """No to the resume offer, "resume or start new?", "start over?" or a start offer."""
+        asked = self.asked
+        if asked.question is Question.RESUME_OFFER:
+            unfinished = self.state
+            self.abandon()
+            done = frozenset({unfinished.workout_id}) if unfinished is not None else frozenset()
+            workout = self.next_workout(exclude=done)
+            return self.respond(self.talk.offer(workout), Asked(Question.START_OFFER, workout.id))
+        if asked.question is Question.RESUME_OR_NEW:
+            # "Resume it, or start something new?" - no: not that one, the new one.
+            wanted = asked.workout_id
+            workout_id = wanted if wanted in self.library.workouts else None
+            return self.start(workout_id or self.next_workout().id,
+                              target_seconds=asked.target_seconds, confirmed=True)
+        if asked.question is Question.START_OVER and self.state is not None:
+            question, then = self.workout_question()
+            return self.respond(self.talk.start_over_kept().then(question), then)
+        return self.decline_offer()
+
+    def decline_offer(self) -> Response:
+        """No to "shall we start X?": one other workout offered, then a kind goodbye, no loop."""
+        asked = self.asked
+        if asked.declined == 0:
+            turned_down = frozenset({asked.workout_id}) if asked.workout_id else frozenset()
+            other = self.next_workout(exclude=turned_down)
+            if other.id not in turned_down:
+                offer = self.talk.offer_instead(other, seconds=self.fitted_seconds(other))
+                return self.respond(offer, Asked(Question.START_OFFER, other.id, declined=1))
+        return self.respond(self.talk.decline_goodbye(), Asked())
+
+    def skip(self) -> Response:
+        """Skip the exercise in question, and say how to undo it."""
+        outcome = self.apply(transitions.skip_exercise(self.state, self.library, self.now))
+        if any(isinstance(e, WorkoutFinished) for e in outcome.events) or outcome.state is None:
+            return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
+        said = self.narrator.remarks(outcome).then(self.talk.skip_undo())
+        return self.respond(said.then(self.narrator.closing(outcome)),
+                            self._asked_after(outcome))
 
     # ------------------------------------------------------------ knowing the runner
 
@@ -268,7 +326,7 @@ class Turn:
         """Sessions this week against the target, the streak, and the last workout."""
         zone, name = self.zone
         week = weekly_summary(self.record.history, self.now, zone)
-        return self.offer_next(self.talk.progress(week, name))
+        return self.offer_next(self.talk.progress(week, name), Said.PROGRESS)
 
     def feedback(self, feeling: Feeling | None) -> Response:
         """How the last set felt (too easy, too hard, just right): its dose for next time."""
@@ -430,24 +488,118 @@ class Turn:
             said = said.then(self.talk.swapped(swapped))
         return self.respond(said.then(self.narrator.script(outcome)), self._asked_after(outcome))
 
+    def pending(self) -> tuple[Script, Asked]:
+        """The question still waiting for its answer, asked again; else the workout's question.
+
+        Help, status, repeat, why, explain, progress and fallback say their piece and then this,
+        so no question is lost to an intent that does not answer it.
+        """
+        script = self._pending_script()
+        return (script, self.asked) if script is not None else self.workout_question()
+
+    def _pending_script(self) -> Script | None:
+        question, state, where = self.asked.question, self.state, self.where()
+        workout = self.library.workouts.get(self.asked.workout_id or "")
+        script: Script | None = None
+        if state is not None and where is not None and question is Question.RESUME_OFFER:
+            script = self.talk.resume_question(state, where)
+        elif state is not None and where is not None and question is Question.RESUME_OR_NEW:
+            script = self.talk.resume_or_new(state, where)
+        elif state is not None and question is Question.START_OVER:
+            script = self.talk.start_over_question(self.library.workout(state.workout_id))
+        elif state is None and workout is not None and question is Question.START_OFFER:
+            script = self.talk.offer_again(workout)
+        elif question is Question.WHICH_EXERCISE:
+            script = self.talk.which_exercise()
+        elif state is None and question is Question.EXPLAIN_MORE:
+            script = self.talk.explain_more()
+        return script
+
     def workout_question(self) -> tuple[Script, Asked]:
         """The question that brings the runner back to the workout ("Ready for set two?")."""
         state = self.state
         where = self.where()
         if state is None or where is None:
             return self.talk.menu_question(), Asked()
+        if state.paused:
+            # A paused workout is picked up by the runner's word: ask, never end the session.
+            return self.talk.resume_question(state, where), Asked(Question.RESUME_OFFER)
         outcome = Outcome(state, (AskReady(where),))
         return self.narrator.closing(outcome), Asked(Question.READY)
 
     def explain(self, exercise: Exercise, *, one_shot: bool) -> Response:
-        """Explain an exercise, then return to the workout question (or end a one-shot)."""
+        """Explain an exercise, then ask again what was pending (or end a one-shot)."""
         body = self.narrator.explanation(exercise)
-        if self.state is not None:
-            question, asked = self.workout_question()
-            return self.respond(body.then(question), asked)
+        answered = self.asked.question in {Question.WHICH_EXERCISE, Question.EXPLAIN_MORE}
+        if self.state is not None or (self.asked.pending and not answered):
+            question, asked = self.workout_question() if answered else self.pending()
+            return self.respond(body.then(question),
+                                asked.saying(Said.EXPLANATION, exercise.id))
         if one_shot:
             return self.respond(body.ending(), Asked())
-        return self.respond(body.then(self.talk.explain_more()), Asked())
+        return self.respond(body.then(self.talk.explain_more()),
+                            Asked(Question.EXPLAIN_MORE, exercise_id=exercise.id,
+                                  said=Said.EXPLANATION))
+
+    def status_report(self) -> Response:
+        """How much is left; a question still waiting (or a pause) is asked again after it."""
+        state = self.state
+        if state is not None and not state.paused and not self.asked.pending:
+            return self.respond(
+                self.narrator.script(transitions.status(state, self.library, self.now)),
+                Asked(Question.READY, said=Said.STATUS),
+            )
+        said = self.narrator.remarks(transitions.status(state, self.library, self.now))
+        question, asked = self.pending()
+        return self.respond(said.then(question), asked.saying(Said.STATUS))
+
+    def why(self) -> Response:
+        """Why this exercise (or strength work), then the question still waiting."""
+        where = self.where()
+        exercise = self.library.exercises.get(where.exercise_id) if where is not None else None
+        question, asked = self.pending()
+        return self.respond(self.talk.why(exercise).then(question), asked.saying(Said.WHY))
+
+    def help(self) -> Response:
+        """What can be said here, then the question still waiting (or the menu's)."""
+        in_workout = self.state is not None
+        if not in_workout and not self.asked.pending:
+            return self.respond(self.talk.help(in_workout=False), Asked(said=Said.HELP))
+        question, asked = self.pending()
+        return self.respond(self.talk.help_body(in_workout=in_workout).then(question),
+                            asked.saying(Said.HELP))
+
+    def fallback(self) -> Response:
+        """Something out of scope: say so, then the question still waiting (or the menu's)."""
+        in_workout = self.state is not None
+        if not in_workout and not self.asked.pending:
+            return self.respond(self.talk.fallback(in_workout=False), Asked())
+        question, asked = self.pending()
+        return self.respond(self.talk.fallback_body(in_workout=in_workout).then(question),
+                            asked)
+
+    def list_workouts(self) -> Response:
+        """Every workout, then which one."""
+        return self.respond(self.talk.list_workouts(), Asked(said=Said.LIST))
+
+    def repeat(self) -> Response:
+        """Say again what was just said: the explanation, status, help ... or just the question."""
+        said = self.asked.said
+        exercise = self.library.exercises.get(self.asked.exercise_id or "")
+        if said is Said.EXPLANATION and exercise is not None:
+            return self.explain(exercise, one_shot=False)
+        repeats: dict[Said, Callable[[], Response]] = {
+            Said.STATUS: self.status_report,
+            Said.WHY: self.why,
+            Said.PROGRESS: self.progress_report,
+            Said.HELP: self.help,
+            Said.LIST: self.list_workouts,
+        }
+        again = repeats.get(said)
+        if again is not None:
+            return again()
+        question, asked = self.pending()
+        return self.respond(question, asked.saying(Said.QUESTION))
 
     def respond(self, script: Script, asked: Asked) -> Response:
         """Save the record if it changed, then build the response (noting a failed save)."""

@@ -131,6 +131,19 @@ class Say(StrEnum):
     SWAP_MORE = "swap_more"
     SWAP_NONE_PAIN = "swap_none_pain"
     SWAP_NONE_KIT = "swap_none_kit"
+    # pending questions (issue 12)
+    RESUME_OR_NEW_PAUSED = "resume_or_new_paused"
+    RESUME_OR_NEW_GOING = "resume_or_new_going"
+    RESUME_OR_NEW_QUESTION = "resume_or_new_question"
+    RESUME_OR_NEW_REPROMPT = "resume_or_new_reprompt"
+    OFFER_AGAIN = "offer_again"
+    OFFER_INSTEAD = "offer_instead"
+    DECLINE_GOODBYE = "decline_goodbye"
+    START_OVER_QUESTION = "start_over_question"
+    START_OVER_REPROMPT = "start_over_reprompt"
+    START_OVER_KEPT = "start_over_kept"
+    WHICH_EXERCISE_REPROMPT = "which_exercise_reprompt"
+    SKIP_UNDO = "skip_undo"
 
 
 _LEVEL_SAYS = {
@@ -206,6 +219,68 @@ class Conversation:
         """After a declined resume: offer a fresh workout instead."""
         return self._offer(Ssml().sentence(self._say(Say.OFFER_OTHER)), workout)
 
+    # ------------------------------------------------------------ pending questions (issue 12)
+
+    def resume_question(self, state: WorkoutState, where: NextUp) -> Script:
+        """The resume offer asked again: where the workout stopped, and whether to pick it up."""
+        return Script(
+            self._where_stopped(state, where).sentence(self._say(Say.RESUME_OFFER)),
+            Ssml().sentence(self._say(Say.RESUME_REPROMPT)),
+            end_session=False,
+        )
+
+    def resume_or_new(self, state: WorkoutState, where: NextUp) -> Script:
+        """A start while a workout is unfinished: resume that one, or start something new?"""
+        workout = self._library.workout(state.workout_id)
+        return Script(
+            self._where_stopped(state, where).sentence(self._say(Say.RESUME_OR_NEW_QUESTION)),
+            Ssml().sentence(self._say(Say.RESUME_OR_NEW_REPROMPT, workout=workout.name)),
+            end_session=False,
+        )
+
+    def offer_again(self, workout: Workout) -> Script:
+        """The start offer asked again, short."""
+        return Script(Ssml().sentence(self._say(Say.OFFER_AGAIN, name=workout.name)),
+                      Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name)),
+                      end_session=False)
+
+    def offer_instead(self, workout: Workout, *, seconds: int | None = None) -> Script:
+        """After a no to a start offer: one other workout, once."""
+        body = Ssml().sentence(self._say(Say.OFFER_INSTEAD, name=workout.name,
+                                         focus=workout.focus))
+        minutes = _minutes(workout.estimated_seconds() if seconds is None else seconds)
+        body.sentence(self._say(Say.OFFER_QUESTION, minutes=minutes))
+        reprompt = Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name))
+        return Script(body, reprompt, end_session=False)
+
+    def decline_goodbye(self) -> Script:
+        """A second no to a start offer (or a no to the menu): leave it there, kindly."""
+        return Script(Ssml().sentence(self._say(Say.DECLINE_GOODBYE)), None, end_session=True)
+
+    def which_exercise(self) -> Script:
+        """Which exercise shall I explain?"""
+        return self._ask(Ssml(), Say.WHICH_EXERCISE, Say.WHICH_EXERCISE_REPROMPT)
+
+    def start_over_question(self, workout: Workout) -> Script:
+        """Starting the whole workout over loses the sets done: ask first."""
+        return Script(Ssml().sentence(self._say(Say.START_OVER_QUESTION, workout=workout.name)),
+                      Ssml().sentence(self._say(Say.START_OVER_REPROMPT, workout=workout.name)),
+                      end_session=False)
+
+    def start_over_kept(self) -> Script:
+        """A no to starting over: carry on from here."""
+        return self._statement(Say.START_OVER_KEPT)
+
+    def skip_undo(self) -> Script:
+        """After a skip: how to undo it."""
+        return self._statement(Say.SKIP_UNDO)
+
+    def _where_stopped(self, state: WorkoutState, where: NextUp) -> Ssml:
+        workout = self._library.workout(state.workout_id)
+        key = Say.RESUME_OR_NEW_PAUSED if state.paused else Say.RESUME_OR_NEW_GOING
+        return Ssml().sentence(self._say(key, workout=workout.name,
+                                         position=self._position(workout, where)))
+
     def list_workouts(self) -> Script:
         """Every workout with its length, then which one."""
         workouts = sorted(self._library.workouts.values(), key=lambda w: w.estimated_seconds())
@@ -237,7 +312,7 @@ class Conversation:
             if e in self._library.exercises
         ]
         body.sentence(self._say(Say.EXERCISE_EXAMPLES, examples=self._list(examples)))
-        return self._ask(body, Say.WHICH_EXERCISE, Say.WHICH_EXERCISE)
+        return self._ask(body, Say.WHICH_EXERCISE, Say.WHICH_EXERCISE_REPROMPT)
 
     def explain_more(self) -> Script:
         """After an explanation outside a workout: what next."""
@@ -261,6 +336,19 @@ class Conversation:
             return Script(body.sentence(self._say(Say.HELP_WORKOUT_MORE)), None, end_session=False)
         body = Ssml().sentence(self._say(Say.HELP_MENU)).sentence(self._say(Say.HELP_MENU_MORE))
         return self._ask(body, Say.MENU_QUESTION, Say.MENU_REPROMPT)
+
+    def help_body(self, *, in_workout: bool) -> Script:
+        """What can be said here, with no question: one is added after it."""
+        if in_workout:
+            return self.help(in_workout=True)
+        body = Ssml().sentence(self._say(Say.HELP_MENU)).sentence(self._say(Say.HELP_MENU_MORE))
+        return Script(body, None, end_session=False)
+
+    def fallback_body(self, *, in_workout: bool) -> Script:
+        """Something we cannot do, and what we can, with no question: one is added after it."""
+        body = Ssml().sentence(self._say(Say.FALLBACK))
+        key = Say.HELP_WORKOUT if in_workout else Say.HELP_MENU
+        return Script(body.sentence(self._say(key)), None, end_session=False)
 
     def fallback(self, *, in_workout: bool) -> Script:
         """Something we cannot do: say so, then what we can."""

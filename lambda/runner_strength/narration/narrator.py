@@ -213,6 +213,14 @@ class Narrator:
         """The full-detail explanation as plain text."""
         return plain_text(self._explanation(exercise).build())
 
+    def remarks(self, outcome: Outcome) -> Script:
+        """An outcome's events spoken without its closing question: the caller adds one."""
+        context = self._context(outcome.state)
+        body = Ssml()
+        for event in outcome.events:
+            self._event(body, event, context)
+        return Script(body, None, end_session=False)
+
     # ------------------------------------------------------------ dispatch
 
     def _context(self, state: WorkoutState | None) -> _Context:
