@@ -541,6 +541,19 @@ class Turn:
                             Asked(Question.EXPLAIN_MORE, exercise_id=exercise.id,
                                   said=Said.EXPLANATION))
 
+    def unknown_exercise(self, heard: str | None) -> Response:
+        """No exercise by that name: ask which, unless another question is waiting.
+
+        A bare-name sample can catch words meant for something else, so mid-workout or at a
+        pending question the runner hears that question again rather than a new one.
+        """
+        asking_which = self.asked.question in {Question.WHICH_EXERCISE, Question.EXPLAIN_MORE}
+        if heard and not asking_which and (self.state is not None or self.asked.pending):
+            question, asked = self.pending()
+            return self.respond(self.talk.not_an_exercise(
+                heard, examples=self.state is None).then(question), asked)
+        return self.respond(self.talk.unknown_exercise(heard), Asked(Question.WHICH_EXERCISE))
+
     def status_report(self) -> Response:
         """How much is left; a question still waiting (or a pause) is asked again after it."""
         state = self.state

@@ -190,9 +190,7 @@ class ExplainHandler(CoachHandler):
             this = where.exercise_id if where is not None else turn.asked.exercise_id
             exercise = turn.library.exercises.get(this or "")
         if exercise is None:
-            # "Which exercise?": a bare name answers it; anything else asks it again.
-            return turn.respond(turn.talk.unknown_exercise(slot.heard),
-                                Asked(Question.WHICH_EXERCISE))
+            return turn.unknown_exercise(slot.heard)
         return turn.explain(exercise, one_shot=is_new_session(handler_input))
 
 

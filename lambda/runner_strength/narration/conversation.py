@@ -306,13 +306,15 @@ class Conversation:
         body = Ssml()
         if heard:
             body.sentence(self._say(Say.UNKNOWN_EXERCISE, heard=heard))
-        examples = [
-            self._library.exercises[e].name
-            for e in EXAMPLE_EXERCISES
-            if e in self._library.exercises
-        ]
-        body.sentence(self._say(Say.EXERCISE_EXAMPLES, examples=self._list(examples)))
+        body.sentence(self._say(Say.EXERCISE_EXAMPLES, examples=self._examples()))
         return self._ask(body, Say.WHICH_EXERCISE, Say.WHICH_EXERCISE_REPROMPT)
+
+    def not_an_exercise(self, heard: str, *, examples: bool) -> Script:
+        """Words that name no exercise, said while another question waits: no new question."""
+        body = Ssml().sentence(self._say(Say.UNKNOWN_EXERCISE, heard=heard))
+        if examples:
+            body.sentence(self._say(Say.EXERCISE_EXAMPLES, examples=self._examples()))
+        return Script(body, None, end_session=False)
 
     def explain_more(self) -> Script:
         """After an explanation outside a workout: what next."""
@@ -596,6 +598,10 @@ class Conversation:
             else where.exercise_id
         )
         return self._phrases.say(key, name=name, set=where.set_number, sets=where.total_sets)
+
+    def _examples(self) -> str:
+        return self._list([self._library.exercises[e].name for e in EXAMPLE_EXERCISES
+                           if e in self._library.exercises])
 
     def _list(self, items: Sequence[str]) -> str:
         if len(items) <= 1:
