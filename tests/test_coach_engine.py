@@ -367,7 +367,7 @@ V1_RECORD: dict[str, Any] = {
 
 def test_a_version_one_record_loads_with_everything_new_empty() -> None:
     """A record written before version 2 loads through the migration, new fields at defaults."""
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION >= 2  # version 2 added what this test checks
     record = record_from_dict(json.loads(json.dumps(V1_RECORD)))
     assert record.preferences == Preferences(quick=True, target_minutes=20)
     assert record.preferences.verbosity is Verbosity.STANDARD
@@ -379,6 +379,18 @@ def test_a_version_one_record_loads_with_everything_new_empty() -> None:
     assert (state.position, state.light, state.omitted, state.set_counts) == (3, False,
                                                                               frozenset(), {})
     assert record_from_dict(record_to_dict(record)) == record
+
+
+def test_a_version_two_state_loads_with_navigation_and_pain_at_defaults() -> None:
+    """A version 2 active workout loads through `_v2_to_v3`: no undo, no return point, no pain."""
+    v2 = record_to_dict(record_from_dict(json.loads(json.dumps(V1_RECORD))))
+    v2["schema_version"] = 2
+    for state in v2["active"].values():
+        for key in ("undo_skip", "return_to", "pain_reports"):
+            del state[key]
+    state = record_from_dict(v2).active["kitchen"]
+    assert (state.undo_skip, state.return_to, state.pain_reports) == (None, None, 0)
+    assert state.position == 3  # as stored
 
 
 def test_everything_new_round_trips() -> None:

@@ -285,3 +285,89 @@ def test_do_that_set_again_repeats_the_set(echo: Device, clock: FakeClock) -> No
     assert " 1 " in f" {again.text} "
     assert again.seconds > 30
     assert "set 2" in again.text.lower()
+
+
+# --------------------------------------------------------------- item 5: navigation
+
+
+def _into_five_basics(echo: Device, clock: FakeClock, sets: int) -> list[Reply]:
+    echo.launch()
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    replies = []
+    for _ in range(sets):
+        reply = echo.say("ReadyIntent")
+        clock.advance(reply.seconds + 5)
+        replies.append(reply)
+    return replies
+
+
+def test_next_at_a_set_question_is_that_set_never_a_skip(echo: Device, clock: FakeClock) -> None:
+    """Four "next"s do four sets in order: nothing is skipped unasked."""
+    _into_five_basics(echo, clock, 1)
+    said = []
+    for _ in range(4):
+        reply = echo.say("AMAZON.NextIntent")
+        clock.advance(reply.seconds + 5)
+        said.append(reply.text)
+    assert "set 2 of 3" in said[0].lower()
+    assert "Walking lunge" not in said[2], "the lunges are done after three sets"
+    assert "Squat" in said[2]
+    status = echo.say("WorkoutStatusIntent")
+    assert "Squat, set 3 of 3" in status.text
+
+
+def test_skip_is_explicit_and_go_back_undoes_it(echo: Device, clock: FakeClock) -> None:
+    """"Skip this exercise" says how to undo; "go back" returns to the same set, sets kept."""
+    _into_five_basics(echo, clock, 1)
+    skipped = echo.say("SkipExerciseIntent")
+    assert "go back" in skipped.text.lower()
+    assert "Squat" in skipped.text
+    back = echo.say("AMAZON.PreviousIntent")
+    assert "Walking lunge" in back.text
+    assert "set 2" in back.text.lower()
+    status = echo.say("WorkoutStatusIntent")
+    assert "Walking lunge, set 2 of 3" in status.text
+    assert "11 sets" in status.text or "11 sets" in status.text.replace("eleven", "11")
+
+
+def test_previous_redoes_the_exercise_before_then_returns_to_where_you_were(
+    echo: Device, clock: FakeClock
+) -> None:
+    """Previous at squat set 2 redoes the lunges, then carries on at squat set 2, not set 1."""
+    _into_five_basics(echo, clock, 4)  # three lunge sets and squat set 1
+    back = echo.say("AMAZON.PreviousIntent")
+    assert "Walking lunge" in back.text
+    for _ in range(3):
+        reply = echo.say("ReadyIntent")
+        clock.advance(reply.seconds + 5)
+    status = echo.say("WorkoutStatusIntent")
+    assert "Squat, set 2 of 3" in status.text
+
+
+def test_starting_the_whole_workout_over_asks_first(echo: Device, clock: FakeClock) -> None:
+    """"Start the workout over" asks; no keeps the place, yes goes back to the first set."""
+    _into_five_basics(echo, clock, 4)
+    asked = echo.say("AMAZON.StartOverIntent")
+    assert _question(asked) == "start_over"
+    kept = echo.say("AMAZON.NoIntent")
+    assert "set 2?" in kept.text
+    assert _question(kept) == "ready"
+    echo.say("AMAZON.StartOverIntent")
+    over = echo.say("AMAZON.YesIntent")
+    assert "Walking lunge" in over.text
+    status = echo.say("WorkoutStatusIntent")
+    assert "Walking lunge, set 1 of 3" in status.text
+
+
+def test_next_on_the_last_set_finishes_instead_of_looping(echo: Device, clock: FakeClock) -> None:
+    """At the last set, "next" does it and the workout ends: no loop back to an earlier one."""
+    _into_five_basics(echo, clock, 0)
+    last = None
+    for _ in range(40):
+        last = echo.say("AMAZON.NextIntent")
+        clock.advance(last.seconds + 5)
+        if last.ends_session:
+            break
+    assert last is not None
+    assert last.ends_session
+    assert "minute" in last.text.lower()

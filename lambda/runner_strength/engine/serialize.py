@@ -23,7 +23,7 @@ from runner_strength.engine.progress import Dose, ExerciseProgress, Feeling
 from runner_strength.engine.record import HistoryEntry, Preferences, UserRecord, Verbosity
 from runner_strength.engine.state import Adjustment, LastSet, WorkoutState
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Migration: TypeAlias = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -59,8 +59,25 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
             **upgraded}
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Upgrade a version 2 record: each version 3 field starts at what version 2 meant.
+
+    Fields of the wrong shape are left for the reader to report.
+    """
+    upgraded = dict(data)
+    # h2-dialog: active workouts learn where "go back" returns to, and count pain reports.
+    active = upgraded.get("active")
+    if isinstance(active, dict):
+        upgraded["active"] = {
+            device: {"undo_skip": None, "return_to": None, "pain_reports": 0, **s}
+            if isinstance(s, dict) else s
+            for device, s in active.items()
+        }
+    return upgraded
+
+
 # Version n -> a function upgrading a version-n record dict to version n + 1.
-MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2}
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -106,6 +123,9 @@ def state_to_dict(state: WorkoutState) -> dict[str, Any]:
         "paused_at": state.paused_at,
         "rolled_back": state.rolled_back,
         "finished": state.finished,
+        "undo_skip": state.undo_skip,
+        "return_to": state.return_to,
+        "pain_reports": state.pain_reports,
     }
 
 
@@ -329,6 +349,9 @@ def _state(r: _Reader) -> WorkoutState:
         paused_at=r.optional_number("paused_at"),
         rolled_back=r.flag("rolled_back"),
         finished=r.flag("finished"),
+        undo_skip=r.optional_integer("undo_skip"),
+        return_to=r.optional_integer("return_to"),
+        pain_reports=r.integer("pain_reports"),
     )
 
 
