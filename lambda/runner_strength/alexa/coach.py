@@ -32,6 +32,7 @@ from runner_strength.engine.personal import (
     fit_workout,
     gentler,
     kit_free,
+    loads,
     needs_missing,
     with_implied,
 )
@@ -295,7 +296,7 @@ class Turn:
             workout_id = wanted if wanted in self.library.workouts else None
             return self.start(workout_id or self.next_workout().id,
                               target_seconds=asked.target_seconds, confirmed=True)
-        if asked.question is Question.START_OVER and self.state is not None:
+        if asked.question in {Question.START_OVER, Question.STOP_FOR_TODAY}:
             question, then = self.workout_question()
             return self.respond(self.talk.start_over_kept().then(question), then)
         return self.decline_offer()
@@ -456,8 +457,14 @@ class Turn:
         return self.respond(said.then(self.narrator.script(outcome)), self._asked_after(outcome))
 
     def pain(self, area: str | None) -> Response:
-        """Something hurts: stop that exercise, swap in a gentler one (or skip), never diagnose."""
-        remind = not self.record.pain_note_heard
+        """Something hurts: stop that exercise, swap in a gentler one (or skip), never diagnose.
+
+        The second time in one workout, suggest stopping for today and seeing a professional.
+        """
+        again = self.state is not None and self.state.pain_reports >= 1
+        if self.state is not None:
+            self.apply(transitions.pain_reported(self.state, self.library, self.now))
+        remind = not self.record.pain_note_heard and not again
         self.record = replace(self.record, pain_note_heard=True)
         if area is not None:
             zone, _ = self.zone
@@ -469,24 +476,33 @@ class Turn:
             return self.offer_next(said)
         if area is None:
             outcome = self.apply(transitions.skip_exercise(state, self.library, self.now))
-            return self.respond(said.then(self.narrator.script(outcome)),
-                                self._asked_after(outcome))
+            return self._after_swap(said, outcome, stop=again)
         kit = with_implied(self.record.preferences.missing_equipment)
         outcome = self.apply(transitions.swap_out(
             state, self.library, self.now,
-            avoid=lambda e: area in e.stresses,
+            avoid=lambda e: loads(e, area),
             stand_in=lambda doing, taken: gentler(self.library, doing, area, missing=kit,
                                                   exclude=taken),
             reason=SwapReason.PAIN,
             area=area,
         ))
-        return self._after_swap(said, outcome)
+        return self._after_swap(said, outcome, stop=again)
 
-    def _after_swap(self, said: Script, outcome: Outcome) -> Response:
+    def _after_swap(self, said: Script, outcome: Outcome, *, stop: bool = False) -> Response:
         swapped = next((e for e in outcome.events if isinstance(e, Swapped)), None)
         if swapped is not None:
             said = said.then(self.talk.swapped(swapped))
+        going = outcome.state is not None and not outcome.state.finished
+        if stop and going:
+            # Ask before the next set: the runner may well want to call it a day.
+            said = said.then(self.narrator.remarks(outcome)).then(self.talk.pain_again())
+            return self.respond(said.then(self.talk.stop_question()),
+                                Asked(Question.STOP_FOR_TODAY))
         return self.respond(said.then(self.narrator.script(outcome)), self._asked_after(outcome))
+
+    def stop_for_today(self) -> Response:
+        """Yes to "shall we stop for today?": the workout ends here, what was done is kept."""
+        return self.run(transitions.finish)
 
     def pending(self) -> tuple[Script, Asked]:
         """The question still waiting for its answer, asked again; else the workout's question.
@@ -513,6 +529,8 @@ class Turn:
             script = self.talk.which_exercise()
         elif state is None and question is Question.EXPLAIN_MORE:
             script = self.talk.explain_more()
+        elif state is not None and question is Question.STOP_FOR_TODAY:
+            script = self.talk.stop_question()
         return script
 
     def workout_question(self) -> tuple[Script, Asked]:

@@ -28,12 +28,14 @@ class Question(StrEnum):
     WHICH_EXERCISE = "which_exercise"  # "which exercise shall I explain?"
     EXPLAIN_MORE = "explain_more"  # after an explanation outside a workout: "another one?"
     START_OVER = "start_over"  # "start the whole workout over from the first exercise?"
+    STOP_FOR_TODAY = "stop_for_today"  # something hurt again: "shall we stop for today?"
 
 
 # The questions a pending answer must survive: help, status, repeat and the like say their piece
 # and ask these again. READY and NONE are rebuilt from the workout (or the menu) instead.
 PENDING = frozenset({Question.RESUME_OFFER, Question.START_OFFER, Question.RESUME_OR_NEW,
-                     Question.WHICH_EXERCISE, Question.EXPLAIN_MORE, Question.START_OVER})
+                     Question.WHICH_EXERCISE, Question.EXPLAIN_MORE, Question.START_OVER,
+                     Question.STOP_FOR_TODAY})
 
 
 class Said(StrEnum):

@@ -363,6 +363,8 @@ class YesHandler(CoachHandler):
         state, question = turn.state, turn.asked.question
         if question is Question.START_OVER and state is not None:
             return turn.run(_start_whole_workout_over)
+        if question is Question.STOP_FOR_TODAY and state is not None:
+            return turn.stop_for_today()
         if question in {Question.WHICH_EXERCISE, Question.EXPLAIN_MORE}:
             # Yes to "which exercise?" (or "another one?") names none yet: ask which.
             return turn.respond(turn.talk.which_exercise(), Asked(Question.WHICH_EXERCISE))
@@ -385,7 +387,8 @@ class NoHandler(CoachHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
         asked = turn.asked
-        answers = {Question.RESUME_OFFER, Question.RESUME_OR_NEW, Question.START_OVER}
+        answers = {Question.RESUME_OFFER, Question.RESUME_OR_NEW, Question.START_OVER,
+                   Question.STOP_FOR_TODAY}
         if asked.question in answers or (asked.question is Question.START_OFFER
                                          and turn.state is None):
             return turn.answer_no()

@@ -667,6 +667,16 @@ def swap_out(  # noqa: PLR0913  # what to avoid, how to replace it, and why, all
     return Outcome(changed, (event, *_ask(new_plan, changed)))
 
 
+def pain_reported(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Count something hurting during this workout; the position does not move."""
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    counted = replace(current, pain_reports=current.pain_reports + 1, updated_at=now)
+    return Outcome(counted, _ask(plan, counted))
+
+
 # ---------------------------------------------------------------- status and finish
 
 

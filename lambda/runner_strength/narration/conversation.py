@@ -144,6 +144,9 @@ class Say(StrEnum):
     START_OVER_KEPT = "start_over_kept"
     WHICH_EXERCISE_REPROMPT = "which_exercise_reprompt"
     SKIP_UNDO = "skip_undo"
+    PAIN_AGAIN = "pain_again"
+    STOP_QUESTION = "stop_question"
+    STOP_REPROMPT = "stop_reprompt"
 
 
 _LEVEL_SAYS = {
@@ -270,6 +273,14 @@ class Conversation:
     def start_over_kept(self) -> Script:
         """A no to starting over: carry on from here."""
         return self._statement(Say.START_OVER_KEPT)
+
+    def pain_again(self) -> Script:
+        """Something hurt a second time this workout: suggest stopping and seeing a professional."""
+        return self._statement(Say.PAIN_AGAIN)
+
+    def stop_question(self) -> Script:
+        """Shall we stop for today?"""
+        return self._ask(Ssml(), Say.STOP_QUESTION, Say.STOP_REPROMPT)
 
     def skip_undo(self) -> Script:
         """After a skip: how to undo it."""
