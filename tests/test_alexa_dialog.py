@@ -165,8 +165,8 @@ def test_no_to_ready_keeps_the_workout_waiting(echo: Device, library: Library) -
     reply = echo.say("AMAZON.NoIntent")
     assert not reply.ends_session
     assert any(line in reply.text for line in library.phrases.variants("not_ready"))
-    assert "Walking lunge?" in started.text
-    assert "Walking lunge?" in reply.text, "the same question comes back"
+    assert "the walking lunge?" in started.text
+    assert "the walking lunge?" in reply.text, "the same question comes back"
 
 
 def test_moves_without_a_workout_are_answered(echo: Device) -> None:

@@ -141,7 +141,7 @@ def test_a_start_in_session_asks_about_the_workout_in_progress(
     done = echo.say("ReadyIntent")
     clock.advance(done.seconds + 5)
     reply = echo.say("StartWorkoutIntent", workout=("core_and_stability", "core workout"))
-    assert "Five basics, at Walking lunge, set 2 of 3" in reply.text
+    assert "Five basics, at the walking lunge, set 2 of 3" in reply.text
     assert "start something new?" in reply.text
     assert _question(reply) == "resume_or_new"
 
@@ -160,8 +160,8 @@ def test_a_start_at_the_resume_offer_is_the_runners_answer(
 def test_a_one_shot_start_asks_about_the_paused_workout(echo: Device, clock: FakeClock) -> None:
     """A one-shot start with a paused workout asks, keeping the session open for the answer."""
     reply = _resume_or_new(echo, clock)
-    assert "You have Five basics paused at Walking lunge, set 2 of 3." in reply.text or (
-        "Five basics is paused at Walking lunge, set 2 of 3." in reply.text
+    assert "You have Five basics paused at the walking lunge, set 2 of 3." in reply.text or (
+        "Five basics is paused at the walking lunge, set 2 of 3." in reply.text
     )
     assert not reply.ends_session
 
@@ -321,7 +321,7 @@ def test_skip_is_explicit_and_go_back_undoes_it(echo: Device, clock: FakeClock) 
     _into_five_basics(echo, clock, 1)
     skipped = echo.say("SkipExerciseIntent")
     assert "go back" in skipped.text.lower()
-    assert "Squat" in skipped.text
+    assert "the squat?" in skipped.text
     back = echo.say("AMAZON.PreviousIntent")
     assert "Walking lunge" in back.text
     assert "set 2" in back.text.lower()
@@ -354,7 +354,7 @@ def test_starting_the_whole_workout_over_asks_first(echo: Device, clock: FakeClo
     assert _question(kept) == "ready"
     echo.say("AMAZON.StartOverIntent")
     over = echo.say("AMAZON.YesIntent")
-    assert "Walking lunge" in over.text
+    assert "the walking lunge?" in over.text
     status = echo.say("WorkoutStatusIntent")
     assert "Walking lunge, set 1 of 3" in status.text
 

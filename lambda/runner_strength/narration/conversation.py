@@ -14,7 +14,7 @@ from runner_strength.engine.events import SwapReason
 from runner_strength.engine.progress import Change, Feeling
 from runner_strength.engine.record import Verbosity
 from runner_strength.engine.state import Direction
-from runner_strength.narration.narrator import Script
+from runner_strength.narration.narrator import Script, mid_sentence
 from runner_strength.narration.phrases import Key, PhrasePicker
 from runner_strength.narration.ssml import Ssml
 
@@ -335,9 +335,8 @@ class Conversation:
         """Why this exercise is in a runner's workout, or why strength work at all."""
         if exercise is None:
             return Script(Ssml().sentence(self._say(Say.WHY_STRENGTH)), None, end_session=False)
-        body = (
-            Ssml().sentence(self._say(Say.WHY_EXERCISE, name=exercise.name)).sentence(exercise.why)
-        )
+        name = mid_sentence(exercise.name)
+        body = Ssml().sentence(self._say(Say.WHY_EXERCISE, name=name)).sentence(exercise.why)
         return Script(body, None, end_session=False)
 
     # ------------------------------------------------------------ help and trouble
@@ -568,7 +567,8 @@ class Conversation:
 
     def _exercise(self, exercise_id: str) -> str:
         exercise = self._library.exercises.get(exercise_id)
-        return exercise.name if exercise is not None else exercise_id.replace("_", " ")
+        name = exercise.name if exercise is not None else exercise_id.replace("_", " ")
+        return mid_sentence(name)
 
     def _say(self, key: Say, **fields: str | int | Ssml) -> Ssml:
         return self._phrases.ssml(key, **fields)
@@ -603,11 +603,8 @@ class Conversation:
 
     def _position(self, workout: Workout, where: NextUp) -> str:
         key = Key.POSITION_ROUND if workout.format is Format.CIRCUIT else Key.POSITION_SET
-        name = (
-            self._library.exercises[where.exercise_id].name
-            if where.exercise_id in self._library.exercises
-            else where.exercise_id
-        )
+        # "paused at the walking lunge, set 2 of 3": a name mid-sentence, with its article
+        name = f"the {self._exercise(where.exercise_id)}"
         return self._phrases.say(key, name=name, set=where.set_number, sets=where.total_sets)
 
     def _examples(self) -> str:

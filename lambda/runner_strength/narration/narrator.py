@@ -337,7 +337,8 @@ class Narrator:
                                                                            context):
             return self._sentence(Key.ASK_ROUND, round=where.set_number)
         if where.new_exercise or context.circuit:
-            return self._sentence(Key.ASK_EXERCISE, name=self._name(where.exercise_id))
+            return self._sentence(Key.ASK_EXERCISE,
+                                  name=mid_sentence(self._name(where.exercise_id)))
         if where.set_number == where.total_sets:
             return self._sentence(Key.ASK_LAST_SET)
         return self._sentence(Key.ASK_SET, set=where.set_number)
@@ -648,6 +649,18 @@ class Narrator:
         for line in exercise.safety:
             out.sentence(line)
         return out
+
+
+# Names that stay capitalised mid-sentence: they come from places and people.
+_PROPER = frozenset({"Copenhagen", "Bulgarian", "Romanian", "Cossack"})
+
+
+def mid_sentence(name: str) -> str:
+    """An exercise name as said after "the": "Calf raise" is "calf raise", Copenhagen stays."""
+    first = name.split(" ", 1)[0]
+    if not first or first in _PROPER or not first[1:].islower():
+        return name
+    return name[0].lower() + name[1:]
 
 
 def _fit(total: float, timed: list[_Timed]) -> list[tuple[float, Ssml]]:
