@@ -50,7 +50,8 @@ def _which_exercise(echo: Device, clock: FakeClock) -> Reply:  # same signature 
 
 def _explain_more(echo: Device, clock: FakeClock) -> Reply:  # same signature as the others
     echo.launch()
-    echo.say("ListWorkoutsIntent")  # the start offer is answered: nothing else is pending
+    echo.say("ListWorkoutsIntent")  # the start offer is answered
+    echo.say("AMAZON.YesIntent")  # all six heard: nothing else is pending
     return echo.say("ExplainExerciseIntent", exercise=("plank", "plank"))
 
 
@@ -371,3 +372,52 @@ def test_next_on_the_last_set_finishes_instead_of_looping(echo: Device, clock: F
     assert last is not None
     assert last.ends_session
     assert "minute" in last.text.lower()
+
+
+# --------------------------------------------------------------- item 7: no loops, short lists
+
+
+def test_no_twice_to_a_start_offer_ends_politely(echo: Device) -> None:
+    """No to today's workout offers one other; a second no ends kindly instead of looping."""
+    offer = echo.launch()
+    other = echo.say("AMAZON.NoIntent")
+    assert _question(other) == "start_offer"
+    named = [w for w in ("Core and stability", "Five basics") if w in offer.text]
+    assert named
+    assert named[0] not in other.text, "a different workout is offered"
+    bye = echo.say("AMAZON.NoIntent")
+    assert bye.ends_session
+
+
+def test_no_twice_to_ready_keeps_the_place_and_ends(echo: Device) -> None:
+    """No to "shall we do the walking lunge?" once: no rush, say skip; twice: place saved, bye."""
+    echo.launch()
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    first = echo.say("AMAZON.NoIntent")
+    assert "skip" in first.text
+    assert not first.ends_session
+    second = echo.say("AMAZON.NoIntent")
+    assert second.ends_session
+    assert "resume my workout" in second.text
+    back = echo.launch()
+    assert "walking lunge, set 1 of 3" in back.text
+
+
+def test_the_workout_list_comes_three_at_a_time(echo: Device, library: Library) -> None:
+    """Six workouts are read as three, a question, then the other three and which one."""
+    echo.launch()
+    first = echo.say("ListWorkoutsIntent")
+    named = [w.name for w in library.workouts.values() if w.name in first.text]
+    assert len(named) == 3  # a group of three
+    assert _question(first) == "list_more"
+    assert first.seconds < 15
+    rest = echo.say("AMAZON.YesIntent")
+    assert all(w.name in rest.text for w in library.workouts.values() if w.name not in named)
+    assert _question(rest) == "none"
+
+
+def test_ready_asks_about_the_exercise_with_its_article(echo: Device) -> None:
+    """"Ready for the walking lunge?", never "Ready for Walking lunge?"."""
+    echo.launch()
+    start = echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    assert start.text.endswith("the walking lunge?")

@@ -296,10 +296,28 @@ class Turn:
             workout_id = wanted if wanted in self.library.workouts else None
             return self.start(workout_id or self.next_workout().id,
                               target_seconds=asked.target_seconds, confirmed=True)
+        if asked.question is Question.LIST_MORE:
+            return self.respond(self.talk.list_question(), Asked())
         if asked.question in {Question.START_OVER, Question.STOP_FOR_TODAY}:
             question, then = self.workout_question()
             return self.respond(self.talk.start_over_kept().then(question), then)
         return self.decline_offer()
+
+    def not_ready(self) -> Response:
+        """No to "ready?": take your time, or skip; a second no in a row keeps the place and ends.
+
+        Asking the same question after every no would loop for as long as the runner says it.
+        """
+        asked, state = self.asked, self.state
+        if state is None:
+            return self.respond(self.talk.declined(), Asked())
+        if asked.question is Question.READY and asked.declined >= 1:
+            if not state.paused:
+                self.apply(transitions.pause(state, self.library, self.now))
+            return self.respond(self.talk.goodbye(self.state, self.where()), Asked())
+        question, then = self.workout_question()
+        said = self.talk.not_ready(skip_hint=True)
+        return self.respond(said.then(question), replace(then, declined=1))
 
     def decline_offer(self) -> Response:
         """No to "shall we start X?": one other workout offered, then a kind goodbye, no loop."""
@@ -531,6 +549,8 @@ class Turn:
             script = self.talk.explain_more()
         elif state is not None and question is Question.STOP_FOR_TODAY:
             script = self.talk.stop_question()
+        elif question is Question.LIST_MORE:
+            script = self.talk.list_more_question(self.asked.listed)
         return script
 
     def workout_question(self) -> tuple[Script, Asked]:
@@ -609,9 +629,12 @@ class Turn:
         return self.respond(self.talk.fallback_body(in_workout=in_workout).then(question),
                             asked)
 
-    def list_workouts(self) -> Response:
-        """Every workout, then which one."""
-        return self.respond(self.talk.list_workouts(), Asked(said=Said.LIST))
+    def list_workouts(self, start: int = 0) -> Response:
+        """The workouts three at a time; after each group, whether to hear more, then which one."""
+        script, after = self.talk.list_workouts(start)
+        if after is None:
+            return self.respond(script, Asked(said=Said.LIST))
+        return self.respond(script, Asked(Question.LIST_MORE, listed=after, said=Said.LIST))
 
     def repeat(self) -> Response:
         """Say again what was just said: the explanation, status, help ... or just the question."""

@@ -29,13 +29,14 @@ class Question(StrEnum):
     EXPLAIN_MORE = "explain_more"  # after an explanation outside a workout: "another one?"
     START_OVER = "start_over"  # "start the whole workout over from the first exercise?"
     STOP_FOR_TODAY = "stop_for_today"  # something hurt again: "shall we stop for today?"
+    LIST_MORE = "list_more"  # after three workouts: "want to hear the other three?"
 
 
 # The questions a pending answer must survive: help, status, repeat and the like say their piece
 # and ask these again. READY and NONE are rebuilt from the workout (or the menu) instead.
 PENDING = frozenset({Question.RESUME_OFFER, Question.START_OFFER, Question.RESUME_OR_NEW,
                      Question.WHICH_EXERCISE, Question.EXPLAIN_MORE, Question.START_OVER,
-                     Question.STOP_FOR_TODAY})
+                     Question.STOP_FOR_TODAY, Question.LIST_MORE})
 
 
 class Said(StrEnum):
@@ -58,7 +59,8 @@ class Asked:
     workout_id: str | None = None  # START_OFFER, RESUME_OR_NEW: the workout offered or asked for
     exercise_id: str | None = None  # the exercise just explained or asked about ("it")
     target_seconds: int | None = None  # RESUME_OR_NEW: the length asked for with the new start
-    declined: int = 0  # START_OFFER: how many offers the runner already turned down
+    declined: int = 0  # START_OFFER, READY: how many times the runner already said no
+    listed: int = 0  # LIST_MORE: how many workouts were read so far
     said: Said = Said.QUESTION
 
     @property
@@ -74,7 +76,7 @@ class Asked:
         """The session-attribute form."""
         return {"question": self.question.value, "workout_id": self.workout_id,
                 "exercise_id": self.exercise_id, "target_seconds": self.target_seconds,
-                "declined": self.declined, "said": self.said.value}
+                "declined": self.declined, "listed": self.listed, "said": self.said.value}
 
 
 def last_asked(handler_input: HandlerInput) -> Asked:
@@ -89,7 +91,8 @@ def last_asked(handler_input: HandlerInput) -> Asked:
     except ValueError:
         return Asked()
     return Asked(question, _text(raw.get("workout_id")), _text(raw.get("exercise_id")),
-                 _count(raw.get("target_seconds")), _count(raw.get("declined")) or 0, said)
+                 _count(raw.get("target_seconds")), _count(raw.get("declined")) or 0,
+                 _count(raw.get("listed")) or 0, said)
 
 
 def remember(handler_input: HandlerInput, asked: Asked) -> None:

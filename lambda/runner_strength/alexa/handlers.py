@@ -365,6 +365,8 @@ class YesHandler(CoachHandler):
             return turn.run(_start_whole_workout_over)
         if question is Question.STOP_FOR_TODAY and state is not None:
             return turn.stop_for_today()
+        if question is Question.LIST_MORE:
+            return turn.list_workouts(turn.asked.listed)
         if question in {Question.WHICH_EXERCISE, Question.EXPLAIN_MORE}:
             # Yes to "which exercise?" (or "another one?") names none yet: ask which.
             return turn.respond(turn.talk.which_exercise(), Asked(Question.WHICH_EXERCISE))
@@ -388,13 +390,12 @@ class NoHandler(CoachHandler):
         turn = self.coach.turn(handler_input)
         asked = turn.asked
         answers = {Question.RESUME_OFFER, Question.RESUME_OR_NEW, Question.START_OVER,
-                   Question.STOP_FOR_TODAY}
+                   Question.STOP_FOR_TODAY, Question.LIST_MORE}
         if asked.question in answers or (asked.question is Question.START_OFFER
                                          and turn.state is None):
             return turn.answer_no()
         if turn.state is not None:
-            question, then = turn.workout_question()
-            return turn.respond(turn.talk.not_ready().then(question), then)
+            return turn.not_ready()
         if asked.question is Question.NONE and not is_new_session(handler_input):
             # No to "what would you like to do?": nothing today, and that's fine.
             return turn.respond(turn.talk.decline_goodbye(), Asked())

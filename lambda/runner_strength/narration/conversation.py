@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 # Exercises named as examples when a runner asks about one we do not know.
 EXAMPLE_EXERCISES = ("plank", "walking_lunge", "copenhagen_plank", "glute_bridge")
+# Longer lists are read this many at a time, each group followed by a question (issue 12).
+LIST_GROUP = 3
 
 
 class Say(StrEnum):
@@ -144,6 +146,10 @@ class Say(StrEnum):
     START_OVER_KEPT = "start_over_kept"
     WHICH_EXERCISE_REPROMPT = "which_exercise_reprompt"
     SKIP_UNDO = "skip_undo"
+    NOT_READY_SKIP = "not_ready_skip"
+    LIST_MORE = "list_more"
+    LIST_MORE_REPROMPT = "list_more_reprompt"
+    LIST_MORE_INTRO = "list_more_intro"
     PAIN_AGAIN = "pain_again"
     STOP_QUESTION = "stop_question"
     STOP_REPROMPT = "stop_reprompt"
@@ -292,16 +298,44 @@ class Conversation:
         return Ssml().sentence(self._say(key, workout=workout.name,
                                          position=self._position(workout, where)))
 
-    def list_workouts(self) -> Script:
-        """Every workout with its length, then which one."""
+    def list_workouts(self, start: int = 0) -> tuple[Script, int | None]:
+        """The workouts with their lengths, shortest first, three at a time (issue 12).
+
+        Returns the script and, when some are still unread, where the next group starts: the
+        script then asks whether to hear them, else which workout.
+        """
         workouts = sorted(self._library.workouts.values(), key=lambda w: w.estimated_seconds())
         items = [
             self._phrases.say(Say.LIST_ITEM, name=w.name, minutes=_minutes(w.estimated_seconds()))
             for w in workouts
         ]
-        body = Ssml().sentence(self._say(Say.LIST_INTRO, count=len(workouts)))
-        body.sentence(self._list(items))
-        return self._ask(body, Say.LIST_QUESTION, Say.LIST_QUESTION)
+        group = items[start:start + LIST_GROUP]
+        body = Ssml()
+        if start == 0:
+            body.sentence(self._say(Say.LIST_INTRO, count=len(workouts)))
+            body.sentence(f"{self._list(group)}.")
+        else:
+            body.sentence(f"{self._phrases.say(Say.LIST_MORE_INTRO)} {self._list(group)}.")
+        after = start + len(group)
+        rest = len(items) - after
+        if rest <= 0:
+            return self._ask(body, Say.LIST_QUESTION, Say.LIST_QUESTION), None
+        script = Script(body.sentence(self._say(Say.LIST_MORE, count=min(rest, LIST_GROUP))),
+                        Ssml().sentence(self._say(Say.LIST_MORE_REPROMPT,
+                                                  count=min(rest, LIST_GROUP))),
+                        end_session=False)
+        return script, after
+
+    def list_question(self) -> Script:
+        """Which workout would you like?"""
+        return self._ask(Ssml(), Say.LIST_QUESTION, Say.LIST_QUESTION)
+
+    def list_more_question(self, start: int) -> Script:
+        """The question after a group of workouts, asked again."""
+        rest = min(len(self._library.workouts) - start, LIST_GROUP)
+        return Script(Ssml().sentence(self._say(Say.LIST_MORE, count=rest)),
+                      Ssml().sentence(self._say(Say.LIST_MORE_REPROMPT, count=rest)),
+                      end_session=False)
 
     # ------------------------------------------------------------ explaining
 
@@ -375,9 +409,12 @@ class Conversation:
         """The open question outside a workout."""
         return self._ask(Ssml(), Say.MENU_QUESTION, Say.MENU_REPROMPT)
 
-    def not_ready(self) -> Script:
-        """A no to the ready question: no rush."""
-        return Script(Ssml().sentence(self._say(Say.NOT_READY)), None, end_session=False)
+    def not_ready(self, *, skip_hint: bool = False) -> Script:
+        """A no to the ready question: no rush (and, the first time, how to leave it out)."""
+        body = Ssml().sentence(self._say(Say.NOT_READY))
+        if skip_hint:
+            body.sentence(self._say(Say.NOT_READY_SKIP))
+        return Script(body, None, end_session=False)
 
     def declined(self) -> Script:
         """A no to a start offer: what else there is."""
