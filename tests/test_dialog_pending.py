@@ -63,6 +63,11 @@ def _start_over(echo: Device, clock: FakeClock) -> Reply:
     return echo.say("AMAZON.StartOverIntent")
 
 
+def _ready(echo: Device, clock: FakeClock) -> Reply:  # same signature as the others
+    echo.launch()
+    return echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+
+
 # question id -> how to get there, and words its question always contains
 QUESTIONS: dict[str, tuple[Callable[[Device, FakeClock], Reply], tuple[str, ...]]] = {
     "resume_offer": (_resume_offer, ("left off",)),
@@ -71,6 +76,7 @@ QUESTIONS: dict[str, tuple[Callable[[Device, FakeClock], Reply], tuple[str, ...]
     "which_exercise": (_which_exercise, ("explain",)),
     "explain_more": (_explain_more, ("exercise",)),
     "start_over": (_start_over, ("Five basics",)),
+    "ready": (_ready, ("walking lunge",)),  # "shall we do the walking lunge?"
 }
 
 # intents that do not answer a question: each says its piece and asks the question again
@@ -421,3 +427,12 @@ def test_ready_asks_about_the_exercise_with_its_article(echo: Device) -> None:
     echo.launch()
     start = echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
     assert start.text.endswith("the walking lunge?")
+
+
+def test_ready_at_a_start_offer_starts_the_offered_workout(echo: Device, library: Library) -> None:
+    """"Ready" to "shall we start?" starts the workout offered, like yes."""
+    offer = echo.launch()
+    named = [w for w in library.workouts.values() if w.name in offer.text]
+    reply = echo.say("ReadyIntent")
+    assert named[0].name in reply.text
+    assert _question(reply) == "ready"

@@ -159,6 +159,27 @@ class MoveHandler(CoachHandler):
         return self.coach.turn(handler_input).run(self.move, persist=self.persist)
 
 
+class ReadyHandler(CoachHandler):
+    """Ready (or "next"): the set asked about; at "shall we start X?" it starts X.
+
+    "Next" at "ready for set two?" is set two: it never skips a whole exercise unasked.
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name("ReadyIntent")(handler_input)
+            or is_intent_name("AMAZON.NextIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        offered = turn.asked.workout_id
+        if (turn.state is None and turn.asked.question is Question.START_OFFER
+                and offered in turn.library.workouts):
+            return turn.start(offered or "", confirmed=True)
+        return turn.run(transitions.ready)
+
+
 def _start_over(state: WorkoutState | None, library: Library, now: float) -> Outcome:
     """Start over with no workout going: the engine's refusal says there is nothing to restart."""
     return transitions.start_over(state, library, now, Scope.EXERCISE)
@@ -499,10 +520,8 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         StartWorkoutHandler(coach),
         ResumeHandler(coach),
         ExplainHandler(coach),
-        move(coach, ("ReadyIntent",), transitions.ready),
+        ReadyHandler(coach),
         move(coach, ("AMAZON.PauseIntent",), transitions.pause),
-        # "Next" at "ready for set two?" is set two: it never skips unasked (issue 12).
-        move(coach, ("AMAZON.NextIntent",), transitions.ready),
         move(coach, ("AMAZON.PreviousIntent",), transitions.previous_exercise),
         RepeatHandler(coach),
         # Doing a set again re-does one already done: the position does not move, nothing saved.
