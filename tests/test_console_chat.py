@@ -95,7 +95,9 @@ def test_demo_script_runs_the_whole_session(db: Path, capsys: pytest.CaptureFixt
     second_visit = out.split("you> open runner strength")[2]
     assert "Five basics" in second_visit.split("you> yes")[0], "the second open offers to resume"
     assert "not medical advice" not in second_visit
-    assert out.count("(session ended)") == 2, "pause and stop both end the session"
+    assert out.count("(session ended)") == 3, "pause and the two stops end the session"
+    next_day = out.split("you> ask runner strength to start core and stability")[1]
+    assert "Resume it, or start something new?" in next_day.split("you> how much is left")[0]
     assert db.exists()
 
 

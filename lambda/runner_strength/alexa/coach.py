@@ -600,8 +600,13 @@ class Turn:
                 self.narrator.script(transitions.status(state, self.library, self.now)),
                 Asked(Question.READY, said=Said.STATUS),
             )
-        said = self.narrator.remarks(transitions.status(state, self.library, self.now))
+        outcome = transitions.status(state, self.library, self.now)
         question, asked = self.pending()
+        if asked.question in {Question.RESUME_OFFER, Question.RESUME_OR_NEW}:
+            # The question says the workout is paused: the status need not say it first.
+            outcome = replace(outcome, events=tuple(
+                replace(e, paused=False) if isinstance(e, Status) else e for e in outcome.events))
+        said = self.narrator.remarks(outcome)
         return self.respond(said.then(question), asked.saying(Said.STATUS))
 
     def why(self) -> Response:
