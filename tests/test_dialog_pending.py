@@ -436,3 +436,43 @@ def test_ready_at_a_start_offer_starts_the_offered_workout(echo: Device, library
     reply = echo.say("ReadyIntent")
     assert named[0].name in reply.text
     assert _question(reply) == "ready"
+
+
+def test_explain_it_after_an_explanation_means_that_exercise(echo: Device) -> None:
+    """Outside a workout, "explain it" right after the plank's explanation is the plank again."""
+    echo.launch()
+    echo.say("ExplainExerciseIntent", exercise=("plank", "plank"))
+    again = echo.send(event("explain_empty"))
+    assert "Plank" in again.text
+    assert _question(again) == "start_offer", "the launch's offer is still waiting"
+
+
+def test_a_one_shot_question_with_a_paused_workout_keeps_the_session(
+    echo: Device, clock: FakeClock
+) -> None:
+    """A one-shot "why this exercise" with a workout paused answers, then offers it back."""
+    _pause_five_basics_after_one_set(echo, clock)
+    reply = echo.say("WhyExerciseIntent", new_session=True)
+    assert not reply.ends_session
+    assert _question(reply) == "resume_offer"
+    assert "walking lunge, set 2 of 3" in reply.text
+
+
+@pytest.mark.parametrize("intent", ["AMAZON.HelpIntent", "WhyExerciseIntent", "ProgressIntent"])
+def test_repeat_says_the_last_answer_again(echo: Device, clock: FakeClock, intent: str) -> None:
+    """Repeat after help, why or progress says that answer again, and the question after it."""
+    _into_five_basics(echo, clock, 1)
+    first = echo.say(intent)
+    again = echo.say("AMAZON.RepeatIntent")
+    assert abs(again.seconds - first.seconds) < 0.4 * first.seconds, (first.text, again.text)
+    assert _question(again) == "ready"
+    assert again.text.rstrip().endswith("?")
+
+
+def test_no_to_more_workouts_asks_which_one(echo: Device) -> None:
+    """No to "want to hear the other three?" asks which workout, session open."""
+    echo.launch()
+    echo.say("ListWorkoutsIntent")
+    reply = echo.say("AMAZON.NoIntent")
+    assert not reply.ends_session
+    assert "Which" in reply.text
