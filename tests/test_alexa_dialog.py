@@ -54,12 +54,13 @@ def test_whole_conversation_through_the_lambda_entry(
     assert "resume" in paused.text.lower()
     where = re.search(r"(the [\w -]+?), set (\d+) of (\d+)", paused.text)
     assert where is not None, paused.text
-    assert where.group(0) in status, "the pause names the set the status said was next"
+    position = f"{where.group(1)}, set {where.group(2)} of {where.group(3)}".lower()
+    assert position in status.lower(), "the pause names the set the status said was next"
     echo.end_session()
     clock.advance(3 * 3600)
     back = echo.say("ResumeWorkoutIntent", new_session=True)
     assert not back.ends_session
-    assert where.group(0) in back.text, "hours later, the resume offer names the same set"
+    assert position in back.text.lower(), "hours later, the resume offer names the same set"
     # A paused workout resumes at once; an unpaused one is offered first.
     resumed = echo.say("AMAZON.YesIntent") if "left off" in back.text else back
     assert not resumed.ends_session
@@ -194,7 +195,9 @@ def test_list_workouts_names_each_with_minutes(echo: Device, library: Library) -
     """Listing workouts names every workout with its length and asks which one."""
     echo.launch()
     reply = echo.say("ListWorkoutsIntent")
-    assert all(w.name in reply.text for w in library.workouts.values())
+    more = echo.say("AMAZON.YesIntent")  # three at a time (issue 12)
+    both = reply.text + more.text
+    assert all(w.name in both for w in library.workouts.values())
     assert "minutes" in reply.text
 
 

@@ -381,6 +381,18 @@ def test_a_version_one_record_loads_with_everything_new_empty() -> None:
     assert record_from_dict(record_to_dict(record)) == record
 
 
+def test_a_version_two_state_loads_with_navigation_and_pain_at_defaults() -> None:
+    """A version 2 active workout loads through `_v2_to_v3`: no undo, no return point, no pain."""
+    v2 = record_to_dict(record_from_dict(json.loads(json.dumps(V1_RECORD))))
+    v2["schema_version"] = 2
+    for state in v2["active"].values():
+        for key in ("undo_skip", "return_to", "pain_reports"):
+            del state[key]
+    state = record_from_dict(v2).active["kitchen"]
+    assert (state.undo_skip, state.return_to, state.pain_reports) == (None, None, 0)
+    assert state.position == 3  # as stored
+
+
 def test_everything_new_round_trips() -> None:
     """Preferences, progress, feelings, light days, sore areas and fitted states survive JSON."""
     state = WorkoutState(id="s", workout_id="five_basics", started_at=1.0, updated_at=2.0,

@@ -182,7 +182,8 @@ def test_intents_have_many_samples_including_the_issues_phrases(model: JsonDict)
     assert len(intents["ExplainExerciseIntent"]) >= 48
     for name in CUSTOM_INTENTS:
         assert len(intents[name]) >= 10, name
-    assert {"ready", "i'm ready", "go", "done", "let's go"} <= intents["ReadyIntent"]
+    assert {"ready", "i'm ready", "go", "let's go"} <= intents["ReadyIntent"]
+    assert "done" not in intents["ReadyIntent"], "\"I'm done\" must not start the next set"
     assert {"how much is left", "what set am i on"} <= intents["WorkoutStatusIntent"]
     assert "why am i doing this" in intents["WhyExerciseIntent"]
     assert {
@@ -386,7 +387,7 @@ def test_adding_an_intent_with_its_own_slot_type_is_a_data_change(
         slot_types={**utterances.slot_types, "feeling": "FEELING"},
         types={**utterances.types,
                "FEELING": (feeling, im.SlotValue(id="just_right", value="just right"))},
-        intents={**utterances.intents, "FeedbackIntent": ("{feeling}", "it felt {feeling}")},
+        intents={**utterances.intents, "FeedbackIntent": ("so {feeling}", "it felt {feeling}")},
     )
     model = im.build_interaction_model(library, grown)
     assert im.check_model(model, grown.builtin_phrases) == []

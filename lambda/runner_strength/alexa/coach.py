@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runner_strength.alexa import apl, dialog, reminding, services
-from runner_strength.alexa.dialog import Asked, Question
+from runner_strength.alexa.dialog import Asked, Question, Said
 from runner_strength.alexa.requests import device_id, log_user, request_id, time_zone
 from runner_strength.content.model import EQUIPMENT, Format
 from runner_strength.engine import transitions
@@ -32,6 +32,7 @@ from runner_strength.engine.personal import (
     fit_workout,
     gentler,
     kit_free,
+    loads,
     needs_missing,
     with_implied,
 )
@@ -153,13 +154,17 @@ class Turn:
         outcome = transitions.status(self.state, self.library, self.now)
         return next((e.where for e in outcome.events if isinstance(e, Status)), None)
 
-    def next_workout(self) -> Workout:
-        """The workout the rotation offers next: this runner's history, level and equipment."""
+    def next_workout(self, exclude: frozenset[str] = frozenset()) -> Workout:
+        """The workout the rotation offers next: this runner's history, level and equipment.
+
+        `exclude` names workouts just turned down (when the catalogue allows another).
+        """
         preferences = self.record.preferences
 
         def allowed(workout: Workout) -> bool:
-            return doable(self.library, workout, level=preferences.level,
-                          missing=preferences.missing_equipment)
+            return workout.id not in exclude and doable(
+                self.library, workout, level=preferences.level,
+                missing=preferences.missing_equipment)
 
         return choose_workout(self.library, self.record.recent_workouts(), allowed=allowed)
 
@@ -246,9 +251,23 @@ class Turn:
         return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
 
     def start(
-        self, workout_id: str, *, quick: bool = False, target_seconds: int | None = None
+        self,
+        workout_id: str,
+        *,
+        quick: bool = False,
+        target_seconds: int | None = None,
+        confirmed: bool = False,
     ) -> Response:
-        """Start a workout (ending any unfinished one) and ask whether the runner is ready."""
+        """Start a workout and ask whether the runner is ready.
+
+        An unfinished workout is never dropped unasked: unless the runner already chose
+        (`confirmed`), they are asked to resume it or start the new one.
+        """
+        state, where = self.state, self.where()
+        if not confirmed and state is not None and where is not None:
+            asked = Asked(Question.RESUME_OR_NEW, workout_id=workout_id,
+                          target_seconds=target_seconds)
+            return self.respond(self.talk.resume_or_new(state, where), asked)
         self.abandon()
         detailed = self.record.preferences.verbosity is Verbosity.DETAILED
         outcome = self.apply(
@@ -265,15 +284,73 @@ class Turn:
         )
         return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
 
-    def offer_next(self, first: Script) -> Response:
-        """`first`, then today's workout offered (or, mid-workout, the way back to it)."""
-        if self.state is not None:
-            question, asked = self.workout_question()
-            return self.respond(first.then(question), asked)
+    def offer_next(self, first: Script, said: Said = Said.QUESTION) -> Response:
+        """`first`, then the question waiting for an answer, or today's workout offered."""
+        if self.state is not None or self.asked.pending:
+            question, asked = self.pending()
+            return self.respond(first.then(question), asked.saying(said))
         workout = self.next_workout()
         offer = self.talk.suggest(workout, light=self.record.is_light_day(self.now),
                                   seconds=self.fitted_seconds(workout))
-        return self.respond(first.then(offer), Asked(Question.START_OFFER, workout.id))
+        return self.respond(first.then(offer), Asked(Question.START_OFFER, workout.id, said=said))
+
+    def answer_no(self) -> Response:
+        """No to the resume offer, "resume or start new?", "start over?" or a start offer."""
+        asked = self.asked
+        if asked.question is Question.RESUME_OFFER:
+            unfinished = self.state
+            self.abandon()
+            done = frozenset({unfinished.workout_id}) if unfinished is not None else frozenset()
+            workout = self.next_workout(exclude=done)
+            return self.respond(self.talk.offer(workout), Asked(Question.START_OFFER, workout.id))
+        if asked.question is Question.RESUME_OR_NEW:
+            # "Resume it, or start something new?" - no: not that one, the new one.
+            wanted = asked.workout_id
+            workout_id = wanted if wanted in self.library.workouts else None
+            return self.start(workout_id or self.next_workout().id,
+                              target_seconds=asked.target_seconds, confirmed=True)
+        if asked.question is Question.LIST_MORE:
+            return self.respond(self.talk.list_question(), Asked())
+        if asked.question in {Question.START_OVER, Question.STOP_FOR_TODAY}:
+            question, then = self.workout_question()
+            return self.respond(self.talk.start_over_kept().then(question), then)
+        return self.decline_offer()
+
+    def not_ready(self) -> Response:
+        """No to "ready?": take your time, or skip; a second no in a row keeps the place and ends.
+
+        Asking the same question after every no would loop for as long as the runner says it.
+        """
+        asked, state = self.asked, self.state
+        if state is None:
+            return self.respond(self.talk.declined(), Asked())
+        if asked.question is Question.READY and asked.declined >= 1:
+            if not state.paused:
+                self.apply(transitions.pause(state, self.library, self.now))
+            return self.respond(self.talk.goodbye(self.state, self.where()), Asked())
+        question, then = self.workout_question()
+        said = self.talk.not_ready(skip_hint=True)
+        return self.respond(said.then(question), replace(then, declined=1))
+
+    def decline_offer(self) -> Response:
+        """No to "shall we start X?": one other workout offered, then a kind goodbye, no loop."""
+        asked = self.asked
+        if asked.declined == 0:
+            turned_down = frozenset({asked.workout_id}) if asked.workout_id else frozenset()
+            other = self.next_workout(exclude=turned_down)
+            if other.id not in turned_down:
+                offer = self.talk.offer_instead(other, seconds=self.fitted_seconds(other))
+                return self.respond(offer, Asked(Question.START_OFFER, other.id, declined=1))
+        return self.respond(self.talk.decline_goodbye(), Asked())
+
+    def skip(self) -> Response:
+        """Skip the exercise in question, and say how to undo it."""
+        outcome = self.apply(transitions.skip_exercise(self.state, self.library, self.now))
+        if any(isinstance(e, WorkoutFinished) for e in outcome.events) or outcome.state is None:
+            return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
+        said = self.narrator.remarks(outcome).then(self.talk.skip_undo())
+        return self.respond(said.then(self.narrator.closing(outcome)),
+                            self._asked_after(outcome))
 
     # ------------------------------------------------------------ knowing the runner
 
@@ -281,7 +358,7 @@ class Turn:
         """Sessions this week against the target, the streak, and the last workout."""
         zone, name = self.zone
         week = weekly_summary(self.record.history, self.now, zone)
-        return self.offer_next(self.talk.progress(week, name))
+        return self.offer_next(self.talk.progress(week, name), Said.PROGRESS)
 
     def feedback(self, feeling: Feeling | None) -> Response:
         """How the last set felt (too easy, too hard, just right): its dose for next time."""
@@ -418,8 +495,14 @@ class Turn:
         return self.respond(said.then(self.narrator.script(outcome)), self._asked_after(outcome))
 
     def pain(self, area: str | None) -> Response:
-        """Something hurts: stop that exercise, swap in a gentler one (or skip), never diagnose."""
-        remind = not self.record.pain_note_heard
+        """Something hurts: stop that exercise, swap in a gentler one (or skip), never diagnose.
+
+        The second time in one workout, suggest stopping for today and seeing a professional.
+        """
+        again = self.state is not None and self.state.pain_reports >= 1
+        if self.state is not None:
+            self.apply(transitions.pain_reported(self.state, self.library, self.now))
+        remind = not self.record.pain_note_heard and not again
         self.record = replace(self.record, pain_note_heard=True)
         if area is not None:
             zone, _ = self.zone
@@ -431,24 +514,64 @@ class Turn:
             return self.offer_next(said)
         if area is None:
             outcome = self.apply(transitions.skip_exercise(state, self.library, self.now))
-            return self.respond(said.then(self.narrator.script(outcome)),
-                                self._asked_after(outcome))
+            return self._after_swap(said, outcome, stop=again)
         kit = with_implied(self.record.preferences.missing_equipment)
         outcome = self.apply(transitions.swap_out(
             state, self.library, self.now,
-            avoid=lambda e: area in e.stresses,
+            avoid=lambda e: loads(e, area),
             stand_in=lambda doing, taken: gentler(self.library, doing, area, missing=kit,
                                                   exclude=taken),
             reason=SwapReason.PAIN,
             area=area,
         ))
-        return self._after_swap(said, outcome)
+        return self._after_swap(said, outcome, stop=again)
 
-    def _after_swap(self, said: Script, outcome: Outcome) -> Response:
+    def _after_swap(self, said: Script, outcome: Outcome, *, stop: bool = False) -> Response:
         swapped = next((e for e in outcome.events if isinstance(e, Swapped)), None)
         if swapped is not None:
             said = said.then(self.talk.swapped(swapped))
+        going = outcome.state is not None and not outcome.state.finished
+        if stop and going:
+            # Ask before the next set: the runner may well want to call it a day.
+            said = said.then(self.narrator.remarks(outcome)).then(self.talk.pain_again())
+            return self.respond(said.then(self.talk.stop_question()),
+                                Asked(Question.STOP_FOR_TODAY))
         return self.respond(said.then(self.narrator.script(outcome)), self._asked_after(outcome))
+
+    def stop_for_today(self) -> Response:
+        """Yes to "shall we stop for today?": the workout ends here, what was done is kept."""
+        return self.run(transitions.finish)
+
+    def pending(self) -> tuple[Script, Asked]:
+        """The question still waiting for its answer, asked again; else the workout's question.
+
+        Help, status, repeat, why, explain, progress and fallback say their piece and then this,
+        so no question is lost to an intent that does not answer it.
+        """
+        script = self._pending_script()
+        return (script, self.asked) if script is not None else self.workout_question()
+
+    def _pending_script(self) -> Script | None:
+        question, state, where = self.asked.question, self.state, self.where()
+        workout = self.library.workouts.get(self.asked.workout_id or "")
+        script: Script | None = None
+        if state is not None and where is not None and question is Question.RESUME_OFFER:
+            script = self.talk.resume_question(state, where)
+        elif state is not None and where is not None and question is Question.RESUME_OR_NEW:
+            script = self.talk.resume_or_new(state, where)
+        elif state is not None and question is Question.START_OVER:
+            script = self.talk.start_over_question(self.library.workout(state.workout_id))
+        elif state is None and workout is not None and question is Question.START_OFFER:
+            script = self.talk.offer_again(workout)
+        elif question is Question.WHICH_EXERCISE:
+            script = self.talk.which_exercise()
+        elif state is None and question is Question.EXPLAIN_MORE:
+            script = self.talk.explain_more()
+        elif state is not None and question is Question.STOP_FOR_TODAY:
+            script = self.talk.stop_question()
+        elif question is Question.LIST_MORE:
+            script = self.talk.list_more_question(self.asked.listed)
+        return script
 
     def workout_question(self) -> tuple[Script, Asked]:
         """The question that brings the runner back to the workout ("Ready for set two?")."""
@@ -456,19 +579,107 @@ class Turn:
         where = self.where()
         if state is None or where is None:
             return self.talk.menu_question(), Asked()
+        if state.paused:
+            # A paused workout is picked up by the runner's word: ask, never end the session.
+            return self.talk.resume_question(state, where), Asked(Question.RESUME_OFFER)
         outcome = Outcome(state, (AskReady(where),))
         return self.narrator.closing(outcome), Asked(Question.READY)
 
     def explain(self, exercise: Exercise, *, one_shot: bool) -> Response:
-        """Explain an exercise, then return to the workout question (or end a one-shot)."""
+        """Explain an exercise, then ask again what was pending (or end a one-shot)."""
         body = self.narrator.explanation(exercise)
         self.explained = exercise
-        if self.state is not None:
-            question, asked = self.workout_question()
-            return self.respond(body.then(question), asked)
+        answered = self.asked.question in {Question.WHICH_EXERCISE, Question.EXPLAIN_MORE}
+        if self.state is not None or (self.asked.pending and not answered):
+            question, asked = self.workout_question() if answered else self.pending()
+            return self.respond(body.then(question),
+                                asked.saying(Said.EXPLANATION, exercise.id))
         if one_shot:
             return self.respond(body.ending(), Asked())
-        return self.respond(body.then(self.talk.explain_more()), Asked())
+        return self.respond(body.then(self.talk.explain_more()),
+                            Asked(Question.EXPLAIN_MORE, exercise_id=exercise.id,
+                                  said=Said.EXPLANATION))
+
+    def unknown_exercise(self, heard: str | None) -> Response:
+        """No exercise by that name: ask which, unless another question is waiting.
+
+        A bare-name sample can catch words meant for something else, so mid-workout or at a
+        pending question the runner hears that question again rather than a new one.
+        """
+        asking_which = self.asked.question in {Question.WHICH_EXERCISE, Question.EXPLAIN_MORE}
+        if heard and not asking_which and (self.state is not None or self.asked.pending):
+            question, asked = self.pending()
+            return self.respond(self.talk.not_an_exercise(
+                heard, examples=self.state is None).then(question), asked)
+        return self.respond(self.talk.unknown_exercise(heard), Asked(Question.WHICH_EXERCISE))
+
+    def status_report(self) -> Response:
+        """How much is left; a question still waiting (or a pause) is asked again after it."""
+        state = self.state
+        if state is not None and not state.paused and not self.asked.pending:
+            return self.respond(
+                self.narrator.script(transitions.status(state, self.library, self.now)),
+                Asked(Question.READY, said=Said.STATUS),
+            )
+        outcome = transitions.status(state, self.library, self.now)
+        question, asked = self.pending()
+        if asked.question in {Question.RESUME_OFFER, Question.RESUME_OR_NEW}:
+            # The question says the workout is paused: the status need not say it first.
+            outcome = replace(outcome, events=tuple(
+                replace(e, paused=False) if isinstance(e, Status) else e for e in outcome.events))
+        said = self.narrator.remarks(outcome)
+        return self.respond(said.then(question), asked.saying(Said.STATUS))
+
+    def why(self) -> Response:
+        """Why this exercise (or strength work), then the question still waiting."""
+        where = self.where()
+        exercise = self.library.exercises.get(where.exercise_id) if where is not None else None
+        question, asked = self.pending()
+        return self.respond(self.talk.why(exercise).then(question), asked.saying(Said.WHY))
+
+    def help(self) -> Response:
+        """What can be said here, then the question still waiting (or the menu's)."""
+        in_workout = self.state is not None
+        if not in_workout and not self.asked.pending:
+            return self.respond(self.talk.help(in_workout=False), Asked(said=Said.HELP))
+        question, asked = self.pending()
+        return self.respond(self.talk.help_body(in_workout=in_workout).then(question),
+                            asked.saying(Said.HELP))
+
+    def fallback(self) -> Response:
+        """Something out of scope: say so, then the question still waiting (or the menu's)."""
+        in_workout = self.state is not None
+        if not in_workout and not self.asked.pending:
+            return self.respond(self.talk.fallback(in_workout=False), Asked())
+        question, asked = self.pending()
+        return self.respond(self.talk.fallback_body(in_workout=in_workout).then(question),
+                            asked)
+
+    def list_workouts(self, start: int = 0) -> Response:
+        """The workouts three at a time; after each group, whether to hear more, then which one."""
+        script, after = self.talk.list_workouts(start)
+        if after is None:
+            return self.respond(script, Asked(said=Said.LIST))
+        return self.respond(script, Asked(Question.LIST_MORE, listed=after, said=Said.LIST))
+
+    def repeat(self) -> Response:
+        """Say again what was just said: the explanation, status, help ... or just the question."""
+        said = self.asked.said
+        exercise = self.library.exercises.get(self.asked.exercise_id or "")
+        if said is Said.EXPLANATION and exercise is not None:
+            return self.explain(exercise, one_shot=False)
+        repeats: dict[Said, Callable[[], Response]] = {
+            Said.STATUS: self.status_report,
+            Said.WHY: self.why,
+            Said.PROGRESS: self.progress_report,
+            Said.HELP: self.help,
+            Said.LIST: self.list_workouts,
+        }
+        again = repeats.get(said)
+        if again is not None:
+            return again()
+        question, asked = self.pending()
+        return self.respond(question, asked.saying(Said.QUESTION))
 
     def respond(self, script: Script, asked: Asked) -> Response:
         """Save the record if it changed, then build the response (noting a failed save)."""

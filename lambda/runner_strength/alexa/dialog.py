@@ -1,12 +1,13 @@
-"""The question the skill last asked, kept in the session so "yes" and "no" mean the right thing.
+"""The question the skill last asked, kept in the session so an answer means the right thing.
 
 This is conversation state, not workout state: it lives only for one session and is read and
-written here alone, as one typed value under one key.
+written here alone, as one typed value under one key. Besides the question it says what the last
+response was about (`Said`), so "repeat" re-says that and not a whole set.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -24,18 +25,59 @@ class Question(StrEnum):
     START_OFFER = "start_offer"  # "want to start <workout>?"
     READY = "ready"  # "ready for set two?"
     REMINDER_OFFER = "reminder_offer"  # "want me to remind you every Thursday at 7?"
+    RESUME_OR_NEW = "resume_or_new"  # "<workout> is paused at ... Resume it, or start <new>?"
+    WHICH_EXERCISE = "which_exercise"  # "which exercise shall I explain?"
+    EXPLAIN_MORE = "explain_more"  # after an explanation outside a workout: "another one?"
+    START_OVER = "start_over"  # "start the whole workout over from the first exercise?"
+    STOP_FOR_TODAY = "stop_for_today"  # something hurt again: "shall we stop for today?"
+    LIST_MORE = "list_more"  # after three workouts: "want to hear the other three?"
+
+
+# The questions a pending answer must survive: help, status, repeat and the like say their piece
+# and ask these again. READY and NONE are rebuilt from the workout (or the menu) instead.
+PENDING = frozenset({Question.RESUME_OFFER, Question.START_OFFER, Question.RESUME_OR_NEW,
+                     Question.WHICH_EXERCISE, Question.EXPLAIN_MORE, Question.START_OVER,
+                     Question.STOP_FOR_TODAY, Question.LIST_MORE})
+
+
+class Said(StrEnum):
+    """What the last response said before its question: what "repeat" says again."""
+
+    QUESTION = "question"  # only the question (a set, a move, an offer): repeat asks it again
+    EXPLANATION = "explanation"  # an exercise explained (`Asked.exercise_id`)
+    STATUS = "status"  # how much is left
+    WHY = "why"  # why this exercise
+    PROGRESS = "progress"  # how am I doing
+    HELP = "help"  # what can be said
+    LIST = "list"  # the workouts
 
 
 @dataclass(frozen=True, slots=True)
 class Asked:
-    """The last question and, for a start offer, the workout offered."""
+    """The last question, what it is about, and what was said before it."""
 
     question: Question = Question.NONE
-    workout_id: str | None = None
+    workout_id: str | None = None  # START_OFFER, RESUME_OR_NEW: the workout offered or asked for
+    exercise_id: str | None = None  # the exercise just explained or asked about ("it")
+    target_seconds: int | None = None  # RESUME_OR_NEW: the length asked for with the new start
+    declined: int = 0  # START_OFFER, READY: how many times the runner already said no
+    listed: int = 0  # LIST_MORE: how many workouts were read so far
+    said: Said = Said.QUESTION
 
-    def to_dict(self) -> dict[str, str | None]:
+    @property
+    def pending(self) -> bool:
+        """Whether this question waits for its own answer (not the workout's "ready?")."""
+        return self.question in PENDING
+
+    def saying(self, said: Said, exercise_id: str | None = None) -> Asked:
+        """The same question, asked again after `said` (about `exercise_id`, if given)."""
+        return replace(self, said=said, exercise_id=exercise_id or self.exercise_id)
+
+    def to_dict(self) -> dict[str, str | int | None]:
         """The session-attribute form."""
-        return {"question": self.question.value, "workout_id": self.workout_id}
+        return {"question": self.question.value, "workout_id": self.workout_id,
+                "exercise_id": self.exercise_id, "target_seconds": self.target_seconds,
+                "declined": self.declined, "listed": self.listed, "said": self.said.value}
 
 
 def last_asked(handler_input: HandlerInput) -> Asked:
@@ -46,10 +88,12 @@ def last_asked(handler_input: HandlerInput) -> Asked:
         return Asked()
     try:
         question = Question(str(raw.get("question")))
+        said = Said(str(raw.get("said", Said.QUESTION.value)))
     except ValueError:
         return Asked()
-    workout_id = raw.get("workout_id")
-    return Asked(question, workout_id if isinstance(workout_id, str) else None)
+    return Asked(question, _text(raw.get("workout_id")), _text(raw.get("exercise_id")),
+                 _count(raw.get("target_seconds")), _count(raw.get("declined")) or 0,
+                 _count(raw.get("listed")) or 0, said)
 
 
 def remember(handler_input: HandlerInput, asked: Asked) -> None:
@@ -57,6 +101,15 @@ def remember(handler_input: HandlerInput, asked: Asked) -> None:
     session = _session_attributes(handler_input)
     if session is not None:  # skill events carry no session
         session[SESSION_KEY] = asked.to_dict()
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _count(value: object) -> int | None:
+    # bool is an int to Python, never a count here
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _session_attributes(handler_input: HandlerInput) -> dict[str, object] | None:

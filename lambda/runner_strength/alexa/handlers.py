@@ -100,7 +100,18 @@ class StartWorkoutHandler(CoachHandler):
             else None
         )
         target = duration_seconds(slot_text(handler_input, "duration"))
-        return turn.start(workout_id or turn.next_workout().id, target_seconds=target)
+        asked = turn.asked
+        # At "resume it, or start something new?" a start is the runner's answer.
+        answered = asked.question in {Question.RESUME_OFFER, Question.RESUME_OR_NEW}
+        if answered and asked.question is Question.RESUME_OR_NEW:
+            workout_id = workout_id or asked.workout_id
+            target = target if target is not None else asked.target_seconds
+        if workout_id is None or workout_id not in turn.library.workouts:
+            # Something new: not the unfinished workout over again, when there is another.
+            state = turn.state
+            unfinished = frozenset({state.workout_id}) if state is not None else frozenset()
+            workout_id = turn.next_workout(exclude=unfinished).id
+        return turn.start(workout_id, target_seconds=target, confirmed=answered)
 
 
 class ResumeHandler(CoachHandler):
@@ -149,9 +160,36 @@ class MoveHandler(CoachHandler):
         return self.coach.turn(handler_input).run(self.move, persist=self.persist)
 
 
+class ReadyHandler(CoachHandler):
+    """Ready (or "next"): the set asked about; at "shall we start X?" it starts X.
+
+    "Next" at "ready for set two?" is set two: it never skips a whole exercise unasked.
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name("ReadyIntent")(handler_input)
+            or is_intent_name("AMAZON.NextIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        offered = turn.asked.workout_id
+        if (turn.state is None and turn.asked.question is Question.START_OFFER
+                and offered in turn.library.workouts):
+            return turn.start(offered or "", confirmed=True)
+        return turn.run(transitions.ready)
+
+
 def _start_over(state: WorkoutState | None, library: Library, now: float) -> Outcome:
-    """Start over, said during a workout, restarts the current exercise as a coach would."""
+    """Start over with no workout going: the engine's refusal says there is nothing to restart."""
     return transitions.start_over(state, library, now, Scope.EXERCISE)
+
+
+def _start_whole_workout_over(state: WorkoutState | None, library: Library,
+                              now: float) -> Outcome:
+    """Yes to "start the whole workout over?": back to the first exercise."""
+    return transitions.start_over(state, library, now, Scope.WORKOUT)
 
 
 class ExplainHandler(CoachHandler):
@@ -168,12 +206,13 @@ class ExplainHandler(CoachHandler):
         )
         if exercise is None and slot.heard:
             exercise = turn.library.find_exercise(slot.heard)
+        if exercise is None and slot.status is SlotStatus.EMPTY:
+            # "Explain this", "give me the cues": the exercise in hand, or the one just talked of.
+            where = turn.where()
+            this = where.exercise_id if where is not None else turn.asked.exercise_id
+            exercise = turn.library.exercises.get(this or "")
         if exercise is None:
-            script = turn.talk.unknown_exercise(slot.heard)
-            if turn.state is not None:
-                question, asked = turn.workout_question()
-                return turn.respond(script.then(question), asked)
-            return turn.respond(script, Asked())
+            return turn.unknown_exercise(slot.heard)
         return turn.explain(exercise, one_shot=is_new_session(handler_input))
 
 
@@ -184,11 +223,7 @@ class WhyHandler(CoachHandler):
         return bool(is_intent_name("WhyExerciseIntent")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        turn = self.coach.turn(handler_input)
-        where = turn.where()
-        exercise = turn.library.exercises.get(where.exercise_id) if where is not None else None
-        question, asked = turn.workout_question()
-        return turn.respond(turn.talk.why(exercise).then(question), asked)
+        return self.coach.turn(handler_input).why()
 
 
 class CreditsHandler(CoachHandler):
@@ -218,8 +253,52 @@ class ListWorkoutsHandler(CoachHandler):
         return bool(is_intent_name("ListWorkoutsIntent")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        return self.coach.turn(handler_input).list_workouts()
+
+
+class StatusHandler(CoachHandler):
+    """How much is left; a question still waiting for its answer is asked again after it."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("WorkoutStatusIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.coach.turn(handler_input).status_report()
+
+
+class RepeatHandler(CoachHandler):
+    """What did you say: what was just said again (the question, explanation, status), no set."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("AMAZON.RepeatIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.coach.turn(handler_input).repeat()
+
+
+class StartOverHandler(CoachHandler):
+    """Start the workout over: the sets done would be lost, so ask first."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("AMAZON.StartOverIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
-        return turn.respond(turn.talk.list_workouts(), Asked())
+        state = turn.state
+        if state is None:
+            return turn.run(_start_over)
+        workout = turn.library.workout(state.workout_id)
+        return turn.respond(turn.talk.start_over_question(workout), Asked(Question.START_OVER))
+
+
+class SkipHandler(CoachHandler):
+    """Skip this exercise, explicitly; "go back" undoes it, so say so."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("SkipExerciseIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.coach.turn(handler_input).skip()
 
 
 class ProgressHandler(CoachHandler):
@@ -418,14 +497,24 @@ class YesHandler(CoachHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
-        state = turn.state
-        if state is not None and turn.asked.question is not Question.START_OFFER:
+        state, question = turn.state, turn.asked.question
+        if question is Question.START_OVER and state is not None:
+            return turn.run(_start_whole_workout_over)
+        if question is Question.STOP_FOR_TODAY and state is not None:
+            return turn.stop_for_today()
+        if question is Question.LIST_MORE:
+            return turn.list_workouts(turn.asked.listed)
+        if question in {Question.WHICH_EXERCISE, Question.EXPLAIN_MORE}:
+            # Yes to "which exercise?" (or "another one?") names none yet: ask which.
+            return turn.respond(turn.talk.which_exercise(), Asked(Question.WHICH_EXERCISE))
+        if state is not None and question is not Question.START_OFFER:
+            # "Resume it, or start something new?" - yes: resume it.
             return turn.run(transitions.resume if state.paused else transitions.ready)
         offered = turn.asked.workout_id
         workout_id = (
             offered if offered and offered in turn.library.workouts else turn.next_workout().id
         )
-        return turn.start(workout_id)
+        return turn.start(workout_id, confirmed=True)
 
 
 class NoHandler(CoachHandler):
@@ -436,13 +525,17 @@ class NoHandler(CoachHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
-        if turn.asked.question is Question.RESUME_OFFER:
-            turn.abandon()
-            workout = turn.next_workout()
-            return turn.respond(turn.talk.offer(workout), Asked(Question.START_OFFER, workout.id))
+        asked = turn.asked
+        answers = {Question.RESUME_OFFER, Question.RESUME_OR_NEW, Question.START_OVER,
+                   Question.STOP_FOR_TODAY, Question.LIST_MORE}
+        if asked.question in answers or (asked.question is Question.START_OFFER
+                                         and turn.state is None):
+            return turn.answer_no()
         if turn.state is not None:
-            question, asked = turn.workout_question()
-            return turn.respond(turn.talk.not_ready().then(question), asked)
+            return turn.not_ready()
+        if asked.question is Question.NONE and not is_new_session(handler_input):
+            # No to "what would you like to do?": nothing today, and that's fine.
+            return turn.respond(turn.talk.decline_goodbye(), Asked())
         return turn.respond(turn.talk.declined(), Asked())
 
 
@@ -453,11 +546,7 @@ class HelpHandler(CoachHandler):
         return bool(is_intent_name("AMAZON.HelpIntent")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        turn = self.coach.turn(handler_input)
-        if turn.state is not None:
-            question, asked = turn.workout_question()
-            return turn.respond(turn.talk.help(in_workout=True).then(question), asked)
-        return turn.respond(turn.talk.help(in_workout=False), Asked())
+        return self.coach.turn(handler_input).help()
 
 
 class FallbackHandler(CoachHandler):
@@ -467,11 +556,7 @@ class FallbackHandler(CoachHandler):
         return bool(is_intent_name("AMAZON.FallbackIntent")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        turn = self.coach.turn(handler_input)
-        if turn.state is not None:
-            question, asked = turn.workout_question()
-            return turn.respond(turn.talk.fallback(in_workout=True).then(question), asked)
-        return turn.respond(turn.talk.fallback(in_workout=False), Asked())
+        return self.coach.turn(handler_input).fallback()
 
 
 class StopHandler(CoachHandler):
@@ -574,17 +659,17 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         StartWorkoutHandler(coach),
         ResumeHandler(coach),
         ExplainHandler(coach),
-        move(coach, ("ReadyIntent",), transitions.ready),
+        ReadyHandler(coach),
         move(coach, ("AMAZON.PauseIntent",), transitions.pause),
-        move(coach, ("AMAZON.NextIntent",), transitions.next_exercise),
         move(coach, ("AMAZON.PreviousIntent",), transitions.previous_exercise),
-        # A repeat re-does a set already done: the position does not move, so nothing is saved.
-        MoveHandler(coach, ("AMAZON.RepeatIntent",), transitions.repeat, persist=False),
-        move(coach, ("AMAZON.StartOverIntent",), _start_over),
-        move(coach, ("SkipExerciseIntent",), transitions.skip_exercise),
+        RepeatHandler(coach),
+        # Doing a set again re-does one already done: the position does not move, nothing saved.
+        MoveHandler(coach, ("RepeatSetIntent",), transitions.repeat, persist=False),
+        StartOverHandler(coach),
+        SkipHandler(coach),
         move(coach, ("EasierIntent",), transitions.easier),
         move(coach, ("HarderIntent",), transitions.harder),
-        move(coach, ("WorkoutStatusIntent",), transitions.status),
+        StatusHandler(coach),
         WhyHandler(coach),
         CreditsHandler(coach),
         ListWorkoutsHandler(coach),

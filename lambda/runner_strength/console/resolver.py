@@ -328,7 +328,9 @@ class Resolver:
         """A sample whose custom slot holds words that are no value: Alexa's ER_SUCCESS_NO_MATCH."""
         said = self._without_fillers(text)
         for pattern in self._patterns:
-            if not pattern.slots:
+            if not pattern.slots or pattern.text == f"{{{pattern.slots[0]}}}":
+                # A bare "{exercise}" sample answers "which exercise?" with a known name only;
+                # any words at all would fill it (issue 12), and those are the Fallback's.
                 continue
             found = pattern.regex.fullmatch(said)
             if found is None:

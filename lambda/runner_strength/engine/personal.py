@@ -19,6 +19,7 @@ Nothing is ever fitted down to an empty workout: if everything would go, nothing
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -35,6 +36,26 @@ if TYPE_CHECKING:
     from runner_strength.engine.progress import ExerciseProgress
 
 LOWER_BODY = frozenset({Category.LOWER_LEG, Category.HIPS, Category.LEGS})
+# h2-dialog (issue 12): how an exercise's muscles and safety notes name each body area. A stand-in
+# whose own safety note names the sore area ("stop if your inner knee hurts") loads it too.
+AREA_WORDS: Mapping[str, tuple[str, ...]] = {
+    "foot": ("foot", "feet", "arch", "plantar", "sole"),
+    "ankle": ("ankle",),
+    "achilles": ("achilles",),
+    "calf": ("calf", "calves", "gastrocnemius", "soleus"),
+    "shin": ("shin", "tibialis"),
+    "knee": ("knee",),
+    "hamstring": ("hamstring",),
+    "quad": ("quad",),
+    "hip": ("hip",),
+    "groin": ("groin", "adductor", "inner thigh"),
+    "glute": ("glute",),
+    "lower_back": ("lower back", "low back"),
+    "upper_back": ("upper back", "shoulder blade", "lats"),
+    "shoulder": ("shoulder",),
+    "wrist": ("wrist",),
+    "neck": ("neck",),
+}
 # Where to look for a stand-in when no exercise of the same category fits, closest first.
 SIMILAR: Mapping[Category, tuple[Category, ...]] = {
     Category.LOWER_LEG: (Category.MOBILITY, Category.HIPS),
@@ -142,6 +163,20 @@ def _stand_in(
     return best.id
 
 
+@lru_cache(maxsize=64)
+def _area_pattern(area: str) -> re.Pattern[str]:
+    words = AREA_WORDS.get(area, (area.replace("_", " "),))
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
+
+
+def loads(exercise: Exercise, area: str) -> bool:
+    """Whether an exercise loads a body area: it stresses it, works it, or warns about it."""
+    if area in exercise.stresses:
+        return True
+    pattern = _area_pattern(area)
+    return any(pattern.search(text) for text in (*exercise.muscles, *exercise.safety))
+
+
 def gentler(
     library: Library,
     exercise_id: str,
@@ -152,7 +187,7 @@ def gentler(
 ) -> str | None:
     """A stand-in for an exercise that hurts `area`: similar, sparing the area, never heavy."""
     def fits(e: Exercise) -> bool:
-        return (area not in e.stresses and e.intensity is not Intensity.HEAVY
+        return (not loads(e, area) and e.intensity is not Intensity.HEAVY
                 and not needs_missing(e, missing))
     return _stand_in(library, exercise_id, fits, exclude)
 
@@ -252,9 +287,9 @@ def _fit_item(  # noqa: PLR0913  # one item's dose and every constraint of the d
             return None, True
         current = Dose(swap, library.exercise(swap).dosage.amount(), current.extra_sets)
     for area in sorted(sore):
-        if area in library.exercise(current.exercise_id).stresses:
+        if loads(library.exercise(current.exercise_id), area):
             swap = gentler(library, current.exercise_id, area, missing=missing, exclude=exclude)
-            if swap is None or library.exercise(swap).stresses & sore:
+            if swap is None or any(loads(library.exercise(swap), a) for a in sore):
                 return None, True
             current = Dose(swap, library.exercise(swap).dosage.amount(), current.extra_sets)
     refitted = current != dose

@@ -67,12 +67,23 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
-    """Upgrade a version 2 record: every field version 3 adds starts at its default."""
+    """Upgrade a version 2 record: each version 3 field starts at what version 2 meant.
+
+    Fields of the wrong shape are left for the reader to report.
+    """
     upgraded = dict(data)
     preferences = upgraded.get("preferences")
     if isinstance(preferences, dict):
         # h1-narration: timer tones, on unless the runner said "no beeps"
         upgraded["preferences"] = {"tones": True, **preferences}
+    # h2-dialog: active workouts learn where "go back" returns to, and count pain reports.
+    active = upgraded.get("active")
+    if isinstance(active, dict):
+        upgraded["active"] = {
+            device: {"undo_skip": None, "return_to": None, "pain_reports": 0, **s}
+            if isinstance(s, dict) else s
+            for device, s in active.items()
+        }
     # h5-alexa-apis: Settings API time zone checks per device, the weekly reminder, its offer
     return {"zone_checks": {}, "reminder": None,
             "reminder_offer": Offer.NOT_OFFERED.value, **upgraded}
@@ -125,6 +136,9 @@ def state_to_dict(state: WorkoutState) -> dict[str, Any]:
         "paused_at": state.paused_at,
         "rolled_back": state.rolled_back,
         "finished": state.finished,
+        "undo_skip": state.undo_skip,
+        "return_to": state.return_to,
+        "pain_reports": state.pain_reports,
     }
 
 
@@ -360,6 +374,9 @@ def _state(r: _Reader) -> WorkoutState:
         paused_at=r.optional_number("paused_at"),
         rolled_back=r.flag("rolled_back"),
         finished=r.flag("finished"),
+        undo_skip=r.optional_integer("undo_skip"),
+        return_to=r.optional_integer("return_to"),
+        pain_reports=r.integer("pain_reports"),
     )
 
 

@@ -115,6 +115,10 @@ class WorkoutState:
     paused_at: float | None = None
     rolled_back: bool = False  # the pause interrupted a set's work, so resume repeats that set
     finished: bool = False
+    # h2-dialog (issue 12): navigation a runner can trust, and pain reports in this workout.
+    undo_skip: int | None = None  # where the runner was before a skip: "go back" returns there
+    return_to: int | None = None  # after "previous", carry on here once that exercise is redone
+    pain_reports: int = 0  # how often something hurt during this workout
 
     def phase_at(self, now: float) -> Phase:
         """The phase at `now`, derived from when the last performed set's audio started."""

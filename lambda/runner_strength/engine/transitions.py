@@ -23,6 +23,9 @@ Which exercise a move is about:
 
 - skip, next and previous act on the slot the runner is asked about (`position`); next goes to
   the next exercise, previous to the start of the exercise before the current one.
+- a skip can be undone by previous until the next move (`undo_skip`): back to the very set the
+  runner was asked about, finished sets kept. After previous redoes an earlier exercise the
+  workout carries on where the runner was (`return_to`), not at this exercise's first set.
 - "start over" (exercise) restarts the exercise in progress: the current one when it has begun,
   otherwise the one just done (in a circuit, that exercise's set of this round).
 - easier and harder act on the exercise just done when it has sets still to come (its later
@@ -194,8 +197,12 @@ def _active(library: Library, state: WorkoutState | None) -> tuple[Plan, Workout
 
 
 def _moved(state: WorkoutState, now: float) -> WorkoutState:
-    """`state` with any pause ended and the time stamped: the runner moved on."""
-    return replace(state, updated_at=now, paused=False, paused_at=None, rolled_back=False)
+    """`state` with any pause ended and the time stamped: the runner moved on.
+
+    A skip can be undone only until the next move.
+    """
+    return replace(state, updated_at=now, paused=False, paused_at=None, rolled_back=False,
+                   undo_skip=None)
 
 
 # ---------------------------------------------------------------- start and perform
@@ -264,6 +271,11 @@ def _perform(plan: Plan, state: WorkoutState, index: int, now: float, *,
     if intro:
         events.append(ExerciseIntro(exercise_id, first_time=exercise_id not in state.introduced,
                                     heard_before=exercise_id in state.heard_before))
+    carry_on = state.return_to
+    if return_to is None and carry_on is not None and _block_end(plan, index) == index + 1:
+        # The last set of an exercise redone after "previous": back to where the runner was.
+        return_to = _pending(plan, state.skipped, carry_on) if carry_on > index else None
+        state = replace(state, return_to=None)
     following = return_to if return_to is not None else _pending(plan, state.skipped, index + 1)
     timing = plan.timing(index, intro=intro)
     rest_timed, rest_prescribed = timing.rest_timed, timing.rest_prescribed
@@ -395,17 +407,29 @@ def next_exercise(state: WorkoutState | None, library: Library, now: float) -> O
 
 
 def previous_exercise(state: WorkoutState | None, library: Library, now: float) -> Outcome:
-    """Go back to the start of the exercise before the current one (un-skipping it)."""
+    """Go back: undo a skip just made, else redo the exercise before this one.
+
+    Right after a skip, back is the very set the runner was asked about (its finished sets stay
+    done). Otherwise it is the start of the exercise before; once that is redone the workout
+    carries on where the runner was, not at this exercise's first set.
+    """
     active = _active(library, state)
     if isinstance(active, Outcome):
         return active
     plan, current = active
+    undo = current.undo_skip
+    if undo is not None and 0 <= undo < len(plan.slots):
+        skipped = current.skipped - {plan.slots[undo].exercise_id}
+        current = _moved(replace(current, position=undo, skipped=skipped), now)
+        where = _where(plan, current, undo)
+        return Outcome(current, (MovedBack(where), AskReady(where)))
     begin = _block_start(plan, current.position)
     if begin == 0:
         return _refuse(plan, current, Reason.AT_START)
     target = _block_start(plan, begin - 1)
     skipped = current.skipped - {plan.slots[target].exercise_id}
-    current = _moved(replace(current, position=target, skipped=skipped), now)
+    here = current.return_to if current.return_to is not None else current.position
+    current = _moved(replace(current, position=target, skipped=skipped, return_to=here), now)
     where = _where(plan, current, target)
     return Outcome(current, (MovedBack(where), AskReady(where)))
 
@@ -424,7 +448,8 @@ def skip_exercise(state: WorkoutState | None, library: Library, now: float) -> O
                                  finished=True), now)
         return Outcome(current, (Skipped(exercise_id),
                                  WorkoutFinished(_summary(plan, current, now, completed=False))))
-    current = _moved(replace(current, skipped=skipped, position=target), now)
+    current = replace(_moved(replace(current, skipped=skipped, position=target), now),
+                      undo_skip=current.position, return_to=None)
     return Outcome(current, (Skipped(exercise_id), AskReady(_where(plan, current, target))))
 
 
@@ -437,7 +462,7 @@ def start_over(state: WorkoutState | None, library: Library, now: float,
         state_id = _state_id(now, state.workout_id) if state.finished else state.id
         restarted = _moved(replace(state, id=state_id, position=0, skipped=frozenset(),
                                    done=frozenset(), last_set=None, finished=False,
-                                   started_at=now), now)
+                                   started_at=now, return_to=None), now)
         where = _where(plan, restarted, 0)
         return Outcome(restarted, (StartedOver(scope, where), AskReady(where)))
     active = _active(library, state)
@@ -452,7 +477,7 @@ def start_over(state: WorkoutState | None, library: Library, now: float,
     target = _block_start(plan, anchor)
     exercise_id = plan.slots[target].exercise_id
     skipped = current.skipped - {exercise_id}
-    current = _moved(replace(current, position=target, skipped=skipped), now)
+    current = _moved(replace(current, position=target, skipped=skipped, return_to=None), now)
     where = _where(plan, current, target)
     return Outcome(current, (StartedOver(scope, where), AskReady(where)))
 
@@ -508,10 +533,12 @@ def _adjust(state: WorkoutState | None, library: Library, now: float,
     adjusted = replace(current, adjustments=adjustments)
     new_plan = plan_of(library, adjusted)
     last = current.last_set
+    back = current.return_to
     adjusted = _moved(replace(
         adjusted,
         position=remap(plan, new_plan, current.position),
         last_set=None if last is None else replace(last, slot=remap(plan, new_plan, last.slot)),
+        return_to=None if back is None else remap(plan, new_plan, back),
     ), now)
     event = Adjusted(
         exercise_id=exercise_id,
@@ -559,7 +586,7 @@ def _refit(plan: Plan, state: WorkoutState, changed: WorkoutState, library: Libr
         done = _moved(replace(changed, position=len(new_plan.slots), last_set=last,
                               finished=True), now)
         return Outcome(done, (WorkoutFinished(_summary(new_plan, done, now, completed=True)),))
-    return new_plan, _moved(replace(changed, position=target, last_set=last), now)
+    return new_plan, _moved(replace(changed, position=target, last_set=last, return_to=None), now)
 
 
 def lighten(state: WorkoutState | None, library: Library, now: float) -> Outcome:
@@ -633,8 +660,21 @@ def swap_out(  # noqa: PLR0913  # what to avoid, how to replace it, and why, all
                                  finished=True), now)
         summary = _summary(new_plan, changed, now, completed=False)
         return Outcome(changed, (event, WorkoutFinished(summary)))
-    changed = _moved(replace(changed, position=position, last_set=last), now)
+    back = current.return_to
+    changed = _moved(replace(changed, position=position, last_set=last,
+                             return_to=None if back is None else remap(plan, new_plan, back)),
+                     now)
     return Outcome(changed, (event, *_ask(new_plan, changed)))
+
+
+def pain_reported(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Count something hurting during this workout; the position does not move."""
+    active = _active(library, state)
+    if isinstance(active, Outcome):
+        return active
+    plan, current = active
+    counted = replace(current, pain_reports=current.pain_reports + 1, updated_at=now)
+    return Outcome(counted, _ask(plan, counted))
 
 
 # ---------------------------------------------------------------- status and finish
@@ -691,6 +731,9 @@ def _position_problems(plan: Plan, state: WorkoutState) -> list[str]:
             found.append("position on a skipped exercise")
     if state.last_set is not None and not 0 <= state.last_set.slot < len(plan.slots):
         found.append(f"last set {state.last_set.slot} outside the plan")
+    for name, index in (("undo skip", state.undo_skip), ("return to", state.return_to)):
+        if index is not None and not 0 <= index <= len(plan.slots):
+            found.append(f"{name} {index} outside 0..{len(plan.slots)}")
     if state.paused != (state.paused_at is not None):
         found.append("paused and paused_at disagree")
     if state.rolled_back and not state.paused:

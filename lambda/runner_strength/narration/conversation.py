@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 # Exercises named as examples when a runner asks about one we do not know.
 EXAMPLE_EXERCISES = ("plank", "walking_lunge", "copenhagen_plank", "glute_bridge")
+# Longer lists are read this many at a time, each group followed by a question (issue 12).
+LIST_GROUP = 3
 
 
 class Say(StrEnum):
@@ -139,6 +141,26 @@ class Say(StrEnum):
     CREDIT_ALL = "credit_all"
     CREDIT_LISTED = "credit_listed"
     CREDIT_ASK = "credit_ask"
+    # pending questions (issue 12)
+    RESUME_OR_NEW_PAUSED = "resume_or_new_paused"
+    RESUME_OR_NEW_GOING = "resume_or_new_going"
+    RESUME_OR_NEW_QUESTION = "resume_or_new_question"
+    RESUME_OR_NEW_REPROMPT = "resume_or_new_reprompt"
+    OFFER_AGAIN = "offer_again"
+    OFFER_INSTEAD = "offer_instead"
+    DECLINE_GOODBYE = "decline_goodbye"
+    START_OVER_QUESTION = "start_over_question"
+    START_OVER_REPROMPT = "start_over_reprompt"
+    START_OVER_KEPT = "start_over_kept"
+    WHICH_EXERCISE_REPROMPT = "which_exercise_reprompt"
+    SKIP_UNDO = "skip_undo"
+    NOT_READY_SKIP = "not_ready_skip"
+    LIST_MORE = "list_more"
+    LIST_MORE_REPROMPT = "list_more_reprompt"
+    LIST_MORE_INTRO = "list_more_intro"
+    PAIN_AGAIN = "pain_again"
+    STOP_QUESTION = "stop_question"
+    STOP_REPROMPT = "stop_reprompt"
 
 
 _LEVEL_SAYS = {
@@ -214,16 +236,114 @@ class Conversation:
         """After a declined resume: offer a fresh workout instead."""
         return self._offer(Ssml().sentence(self._say(Say.OFFER_OTHER)), workout)
 
-    def list_workouts(self) -> Script:
-        """Every workout with its length, then which one."""
+    # ------------------------------------------------------------ pending questions (issue 12)
+
+    def resume_question(self, state: WorkoutState, where: NextUp) -> Script:
+        """The resume offer asked again: where the workout stopped, and whether to pick it up."""
+        return Script(
+            self._where_stopped(state, where).sentence(self._say(Say.RESUME_OFFER)),
+            Ssml().sentence(self._say(Say.RESUME_REPROMPT)),
+            end_session=False,
+        )
+
+    def resume_or_new(self, state: WorkoutState, where: NextUp) -> Script:
+        """A start while a workout is unfinished: resume that one, or start something new?"""
+        workout = self._library.workout(state.workout_id)
+        return Script(
+            self._where_stopped(state, where).sentence(self._say(Say.RESUME_OR_NEW_QUESTION)),
+            Ssml().sentence(self._say(Say.RESUME_OR_NEW_REPROMPT, workout=workout.name)),
+            end_session=False,
+        )
+
+    def offer_again(self, workout: Workout) -> Script:
+        """The start offer asked again, short."""
+        return Script(Ssml().sentence(self._say(Say.OFFER_AGAIN, name=workout.name)),
+                      Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name)),
+                      end_session=False)
+
+    def offer_instead(self, workout: Workout, *, seconds: int | None = None) -> Script:
+        """After a no to a start offer: one other workout, once."""
+        body = Ssml().sentence(self._say(Say.OFFER_INSTEAD, name=workout.name,
+                                         focus=workout.focus))
+        minutes = _minutes(workout.estimated_seconds() if seconds is None else seconds)
+        body.sentence(self._say(Say.OFFER_QUESTION, minutes=minutes))
+        reprompt = Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name))
+        return Script(body, reprompt, end_session=False)
+
+    def decline_goodbye(self) -> Script:
+        """A second no to a start offer (or a no to the menu): leave it there, kindly."""
+        return Script(Ssml().sentence(self._say(Say.DECLINE_GOODBYE)), None, end_session=True)
+
+    def which_exercise(self) -> Script:
+        """Which exercise shall I explain?"""
+        return self._ask(Ssml(), Say.WHICH_EXERCISE, Say.WHICH_EXERCISE_REPROMPT)
+
+    def start_over_question(self, workout: Workout) -> Script:
+        """Starting the whole workout over loses the sets done: ask first."""
+        return Script(Ssml().sentence(self._say(Say.START_OVER_QUESTION, workout=workout.name)),
+                      Ssml().sentence(self._say(Say.START_OVER_REPROMPT, workout=workout.name)),
+                      end_session=False)
+
+    def start_over_kept(self) -> Script:
+        """A no to starting over: carry on from here."""
+        return self._statement(Say.START_OVER_KEPT)
+
+    def pain_again(self) -> Script:
+        """Something hurt a second time this workout: suggest stopping and seeing a professional."""
+        return self._statement(Say.PAIN_AGAIN)
+
+    def stop_question(self) -> Script:
+        """Shall we stop for today?"""
+        return self._ask(Ssml(), Say.STOP_QUESTION, Say.STOP_REPROMPT)
+
+    def skip_undo(self) -> Script:
+        """After a skip: how to undo it."""
+        return self._statement(Say.SKIP_UNDO)
+
+    def _where_stopped(self, state: WorkoutState, where: NextUp) -> Ssml:
+        workout = self._library.workout(state.workout_id)
+        key = Say.RESUME_OR_NEW_PAUSED if state.paused else Say.RESUME_OR_NEW_GOING
+        return Ssml().sentence(self._say(key, workout=workout.name,
+                                         position=self._position(workout, where)))
+
+    def list_workouts(self, start: int = 0) -> tuple[Script, int | None]:
+        """The workouts with their lengths, shortest first, three at a time (issue 12).
+
+        Returns the script and, when some are still unread, where the next group starts: the
+        script then asks whether to hear them, else which workout.
+        """
         workouts = sorted(self._library.workouts.values(), key=lambda w: w.estimated_seconds())
         items = [
             self._phrases.say(Say.LIST_ITEM, name=w.name, minutes=_minutes(w.estimated_seconds()))
             for w in workouts
         ]
-        body = Ssml().sentence(self._say(Say.LIST_INTRO, count=len(workouts)))
-        body.sentence(self._list(items))
-        return self._ask(body, Say.LIST_QUESTION, Say.LIST_QUESTION)
+        group = items[start:start + LIST_GROUP]
+        body = Ssml()
+        if start == 0:
+            body.sentence(self._say(Say.LIST_INTRO, count=len(workouts)))
+            body.sentence(f"{self._list(group)}.")
+        else:
+            body.sentence(f"{self._phrases.say(Say.LIST_MORE_INTRO)} {self._list(group)}.")
+        after = start + len(group)
+        rest = len(items) - after
+        if rest <= 0:
+            return self._ask(body, Say.LIST_QUESTION, Say.LIST_QUESTION), None
+        script = Script(body.sentence(self._say(Say.LIST_MORE, count=min(rest, LIST_GROUP))),
+                        Ssml().sentence(self._say(Say.LIST_MORE_REPROMPT,
+                                                  count=min(rest, LIST_GROUP))),
+                        end_session=False)
+        return script, after
+
+    def list_question(self) -> Script:
+        """Which workout would you like?"""
+        return self._ask(Ssml(), Say.LIST_QUESTION, Say.LIST_QUESTION)
+
+    def list_more_question(self, start: int) -> Script:
+        """The question after a group of workouts, asked again."""
+        rest = min(len(self._library.workouts) - start, LIST_GROUP)
+        return Script(Ssml().sentence(self._say(Say.LIST_MORE, count=rest)),
+                      Ssml().sentence(self._say(Say.LIST_MORE_REPROMPT, count=rest)),
+                      end_session=False)
 
     # ------------------------------------------------------------ explaining
 
@@ -239,13 +359,15 @@ class Conversation:
         body = Ssml()
         if heard:
             body.sentence(self._say(Say.UNKNOWN_EXERCISE, heard=heard))
-        examples = [
-            self._library.exercises[e].name
-            for e in EXAMPLE_EXERCISES
-            if e in self._library.exercises
-        ]
-        body.sentence(self._say(Say.EXERCISE_EXAMPLES, examples=self._list(examples)))
-        return self._ask(body, Say.WHICH_EXERCISE, Say.WHICH_EXERCISE)
+        body.sentence(self._say(Say.EXERCISE_EXAMPLES, examples=self._examples()))
+        return self._ask(body, Say.WHICH_EXERCISE, Say.WHICH_EXERCISE_REPROMPT)
+
+    def not_an_exercise(self, heard: str, *, examples: bool) -> Script:
+        """Words that name no exercise, said while another question waits: no new question."""
+        body = Ssml().sentence(self._say(Say.UNKNOWN_EXERCISE, heard=heard))
+        if examples:
+            body.sentence(self._say(Say.EXERCISE_EXAMPLES, examples=self._examples()))
+        return Script(body, None, end_session=False)
 
     def explain_more(self) -> Script:
         """After an explanation outside a workout: what next."""
@@ -255,9 +377,8 @@ class Conversation:
         """Why this exercise is in a runner's workout, or why strength work at all."""
         if exercise is None:
             return Script(Ssml().sentence(self._say(Say.WHY_STRENGTH)), None, end_session=False)
-        body = (
-            Ssml().sentence(self._say(Say.WHY_EXERCISE, name=exercise.name)).sentence(exercise.why)
-        )
+        body = Ssml().sentence(self._say(Say.WHY_EXERCISE, name=exercise.called))
+        body.sentence(exercise.why)
         return Script(body, None, end_session=False)
 
     def credits(self, exercise: Exercise | None) -> Script:
@@ -295,6 +416,19 @@ class Conversation:
         body = Ssml().sentence(self._say(Say.HELP_MENU)).sentence(self._say(Say.HELP_MENU_MORE))
         return self._ask(body, Say.MENU_QUESTION, Say.MENU_REPROMPT)
 
+    def help_body(self, *, in_workout: bool) -> Script:
+        """What can be said here, with no question: one is added after it."""
+        if in_workout:
+            return self.help(in_workout=True)
+        body = Ssml().sentence(self._say(Say.HELP_MENU)).sentence(self._say(Say.HELP_MENU_MORE))
+        return Script(body, None, end_session=False)
+
+    def fallback_body(self, *, in_workout: bool) -> Script:
+        """Something we cannot do, and what we can, with no question: one is added after it."""
+        body = Ssml().sentence(self._say(Say.FALLBACK))
+        key = Say.HELP_WORKOUT if in_workout else Say.HELP_MENU
+        return Script(body.sentence(self._say(key)), None, end_session=False)
+
     def fallback(self, *, in_workout: bool) -> Script:
         """Something we cannot do: say so, then what we can."""
         body = Ssml().sentence(self._say(Say.FALLBACK))
@@ -308,9 +442,12 @@ class Conversation:
         """The open question outside a workout."""
         return self._ask(Ssml(), Say.MENU_QUESTION, Say.MENU_REPROMPT)
 
-    def not_ready(self) -> Script:
-        """A no to the ready question: no rush."""
-        return Script(Ssml().sentence(self._say(Say.NOT_READY)), None, end_session=False)
+    def not_ready(self, *, skip_hint: bool = False) -> Script:
+        """A no to the ready question: no rush (and, the first time, how to leave it out)."""
+        body = Ssml().sentence(self._say(Say.NOT_READY))
+        if skip_hint:
+            body.sentence(self._say(Say.NOT_READY_SKIP))
+        return Script(body, None, end_session=False)
 
     def declined(self) -> Script:
         """A no to a start offer: what else there is."""
@@ -501,7 +638,7 @@ class Conversation:
 
     def _exercise(self, exercise_id: str) -> str:
         exercise = self._library.exercises.get(exercise_id)
-        return exercise.name if exercise is not None else exercise_id.replace("_", " ")
+        return exercise.called if exercise is not None else exercise_id.replace("_", " ")
 
     def _say(self, key: Say, **fields: str | int | Ssml) -> Ssml:
         return self._phrases.ssml(key, **fields)
@@ -536,12 +673,13 @@ class Conversation:
 
     def _position(self, workout: Workout, where: NextUp) -> str:
         key = Key.POSITION_ROUND if workout.format is Format.CIRCUIT else Key.POSITION_SET
-        name = (
-            self._library.exercises[where.exercise_id].name
-            if where.exercise_id in self._library.exercises
-            else where.exercise_id
-        )
+        # "paused at the walking lunge, set 2 of 3": a name mid-sentence, with its article
+        name = self._exercise(where.exercise_id)
         return self._phrases.say(key, name=name, set=where.set_number, sets=where.total_sets)
+
+    def _examples(self) -> str:
+        return self._list([self._library.exercises[e].name for e in EXAMPLE_EXERCISES
+                           if e in self._library.exercises])
 
     def _list(self, items: Sequence[str]) -> str:
         if len(items) <= 1:

@@ -311,6 +311,14 @@ class Narrator:
         both = Ssml().extend(self._explanation(exercise)).extend(self._explanation_more(exercise))
         return plain_text(both.build())
 
+    def remarks(self, outcome: Outcome) -> Script:
+        """An outcome's events spoken without its closing question: the caller adds one."""
+        context = self._context(outcome.state)
+        body = Ssml()
+        for event in outcome.events:
+            self._event(body, event, context)
+        return Script(body, None, end_session=False)
+
     # ------------------------------------------------------------ dispatch
 
     def _context(self, state: WorkoutState | None) -> _Context:
