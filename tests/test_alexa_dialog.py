@@ -195,9 +195,12 @@ def test_list_workouts_names_each_with_minutes(echo: Device, library: Library) -
     """Listing workouts names every workout with its length and asks which one."""
     echo.launch()
     reply = echo.say("ListWorkoutsIntent")
-    more = echo.say("AMAZON.YesIntent")  # three at a time (issue 12)
-    both = reply.text + more.text
-    assert all(w.name in both for w in library.workouts.values())
+    heard = reply.text
+    while (reply.raw.get("sessionAttributes") or {}).get("question", {}).get(
+            "question") == "list_more":  # three at a time (issue 12), until all are read
+        reply = echo.say("AMAZON.YesIntent")
+        heard += reply.text
+    assert all(w.name in heard for w in library.workouts.values())
     assert "minutes" in reply.text
 
 
