@@ -275,6 +275,13 @@ def raw_bodies() -> Iterator[tuple[str, bytes, bool]]:
     yield "not UTF-8 at the start", b"\xff\xfe" + _body(launch), True
     yield "UTF-16", text.encode("utf-16"), True
     yield "truncated JSON", _body(launch)[:-10], True
+    yield "a 5,000-digit integer", _body(launch)[:-1] + b', "n": ' + b"9" * 5000 + b"}", True
+    for path in (("context",), ("context", "System"), ("context", "System", "application")):
+        yield f"{'.'.join(path)} removed", _body(without(launch, path)), True
+    other = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+    for path in (("session", "application", "applicationId"),
+                 ("context", "System", "application", "applicationId")):
+        yield f"{'.'.join(path)} another skill's", _body(replaced(launch, path, other)), True
     yield "nested 30k deep", b'{"request": ' + b"[" * 30_000 + b"]" * 30_000 + b"}", True
     slot = ("request", "intent", "slots", "workout", "value")
     yield "1 MB slot value", _body(replaced(start, slot, MEGABYTE)), True
