@@ -479,7 +479,8 @@ class SignatureVerifier(AbstractVerifier):
 
     def _remember_failure(self, url: str, now: float, rejected: RequestRejected) -> None:
         with self._lock:
-            self._failures[url] = (now + self._failure_seconds, rejected)
+            # A fresh copy: the raised one's traceback would keep this request's frames alive.
+            self._failures[url] = (now + self._failure_seconds, _again(rejected))
             self._failures.move_to_end(url)
             while len(self._failures) > FAILURE_CACHE_ENTRIES:
                 self._failures.popitem(last=False)
