@@ -276,12 +276,16 @@ def raw_bodies() -> Iterator[tuple[str, bytes, bool]]:
     yield "UTF-16", text.encode("utf-16"), True
     yield "truncated JSON", _body(launch)[:-10], True
     yield "a 5,000-digit integer", _body(launch)[:-1] + b', "n": ' + b"9" * 5000 + b"}", True
-    for path in (("context",), ("context", "System"), ("context", "System", "application")):
-        yield f"{'.'.join(path)} removed", _body(without(launch, path)), True
+    removed: tuple[Path, ...] = (("context",), ("context", "System"),
+                                 ("context", "System", "application"))
+    for gone in removed:
+        yield f"{'.'.join(map(str, gone))} removed", _body(without(launch, gone)), True
     other = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
-    for path in (("session", "application", "applicationId"),
-                 ("context", "System", "application", "applicationId")):
-        yield f"{'.'.join(path)} another skill's", _body(replaced(launch, path, other)), True
+    foreign: tuple[Path, ...] = (("session", "application", "applicationId"),
+                                 ("context", "System", "application", "applicationId"))
+    for where in foreign:
+        yield f"{'.'.join(map(str, where))} another skill's", _body(
+            replaced(launch, where, other)), True
     yield "nested 30k deep", b'{"request": ' + b"[" * 30_000 + b"]" * 30_000 + b"}", True
     slot = ("request", "intent", "slots", "workout", "value")
     yield "1 MB slot value", _body(replaced(start, slot, MEGABYTE)), True
