@@ -283,9 +283,9 @@ def raw_bodies() -> Iterator[tuple[str, bytes, bool]]:
     other = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
     foreign: tuple[Path, ...] = (("session", "application", "applicationId"),
                                  ("context", "System", "application", "applicationId"))
-    for where in foreign:
-        yield f"{'.'.join(map(str, where))} another skill's", _body(
-            replaced(launch, where, other)), True
+    for named in foreign:
+        yield f"{'.'.join(map(str, named))} another skill's", _body(
+            replaced(launch, named, other)), True
     yield "nested 30k deep", b'{"request": ' + b"[" * 30_000 + b"]" * 30_000 + b"}", True
     slot = ("request", "intent", "slots", "workout", "value")
     yield "1 MB slot value", _body(replaced(start, slot, MEGABYTE)), True
