@@ -1,8 +1,9 @@
 """A whole workout conversation, driven through any Lambda-shaped handler with real envelopes.
 
-Like `tests/skilltest.Device`, but standalone (no import of the skill's own code, so a baseline
-process measured with it loads nothing of ours) and timing each call of the handler alone: copying
-envelopes and carrying session attributes happen outside the timed region.
+Like `tests/skilltest.Device`, with the same envelope builder (`runner_strength.envelope`, standard
+library only, so a baseline process measured with it loads no other code of ours), and timing each
+call of the handler alone: building envelopes and carrying session attributes happen outside the
+timed region.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from runner_strength.envelope import Session, build_envelope
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -81,24 +84,18 @@ class Device:
     def send(self, envelope: dict[str, Any], kind: str) -> dict[str, Any]:
         """Send one envelope with this device's ids and session; returns the reply."""
         new = self.session_id is None
-        if new:
+        if self.session_id is None:
             self.sessions += 1
             self.session_id = f"amzn1.echo-api.session.bench-{self.device_id[-6:]}-{self.sessions}"
             self.attributes = {}
-        system = envelope["context"]["System"]
-        system["user"]["userId"] = self.user_id
-        system["device"]["deviceId"] = self.device_id
         request = envelope["request"]
-        request["requestId"] = f"amzn1.echo-api.request.bench-{next(_request_numbers)}"
-        if "session" in envelope:
-            envelope["session"].update(
-                {
-                    "new": new,
-                    "sessionId": self.session_id,
-                    "attributes": copy.deepcopy(self.attributes),
-                    "user": {"userId": self.user_id},
-                }
-            )
+        envelope = build_envelope(
+            envelope,
+            user_id=self.user_id,
+            device_id=self.device_id,
+            request_id=f"amzn1.echo-api.request.bench-{next(_request_numbers)}",
+            session=Session(self.session_id, new=new, attributes=self.attributes),
+        )
         began = time.perf_counter()
         reply = self.handler(envelope, None)
         elapsed = time.perf_counter() - began

@@ -5,12 +5,13 @@
 subject:  `runner_strength.web.app.create_app` over the real skill (in-memory store).
 baseline: a bare flask-ask-sdk `SkillAdapter` over the hello-world skill.
 
-Both are served by `runner_strength.web.server.waitress_server` (same WSGI server and settings)
-and both run the same verifiers: `SignatureVerifier`, `TimestampVerifier` and `SkillIdVerifier`
-from `runner_strength.web.verifier`, trusting only ROOT_PEM, with the chain "download" answered
-from CHAIN_PEM and the clock fixed at NOW. flask-ask-sdk's default verifiers cannot be used by
-either side: they rely on certvalidator/oscrypto, which cannot load OpenSSL >= 3.0.10 (see
-runner_strength/web/compat.py), and they only trust Amazon's real certificate.
+Both are served by `runner_strength.web.server.waitress_server` (same WSGI server and settings) and
+both run the same checks in the same order, `runner_strength.web.verifier.verifiers` (signature
+headers, timestamp, skill id, then the chain and the signature), trusting only ROOT_PEM, with the
+chain "download" answered from CHAIN_PEM and the clock fixed at NOW. flask-ask-sdk's default
+verifiers cannot be used by either side: they rely on certvalidator/oscrypto, which cannot load
+OpenSSL >= 3.0.10 (see runner_strength/web/compat.py), and they only trust Amazon's real
+certificate.
 
 Prints one JSON line (port, verifiers) and serves until SIGTERM, then prints how many times the
 certificate chain was fetched.
@@ -39,11 +40,7 @@ from runner_strength.content.compiled import load_compiled  # noqa: E402
 from runner_strength.persistence.memory import MemoryAdapter  # noqa: E402
 from runner_strength.web.app import create_app  # noqa: E402
 from runner_strength.web.server import waitress_server  # noqa: E402
-from runner_strength.web.verifier import (  # noqa: E402
-    SignatureVerifier,
-    SkillIdVerifier,
-    TimestampVerifier,
-)
+from runner_strength.web.verifier import SignatureVerifier, verifiers  # noqa: E402
 
 SKILL_ID = baseline_skill.SKILL_ID
 
@@ -72,13 +69,15 @@ def _baseline_app(host: ChainHost, clock: Any, roots: list[x509.Certificate]) ->
     app = Flask("baseline")
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False  # the SDK's own verifiers: see the docstring
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
-    verifiers = [
-        SignatureVerifier(cert_fetcher=host, clock=clock, trusted_roots=roots),
-        TimestampVerifier(clock=clock),
-        SkillIdVerifier(SKILL_ID),
-    ]
+    # The same checks in the same order as the subject's (`verifier.verifiers`).
+    checks = verifiers(
+        verify=True,
+        skill_id=SKILL_ID,
+        signature=SignatureVerifier(cert_fetcher=host, clock=clock, trusted_roots=roots),
+        clock=clock,
+    )
     adapter = SkillAdapter(
-        skill=baseline_skill.build_skill(), skill_id=SKILL_ID, verifiers=verifiers, app=app
+        skill=baseline_skill.build_skill(), skill_id=SKILL_ID, verifiers=checks, app=app
     )
     adapter.register(app=app, route="/")
     return app
@@ -116,10 +115,12 @@ def main() -> None:
         os._exit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    # 8 clients on waitress's 4 threads queue by design; its per-request warning is noise here.
+    # Clients beyond waitress's threads queue by design; its per-request warning is noise here.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    verifiers = ["SignatureVerifier", "TimestampVerifier", "SkillIdVerifier"]
-    print(json.dumps({"port": server.effective_port, "verifiers": verifiers}), flush=True)
+    names = [
+        "SignatureHeaderVerifier", "TimestampVerifier", "SkillIdVerifier", "SignatureVerifier"
+    ]
+    print(json.dumps({"port": server.effective_port, "verifiers": names}), flush=True)
     server.run()
 
 

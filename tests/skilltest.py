@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from runner_strength.envelope import Session, build_envelope
 from runner_strength.narration.ssml import estimate_seconds, plain_text, validate_ssml
 
 EVENTS = Path(__file__).resolve().parent / "events"
@@ -157,33 +158,25 @@ class Device:
 
     def send(self, envelope: dict[str, Any], *, check: bool = True) -> Reply:
         """Send one envelope (its ids, session and time filled in) and keep the session going."""
-        envelope = copy.deepcopy(envelope)
         new = self.session_id is None
-        if new:
+        if self.session_id is None:
             self.sessions += 1
             self.session_id = f"amzn1.echo-api.session.test-{self.device_id[-6:]}-{self.sessions}"
             self.attributes = {}
-        system = envelope["context"]["System"]
-        system["user"]["userId"] = self.user_id
-        system["device"]["deviceId"] = self.device_id
+        request = envelope["request"]
+        envelope = build_envelope(
+            envelope,
+            user_id=self.user_id,
+            device_id=self.device_id,
+            request_id=f"amzn1.echo-api.request.test-{next(_request_numbers)}",
+            session=Session(self.session_id, new=new, attributes=self.attributes),
+            locale=self.locale,
+        )
         if self.screen:
             show = event("launch_echo_show")["context"]
-            system["device"]["supportedInterfaces"] = show["System"]["device"][
-                "supportedInterfaces"]
+            envelope["context"]["System"]["device"]["supportedInterfaces"] = show["System"][
+                "device"]["supportedInterfaces"]
             envelope["context"]["Viewport"] = show["Viewport"]
-        request = envelope["request"]
-        request["requestId"] = f"amzn1.echo-api.request.test-{next(_request_numbers)}"
-        if "locale" in request:
-            request["locale"] = self.locale
-        if "session" in envelope:
-            envelope["session"].update(
-                {
-                    "new": new,
-                    "sessionId": self.session_id,
-                    "attributes": copy.deepcopy(self.attributes),
-                    "user": {"userId": self.user_id},
-                }
-            )
         reply = Reply(self.handler(envelope, None))
         self.replies.append(reply)
         if check:

@@ -275,6 +275,17 @@ def raw_bodies() -> Iterator[tuple[str, bytes, bool]]:
     yield "not UTF-8 at the start", b"\xff\xfe" + _body(launch), True
     yield "UTF-16", text.encode("utf-16"), True
     yield "truncated JSON", _body(launch)[:-10], True
+    yield "a 5,000-digit integer", _body(launch)[:-1] + b', "n": ' + b"9" * 5000 + b"}", True
+    removed: tuple[Path, ...] = (("context",), ("context", "System"),
+                                 ("context", "System", "application"))
+    for gone in removed:
+        yield f"{'.'.join(map(str, gone))} removed", _body(without(launch, gone)), True
+    other = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+    foreign: tuple[Path, ...] = (("session", "application", "applicationId"),
+                                 ("context", "System", "application", "applicationId"))
+    for named in foreign:
+        yield f"{'.'.join(map(str, named))} another skill's", _body(
+            replaced(launch, named, other)), True
     yield "nested 30k deep", b'{"request": ' + b"[" * 30_000 + b"]" * 30_000 + b"}", True
     slot = ("request", "intent", "slots", "workout", "value")
     yield "1 MB slot value", _body(replaced(start, slot, MEGABYTE)), True

@@ -1059,7 +1059,7 @@ def test_spellings_of_one_certificate_url_share_one_download(service: Service) -
 def test_concurrent_requests_share_one_in_flight_download(
     pki: Pki, serve: Callable[[Flask], str]
 ) -> None:
-    """Four requests arriving while the chain downloads wait for that one download."""
+    """Twelve requests arriving while the chain downloads (a start-up burst) share that download."""
     release, fetched = threading.Event(), []
 
     def slow_fetch(url: str) -> bytes:
@@ -1075,15 +1075,59 @@ def test_concurrent_requests_share_one_in_flight_download(
         body = envelope()
         statuses.append(post(base, body, sign(pki, body)).status)
 
-    threads = [threading.Thread(target=one) for _ in range(4)]
+    threads = [threading.Thread(target=one) for _ in range(12)]
     for thread in threads:
         thread.start()
     time.sleep(0.5)  # every request is now inside the verifier, waiting
     release.set()
     for thread in threads:
         thread.join(10)
-    assert statuses == [200] * 4
+    assert statuses == [200] * 12
     assert fetched == [CERT_URL]
+
+
+def test_a_request_behind_a_slow_download_gives_up_with_a_503(pki: Pki) -> None:
+    """A request waiting for another's download frees its thread after `follower_wait`."""
+    release = threading.Event()
+
+    def stuck_fetch(_url: str) -> bytes:
+        release.wait(10)
+        return pki.chain_pem()
+
+    verifier = SignatureVerifier(cert_fetcher=stuck_fetch, clock=Clock(), trusted_roots=[pki.root],
+                                 follower_wait=0.3)
+    leader = threading.Thread(target=verifier.signing_certificate, args=(CERT_URL,))
+    leader.start()
+    time.sleep(0.2)
+    began = time.monotonic()
+    with pytest.raises(RequestRejected, match="busy") as refused:
+        verifier.signing_certificate(CERT_URL)
+    assert refused.value.status == 503
+    assert time.monotonic() - began < 2
+    release.set()
+    leader.join(10)
+    assert verifier.signing_certificate(CERT_URL) is not None
+
+
+def test_at_most_the_slot_count_of_urls_download_at_once(pki: Pki) -> None:
+    """With one slot, a second URL is refused with a 503 at once while the first downloads."""
+    release = threading.Event()
+
+    def stuck_fetch(_url: str) -> bytes:
+        release.wait(10)
+        return pki.chain_pem()
+
+    verifier = SignatureVerifier(cert_fetcher=stuck_fetch, clock=Clock(), trusted_roots=[pki.root],
+                                 download_slots=1)
+    leader = threading.Thread(target=verifier.signing_certificate, args=(CERT_URL,))
+    leader.start()
+    time.sleep(0.2)
+    with pytest.raises(RequestRejected, match="busy") as refused:
+        verifier.signing_certificate("https://s3.amazonaws.com/echo.api/other.pem")
+    assert refused.value.status == 503
+    release.set()
+    leader.join(10)
+    verifier.signing_certificate("https://s3.amazonaws.com/echo.api/other.pem")  # slot free again
 
 
 def test_a_failed_download_is_remembered_for_about_a_minute(service: Service) -> None:

@@ -154,13 +154,29 @@ def _rehearse_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate all content; exit 1 listing every problem."""
+    """Validate all content (with --release, what certification needs too); exit 1 on problems."""
     library = _library(args)
     print(
         f"content ok: {len(library.exercises)} exercises, {len(library.workouts)} workouts, "
         f"{len(library.sources)} sources, {len(library.phrases.phrases)} phrases"
     )
+    if not getattr(args, "release", False):
+        return 0
+    from runner_strength.buildtime.release import release_problems  # noqa: PLC0415  # keep `check` light
+
+    problems = release_problems()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"not ready for release: {len(problems)} problems", file=sys.stderr)
+        return 1
+    print("release ok: privacy and terms URLs, icons and policy documents")
     return 0
+
+
+def _check_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--release", action="store_true",
+                   help="also fail on placeholder privacy/terms URLs, icons or policy documents")
 
 
 def cmd_build_content(args: argparse.Namespace) -> int:
@@ -277,7 +293,7 @@ def _commands() -> list[Command]:
         ("workouts", cmd_workouts, json_flag),
         ("explain", cmd_explain, name_arg),
         ("rehearse", cmd_rehearse, _rehearse_options),
-        ("check", cmd_check, _no_options),
+        ("check", cmd_check, _check_options),
         ("build-content", cmd_build_content, output_arg),
         ("build-model", cmd_build_model, _build_model_options),
         ("package", cmd_package, _package_options),

@@ -58,9 +58,13 @@ LOCALES: Mapping[str, str] = {
 # No endpoint: the ASK CLI cfn-deployer writes the Lambda ARN here after it deploys infra/, and a
 # placeholder ARN makes a first `ask deploy` fail its trigger check (alexa/ask-cli#365).
 ENDPOINT_URI: str | None = None
-# Placeholders until the skill has published pages; certification needs real ones.
+# Placeholders until the skill has published pages; certification needs real ones: host
+# docs/PRIVACY.md and docs/TERMS.md and put their URLs here (`check --release` fails till then).
 PRIVACY_POLICY_URL = "https://example.com/runner-strength/privacy"
 TERMS_OF_USE_URL = "https://example.com/runner-strength/terms"
+# The store icons, in the skill package (tools/make_icons.py draws them); the ASK CLI uploads them.
+SMALL_ICON_URI = "file://assets/images/icon-108.png"
+LARGE_ICON_URI = "file://assets/images/icon-512.png"
 CATEGORY = "EXERCISE_AND_WORKOUT"
 # Not in the committed manifest: ask-resources.json lists them under userConfig.skillEvents, and
 # `ask deploy` (ASK CLI 2.28+) writes manifest.events with the function as its endpoint. A committed
@@ -475,6 +479,8 @@ def build_manifest(utterances: Utterances, endpoint_uri: str | None = ENDPOINT_U
                 "locales": {
                     locale: {
                         "name": listing.name,
+                        "smallIconUri": SMALL_ICON_URI,
+                        "largeIconUri": LARGE_ICON_URI,
                         "summary": listing.summary,
                         "description": listing.description,
                         "examplePhrases": list(listing.example_phrases),

@@ -1,10 +1,11 @@
 """One console Echo: builds the request envelopes Alexa would send and keeps the session going.
 
-Every request is a complete envelope, the shape of `tests/events/*.json`: fixed console user and
-device ids, a session id per session, the session attributes of the previous response carried into
-the next request, a new session after a response that ended one, and the time from the console's
-clock. It goes to the handler the skill exposes to Lambda, so nothing the console does bypasses
-the SDK's reading of a request.
+Every request is a complete envelope built by `runner_strength.envelope.build_envelope` (the one
+builder the tests and benchmarks use too), the shape of `tests/events/*.json`: fixed console user
+and device ids, a session id per session, the session attributes of the previous response carried
+into the next request, a new session after a response that ended one, and the time from the
+console's clock. It goes to the handler the skill exposes to Lambda, so nothing the console does
+bypasses the SDK's reading of a request.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 import copy
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from runner_strength.envelope import Session, build_envelope
 from runner_strength.narration.screen import DATASOURCE, Page, Screen, panel
 from runner_strength.narration.ssml import estimate_seconds, plain_text
 
@@ -27,7 +28,6 @@ CONSOLE_USER = "amzn1.ask.account.RUNNERSTRENGTHLOCALCONSOLEUSER"
 CONSOLE_DEVICE = "amzn1.ask.device.RUNNERSTRENGTHLOCALCONSOLEDEVICE"
 CONSOLE_SKILL = "amzn1.ask.skill.runner-strength-local-console"
 """Application id when the configuration names no skill id (then any id is accepted)."""
-API_ENDPOINT = "https://api.amazonalexa.com"
 LOCALE = "en-US"
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
 APL_INTERFACE = "Alexa.Presentation.APL"
@@ -182,34 +182,20 @@ class Device:
         return reply
 
     def _envelope(self, request: dict[str, Any], session_id: str, *, new: bool) -> dict[str, Any]:
-        application = {"applicationId": self.skill_id}
-        timestamp = datetime.fromtimestamp(self.clock(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return {
-            "version": "1.0",
-            "session": {
-                "new": new,
-                "sessionId": session_id,
-                "application": application,
-                "attributes": copy.deepcopy(self.attributes),
-                "user": {"userId": self.user_id},
-            },
-            "context": {
-                "System": {
-                    "application": application,
-                    "user": {"userId": self.user_id},
-                    "device": {"deviceId": self.device_id, "supportedInterfaces": (
-                        {APL_INTERFACE: {"runtime": {"maxVersion": APL_VERSION}}}
-                        if self.screen else {})},
-                    "apiEndpoint": API_ENDPOINT,
-                },
-            },
-            "request": {
-                "requestId": self.new_id("request"),
-                "timestamp": timestamp,
-                "locale": self.locale,
-                **request,
-            },
-        }
+        envelope = build_envelope(
+            request=request,
+            skill_id=self.skill_id,
+            user_id=self.user_id,
+            device_id=self.device_id,
+            request_id=self.new_id("request"),
+            session=Session(session_id, new=new, attributes=self.attributes),
+            timestamp=self.clock(),
+            locale=self.locale,
+        )
+        if self.screen:
+            envelope["context"]["System"]["device"]["supportedInterfaces"] = {
+                APL_INTERFACE: {"runtime": {"maxVersion": APL_VERSION}}}
+        return envelope
 
     def _slot_json(self, name: str, slot: Slot | None) -> dict[str, Any]:
         """A slot as Alexa writes it: value, and entity resolution for custom slot types."""

@@ -1,7 +1,7 @@
 """Checks that a request really comes from Alexa, built on `cryptography`'s X.509 verification.
 
 Implements the rules of Amazon's "Host a custom skill as a web service" page as ASK SDK
-`AbstractVerifier`s, so flask-ask-sdk's `SkillAdapter` runs them before the skill sees a request:
+`AbstractVerifier`s, which the web app runs before the skill sees a request:
 
 - `SignatureHeaderVerifier` (cheap, no I/O): both signature headers present, the
   `SignatureCertChainUrl` one Amazon could have sent (https://s3.amazonaws.com[:443]/echo.api/...),
@@ -9,16 +9,16 @@ Implements the rules of Amazon's "Host a custom skill as a web service" page as 
 - `SignatureVerifier`: the same checks, then the PEM chain behind the URL rebuilt from its
   normalised path (`https://s3.amazonaws.com` + path: the one URL both downloaded and used as the
   cache key; downloaded with a per-read timeout, a total deadline and a size limit; one download
-  per URL shared by concurrent requests; a failure remembered for a minute; at most
-  `DOWNLOAD_SLOTS` requests downloading or waiting at once, so they never hold every server
-  thread; a verified chain cached until the first certificate in it expires) must chain to a
-  trusted root, be valid at the clock's now, and name
-  `echo-api.amazon.com` in the signing certificate's SAN; the `Signature-256` header must be a
-  base64 RSA PKCS#1 v1.5 SHA-256 signature of the raw body. Path validation is `cryptography`'s
-  Web PKI profile (RFC 5280 and CA/Browser Forum rules) minus its serverAuth requirement, which
-  Amazon's rules do not have (see `_EE_POLICY`). Amazon moved every request to
-  `Signature-256` in March 2022 (its SDKs for Python, Node.js and Java dropped the SHA-1 `Signature`
-  header at the same time), so the SHA-1 header is deliberately not accepted.
+  per URL shared by concurrent requests, who wait for it at most `FOLLOWER_WAIT_SECONDS`; a failure
+  remembered for a minute; at most `DOWNLOAD_SLOTS` downloads at once, so they never hold every
+  server thread; a verified chain cached until the first certificate in it expires) must chain to a
+  trusted root, be valid at the clock's now, and name `echo-api.amazon.com` in the signing
+  certificate's SAN; the `Signature-256` header must be a base64 RSA PKCS#1 v1.5 SHA-256 signature
+  of the raw body. Path validation is `cryptography`'s Web PKI profile (RFC 5280 and CA/Browser
+  Forum rules) minus its serverAuth requirement, which Amazon's rules do not have (see
+  `_EE_POLICY`). Amazon moved every request to `Signature-256` in March 2022 (its SDKs for Python,
+  Node.js and Java dropped the SHA-1 `Signature` header at the same time), so the SHA-1 header is
+  deliberately not accepted.
 - `TimestampVerifier`: `request.timestamp` within 150 s of now, or within an hour for skill events
   (`AlexaSkillEvent.*`), which Alexa may deliver late.
 - `SkillIdVerifier`: `context.System.application.applicationId` is present and is the configured
@@ -93,11 +93,14 @@ FAILURE_CACHE_SECONDS = 60.0
 """How long a URL whose chain could not be had is refused without trying again."""
 FAILURE_CACHE_ENTRIES = 64
 DOWNLOAD_SLOTS = 4
-"""Requests that may be downloading a chain, or waiting for one, at once; more get a 503 at once.
+"""Chain URLs that may be downloading at once; a request that would start one more gets a 503.
 
-The web server runs more threads than this (`server.WAITRESS_THREADS`), so slow certificate hosts
-can never hold every thread: health checks and requests with a cached chain are always served.
+The web server runs twice as many threads (`server.WAITRESS_THREADS`), so slow certificate hosts
+never hold every thread: health checks and requests with a cached chain are still served.
 """
+FOLLOWER_WAIT_SECONDS = 1.5
+"""Longest a request waits for a download another request started (a normal one takes well under
+a second); then it gets a 503, and its thread is free again."""
 MAX_CHAIN_BYTES = 64 * 1024
 """Amazon's chain is a few kilobytes; anything far larger is not a certificate chain."""
 CACHE_ENTRIES = 16
@@ -393,6 +396,7 @@ class SignatureVerifier(AbstractVerifier):
         cache: CertificateCache | None = None,
         download_slots: int = DOWNLOAD_SLOTS,
         failure_seconds: float = FAILURE_CACHE_SECONDS,
+        follower_wait: float = FOLLOWER_WAIT_SECONDS,
     ) -> None:
         roots = list(trusted_roots) if trusted_roots is not None else default_trusted_roots()
         if not roots:
@@ -408,6 +412,8 @@ class SignatureVerifier(AbstractVerifier):
         self._downloads: dict[str, _Download] = {}
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(download_slots)
+        self._slot_count = download_slots
+        self._follower_wait = follower_wait
 
     def verify(
         self,
@@ -439,17 +445,16 @@ class SignatureVerifier(AbstractVerifier):
         cached = self.cache.get(url, now)
         if cached is not None:
             return cached
-        if not self._slots.acquire(blocking=False):
-            raise RequestRejected(
-                "busy fetching certificate chains, try again", status=503, detail="no free slot"
-            )
-        try:
-            return self._shared_download(url, now)
-        finally:
-            self._slots.release()
+        return self._shared_download(url, now)
 
     def _shared_download(self, url: str, now: float) -> x509.Certificate:
-        """Wait for the download of `url` another request started, or run it for everyone."""
+        """Wait for the download of `url` another request started, or start it for everyone.
+
+        Starting one needs a free slot (at most `download_slots` URLs download at once; without
+        one, a 503 at once). Waiting for one needs none, so a burst of requests at start-up all
+        share the first download, but a waiter gives up after `follower_wait` seconds (a 503),
+        so requests behind a slow download free their threads long before its deadline.
+        """
         with self._lock:
             failed = self._failures.get(url)
             if failed is not None and now < failed[0]:
@@ -457,10 +462,20 @@ class SignatureVerifier(AbstractVerifier):
             download = self._downloads.get(url)
             leader = download is None
             if download is None:
+                if not self._slots.acquire(blocking=False):
+                    raise RequestRejected(
+                        "busy fetching certificate chains, try again",
+                        status=503,
+                        detail=f"{self._slot_count} downloads already running",
+                    )
                 download = self._downloads[url] = _Download()
         if not leader:
-            # The leader's fetch ends within its deadline; the margin covers verification.
-            download.done.wait(DOWNLOAD_DEADLINE_SECONDS + FETCH_TIMEOUT_SECONDS)
+            if not download.done.wait(self._follower_wait):
+                raise RequestRejected(
+                    "busy fetching certificate chains, try again",
+                    status=503,
+                    detail=f"the chain download took over {self._follower_wait:g} s",
+                )
         else:
             try:
                 download.certificate = self._download_and_verify(url, now)
@@ -470,16 +485,20 @@ class SignatureVerifier(AbstractVerifier):
             finally:
                 with self._lock:
                     del self._downloads[url]
+                self._slots.release()
                 download.done.set()
         if download.certificate is not None:
             return download.certificate
         if download.failure is not None:
             raise _again(download.failure)
-        raise RequestRejected("certificate chain could not be downloaded", detail="wait timed out")
+        raise RequestRejected(
+            "certificate chain could not be downloaded", detail="the download failed unexpectedly"
+        )
 
     def _remember_failure(self, url: str, now: float, rejected: RequestRejected) -> None:
         with self._lock:
-            self._failures[url] = (now + self._failure_seconds, rejected)
+            # A fresh copy: the raised one's traceback would keep this request's frames alive.
+            self._failures[url] = (now + self._failure_seconds, _again(rejected))
             self._failures.move_to_end(url)
             while len(self._failures) > FAILURE_CACHE_ENTRIES:
                 self._failures.popitem(last=False)
