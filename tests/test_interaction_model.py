@@ -383,7 +383,8 @@ def test_adding_an_intent_with_its_own_slot_type_is_a_data_change(
     grown = replace(
         utterances,
         slot_types={**utterances.slot_types, "feeling": "FEELING"},
-        types={"FEELING": (feeling, im.SlotValue(id="just_right", value="just right"))},
+        types={**utterances.types,
+               "FEELING": (feeling, im.SlotValue(id="just_right", value="just right"))},
         intents={**utterances.intents, "FeedbackIntent": ("{feeling}", "it felt {feeling}")},
     )
     model = im.build_interaction_model(library, grown)

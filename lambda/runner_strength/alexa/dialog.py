@@ -23,6 +23,8 @@ class Question(StrEnum):
     RESUME_OFFER = "resume_offer"  # "pick up where you left off?"
     START_OFFER = "start_offer"  # "want to start <workout>?"
     READY = "ready"  # "ready for set two?"
+    WARM_UP_OFFER = "warm_up_offer"  # "a three minute warm-up first?"
+    COOL_DOWN_OFFER = "cool_down_offer"  # "a two minute cool-down?"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,16 @@ from typing import Any, TypeAlias, TypeVar
 
 from runner_strength.content.model import Level
 from runner_strength.engine.progress import Dose, ExerciseProgress, Feeling
-from runner_strength.engine.record import HistoryEntry, Preferences, UserRecord, Verbosity
+from runner_strength.engine.record import (
+    HistoryEntry,
+    Preferences,
+    RoutineChoice,
+    UserRecord,
+    Verbosity,
+)
 from runner_strength.engine.state import Adjustment, LastSet, WorkoutState
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Migration: TypeAlias = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -59,8 +65,19 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
             **upgraded}
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Upgrade a version 2 record: each branch's version 3 fields start at their defaults."""
+    upgraded = dict(data)
+    # h4-content: the warm-up and cool-down preferences; a version 2 runner was never asked.
+    preferences = upgraded.get("preferences")
+    if isinstance(preferences, dict):
+        upgraded["preferences"] = {"warm_up": RoutineChoice.ASK.value,
+                                   "cool_down": RoutineChoice.ASK.value, **preferences}
+    return upgraded
+
+
 # Version n -> a function upgrading a version-n record dict to version n + 1.
-MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2}
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -141,6 +158,8 @@ def record_to_dict(record: UserRecord) -> dict[str, Any]:
             "missing_equipment": sorted(preferences.missing_equipment),
             "verbosity": preferences.verbosity.value,
             "time_zone": preferences.time_zone,
+            "warm_up": preferences.warm_up.value,
+            "cool_down": preferences.cool_down.value,
         },
         "history": [
             {
@@ -403,6 +422,8 @@ def record_from_dict(
             missing_equipment=frozenset(preferences.texts("missing_equipment")),
             verbosity=preferences.choice("verbosity", Verbosity),
             time_zone=preferences.optional_text("time_zone"),
+            warm_up=preferences.choice("warm_up", RoutineChoice),
+            cool_down=preferences.choice("cool_down", RoutineChoice),
         ),
         history=tuple(_history(h) for h in r.children("history")),
         updated_at=r.number("updated_at"),

@@ -181,10 +181,15 @@ class Narrator:
         """The voice response for a transition's outcome."""
         return self.script(outcome).to_speech()
 
-    def script(self, outcome: Outcome) -> Script:
-        """The response for an outcome before it is written out; it carries the timing marks."""
+    def script(self, outcome: Outcome, *, ask: bool = True) -> Script:
+        """The response for an outcome before it is written out; it carries the timing marks.
+
+        Without `ask` the closing question (or goodbye) is left off, for another to be added.
+        """
         context = self._context(outcome.state)
         question, reprompt, end_session = self._closing(outcome, context)
+        if not ask:
+            question, reprompt, end_session = Ssml(), None, False
         context.reserve = question.seconds
         body = Ssml()
         for event in outcome.events:
@@ -495,13 +500,17 @@ class Narrator:
                 out.mark("reps_end")
         return out.extend(self._sentence(Key.HOLD_DONE if hold else Key.REPS_DONE))
 
-    def hold_timer(self, exercise: Exercise, seconds: int, set_number: int = 1) -> Ssml:
-        """A hold of exactly `seconds` by the estimate: time checks, a cue, a countdown."""
+    def hold_timer(self, exercise: Exercise, seconds: int, set_number: int = 1, *,
+                   with_cue: bool = True) -> Ssml:
+        """A hold of exactly `seconds` by the estimate: time checks, a cue, a countdown.
+
+        Without `with_cue` no form cue is said (a stretch held in a cool-down is not the set).
+        """
         timed = self._countdown(seconds)
         timed += self._time_checks(seconds, Key.SECONDS_LEFT)
         if seconds >= HALFWAY_FROM_SECONDS:
             timed.append(_Timed(seconds / 2, self._sentence(Key.HALFWAY), priority=2))
-        if seconds >= HOLD_CUE_FROM_SECONDS:
+        if with_cue and seconds >= HOLD_CUE_FROM_SECONDS:
             cue = Ssml().sentence(self._cue(exercise, set_number, during=True))
             timed.append(_Timed(HOLD_CUE_AT, cue, priority=3))
         return Ssml().timeline(seconds, _fit(seconds, timed))
