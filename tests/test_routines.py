@@ -55,7 +55,7 @@ def test_a_started_workout_offers_the_warm_up_and_yes_plays_it(
     assert re.search(r"\b1 \[2\.5 s\] 2 \[2\.5 s\] 3\b", warm.text), "the reps are counted"
     assert "Switch sides" in warm.text or "Other side" in warm.text
     assert 150 <= warm.seconds <= MAX_AUDIO_SECONDS - 40, "about three minutes, in one response"
-    assert warm.asked == "ready"
+    assert warm.asked == "warmed_up"
     assert "Walking lunge?" in warm.text
     first = echo.say("ReadyIntent")
     assert "set 1 of 3" in first.text.lower()
@@ -88,6 +88,19 @@ def test_skip_the_warm_up_by_voice(echo: Device) -> None:
     assert "Walking lunge?" in reply.text
 
 
+def test_next_said_over_the_warm_up_skips_the_warm_up_not_the_first_exercise(
+    echo: Device,
+) -> None:
+    """"Alexa, next" interrupting the warm-up lands on the first exercise, which is not skipped."""
+    _start(echo)
+    echo.say("AMAZON.YesIntent")
+    reply = echo.say("AMAZON.NextIntent")
+    assert "Walking lunge?" in reply.text
+    first = echo.say("ReadyIntent")
+    assert "Walking lunge" in first.text
+    assert "set 1 of 3" in first.text.lower()
+
+
 def test_never_warm_up_is_remembered_across_sessions(echo: Device, clock: FakeClock) -> None:
     """"Never warm up" is kept: the next day's start asks for the first set straight away."""
     _start(echo)
@@ -112,7 +125,7 @@ def test_always_warm_up_plays_it_at_every_start_within_the_audio_limit(
         reply = _start(echo, workout_id)
         assert _counted_moves(reply, library, RoutineKind.WARM_UP), workout_id
         assert reply.seconds <= MAX_AUDIO_SECONDS - 20, (workout_id, reply.seconds)
-        assert reply.asked == "ready"
+        assert reply.asked == "warmed_up"
         first = library.exercise(library.workout(workout_id).items[0].exercise_id).name
         assert reply.text.rstrip().endswith("?")
         assert first in reply.text.split("warm")[-1], workout_id

@@ -497,7 +497,7 @@ class Turn:
         if choice is RoutineChoice.ALWAYS:
             played = self.routines.play(RoutineKind.WARM_UP)
             return self.respond(started.then(played).then(self.narrator.closing(outcome)),
-                                Asked(Question.READY))
+                                Asked(Question.WARMED_UP))
         return self.respond(started.then(self.routines.offer(RoutineKind.WARM_UP)),
                             Asked(Question.WARM_UP_OFFER))
 
@@ -518,7 +518,9 @@ class Turn:
         played = _after(first, self.routines.play(RoutineKind.WARM_UP))
         if self.state is not None:
             question, asked = self.workout_question()
-            return self.respond(played.then(question), asked)
+            # "Next" or "skip" said over the warm-up means the warm-up, not the first exercise.
+            warmed = Asked(Question.WARMED_UP) if asked.question is Question.READY else asked
+            return self.respond(played.then(question), warmed)
         return self.offer_next(played)
 
     def skip_warm_up(self, first: Script | None = None) -> Response:

@@ -24,6 +24,7 @@ class Question(StrEnum):
     START_OFFER = "start_offer"  # "want to start <workout>?"
     READY = "ready"  # "ready for set two?"
     WARM_UP_OFFER = "warm_up_offer"  # "a three minute warm-up first?"
+    WARMED_UP = "warmed_up"  # the warm-up, then "ready for the first set?"
     COOL_DOWN_OFFER = "cool_down_offer"  # "a two minute cool-down?"
 
 

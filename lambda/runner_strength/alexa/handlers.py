@@ -130,6 +130,8 @@ _CHOICE_INTENTS = {"AlwaysRoutineIntent": RoutineChoice.ALWAYS,
                    "AskRoutineIntent": RoutineChoice.ASK}
 _ROUTINE_INTENTS = ("WarmUpIntent", "CoolDownIntent", "SkipRoutineIntent", *_CHOICE_INTENTS)
 _ROUTINE_ANSWERS = ("AMAZON.YesIntent", "AMAZON.NoIntent", "ReadyIntent")
+# Said over the warm-up (or just after it), these skip the warm-up, not the first exercise.
+_SKIP_WARM_UP = ("AMAZON.NextIntent", "SkipExerciseIntent")
 
 
 class RoutineHandler(CoachHandler):
@@ -139,6 +141,8 @@ class RoutineHandler(CoachHandler):
         if any(is_intent_name(name)(handler_input) for name in _ROUTINE_INTENTS):
             return True
         offered = last_asked(handler_input).question
+        if offered is Question.WARMED_UP:
+            return any(is_intent_name(name)(handler_input) for name in _SKIP_WARM_UP)
         return offered in (Question.WARM_UP_OFFER, Question.COOL_DOWN_OFFER) and any(
             is_intent_name(name)(handler_input) for name in _ROUTINE_ANSWERS)
 
