@@ -37,6 +37,7 @@ class RoutineSay(StrEnum):
     MOVE_HOLD = "routine_move_hold"
     MOVE_HOLD_PER_SIDE = "routine_move_hold_per_side"
     MOVE_GO = "routine_go"
+    MOVE_HOLD_GO = "routine_hold_go"
     MOVE_SIDE_FIRST = "routine_side_first"
     MOVE_SWITCH = "routine_switch"
     WARM_UP_DONE = "warm_up_done"
@@ -135,7 +136,8 @@ class RoutineTalk:
                 out.extend(self._say(RoutineSay.MOVE_SWITCH))
                 out.until(switch_start + SIDE_SWITCH_SECONDS)
             else:
-                out.extend(self._say(RoutineSay.MOVE_GO))
+                hold = dosage.mode is Mode.HOLD
+                out.extend(self._say(RoutineSay.MOVE_HOLD_GO if hold else RoutineSay.MOVE_GO))
             out.extend(self._timer(move))
         return out
 
