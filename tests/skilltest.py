@@ -109,6 +109,17 @@ class Reply:
         return self.response.get("shouldEndSession") is not False
 
     @property
+    def asked(self) -> str | None:
+        """The question the response asked, as the skill remembers it in the session."""
+        question = (self.raw.get("sessionAttributes") or {}).get("question")
+        return str(question.get("question")) if isinstance(question, dict) else None
+
+    @property
+    def finishes_workout(self) -> bool:
+        """The workout's last response: it ends the session, or offers the cool-down."""
+        return self.ends_session or self.asked == "cool_down_offer"
+
+    @property
     def seconds(self) -> float:
         """Estimated audio length of the speech."""
         return estimate_seconds(self.ssml) if self.ssml.startswith("<speak>") else 0.0
@@ -217,12 +228,21 @@ class Device:
         envelope["request"]["reason"] = reason
         return self.send(envelope)
 
-    def ready_until_done(self, limit: int = 200) -> list[Reply]:
-        """Say "ready" until the workout finishes; every reply is checked."""
+    def ready_until_done(self, limit: int = 200, *, cool_down: bool = False) -> list[Reply]:
+        """Say "ready" until the workout finishes; every reply is checked.
+
+        A cool-down offered at the end is declined (the summary's reply is the last returned), or
+        with `cool_down` taken (the cool-down's reply is the last).
+        """
         replies = []
         for _ in range(limit):
             reply = self.say("ReadyIntent")
             replies.append(reply)
+            if reply.asked == "cool_down_offer":
+                answer = self.say("AMAZON.YesIntent" if cool_down else "AMAZON.NoIntent")
+                if cool_down:
+                    replies.append(answer)
+                return replies
             if reply.ends_session:
                 return replies
             if self.clock is not None:

@@ -103,7 +103,8 @@ def test_demo_script_runs_the_whole_session(db: Path, capsys: pytest.CaptureFixt
 
 def test_scripted_full_workout_ends_with_the_summary(config: Config, tmp_path: Path) -> None:
     """A whole workout typed as a script ends with the summary, timed like a real session."""
-    lines = ["open runner strength", "start the five basics", *["ready"] * FIVE_BASICS_SETS]
+    # The first "ready" skips the offered warm-up; the "no" after the last set, the cool-down.
+    lines = ["open runner strength", "start the five basics", *["ready"] * FIVE_BASICS_SETS, "no"]
     code, out, err = _chat(config, lines, tmp_path)
     assert (code, err) == (0, "")
     last = " ".join(out.split("you> ready")[-1].split())

@@ -161,7 +161,8 @@ class FaultyWorkouts:
             self.turn(self.start)
             for _ in range(TURN_LIMIT):
                 reply = self.step() if self.echo.session_id is not None else self.come_back()
-                if reply.ends_session and not self.last_turn_faulty:
+                # The last set's reply may offer the cool-down: the workout is over either way.
+                if reply.finishes_workout and not self.last_turn_faulty:
                     self.session_closed(reply)
                     if _finished(reply, workout_id):
                         break

@@ -138,7 +138,7 @@ class Client:
             if "left off" in reply.text:
                 reply = self.say(echo, "AMAZON.YesIntent")
         for _ in range(TURN_LIMIT):
-            if reply.ends_session:
+            if reply.finishes_workout:  # the session ends, or the cool-down is offered
                 break
             if self.workout is None:
                 self.taken_over += 1  # finished or ended by the other Echo of this account
@@ -173,7 +173,7 @@ class Client:
         After the finishing turn this Echo may fall back to the other Echo's workout, so the
         workout a turn finishes is the one named by the reply before it.
         """
-        if not reply.ends_session:
+        if not reply.finishes_workout:
             self.workout = _active_id(reply, echo.device_id)
         return reply
 

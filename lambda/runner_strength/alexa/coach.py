@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from runner_strength.alexa import apl, dialog, reminding, services
 from runner_strength.alexa.dialog import Asked, Question, Said
 from runner_strength.alexa.requests import device_id, log_user, request_id, time_zone
-from runner_strength.content.model import EQUIPMENT, Format
+from runner_strength.content.model import EQUIPMENT, Format, RoutineKind
 from runner_strength.engine import transitions
 from runner_strength.engine.choose import choose_workout
 from runner_strength.engine.events import (
@@ -39,6 +39,7 @@ from runner_strength.engine.personal import (
 from runner_strength.engine.plan import build_plan
 from runner_strength.engine.progress import ExerciseProgress, Feeling, next_dose
 from runner_strength.engine.record import (
+    RoutineChoice,
     Verbosity,
     ZoneCheck,
     dose_done,
@@ -54,6 +55,7 @@ from runner_strength.engine.stats import day_end, weekly_summary
 from runner_strength.narration import screen
 from runner_strength.narration.conversation import Conversation
 from runner_strength.narration.narrator import Narrator
+from runner_strength.narration.routine import RoutineTalk
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -77,6 +79,11 @@ logger = logging.getLogger(__name__)
 
 # Feedback with no workout going is about the last one, if it ended this recently.
 FEEDBACK_AFTER_SECONDS = 12 * 3600
+
+
+def _after(first: Script | None, then: Script) -> Script:
+    """`then`, with `first` said before it when there is one."""
+    return then if first is None else first.then(then)
 
 
 def _zone(name: str | None) -> tzinfo | None:
@@ -131,6 +138,7 @@ class Turn:
         self.rng = coach.rng_for(request_id(handler_input))
         self.narrator = self._narrator()
         self.talk = Conversation(self.library, self.rng)
+        self.routines = RoutineTalk(self.library, self.rng)
         self.asked = dialog.last_asked(handler_input)
         # What the screen shows (h6-apl): the last engine outcome, or an exercise explained.
         self.outcome: Outcome | None = None
@@ -248,6 +256,8 @@ class Turn:
             self.record = before
         if reminding.should_offer(self, outcome):
             return reminding.offer_after_workout(self, self.narrator.script(outcome))
+        if self._offers_cool_down(outcome):
+            return self._with_cool_down_offer(outcome)
         return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
 
     def start(
@@ -282,6 +292,8 @@ class Turn:
                 day=self.day_plan(workout_id) if workout_id in self.library.workouts else None,
             )
         )
+        if outcome.state is not None and not outcome.state.finished:
+            return self._started_with_warm_up(outcome)
         return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
 
     def offer_next(self, first: Script, said: Said = Said.QUESTION) -> Response:
@@ -758,6 +770,83 @@ class Turn:
             self._remember_time_zone(name)
         checks = {**self.record.zone_checks, self.device: ZoneCheck(self.now, found)}
         self.record = replace(self.record, zone_checks=checks)
+
+    # ------------------------------------------------------------ warm-up and cool-down
+
+    def _started_with_warm_up(self, outcome: Outcome) -> Response:
+        """A workout just started: offer the warm-up, play it, or neither, as the runner chose."""
+        choice = self.record.preferences.warm_up
+        if choice is RoutineChoice.NEVER:
+            return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
+        started = self.narrator.script(outcome, ask=False)
+        if choice is RoutineChoice.ALWAYS:
+            played = self.routines.play(RoutineKind.WARM_UP)
+            return self.respond(started.then(played).then(self.narrator.closing(outcome)),
+                                Asked(Question.WARMED_UP))
+        return self.respond(started.then(self.routines.offer(RoutineKind.WARM_UP)),
+                            Asked(Question.WARM_UP_OFFER))
+
+    def _offers_cool_down(self, outcome: Outcome) -> bool:
+        finished = next((e for e in outcome.events if isinstance(e, WorkoutFinished)), None)
+        return (finished is not None and finished.summary.completed
+                and self.record.preferences.cool_down is not RoutineChoice.NEVER)
+
+    def _with_cool_down_offer(self, outcome: Outcome) -> Response:
+        """The last set done: the summary, then the cool-down offered (or announced) for a yes."""
+        always = self.record.preferences.cool_down is RoutineChoice.ALWAYS
+        offer = self.routines.offer(RoutineKind.COOL_DOWN, always=always)
+        return self.respond(self.narrator.script(outcome, ask=False).then(offer),
+                            Asked(Question.COOL_DOWN_OFFER))
+
+    def warm_up(self, first: Script | None = None) -> Response:
+        """Play the warm-up, then ask for the first set (or, with no workout, what next)."""
+        played = _after(first, self.routines.play(RoutineKind.WARM_UP))
+        if self.state is not None:
+            question, asked = self.workout_question()
+            # "Next" or "skip" said over the warm-up means the warm-up, not the first exercise.
+            warmed = Asked(Question.WARMED_UP) if asked.question is Question.READY else asked
+            return self.respond(played.then(question), warmed)
+        return self.offer_next(played)
+
+    def skip_warm_up(self, first: Script | None = None) -> Response:
+        """No warm-up this time: straight to the first set's question."""
+        if self.state is None:
+            return self.offer_next(_after(first, self.routines.skipped(None)))
+        question, asked = self.workout_question()
+        said = _after(first, self.routines.skipped(RoutineKind.WARM_UP))
+        return self.respond(said.then(question), asked)
+
+    def cool_down(self, first: Script | None = None) -> Response:
+        """Play the cool-down and say goodbye (mid-workout, go back to the workout after it)."""
+        played = _after(first, self.routines.play(RoutineKind.COOL_DOWN))
+        if self.state is not None:
+            question, asked = self.workout_question()
+            return self.respond(played.then(question), asked)
+        return self.respond(played.ending(), Asked())
+
+    def skip_cool_down(self, first: Script | None = None) -> Response:
+        """No cool-down: a goodbye."""
+        said = _after(first, self.routines.skipped(RoutineKind.COOL_DOWN))
+        return self.respond(said.ending(), Asked())
+
+    def set_routine_choice(self, kind: RoutineKind | None,
+                           choice: RoutineChoice | None) -> Response:
+        """Always, never, or ask about the warm-up or cool-down, remembered; acted on if offered."""
+        said = self.routines.choice_set(kind, choice)
+        if kind is None or choice is None:
+            return self.offer_next(said)
+        known = self.record.preferences
+        preferences = (replace(known, warm_up=choice) if kind is RoutineKind.WARM_UP
+                       else replace(known, cool_down=choice))
+        self.record = replace(self.record, preferences=preferences)
+        offered = {RoutineKind.WARM_UP: Question.WARM_UP_OFFER,
+                   RoutineKind.COOL_DOWN: Question.COOL_DOWN_OFFER}[kind]
+        if self.asked.question is not offered or choice is RoutineChoice.ASK:
+            return self.offer_next(said)
+        play = choice is RoutineChoice.ALWAYS
+        if kind is RoutineKind.WARM_UP:
+            return self.warm_up(said) if play else self.skip_warm_up(said)
+        return self.cool_down(said) if play else self.skip_cool_down(said)
 
     def _asked_after(self, outcome: Outcome) -> Asked:
         state = outcome.state

@@ -31,6 +31,9 @@ class Question(StrEnum):
     START_OVER = "start_over"  # "start the whole workout over from the first exercise?"
     STOP_FOR_TODAY = "stop_for_today"  # something hurt again: "shall we stop for today?"
     LIST_MORE = "list_more"  # after three workouts: "want to hear the other three?"
+    WARM_UP_OFFER = "warm_up_offer"  # "a three minute warm-up first?"
+    WARMED_UP = "warmed_up"  # the warm-up, then "ready for the first set?"
+    COOL_DOWN_OFFER = "cool_down_offer"  # "a two minute cool-down?"
 
 
 # The questions a pending answer must survive: help, status, repeat and the like say their piece

@@ -15,7 +15,7 @@ from ask_sdk_core.dispatch_components.request_components import AbstractRequestH
 from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
 
 from runner_strength.alexa import apl, reminding
-from runner_strength.alexa.dialog import Asked, Question
+from runner_strength.alexa.dialog import Asked, Question, last_asked
 from runner_strength.alexa.requests import (
     SlotStatus,
     duration_seconds,
@@ -24,10 +24,10 @@ from runner_strength.alexa.requests import (
     resolved_slot,
     slot_text,
 )
-from runner_strength.content.model import BODY_AREAS, EQUIPMENT, Level
+from runner_strength.content.model import BODY_AREAS, EQUIPMENT, Level, RoutineKind
 from runner_strength.engine import transitions
 from runner_strength.engine.progress import Feeling
-from runner_strength.engine.record import Verbosity
+from runner_strength.engine.record import RoutineChoice, Verbosity
 from runner_strength.engine.state import Scope
 from runner_strength.narration.conversation import Conversation
 
@@ -135,6 +135,49 @@ class ResumeHandler(CoachHandler):
                     )
             return turn.run(transitions.ready)
         return turn.run(transitions.resume)
+
+
+_CHOICE_INTENTS = {"AlwaysRoutineIntent": RoutineChoice.ALWAYS,
+                   "NeverRoutineIntent": RoutineChoice.NEVER,
+                   "AskRoutineIntent": RoutineChoice.ASK}
+_ROUTINE_INTENTS = ("WarmUpIntent", "CoolDownIntent", "SkipRoutineIntent", *_CHOICE_INTENTS)
+_ROUTINE_ANSWERS = ("AMAZON.YesIntent", "AMAZON.NoIntent", "ReadyIntent")
+# Said over the warm-up (or just after it), these skip the warm-up, not the first exercise.
+_SKIP_WARM_UP = ("AMAZON.NextIntent", "SkipExerciseIntent")
+
+
+class RoutineHandler(CoachHandler):
+    """The warm-up and cool-down: asked for, skipped, answered when offered, always or never."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if any(is_intent_name(name)(handler_input) for name in _ROUTINE_INTENTS):
+            return True
+        offered = last_asked(handler_input).question
+        if offered is Question.WARMED_UP:
+            return any(is_intent_name(name)(handler_input) for name in _SKIP_WARM_UP)
+        return offered in (Question.WARM_UP_OFFER, Question.COOL_DOWN_OFFER) and any(
+            is_intent_name(name)(handler_input) for name in _ROUTINE_ANSWERS)
+
+    def handle(self, handler_input: HandlerInput) -> Response:  # noqa: PLR0911  # one answer per case
+        turn = self.coach.turn(handler_input)
+        offered = turn.asked.question
+        for name, choice in _CHOICE_INTENTS.items():
+            if is_intent_name(name)(handler_input):
+                kind = _slot_id(handler_input, "routine", {k.value for k in RoutineKind})
+                return turn.set_routine_choice(RoutineKind(kind) if kind else None, choice)
+        if is_intent_name("WarmUpIntent")(handler_input):
+            return turn.warm_up()
+        if is_intent_name("CoolDownIntent")(handler_input):
+            return turn.cool_down()
+        yes = is_intent_name("AMAZON.YesIntent")(handler_input)
+        if offered is Question.COOL_DOWN_OFFER:
+            ready = is_intent_name("ReadyIntent")(handler_input)
+            return turn.cool_down() if yes or ready else turn.skip_cool_down()
+        if offered is Question.WARM_UP_OFFER and yes:
+            return turn.warm_up()
+        if offered is Question.WARM_UP_OFFER and is_intent_name("ReadyIntent")(handler_input):
+            return turn.run(transitions.ready)  # ready means straight in
+        return turn.skip_warm_up()
 
 
 class MoveHandler(CoachHandler):
@@ -658,6 +701,7 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         LaunchHandler(coach),
         StartWorkoutHandler(coach),
         ResumeHandler(coach),
+        RoutineHandler(coach),
         ExplainHandler(coach),
         ReadyHandler(coach),
         move(coach, ("AMAZON.PauseIntent",), transitions.pause),

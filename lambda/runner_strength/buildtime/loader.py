@@ -19,6 +19,7 @@ from runner_strength.content.compiled import COMPILED_PATH
 from runner_strength.content.model import (
     BODY_AREAS,
     EQUIPMENT,
+    ROUTINE_MAX_SECONDS,
     Category,
     Dosage,
     Exercise,
@@ -29,6 +30,9 @@ from runner_strength.content.model import (
     Mode,
     Option,
     PhraseBook,
+    Routine,
+    RoutineKind,
+    RoutineMove,
     Source,
     Variant,
     Workout,
@@ -522,6 +526,74 @@ def _override(item: _Reader, base: Dosage) -> Dosage:
     return dosage
 
 
+_ROUTINE_FIELDS = ("id", "name", "description", "moves")
+# A routine shorter than this is not worth offering.
+ROUTINE_MIN_SECONDS = 60
+
+
+def _routine(
+    file: str, raw: object, problems: list[Problem], exercises: dict[str, Exercise]
+) -> Routine | None:
+    """A warm-up or cool-down: library exercises, each at an easy dose, needing no kit."""
+    r = _Reader(file, raw, problems)
+    r.unknown(_ROUTINE_FIELDS)
+    kind = r.choice("id", RoutineKind)
+    if kind is not None and Path(file).stem != kind.value:
+        r.fail("id", f"{kind.value!r} must equal the file name {Path(file).stem!r}")
+    name, description = r.text("name", limit=60), r.text("description")
+    raw_moves = r.get("moves", list, required=True) or []
+    if raw_moves and not 2 <= len(raw_moves) <= 10:
+        r.fail("moves", f"must list 2 to 10 moves, lists {len(raw_moves)}")
+    moves = [
+        move
+        for index, raw_move in enumerate(raw_moves)
+        if (move := _routine_move(_Reader(file, raw_move, problems, f"moves[{index}]."),
+                                  exercises)) is not None
+    ]
+    if kind is None or not moves:
+        return None
+    routine = Routine(kind, name, description, tuple(moves), file)
+    seconds = routine.estimated_seconds()
+    if not ROUTINE_MIN_SECONDS <= seconds <= ROUTINE_MAX_SECONDS:
+        r.fail("moves", f"take about {seconds} s; a routine takes {ROUTINE_MIN_SECONDS} to "
+               f"{ROUTINE_MAX_SECONDS} s, so it fits one voice response")
+    return routine
+
+
+def _routine_move(m: _Reader, exercises: dict[str, Exercise]) -> RoutineMove | None:
+    m.unknown(("exercise", "reps", "hold_seconds", "cue"))
+    exercise_id = m.text("exercise")
+    exercise = exercises.get(exercise_id)
+    reps = m.integer("reps", 1, 20, required=False)
+    hold = m.integer("hold_seconds", 5, 60, required=False)
+    cue = m.text("cue", required=False) or None
+    if exercise is None:
+        if exercise_id:
+            m.fail("exercise", f"{exercise_id!r} is not an exercise id")
+        return None
+    if (reps is None) == (hold is None):
+        m.fail("reps", "give reps or hold_seconds, one of the two")
+        return None
+    base = exercise.dosage
+    if exercise.equipment:
+        m.fail("exercise", f"{exercise_id!r} needs {', '.join(sorted(exercise.equipment))}; "
+               "a routine needs no kit")
+    if exercise.intensity is Intensity.HEAVY:
+        m.fail("exercise", f"{exercise_id!r} is heavy; a routine uses easy doses")
+    if reps is not None and base.mode is not Mode.REPS:
+        m.fail("reps", f"{exercise_id!r} is a hold; give hold_seconds")
+        return None
+    if reps is not None and base.reps is not None and reps > base.reps:
+        m.fail("reps", f"{reps} is more than the exercise's own {base.reps}; keep it easy")
+    if reps is not None:
+        dosage = Dosage(Mode.REPS, 1, per_side=base.per_side, rest_seconds=0, reps=reps,
+                        reps_range=(reps, reps), tempo_seconds=base.tempo_seconds)
+    else:
+        dosage = Dosage(Mode.HOLD, 1, per_side=base.per_side, rest_seconds=0, hold_seconds=hold,
+                        hold_range=(hold or 5, hold or 5))
+    return RoutineMove(exercise_id, dosage, cue)
+
+
 def _sources(file: str, raw: object, problems: list[Problem]) -> dict[str, Source]:
     r = _Reader(file, raw, problems)
     r.unknown(("sources",))
@@ -771,6 +843,7 @@ def _build(
     raw_exercises: list[tuple[str, object]],
     raw_workouts: list[tuple[str, object]],
     raw_phrases: list[tuple[str, object]],
+    raw_routines: list[tuple[str, object]],
 ) -> Library:
     problems: list[Problem] = []
     sources = _sources(*raw_sources, problems)
@@ -788,6 +861,17 @@ def _build(
             workouts[workout.id] = workout
     if not workouts:
         problems.append(Problem("content/workouts", "(directory)", "has no valid workout"))
+    routines: dict[RoutineKind, Routine] = {}
+    for file, raw in raw_routines:
+        routine = _routine(file, raw, problems, exercises)
+        if routine is not None:
+            routines[routine.id] = routine
+    files = {Path(file).stem for file, _ in raw_routines}
+    problems.extend(
+        Problem("content/routines", "(directory)", f"has no {kind.value}.yaml")
+        for kind in RoutineKind
+        if kind.value not in files
+    )
     phrases = _phrases(raw_phrases, problems)
     exercise_names, workout_names = _cross_check(
         problems, raw_sources[0], sources, exercises, workouts
@@ -799,6 +883,7 @@ def _build(
         exercises=exercises,
         workouts=workouts,
         phrases=phrases,
+        routines=routines,
         _exercise_names=exercise_names,
         _workout_names=workout_names,
     )
@@ -833,6 +918,7 @@ def read_sources(content_dir: Path) -> dict[str, Any]:
         "exercises": many("exercises"),
         "workouts": many("workouts"),
         "phrases": many("phrases"),
+        "routines": many("routines"),
     }
     if problems:
         raise ContentError(problems)
@@ -857,7 +943,11 @@ def from_raw(raw: dict[str, Any]) -> Library:
 
     sources_file, sources_data = raw["sources"]
     return _build(
-        (str(sources_file), sources_data), pairs("exercises"), pairs("workouts"), pairs("phrases")
+        (str(sources_file), sources_data),
+        pairs("exercises"),
+        pairs("workouts"),
+        pairs("phrases"),
+        pairs("routines") if "routines" in raw else [],
     )
 
 

@@ -97,6 +97,11 @@ BODY_AREAS = frozenset(
 SIDE_SWITCH_SECONDS = 5
 # Seconds the coach needs between a hold and the pulses after it ("now pulse").
 PULSE_SWITCH_SECONDS = 3
+# Seconds a warm-up or cool-down move takes to name and cue, and the most a routine may take:
+# it is played in one voice response, which holds at most 240 s of audio.
+ROUTINE_MOVE_TALK_SECONDS = 10
+ROUTINE_OPEN_CLOSE_SECONDS = 12
+ROUTINE_MAX_SECONDS = 190
 # Seconds of talk a set costs beyond its work and rest (naming it, cues, the closing question).
 SET_TALK_SECONDS = 15
 
@@ -318,6 +323,45 @@ class Workout:
         return round(sum(item.dosage.set_seconds() * item.dosage.sets for item in self.items))
 
 
+class RoutineKind(StrEnum):
+    """The two routines around a workout; each is one file in content/routines/."""
+
+    WARM_UP = "warm_up"
+    COOL_DOWN = "cool_down"
+
+
+@dataclass(frozen=True, slots=True)
+class RoutineMove:
+    """One move of a warm-up or cool-down: a library exercise at an easy dose, maybe its own cue.
+
+    `dosage` is reps or a hold per side (per side when `dosage.per_side`); one set only.
+    """
+
+    exercise_id: str
+    dosage: Dosage
+    cue: str | None = None  # said instead of the exercise's first cue, for this routine's purpose
+
+
+@dataclass(frozen=True, slots=True)
+class Routine:
+    """A short guided warm-up or cool-down, played in one voice response."""
+
+    id: RoutineKind
+    name: str
+    description: str
+    moves: tuple[RoutineMove, ...]
+    file: str = field(default="", compare=False)
+
+    def work_seconds(self) -> float:
+        """Seconds of movement (both sides and the switches included), without the talk."""
+        return sum(move.dosage.work_seconds() for move in self.moves)
+
+    def estimated_seconds(self) -> int:
+        """The routine's length: every move's work, naming and cueing each, opening and close."""
+        talk = ROUTINE_MOVE_TALK_SECONDS * len(self.moves) + ROUTINE_OPEN_CLOSE_SECONDS
+        return round(self.work_seconds() + talk)
+
+
 @dataclass(frozen=True, slots=True)
 class PhraseBook:
     """Spoken wording: each key has one or more variants with `{placeholder}` fields."""
@@ -340,6 +384,7 @@ class Library:
     exercises: Mapping[str, Exercise]
     workouts: Mapping[str, Workout]
     phrases: PhraseBook
+    routines: Mapping[RoutineKind, Routine] = field(default_factory=dict)
     _exercise_names: Mapping[str, str] = field(default_factory=dict, repr=False)
     _workout_names: Mapping[str, str] = field(default_factory=dict, repr=False)
 

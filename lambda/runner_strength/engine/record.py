@@ -37,6 +37,14 @@ class Verbosity(StrEnum):
     DETAILED = "detailed"  # full coaching every time
 
 
+class RoutineChoice(StrEnum):
+    """Whether the coach offers a warm-up (or cool-down), always does one, or never does."""
+
+    ASK = "ask"  # offer it each time; yes or no
+    ALWAYS = "always"  # do it without asking
+    NEVER = "never"  # never mention it
+
+
 @dataclass(frozen=True, slots=True)
 class Preferences:
     """What the runner asked for once and wants remembered."""
@@ -48,6 +56,8 @@ class Preferences:
     verbosity: Verbosity = Verbosity.STANDARD
     time_zone: str | None = None  # IANA name, from the device when a request carried it
     tones: bool = True  # timer tones at go, a side switch and the end of a hold or rest
+    warm_up: RoutineChoice = RoutineChoice.ASK  # before a workout
+    cool_down: RoutineChoice = RoutineChoice.ASK  # after a finished workout
 
 
 @dataclass(frozen=True, slots=True)

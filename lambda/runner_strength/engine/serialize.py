@@ -23,6 +23,7 @@ from runner_strength.engine.progress import Dose, ExerciseProgress, Feeling
 from runner_strength.engine.record import (
     HistoryEntry,
     Preferences,
+    RoutineChoice,
     UserRecord,
     Verbosity,
     ZoneCheck,
@@ -75,7 +76,9 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     preferences = upgraded.get("preferences")
     if isinstance(preferences, dict):
         # h1-narration: timer tones, on unless the runner said "no beeps"
-        upgraded["preferences"] = {"tones": True, **preferences}
+        # h4-content: the warm-up and cool-down preferences; a version 2 runner was never asked
+        upgraded["preferences"] = {"tones": True, "warm_up": RoutineChoice.ASK.value,
+                                   "cool_down": RoutineChoice.ASK.value, **preferences}
     # h2-dialog: active workouts learn where "go back" returns to, and count pain reports.
     active = upgraded.get("active")
     if isinstance(active, dict):
@@ -175,6 +178,8 @@ def record_to_dict(record: UserRecord) -> dict[str, Any]:
             "verbosity": preferences.verbosity.value,
             "time_zone": preferences.time_zone,
             "tones": preferences.tones,
+            "warm_up": preferences.warm_up.value,
+            "cool_down": preferences.cool_down.value,
         },
         "history": [
             {
@@ -452,6 +457,8 @@ def record_from_dict(
             verbosity=preferences.choice("verbosity", Verbosity),
             time_zone=preferences.optional_text("time_zone"),
             tones=preferences.flag("tones"),
+            warm_up=preferences.choice("warm_up", RoutineChoice),
+            cool_down=preferences.choice("cool_down", RoutineChoice),
         ),
         history=tuple(_history(h) for h in r.children("history")),
         updated_at=r.number("updated_at"),

@@ -255,11 +255,16 @@ class Narrator:
         """The voice response for a transition's outcome."""
         return self.script(outcome).to_speech()
 
-    def script(self, outcome: Outcome) -> Script:
-        """The response for an outcome before it is written out; it carries the timing marks."""
+    def script(self, outcome: Outcome, *, ask: bool = True) -> Script:
+        """The response for an outcome before it is written out; it carries the timing marks.
+
+        Without `ask` the closing question (or goodbye) is left off, for another to be added.
+        """
         context = self._context(outcome.state)
         self._named = set()
         question, reprompt, end_session = self._closing(outcome, context)
+        if not ask:
+            question, reprompt, end_session = Ssml(), None, False
         context.reserve = question.seconds
         self._named = set()
         body = Ssml()
