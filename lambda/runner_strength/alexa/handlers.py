@@ -141,9 +141,10 @@ _CHOICE_INTENTS = {"AlwaysRoutineIntent": RoutineChoice.ALWAYS,
                    "NeverRoutineIntent": RoutineChoice.NEVER,
                    "AskRoutineIntent": RoutineChoice.ASK}
 _ROUTINE_INTENTS = ("WarmUpIntent", "CoolDownIntent", "SkipRoutineIntent", *_CHOICE_INTENTS)
-_ROUTINE_ANSWERS = ("AMAZON.YesIntent", "AMAZON.NoIntent", "ReadyIntent")
 # Said over the warm-up (or just after it), these skip the warm-up, not the first exercise.
 _SKIP_WARM_UP = ("AMAZON.NextIntent", "SkipExerciseIntent")
+# At a warm-up or cool-down offer, "next" and "skip" decline it like "no".
+_ROUTINE_ANSWERS = ("AMAZON.YesIntent", "AMAZON.NoIntent", "ReadyIntent", *_SKIP_WARM_UP)
 
 
 class RoutineHandler(CoachHandler):
