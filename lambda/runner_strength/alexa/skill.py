@@ -17,6 +17,7 @@ from ask_sdk_model.request import Request
 from ask_sdk_model.request_envelope import RequestEnvelope
 from ask_sdk_runtime.exceptions import AskSdkException
 
+from runner_strength.alexa import snapstart
 from runner_strength.alexa.coach import Coach
 from runner_strength.alexa.handlers import CatchAllExceptionHandler, request_handlers
 from runner_strength.config import Config
@@ -68,12 +69,15 @@ def build_default_skill(config: Config | None = None) -> CustomSkill:
     """The production composition: settings from the environment, compiled content, real store."""
     config = config or Config.from_env()
     logging.getLogger("runner_strength").setLevel(config.log_level)
-    return build_skill(
+    adapter = build_adapter(config, time.time)
+    skill = build_skill(
         library=load_compiled(),
-        adapter=build_adapter(config, time.time),
+        adapter=adapter,
         clock=time.time,
         skill_id=config.skill_id,
     )
+    snapstart.install(skill, adapter)
+    return skill
 
 
 class LambdaEntry:
