@@ -298,6 +298,35 @@ def test_a_warm_process_neither_unpacks_nor_decodes_the_record_it_wrote(
     assert warm.load(turn).record.intros_heard == {"squat", "plank"}
 
 
+def test_a_warm_process_does_not_decode_a_stored_record_it_has_seen(
+    store: MemoryAdapter, uid: str
+) -> None:
+    """A runner's next session reads the store once but reuses the record decoded last time."""
+    decoded: list[object] = []
+    codec = user_record_codec()
+
+    def from_dict(data: Any) -> UserRecord:
+        decoded.append(data)
+        return codec.from_dict(data)
+
+    warm = Repository(replace(codec, from_dict=from_dict))
+    echo = Echo(store, uid, "kitchen")
+    play_turn(echo, warm, "squat")
+    echo.end_session()
+    first = echo.request()
+    record = warm.load(first).record
+    envelope = dict(session_of(first)[SESSION_KEY])
+    echo.done(first)
+    echo.end_session()
+    decoded.clear()
+    again = echo.request()
+    loaded = warm.load(again)
+    assert loaded.store_read
+    assert decoded == []
+    assert loaded.record is record
+    assert session_of(again)[SESSION_KEY] == envelope
+
+
 def test_resume_on_another_device_sees_the_last_write(
     store: MemoryAdapter, repo: Repository[UserRecord], uid: str
 ) -> None:

@@ -211,6 +211,10 @@ class Repository(Generic[R]):
         # and an unchanged record is not encoded again to find out. Cleared when full; a miss
         # only costs the decoding.
         self._recent: dict[str, _Unpacked] = {}
+        self._recent_by_text: dict[str, _Unpacked] = {}
+        # The same for records as the store returned them (a new session's one read), by their
+        # schema version and canonical JSON: a runner's next session need not decode it again.
+        self._from_store: dict[str, _Unpacked] = {}
 
     @property
     def codec(self) -> RecordCodec[R]:
@@ -226,11 +230,17 @@ class Repository(Generic[R]):
                           available=True)
         if manager.request_attributes.get(UNAVAILABLE_FLAG):
             return self._degraded(handler_input, session)
+        known: _Unpacked | None = None
         try:
             snapshot = _stored(manager.persistent_attributes)
-            theirs = (
-                self._codec.new() if snapshot is None else self._codec.from_dict(snapshot.record)
-            )
+            stored_key = None if snapshot is None else _stored_key(snapshot)
+            known = None if stored_key is None else self._from_store.get(stored_key)
+            if known is not None:
+                theirs = known.decoded
+            elif snapshot is None:
+                theirs = self._codec.new()
+            else:
+                theirs = self._codec.from_dict(snapshot.record)
         except StorageUnavailable:
             manager.request_attributes[UNAVAILABLE_FLAG] = True
             return self._degraded(handler_input, session)
@@ -241,10 +251,12 @@ class Repository(Generic[R]):
             logger.error("unreadable stored record for %s: %s", _key(handler_input), exc)  # noqa: TRY400 -- the message is enough
             return self._degraded(handler_input, session)
         version = 0 if snapshot is None else snapshot.version
-        stored_dict = self._codec.to_dict(theirs)
+        stored_dict = known.record if known is not None else self._codec.to_dict(theirs)
         if session is None:
             self._put(handler_input, version, stored_dict, dirty=False, synced=True,
-                      decoded=theirs)
+                      decoded=theirs, text=None if known is None else known.text)
+            if stored_key is not None and known is None:
+                self._remember_stored(stored_key, handler_input)
             return Loaded(theirs, version, store_read=True, available=True)
         # Catching up after a turn that could not read: keep what this session did, add what the
         # store knew.
@@ -306,6 +318,8 @@ class Repository(Generic[R]):
                 raise TypeError("the persistence adapter did not report the stored version")
             self._put(handler_input, stored_version, data, dirty=False, synced=True, text=text,
                       decoded=record)
+            # The store now holds exactly this: the runner's next session reads it back decoded.
+            self._remember_stored(f"{self._codec.schema_version}:{text}", handler_input)
             return Saved(SaveStatus.SAVED, record, conflicts)
 
     def forget(self, handler_input: HandlerInput) -> bool:
@@ -361,7 +375,17 @@ class Repository(Generic[R]):
         if unpacked.decoded is not None:
             if len(self._recent) >= RECENT_RECORDS:
                 self._recent.clear()
+                self._recent_by_text.clear()
             self._recent[unpacked.packed] = unpacked
+            self._recent_by_text[unpacked.text] = unpacked
+
+    def _remember_stored(self, stored_key: str, handler_input: HandlerInput) -> None:
+        """Keep what `_put` just made of a stored record, found again by the record's own JSON."""
+        unpacked = handler_input.attributes_manager.request_attributes.get(UNPACKED_KEY)
+        if isinstance(unpacked, _Unpacked) and unpacked.decoded is not None:
+            if len(self._from_store) >= RECENT_RECORDS:
+                self._from_store.clear()
+            self._from_store[stored_key] = unpacked
 
     def _unpacked(self, handler_input: HandlerInput, packed: str) -> _Unpacked | None:
         """An envelope's record unpacked, at most once per turn; None when it is damaged."""
@@ -405,7 +429,8 @@ class Repository(Generic[R]):
         `decoded` is the record object `record` was made from, kept for the next turns.
         """
         text = dump_record(record) if text is None else text
-        packed = _pack_text(text)
+        recent = self._recent_by_text.get(text)
+        packed = recent.packed if recent is not None else _pack_text(text)
         _envelope_holder(handler_input)[SESSION_KEY] = Envelope(
             format=ENVELOPE_FORMAT,
             schema_version=self._codec.schema_version,
@@ -499,6 +524,11 @@ def _stored(attributes: Mapping[str, object]) -> Snapshot | None:
             "the persistence adapter returned malformed attributes", transient=False
         )
     return Snapshot(version, schema_version, record)
+
+
+def _stored_key(snapshot: Snapshot) -> str:
+    """A stored record's identity for `Repository._from_store`: its schema and canonical JSON."""
+    return f"{snapshot.schema_version}:{dump_record(snapshot.record)}"
 
 
 def _key(handler_input: HandlerInput) -> str:
