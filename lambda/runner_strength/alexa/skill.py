@@ -20,6 +20,7 @@ from ask_sdk_runtime.exceptions import AskSdkException
 from runner_strength.alexa import snapstart
 from runner_strength.alexa.coach import Coach
 from runner_strength.alexa.handlers import CatchAllExceptionHandler, request_handlers
+from runner_strength.alexa.serializer import CachingSerializer
 from runner_strength.config import Config
 from runner_strength.content.compiled import load_compiled
 from runner_strength.persistence.factory import build_adapter
@@ -62,7 +63,9 @@ def build_skill(
     for handler in request_handlers(coach):
         builder.add_request_handler(handler)
     builder.add_exception_handler(CatchAllExceptionHandler(coach))
-    return builder.create()
+    skill = builder.create()
+    skill.serializer = CachingSerializer()
+    return skill
 
 
 def build_default_skill(config: Config | None = None) -> CustomSkill:
