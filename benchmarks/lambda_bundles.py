@@ -39,7 +39,8 @@ class Bundles:
     interpreter: packaging.Interpreter
     runtime: Path
     dirs: dict[str, Path]
-    """"subject shipped", "subject source", "baseline shipped", "baseline source"."""
+    """"subject shipped", "subject source", "subject pyc only", "baseline shipped", "baseline
+    source"."""
     zips: dict[str, Path]
     reports: dict[str, packaging.BundleReport]
 
@@ -135,6 +136,8 @@ def bundles() -> Bundles:
                                    keep_pyc=True),
         "subject source": _unpack(zips["subject shipped"], work / "subject-source",
                                   keep_pyc=False),
+        "subject pyc only": _unpack(zips["subject pyc only"], work / "subject-pyc-only",
+                                    keep_pyc=True),
         "baseline shipped": _unpack(zips["baseline shipped"], work / "baseline-shipped",
                                     keep_pyc=True),
         "baseline source": _unpack(zips["baseline shipped"], work / "baseline-source",

@@ -150,8 +150,8 @@ def test_role_grants_only_item_actions_on_the_table_and_logs_on_its_group(
 
 
 def test_only_this_skill_may_invoke_the_function(template: dict[str, Any]) -> None:
-    """Each Lambda permission is for the Alexa Skills Kit, with the skill id as EventSourceToken."""
-    function_id, _ = _one(template, "AWS::Lambda::Function")
+    """Each Lambda permission is for the Alexa Skills Kit, with the skill id, on the live alias."""
+    alias_id, _ = _one(template, "AWS::Lambda::Alias")
     permissions = packaging.resources_of_type(template, "AWS::Lambda::Permission")
     assert permissions
     for permission in permissions.values():
@@ -159,8 +159,7 @@ def test_only_this_skill_may_invoke_the_function(template: dict[str, Any]) -> No
         assert properties["Principal"] == "alexa-appkit.amazon.com"
         assert properties["Action"] == "lambda:InvokeFunction"
         assert properties.get("EventSourceToken") == {"Ref": "SkillId"}
-        assert properties["FunctionName"] in (
-            {"Fn::GetAtt": [function_id, "Arn"]}, {"Ref": function_id})
+        assert properties["FunctionName"] == {"Ref": alias_id}
 
 
 def test_function_matches_the_bundle_and_alexas_limit(template: dict[str, Any]) -> None:
@@ -183,7 +182,9 @@ def test_function_environment_is_what_config_reads(template: dict[str, Any]) -> 
     _, function = _one(template, "AWS::Lambda::Function")
     variables = function["Properties"]["Environment"]["Variables"]
     app_variables = {"TABLE_NAME", "SKILL_ID", "STATE_TTL_DAYS", "LOG_LEVEL"}
-    assert set(variables) == app_variables | {"PYTHONWARNINGS"}
+    # No PYTHONWARNINGS: the bundle ships bytecode, so a cold start compiles nothing and warns of
+    # nothing (tests/test_package.py runs it with SyntaxWarnings as errors).
+    assert set(variables) == app_variables
     config = Config.from_env({"TABLE_NAME": "t", "SKILL_ID": "amzn1.ask.skill.x",
                               "STATE_TTL_DAYS": "30", "LOG_LEVEL": "debug", "HOME": "/nowhere"})
     assert (config.table_name, config.skill_id, config.ttl_days, config.log_level) == (
@@ -208,8 +209,10 @@ def test_template_fits_the_cfn_deployer(template: dict[str, Any]) -> None:
     assert set(parameters) >= CFN_DEPLOYER_PARAMETERS
     function_id, _ = _one(template, "AWS::Lambda::Function")
     table_id, _ = _one(template, "AWS::DynamoDB::Table")
+    alias_id, _ = _one(template, "AWS::Lambda::Alias")
     outputs = template["Outputs"]
-    assert outputs["SkillEndpoint"]["Value"] == {"Fn::GetAtt": [function_id, "Arn"]}
+    assert outputs["SkillEndpoint"]["Value"] == {"Ref": alias_id}
+    assert outputs["FunctionName"]["Value"] == {"Ref": function_id}
     assert outputs["TableName"]["Value"] == {"Ref": table_id}
 
 
@@ -251,3 +254,27 @@ def test_policy_grants_exactly_the_calls_the_store_makes() -> None:
     calls = set(re.findall(r"self\._client\.([a-z_]+)\(", source))
     actions = {"dynamodb:" + "".join(part.title() for part in call.split("_")) for call in calls}
     assert actions == TABLE_ACTIONS
+
+
+def test_snapstart_is_a_parameter_on_a_published_version_behind_the_alias(
+    template: dict[str, Any],
+) -> None:
+    """SnapStart is off by default; the skill's alias points at a version each deploy publishes.
+
+    A new code upload or any changed parameter the function reads publishes a new version.
+    """
+    function_id, function = _one(template, "AWS::Lambda::Function")
+    version_id, version = _one(template, "AWS::Lambda::Version")
+    _, alias = _one(template, "AWS::Lambda::Alias")
+    parameter = template["Parameters"]["SnapStart"]
+    assert parameter["Default"] == "None"
+    assert set(parameter["AllowedValues"]) == {"None", "PublishedVersions"}
+    assert function["Properties"]["SnapStart"] == {"ApplyOn": {"Ref": "SnapStart"}}
+    assert version["Properties"]["FunctionName"] == {"Ref": function_id}
+    assert alias["Properties"]["FunctionName"] == {"Ref": function_id}
+    assert alias["Properties"]["FunctionVersion"] == {"Fn::GetAtt": [version_id, "Version"]}
+    description = version["Properties"]["Description"]["Fn::Sub"]
+    variables = function["Properties"]["Environment"]["Variables"]
+    read = {v["Ref"] for v in variables.values() if isinstance(v, dict) and "Ref" in v}
+    parameters = read & set(template["Parameters"]) | {"CodeKey", "CodeVersion", "SnapStart"}
+    assert all(f"${{{name}}}" in description for name in parameters), description

@@ -256,9 +256,75 @@ def test_a_turn_unpacks_its_session_record_at_most_once(
     monkeypatch.setattr(repository, "unpack_record", counted)
     assert play_turn(echo, repo, "squat") is SaveStatus.SAVED  # new session: packed, not unpacked
     assert unpacked == []
-    assert play_turn(echo, repo, "plank") is SaveStatus.SAVED
-    assert play_turn(echo, repo) is SaveStatus.UNCHANGED
+    # A fresh repository each turn, as after a cold start: nothing is remembered across turns.
+    assert play_turn(echo, Repository(user_record_codec()), "plank") is SaveStatus.SAVED
+    assert play_turn(echo, Repository(user_record_codec())) is SaveStatus.UNCHANGED
     assert len(unpacked) == 2
+
+
+def test_a_warm_process_neither_unpacks_nor_decodes_the_record_it_wrote(
+    store: MemoryAdapter, uid: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Turns of one process reuse the record they saved: no unpacking, decoding or re-encoding."""
+    calls: Counter[str] = Counter()
+    codec = user_record_codec()
+
+    def from_dict(data: Any) -> UserRecord:
+        calls["from_dict"] += 1
+        return codec.from_dict(data)
+
+    def to_dict(record: UserRecord) -> dict[str, Any]:
+        calls["to_dict"] += 1
+        return codec.to_dict(record)
+
+    def counted(packed: str) -> dict[str, Any]:
+        calls["unpack"] += 1
+        return unpack_record(packed)
+
+    monkeypatch.setattr(repository, "unpack_record", counted)
+    warm = Repository(replace(codec, from_dict=from_dict, to_dict=to_dict))
+    echo = Echo(store, uid, "kitchen")
+    assert play_turn(echo, warm, "squat") is SaveStatus.SAVED
+    first = Counter(calls)
+    assert play_turn(echo, warm, "plank") is SaveStatus.SAVED
+    turn = echo.request()
+    assert warm.save(turn, warm.load(turn).record).status is SaveStatus.UNCHANGED
+    echo.done(turn)
+    later = calls - first
+    assert later["unpack"] == 0
+    assert later["from_dict"] == 0
+    assert later["to_dict"] == 1  # the changed record, once; the one loaded and kept, not at all
+    turn = echo.request()
+    assert warm.load(turn).record.intros_heard == {"squat", "plank"}
+
+
+def test_a_warm_process_does_not_decode_a_stored_record_it_has_seen(
+    store: MemoryAdapter, uid: str
+) -> None:
+    """A runner's next session reads the store once but reuses the record decoded last time."""
+    decoded: list[object] = []
+    codec = user_record_codec()
+
+    def from_dict(data: Any) -> UserRecord:
+        decoded.append(data)
+        return codec.from_dict(data)
+
+    warm = Repository(replace(codec, from_dict=from_dict))
+    echo = Echo(store, uid, "kitchen")
+    play_turn(echo, warm, "squat")
+    echo.end_session()
+    first = echo.request()
+    record = warm.load(first).record
+    envelope = dict(session_of(first)[SESSION_KEY])
+    echo.done(first)
+    echo.end_session()
+    decoded.clear()
+    again = echo.request()
+    loaded = warm.load(again)
+    assert loaded.store_read
+    assert decoded == []
+    assert loaded.record is record
+    assert session_of(again)[SESSION_KEY] == envelope
 
 
 def test_resume_on_another_device_sees_the_last_write(

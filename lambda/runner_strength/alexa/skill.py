@@ -17,8 +17,10 @@ from ask_sdk_model.request import Request
 from ask_sdk_model.request_envelope import RequestEnvelope
 from ask_sdk_runtime.exceptions import AskSdkException
 
+from runner_strength.alexa import snapstart
 from runner_strength.alexa.coach import Coach
 from runner_strength.alexa.handlers import CatchAllExceptionHandler, request_handlers
+from runner_strength.alexa.serializer import CachingSerializer
 from runner_strength.alexa.services import ShortTimeoutApiClient
 from runner_strength.config import Config
 from runner_strength.content.compiled import load_compiled
@@ -70,20 +72,25 @@ def build_skill(  # noqa: PLR0913  # every dependency passed in, each by keyword
     for handler in request_handlers(coach):
         builder.add_request_handler(handler)
     builder.add_exception_handler(CatchAllExceptionHandler(coach))
-    return builder.create()
+    skill = builder.create()
+    skill.serializer = CachingSerializer()
+    return skill
 
 
 def build_default_skill(config: Config | None = None) -> CustomSkill:
     """The production composition: settings from the environment, compiled content, real store."""
     config = config or Config.from_env()
     logging.getLogger("runner_strength").setLevel(config.log_level)
-    return build_skill(
+    adapter = build_adapter(config, time.time)
+    skill = build_skill(
         library=load_compiled(),
-        adapter=build_adapter(config, time.time),
+        adapter=adapter,
         clock=time.time,
         skill_id=config.skill_id,
         api_client=ShortTimeoutApiClient(config.alexa_api_timeout),
     )
+    snapstart.install(skill, adapter)
+    return skill
 
 
 def build_lambda_entry(config: Config | None = None) -> LambdaEntry:

@@ -63,8 +63,10 @@ LAMBDA_ARCHITECTURE = "arm64"
 MAX_ZIP_BYTES = 10_000_000
 """The bundle budget: 10 MB zipped (decimal MB, the stricter reading)."""
 
-RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
-"""Distributions the Lambda Python runtime already provides."""
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath",
+                              "snapshot-restore-py"})
+"""Distributions the Lambda Python runtime already provides (snapshot-restore-py: the SnapStart
+runtime hooks library, "included in Python managed runtimes" per the Lambda documentation)."""
 NOT_NEEDED_AT_RUNTIME = frozenset({"pyyaml"})
 """Distributions only the authoring tools use."""
 DEVELOPER_ONLY_MODULES = ("cli.py", "console/", "web/", "buildtime/")

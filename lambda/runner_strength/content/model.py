@@ -1,6 +1,7 @@
 """The content model: exercises, workouts, sources and phrases as frozen, typed data.
 
-Nothing here does I/O; `loader.py` builds these objects from files and validates them.
+Nothing here does I/O; `buildtime/loader.py` builds these objects from files and validates them,
+`compiled.py` reads them back from the compiled artefact.
 """
 
 from __future__ import annotations

@@ -167,6 +167,13 @@ class VersionedAdapter(AbstractPersistenceAdapter, metaclass=ABCMeta):
         self._clock = clock
         self._ttl_seconds = ttl_days * SECONDS_PER_DAY
 
+    def reconnect(self) -> None:
+        """Rebuild network clients (after a Lambda SnapStart restore); stores with none do nothing.
+
+        A restored snapshot carries the connections and credentials of the moment it was taken,
+        shared by every environment restored from it.
+        """
+
     def expires_at(self) -> int:
         """The TTL to store with a write made now (epoch seconds, whole, as DynamoDB TTL wants)."""
         return math.ceil(self._clock()) + self._ttl_seconds

@@ -37,7 +37,7 @@ from runner_strength.persistence.schema import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import UniversalAttributeValueTypeDef
@@ -98,11 +98,23 @@ class DynamoDbAdapter(VersionedAdapter):
     """One item per user in an existing table; see `persistence/schema.py` for the attributes."""
 
     def __init__(
-        self, client: DynamoDBClient, table_name: str, *, clock: Clock, ttl_days: int
+        self,
+        client: DynamoDBClient,
+        table_name: str,
+        *,
+        clock: Clock,
+        ttl_days: int,
+        client_factory: Callable[[], DynamoDBClient] | None = None,
     ) -> None:
         super().__init__(clock=clock, ttl_days=ttl_days)
         self._client = client
         self._table = table_name
+        self._client_factory = client_factory
+
+    def reconnect(self) -> None:
+        """A new client from the factory it was built with (new connections, fresh credentials)."""
+        if self._client_factory is not None:
+            self._client = self._client_factory()
 
     @property
     def table_name(self) -> str:

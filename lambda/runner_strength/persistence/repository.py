@@ -26,7 +26,7 @@ import binascii
 import json
 import logging
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
@@ -70,6 +70,8 @@ COMPRESSION_LEVEL = 3
 as the default level 6 (62 against 148 us for a full history) for 13 % more envelope (4.3 against
 3.8 KB, far below Alexa's 24 KB response limit). Any level reads back with `zlib.decompress`."""
 MAX_CONFLICT_RETRIES = 3
+RECENT_RECORDS = 256
+"""Envelopes this process packed or unpacked lately, kept decoded (see `Repository._recent`)."""
 """Writes after a conflict before giving up for this turn (the envelope stays dirty, the next turn
 retries); two devices rarely write the same user in the same second, so 3 is generous."""
 
@@ -144,6 +146,8 @@ class _Unpacked:
     packed: str
     record: dict[str, Any]
     text: str
+    decoded: Any = None
+    """The record object these stand for, once known (records are immutable, so it is shared)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +160,7 @@ class _Session:
     """The record's canonical JSON, to tell whether a record changed without comparing dicts."""
     dirty: bool
     synced: bool
+    unpacked: _Unpacked | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +205,16 @@ class Repository(Generic[R]):
     ) -> None:
         self._codec = codec
         self._max_retries = max_conflict_retries
+        # A warm Lambda answers turn after turn of the same sessions, and Alexa sends back the
+        # envelope this process wrote: keep the last envelopes' records decoded, by their packed
+        # text (which fixes the record), so a turn neither unpacks nor decodes the record again
+        # and an unchanged record is not encoded again to find out. Cleared when full; a miss
+        # only costs the decoding.
+        self._recent: dict[str, _Unpacked] = {}
+        self._recent_by_text: dict[str, _Unpacked] = {}
+        # The same for records as the store returned them (a new session's one read), by their
+        # schema version and canonical JSON: a runner's next session need not decode it again.
+        self._from_store: dict[str, _Unpacked] = {}
 
     @property
     def codec(self) -> RecordCodec[R]:
@@ -211,14 +226,21 @@ class Repository(Generic[R]):
         manager = handler_input.attributes_manager
         session = self._session(handler_input)
         if session is not None and session.synced:
-            return Loaded(self._decode(session), session.version, store_read=False, available=True)
+            return Loaded(self._decode(session, handler_input), session.version, store_read=False,
+                          available=True)
         if manager.request_attributes.get(UNAVAILABLE_FLAG):
             return self._degraded(handler_input, session)
+        known: _Unpacked | None = None
         try:
             snapshot = _stored(manager.persistent_attributes)
-            theirs = (
-                self._codec.new() if snapshot is None else self._codec.from_dict(snapshot.record)
-            )
+            stored_key = None if snapshot is None else _stored_key(snapshot)
+            known = None if stored_key is None else self._from_store.get(stored_key)
+            if known is not None:
+                theirs = known.decoded
+            elif snapshot is None:
+                theirs = self._codec.new()
+            else:
+                theirs = self._codec.from_dict(snapshot.record)
         except StorageUnavailable:
             manager.request_attributes[UNAVAILABLE_FLAG] = True
             return self._degraded(handler_input, session)
@@ -229,16 +251,19 @@ class Repository(Generic[R]):
             logger.error("unreadable stored record for %s: %s", _key(handler_input), exc)  # noqa: TRY400 -- the message is enough
             return self._degraded(handler_input, session)
         version = 0 if snapshot is None else snapshot.version
-        stored_dict = self._codec.to_dict(theirs)
+        stored_dict = known.record if known is not None else self._codec.to_dict(theirs)
         if session is None:
-            self._put(handler_input, version, stored_dict, dirty=False, synced=True)
+            self._put(handler_input, version, stored_dict, dirty=False, synced=True,
+                      decoded=theirs, text=None if known is None else known.text)
+            if stored_key is not None and known is None:
+                self._remember_stored(stored_key, handler_input)
             return Loaded(theirs, version, store_read=True, available=True)
         # Catching up after a turn that could not read: keep what this session did, add what the
         # store knew.
         merged = self._codec.merge(self._decode(session), theirs)
         merged_dict = self._codec.to_dict(merged)
         dirty = session.dirty or dump_record(merged_dict) != dump_record(stored_dict)
-        self._put(handler_input, version, merged_dict, dirty=dirty, synced=True)
+        self._put(handler_input, version, merged_dict, dirty=dirty, synced=True, decoded=merged)
         return Loaded(merged, version, store_read=True, available=True)
 
     def save(self, handler_input: HandlerInput, record: R) -> Saved[R]:
@@ -249,13 +274,17 @@ class Repository(Generic[R]):
             # save without load: write it as a new item; a conflict merges in the stored one.
             blank = self._codec.to_dict(self._codec.new())
             session = _Session(0, blank, dump_record(blank), dirty=False, synced=False)
+        elif (not session.dirty and session.unpacked is not None
+              and session.unpacked.decoded is record):
+            return Saved(SaveStatus.UNCHANGED, record)
         data = self._codec.to_dict(record)
         text = dump_record(data)
         if not session.dirty and text == session.text:
             return Saved(SaveStatus.UNCHANGED, record)
         version = session.version
         if manager.request_attributes.get(UNAVAILABLE_FLAG):
-            self._put(handler_input, version, data, dirty=True, synced=session.synced, text=text)
+            self._put(handler_input, version, data, dirty=True, synced=session.synced, text=text,
+                      decoded=record)
             return Saved(SaveStatus.NOT_SAVED, record)
         conflicts = 0
         while True:
@@ -266,7 +295,7 @@ class Repository(Generic[R]):
             except StorageUnavailable:
                 manager.request_attributes[UNAVAILABLE_FLAG] = True
                 self._put(handler_input, version, data, dirty=True, synced=session.synced,
-                          text=text)
+                          text=text, decoded=record)
                 return Saved(SaveStatus.NOT_SAVED, record, conflicts)
             except VersionConflict as conflict:
                 conflicts += 1
@@ -280,14 +309,17 @@ class Repository(Generic[R]):
                         "gave up saving %s after %d conflicts", _key(handler_input), conflicts
                     )
                     self._put(handler_input, version, data, dirty=True, synced=session.synced,
-                              text=text)
+                              text=text, decoded=record)
                     return Saved(SaveStatus.NOT_SAVED, record, conflicts)
                 continue
             # The adapter updated the version in the dict it was given to the one now stored.
             stored_version = attributes[VERSION_ATTRIBUTE]
             if not isinstance(stored_version, int):
                 raise TypeError("the persistence adapter did not report the stored version")
-            self._put(handler_input, stored_version, data, dirty=False, synced=True, text=text)
+            self._put(handler_input, stored_version, data, dirty=False, synced=True, text=text,
+                      decoded=record)
+            # The store now holds exactly this: the runner's next session reads it back decoded.
+            self._remember_stored(f"{self._codec.schema_version}:{text}", handler_input)
             return Saved(SaveStatus.SAVED, record, conflicts)
 
     def forget(self, handler_input: HandlerInput) -> bool:
@@ -320,21 +352,55 @@ class Repository(Generic[R]):
         if session is not None:
             return Loaded(self._decode(session), session.version, store_read=False, available=False)
         record = self._codec.new()
-        self._put(handler_input, 0, self._codec.to_dict(record), dirty=False, synced=False)
+        self._put(handler_input, 0, self._codec.to_dict(record), dirty=False, synced=False,
+                  decoded=record)
         return Loaded(record, 0, store_read=False, available=False)
 
-    def _decode(self, session: _Session) -> R:
+    def _decode(self, session: _Session, handler_input: HandlerInput | None = None) -> R:
         # The envelope was written by this code from a valid record, so this cannot fail short of
         # a bug; envelopes of another schema (a deploy during the session) are dropped by
         # `_session`, and the store is read again.
-        return self._codec.from_dict(session.record)
+        unpacked = session.unpacked
+        if unpacked is not None and unpacked.decoded is not None:
+            known: R = unpacked.decoded
+            return known
+        record = self._codec.from_dict(session.record)
+        if unpacked is not None and handler_input is not None:
+            self._remember(handler_input, replace(unpacked, decoded=record))
+        return record
+
+    def _remember(self, handler_input: HandlerInput, unpacked: _Unpacked) -> None:
+        """Keep an unpacked envelope for this turn and, decoded, for later turns."""
+        handler_input.attributes_manager.request_attributes[UNPACKED_KEY] = unpacked
+        if unpacked.decoded is not None:
+            if len(self._recent) >= RECENT_RECORDS:
+                self._recent.clear()
+                self._recent_by_text.clear()
+            self._recent[unpacked.packed] = unpacked
+            self._recent_by_text[unpacked.text] = unpacked
+
+    def _remember_stored(self, stored_key: str, handler_input: HandlerInput) -> None:
+        """Keep what `_put` just made of a stored record, found again by the record's own JSON."""
+        unpacked = handler_input.attributes_manager.request_attributes.get(UNPACKED_KEY)
+        if isinstance(unpacked, _Unpacked) and unpacked.decoded is not None:
+            if len(self._from_store) >= RECENT_RECORDS:
+                self._from_store.clear()
+            self._from_store[stored_key] = unpacked
+
+    def _unpacked(self, handler_input: HandlerInput, packed: str) -> _Unpacked | None:
+        """An envelope's record unpacked, at most once per turn; None when it is damaged."""
+        recent = self._recent.get(packed)
+        if recent is not None:
+            handler_input.attributes_manager.request_attributes[UNPACKED_KEY] = recent
+            return recent
+        return _unpacked(handler_input, packed)
 
     def _session(self, handler_input: HandlerInput) -> _Session | None:
         """The session's envelope, unpacked; None for a new session or one it cannot trust."""
         envelope = _parse_envelope(_envelope_holder(handler_input).get(SESSION_KEY))
         if envelope is None or envelope["schema_version"] != self._codec.schema_version:
             return None
-        unpacked = _unpacked(handler_input, envelope["record"])
+        unpacked = self._unpacked(handler_input, envelope["record"])
         if unpacked is None:
             logger.warning("ignoring a damaged session envelope for %s", _key(handler_input))
             return None
@@ -344,6 +410,7 @@ class Repository(Generic[R]):
             text=unpacked.text,
             dirty=envelope["dirty"],
             synced=envelope["synced"],
+            unpacked=unpacked,
         )
 
     def _put(  # noqa: PLR0913  # the envelope's fields, all but the first by keyword
@@ -355,10 +422,15 @@ class Repository(Generic[R]):
         dirty: bool,
         synced: bool,
         text: str | None = None,
+        decoded: R | None = None,
     ) -> None:
-        """Put the envelope in the session; `text` is `dump_record(record)` when already known."""
+        """Put the envelope in the session; `text` is `dump_record(record)` when already known.
+
+        `decoded` is the record object `record` was made from, kept for the next turns.
+        """
         text = dump_record(record) if text is None else text
-        packed = _pack_text(text)
+        recent = self._recent_by_text.get(text)
+        packed = recent.packed if recent is not None else _pack_text(text)
         _envelope_holder(handler_input)[SESSION_KEY] = Envelope(
             format=ENVELOPE_FORMAT,
             schema_version=self._codec.schema_version,
@@ -367,10 +439,9 @@ class Repository(Generic[R]):
             dirty=dirty,
             synced=synced,
         )
-        # What unpacking it would give: `record` is plain JSON (see RecordCodec.to_dict).
-        handler_input.attributes_manager.request_attributes[UNPACKED_KEY] = _Unpacked(
-            packed, record, text
-        )
+        # What unpacking it would give: `record` is plain JSON (see RecordCodec.to_dict), and
+        # decoding it gives `decoded` back (from_dict(to_dict(r)) == r, tested in the engine).
+        self._remember(handler_input, _Unpacked(packed, record, text, decoded))
 
 
 def _unpacked(handler_input: HandlerInput, packed: str) -> _Unpacked | None:
@@ -453,6 +524,11 @@ def _stored(attributes: Mapping[str, object]) -> Snapshot | None:
             "the persistence adapter returned malformed attributes", transient=False
         )
     return Snapshot(version, schema_version, record)
+
+
+def _stored_key(snapshot: Snapshot) -> str:
+    """A stored record's identity for `Repository._from_store`: its schema and canonical JSON."""
+    return f"{snapshot.schema_version}:{dump_record(snapshot.record)}"
 
 
 def _key(handler_input: HandlerInput) -> str:
