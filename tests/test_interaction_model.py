@@ -181,7 +181,9 @@ def test_intents_have_many_samples_including_the_issues_phrases(model: JsonDict)
     assert len(intents["ExplainExerciseIntent"]) >= 48
     for name in CUSTOM_INTENTS:
         assert len(intents[name]) >= 10, name
-    assert {"ready", "i'm ready", "go", "done", "let's go"} <= intents["ReadyIntent"]
+    assert {"ready", "i'm ready", "go", "let's go"} <= intents["ReadyIntent"]
+    # "I'm done" must never start the next set.
+    assert not {"done", "finished"} & intents["ReadyIntent"]
     assert {"how much is left", "what set am i on"} <= intents["WorkoutStatusIntent"]
     assert "why am i doing this" in intents["WhyExerciseIntent"]
     assert {
@@ -266,7 +268,51 @@ def test_every_exercise_and_workout_is_a_slot_value(model: JsonDict, library: Li
         for record_id, record in records.items():
             assert values[record_id]["value"] == record.name
             synonyms = {im.spoken(s) for s in values[record_id].get("synonyms", [])}
-            assert {im.spoken(a) for a in record.aliases} - {im.spoken(record.name)} == synonyms
+            assert {im.spoken(a) for a in record.aliases} - {im.spoken(record.name)} <= synonyms
+
+
+def _synonyms(model: JsonDict, type_name: str, value_id: str) -> set[str]:
+    values = _type(model, type_name)["values"]
+    return set(next(v for v in values if v["id"] == value_id)["name"].get("synonyms", []))
+
+
+def test_names_are_synonyms_in_singular_plural_hyphenated_and_joined_forms(
+    model: JsonDict,
+) -> None:
+    """The forms Alexa may transcribe are all there: "push up", "push-ups", "pushups", plurals."""
+    assert {"push up", "push ups", "push-ups", "pushup", "pushups"} <= _synonyms(
+        model, "EXERCISE", "push_up"
+    )
+    assert {"single leg roller hamstring curls", "single-leg roller hamstring curl"} <= _synonyms(
+        model, "EXERCISE", "single_leg_roller_hamstring_curl"
+    )
+    assert "side planks with rotation" in _synonyms(model, "EXERCISE", "side_plank_rotation")
+    assert {"single leg r. d. l.", "single-leg deadlifts", "single leg dead lift"} <= _synonyms(
+        model, "EXERCISE", "single_leg_deadlift"
+    )
+    assert {"no equipment circuit", "body weight workout"} <= _synonyms(
+        model, "WORKOUT", "no_equipment_circuit"
+    )
+    # Head nouns only: the step in "calf raises on a step" stays one step.
+    calf = _synonyms(model, "EXERCISE", "calf_raise")
+    assert "calf raise on a step" in calf
+    assert "calf raises on a steps" not in calf
+
+
+def test_generated_forms_never_take_another_exercises_name(library: Library) -> None:
+    """A generated form sounding like another record's name or alias is left out; aliases stay."""
+    # "split squat" is an alias of the stationary lunge and part of "Bulgarian split squat".
+    forms = im.SpokenForms(spellings=(("split squat", "lunge"),))
+    values = {
+        v.id: v
+        for v in im._content_values(library.exercises.values(), forms)
+    }
+    owners: dict[str, str] = {}
+    for value in values.values():
+        for text in (value.value, *value.synonyms):
+            assert owners.setdefault(im.spoken(text), value.id) == value.id, text
+    assert {"split squat", "split lunge"} <= set(values["stationary_lunge"].synonyms)
+    assert "bulgarian lunge" in values["bulgarian_split_squat"].synonyms
 
 
 def test_spelled_out_letters_become_initialisms_in_synonyms(model: JsonDict) -> None:
