@@ -94,7 +94,11 @@ def test_build_model_writes_the_package_and_check_reports_drift(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`build-model --check` exits 1 listing missing or changed files, and 0 once written."""
-    args = ["--content", str(CONTENT), "build-model", "--package-dir", str(tmp_path)]
+    name_free = tmp_path / "name_free.json"
+    args = [
+        *("--content", str(CONTENT), "build-model", "--package-dir", str(tmp_path)),
+        *("--name-free-file", str(name_free)),
+    ]
     assert cli.main([*args, "--check"]) == 1
     assert "skill.json: missing" in capsys.readouterr().err
     assert cli.main(args) == 0
@@ -538,3 +542,60 @@ def test_endpoint_written_by_ask_deploy_is_not_drift(
     assert im.package_differences(files, tmp_path) == [
         "skill.json: differs from what build-model generates"
     ]
+
+
+# ---------------------------------------------------------------- name-free interaction
+
+
+def test_name_free_phrases_follow_the_toolkits_rules(
+    library: Library, utterances: im.Utterances
+) -> None:
+    """Launch and intent phrases: five at most a point, no slots, each intent's own samples."""
+    container = im.build_name_free(utterances)
+    model = im.build_interaction_model(library, utterances)
+    assert im.check_name_free(container, model, utterances.builtin_phrases) == []
+    points = {p.get("name", p["type"]): p for p in container["ingressPoints"]}
+    launch = [u["value"] for u in points["LAUNCH"]["sampleUtterances"]]
+    assert "start my runner strength workout" in launch
+    assert "name" not in points["LAUNCH"]
+    assert {"StartWorkoutIntent", "ResumeWorkoutIntent", "ExplainExerciseIntent"} <= set(points)
+    assert all(u["format"] == "RAW_TEXT" for p in points.values() for u in p["sampleUtterances"])
+
+
+def test_name_free_checker_rejects_slots_strangers_and_too_many_phrases(
+    model: JsonDict, utterances: im.Utterances
+) -> None:
+    """A slot, a sixth phrase, a phrase of another intent and an unknown intent are reported."""
+    raw = [{"format": "RAW_TEXT", "value": v} for v in ("start {workout}", "a", "b", "c", "d", "e")]
+    container = {
+        "ingressPoints": [
+            {"type": "LAUNCH", "sampleUtterances": raw},
+            {
+                "type": "INTENT",
+                "name": "ResumeWorkoutIntent",
+                "sampleUtterances": [{"format": "RAW_TEXT", "value": "start my workout"}],
+            },
+            {"type": "INTENT", "name": "DanceIntent", "sampleUtterances": raw[1:2]},
+        ]
+    }
+    problems = im.check_name_free(container, model, utterances.builtin_phrases)
+    assert any("6 phrases" in p for p in problems), problems
+    assert any("'start {workout}': lower-case words only, no slots" in p for p in problems)
+    assert any("'start my workout' is no sample of ResumeWorkoutIntent" in p for p in problems)
+    assert any("DanceIntent: not a custom intent" in p for p in problems)
+
+
+def test_name_free_is_kept_out_of_the_package_until_asked_for(
+    library: Library, utterances: im.Utterances
+) -> None:
+    """The committed models carry no name-free container; --with-name-free adds it to each."""
+    plain = im.build_package(library, utterances)
+    assert all(im.NAME_FREE_CONTAINER not in text for text in plain.values())
+    committed = json.loads(im.NAME_FREE_FILE.read_text(encoding="utf-8"))
+    assert committed == {im.NAME_FREE_CONTAINER: im.build_name_free(utterances)}
+    live = im.build_package(library, utterances, name_free=True)
+    for locale in im.LOCALES:
+        model = json.loads(live[im.MODELS_DIR / f"{locale}.json"])
+        assert model["interactionModel"][im.NAME_FREE_CONTAINER] == committed[
+            im.NAME_FREE_CONTAINER
+        ]

@@ -45,6 +45,12 @@ PACKAGE_DIR = REPO_ROOT / "interaction_model"
 UTTERANCES_PATH = REPO_ROOT / "content" / "utterances" / "en.yaml"
 MANIFEST_FILE = Path("skill.json")
 MODELS_DIR = Path("interactionModels") / "custom"
+# Name-free launch phrases live outside the skill package until the skill is live and eligible
+# for Alexa's name-free interaction toolkit (see `build_name_free`).
+NAME_FREE_FILE = REPO_ROOT / "docs" / "name_free_interaction.json"
+NAME_FREE_CONTAINER = "_nameFreeInteraction"
+# "In your skill, specify up to five skill launch phrases" and up to five per intent (NFI toolkit).
+MAX_NAME_FREE_PHRASES = 5
 
 # Every English locale shares the English wording; the country is where the store lists it.
 LOCALES: Mapping[str, str] = {
@@ -191,6 +197,8 @@ class Utterances:
     # Slot type -> vocabulary term -> what runners call it (see VOCABULARY_SLOT_TYPES).
     vocabulary: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     spoken_forms: SpokenForms = field(default_factory=SpokenForms)
+    # Name-free interaction: "LAUNCH" -> skill launch phrases; an intent name -> its phrases.
+    name_free: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
@@ -214,8 +222,11 @@ def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
             "builtin_phrases",
             "publishing",
             "spoken_forms",
+            "name_free",
         ),
     )
+    name_free = reader.mapping("name_free", data.get("name_free"), required=False)
+    reader.unknown("name_free", name_free, ("launch", "intents"))
     forms = reader.mapping("spoken_forms", data.get("spoken_forms"), required=False)
     reader.unknown("spoken_forms", forms, ("spellings", "letters", "uninflected"))
     publishing = reader.mapping("publishing", data.get("publishing"))
@@ -262,6 +273,16 @@ def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
             for type_name, terms in reader.mapping(
                 "vocabulary", data.get("vocabulary"), required=False
             ).items()
+        },
+        name_free={
+            **({"LAUNCH": reader.texts("name_free.launch", name_free.get("launch"))}
+               if "launch" in name_free else {}),
+            **{
+                str(k): reader.texts(f"name_free.intents.{k}", v)
+                for k, v in reader.mapping(
+                    "name_free.intents", name_free.get("intents"), required=False
+                ).items()
+            },
         },
         spoken_forms=SpokenForms(
             spellings=tuple(
@@ -635,17 +656,74 @@ def to_json(data: JsonDict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def build_package(library: Library, utterances: Utterances) -> dict[Path, str]:
+def build_name_free(utterances: Utterances) -> JsonDict:
+    """The `_nameFreeInteraction` container: skill and intent launch phrases without the name.
+
+    Alexa's name-free interaction toolkit takes it inside the interaction model, next to
+    `languageModel`, but only for a skill that is live and found eligible; before that a model
+    build may refuse it. So it is written to `NAME_FREE_FILE`, and `build-model --with-name-free`
+    puts it into every locale's model once the skill qualifies.
+    """
+    points: list[JsonDict] = []
+    for name, phrases in utterances.name_free.items():
+        point: JsonDict = (
+            {"type": "LAUNCH"} if name == "LAUNCH" else {"type": "INTENT", "name": name}
+        )
+        point["sampleUtterances"] = [{"format": "RAW_TEXT", "value": p} for p in phrases]
+        points.append(point)
+    return {"ingressPoints": points}
+
+
+def check_name_free(
+    container: Mapping[str, Any],
+    model: Mapping[str, Any],
+    builtin_phrases: Mapping[str, Sequence[str]],
+) -> list[str]:
+    """The toolkit's rules: at most five complete phrases a point, no slots, real custom intents.
+
+    An intent's phrase must also be one of its own samples, so the intent the runner reaches by
+    name-free speech is one the skill already understands with that wording.
+    """
+    problems = []
+    intents = {str(i["name"]) for i in _language_model(model)["intents"]}
+    for point in container.get("ingressPoints", []):
+        where = f"name_free {point.get('name', 'launch')}"
+        phrases = [str(u["value"]) for u in point.get("sampleUtterances", [])]
+        if not phrases or len(phrases) > MAX_NAME_FREE_PHRASES:
+            problems.append(f"{where}: {len(phrases)} phrases; 1 to {MAX_NAME_FREE_PHRASES}")
+        name = point.get("name")
+        if point.get("type") == "INTENT" and (name not in intents or name.startswith(_BUILTIN)):
+            problems.append(f"{where}: not a custom intent of the model")
+        for phrase in phrases:
+            if not _UTTERANCE.match(phrase) or _SLOT_REF.search(phrase):
+                problems.append(f"{where}: {phrase!r}: lower-case words only, no slots")
+            elif point.get("type") == "INTENT" and (
+                (found := match(phrase, model, builtin_phrases=builtin_phrases)) is None
+                or found.intent != name
+            ):
+                problems.append(f"{where}: {phrase!r} is no sample of {name}")
+    return problems
+
+
+def build_package(
+    library: Library, utterances: Utterances, *, name_free: bool = False
+) -> dict[Path, str]:
     """Every package file (path relative to the package directory -> text), checked by the rules.
 
-    Raises ModelError listing every rule the result would break, so nothing broken is written.
+    With `name_free`, every locale's model carries the `_nameFreeInteraction` container (only for
+    a live skill that Alexa found eligible; see `build_name_free`). Raises ModelError listing
+    every rule the result would break, so nothing broken is written.
     """
     model = build_interaction_model(library, utterances)
     manifest = build_manifest(utterances)
     problems = check_model(model, utterances.builtin_phrases)
     problems += check_manifest(manifest, model, utterances.builtin_phrases)
+    container = build_name_free(utterances)
+    problems += check_name_free(container, model, utterances.builtin_phrases)
     if problems:
         raise ModelError(problems)
+    if name_free:
+        model["interactionModel"][NAME_FREE_CONTAINER] = container
     model_text = to_json(model)
     files = {MANIFEST_FILE: to_json(manifest)}
     files.update({MODELS_DIR / f"{locale}.json": model_text for locale in LOCALES})
