@@ -219,11 +219,11 @@ def cmd_build_model(args: argparse.Namespace) -> int:
     name_free = Path(args.name_free_file)
     name_free_text = im.to_json({im.NAME_FREE_CONTAINER: im.build_name_free(utterances)})
     if args.check:
-        differences = im.package_differences(files, package_dir)
+        differences = [f"{package_dir}/{d}" for d in im.package_differences(files, package_dir)]
         if not name_free.is_file() or name_free.read_text(encoding="utf-8") != name_free_text:
             differences.append(f"{name_free}: differs from what build-model generates")
         for difference in differences:
-            print(f"{package_dir}/{difference}", file=sys.stderr)
+            print(difference, file=sys.stderr)
         if differences:
             print("run `runner-strength build-model` and commit the result", file=sys.stderr)
             return 1
