@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -599,3 +600,42 @@ def test_name_free_is_kept_out_of_the_package_until_asked_for(
         assert model["interactionModel"][im.NAME_FREE_CONTAINER] == committed[
             im.NAME_FREE_CONTAINER
         ]
+
+
+# ---------------------------------------------------------------- issue 12, item 11
+
+
+ISSUE_PHRASES: dict[str, tuple[str, dict[str, str]]] = {
+    "a ten minute workout": ("StartWorkoutIntent", {}),
+    "let's start": ("StartWorkoutIntent", {}),
+    "begin my strength session": ("StartWorkoutIntent", {}),
+    "i want to do my strength training": ("StartWorkoutIntent", {}),
+    "how do i do a push up": ("ExplainExerciseIntent", {"exercise": "push_up"}),
+    "how do i do pushups": ("ExplainExerciseIntent", {"exercise": "push_up"}),
+    "explain single leg roller hamstring curls": (
+        "ExplainExerciseIntent",
+        {"exercise": "single_leg_roller_hamstring_curl"},
+    ),
+    "what's an r. d. l.": ("ExplainExerciseIntent", {"exercise": "negative_dumbbell_rdl"}),
+    "resume my strength workout": ("ResumeWorkoutIntent", {}),
+    "how much time is left": ("WorkoutStatusIntent", {}),
+    "i'm done": ("AMAZON.StopIntent", {}),
+}
+
+
+@pytest.mark.parametrize("said", list(ISSUE_PHRASES))
+def test_the_issues_phrases_match_a_sample_and_slot_value(
+    said: str, model: JsonDict, utterances: im.Utterances
+) -> None:
+    """What real Alexa could not reach before ("let's start", "how do I do a push up") matches."""
+    intent, slots = ISSUE_PHRASES[said]
+    found = im.match(said, model, builtin_phrases=utterances.builtin_phrases)
+    assert found is not None, said
+    assert found.intent == intent
+    assert {name: value_id for name, (_, value_id) in found.slots.items() if value_id} == slots
+
+
+def test_no_sample_catches_i_am_followed_by_any_word(model: JsonDict) -> None:
+    """No "i'm {slot}" sample: it would read "i'm finished" or "i'm tired" as a slot value."""
+    samples = [s for _, s in im.sample_pairs(model)]
+    assert not [s for s in samples if re.fullmatch(r"(i'm|i am) \{\w+\}", s)]
