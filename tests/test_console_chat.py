@@ -216,7 +216,7 @@ def test_interactive_unknown_text_is_a_fallback_in_session(config: Config) -> No
 
 def test_verbose_shows_how_each_line_was_understood(config: Config) -> None:
     """--verbose prints the request, intent, sample and resolved slots of every line."""
-    streams = Streams("open runner strength\nexplain copenhagen planks please\n")
+    streams = Streams("open runner strength\nexplain copenhagen planks now\n")
     assert run_chat(ChatOptions(verbose=True), config, streams.io) == 0
     out = streams.stdout
     assert "[LaunchRequest]" in out

@@ -159,7 +159,7 @@ def test_forgiving_matches(
     "typed",
     ["purple monkey dishwasher", "sing me a song", "what's the weather in paris", "stop it",
      "do my homework",
-     "nope", "i have a question", "", "   ", "?!"],
+     "i have a question", "", "   ", "?!"],
 )
 def test_nonsense_resolves_to_nothing(resolver: Resolver, typed: str) -> None:
     """Text close to no sample utterance means nothing at all."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,7 +95,11 @@ def test_build_model_writes_the_package_and_check_reports_drift(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`build-model --check` exits 1 listing missing or changed files, and 0 once written."""
-    args = ["--content", str(CONTENT), "build-model", "--package-dir", str(tmp_path)]
+    name_free = tmp_path / "name_free.json"
+    args = [
+        *("--content", str(CONTENT), "build-model", "--package-dir", str(tmp_path)),
+        *("--name-free-file", str(name_free)),
+    ]
     assert cli.main([*args, "--check"]) == 1
     assert "skill.json: missing" in capsys.readouterr().err
     assert cli.main(args) == 0
@@ -183,7 +188,8 @@ def test_intents_have_many_samples_including_the_issues_phrases(model: JsonDict)
     for name in CUSTOM_INTENTS:
         assert len(intents[name]) >= 10, name
     assert {"ready", "i'm ready", "go", "let's go"} <= intents["ReadyIntent"]
-    assert "done" not in intents["ReadyIntent"], "\"I'm done\" must not start the next set"
+    # "I'm done" must never start the next set.
+    assert not {"done", "finished"} & intents["ReadyIntent"]
     assert {"how much is left", "what set am i on"} <= intents["WorkoutStatusIntent"]
     assert "why am i doing this" in intents["WhyExerciseIntent"]
     assert {
@@ -268,7 +274,51 @@ def test_every_exercise_and_workout_is_a_slot_value(model: JsonDict, library: Li
         for record_id, record in records.items():
             assert values[record_id]["value"] == record.name
             synonyms = {im.spoken(s) for s in values[record_id].get("synonyms", [])}
-            assert {im.spoken(a) for a in record.aliases} - {im.spoken(record.name)} == synonyms
+            assert {im.spoken(a) for a in record.aliases} - {im.spoken(record.name)} <= synonyms
+
+
+def _synonyms(model: JsonDict, type_name: str, value_id: str) -> set[str]:
+    values = _type(model, type_name)["values"]
+    return set(next(v for v in values if v["id"] == value_id)["name"].get("synonyms", []))
+
+
+def test_names_are_synonyms_in_singular_plural_hyphenated_and_joined_forms(
+    model: JsonDict,
+) -> None:
+    """The forms Alexa may transcribe are all there: "push up", "push-ups", "pushups", plurals."""
+    assert {"push up", "push ups", "push-ups", "pushup", "pushups"} <= _synonyms(
+        model, "EXERCISE", "push_up"
+    )
+    assert {"single leg roller hamstring curls", "single-leg roller hamstring curl"} <= _synonyms(
+        model, "EXERCISE", "single_leg_roller_hamstring_curl"
+    )
+    assert "side planks with rotation" in _synonyms(model, "EXERCISE", "side_plank_rotation")
+    assert {"single leg r. d. l.", "single-leg deadlifts", "single leg dead lift"} <= _synonyms(
+        model, "EXERCISE", "single_leg_deadlift"
+    )
+    assert {"no equipment circuit", "body weight workout"} <= _synonyms(
+        model, "WORKOUT", "no_equipment_circuit"
+    )
+    # Head nouns only: the step in "calf raises on a step" stays one step.
+    calf = _synonyms(model, "EXERCISE", "calf_raise")
+    assert "calf raise on a step" in calf
+    assert "calf raises on a steps" not in calf
+
+
+def test_generated_forms_never_take_another_exercises_name(library: Library) -> None:
+    """A generated form sounding like another record's name or alias is left out; aliases stay."""
+    # "split squat" is an alias of the stationary lunge and part of "Bulgarian split squat".
+    forms = im.SpokenForms(spellings=(("split squat", "lunge"),))
+    values = {
+        v.id: v
+        for v in im._content_values(library.exercises.values(), forms)
+    }
+    owners: dict[str, str] = {}
+    for value in values.values():
+        for text in (value.value, *value.synonyms):
+            assert owners.setdefault(im.spoken(text), value.id) == value.id, text
+    assert {"split squat", "split lunge"} <= set(values["stationary_lunge"].synonyms)
+    assert "bulgarian lunge" in values["bulgarian_split_squat"].synonyms
 
 
 def test_spelled_out_letters_become_initialisms_in_synonyms(model: JsonDict) -> None:
@@ -496,3 +546,99 @@ def test_endpoint_written_by_ask_deploy_is_not_drift(
     assert im.package_differences(files, tmp_path) == [
         "skill.json: differs from what build-model generates"
     ]
+
+
+# ---------------------------------------------------------------- name-free interaction
+
+
+def test_name_free_phrases_follow_the_toolkits_rules(
+    library: Library, utterances: im.Utterances
+) -> None:
+    """Launch and intent phrases: five at most a point, no slots, each intent's own samples."""
+    container = im.build_name_free(utterances)
+    model = im.build_interaction_model(library, utterances)
+    assert im.check_name_free(container, model, utterances.builtin_phrases) == []
+    points = {p.get("name", p["type"]): p for p in container["ingressPoints"]}
+    launch = [u["value"] for u in points["LAUNCH"]["sampleUtterances"]]
+    assert "start my runner strength workout" in launch
+    assert "name" not in points["LAUNCH"]
+    assert {"StartWorkoutIntent", "ResumeWorkoutIntent", "ExplainExerciseIntent"} <= set(points)
+    assert all(u["format"] == "RAW_TEXT" for p in points.values() for u in p["sampleUtterances"])
+
+
+def test_name_free_checker_rejects_slots_strangers_and_too_many_phrases(
+    model: JsonDict, utterances: im.Utterances
+) -> None:
+    """A slot, a sixth phrase, a phrase of another intent and an unknown intent are reported."""
+    raw = [{"format": "RAW_TEXT", "value": v} for v in ("start {workout}", "a", "b", "c", "d", "e")]
+    container = {
+        "ingressPoints": [
+            {"type": "LAUNCH", "sampleUtterances": raw},
+            {
+                "type": "INTENT",
+                "name": "ResumeWorkoutIntent",
+                "sampleUtterances": [{"format": "RAW_TEXT", "value": "start my workout"}],
+            },
+            {"type": "INTENT", "name": "DanceIntent", "sampleUtterances": raw[1:2]},
+        ]
+    }
+    problems = im.check_name_free(container, model, utterances.builtin_phrases)
+    assert any("6 phrases" in p for p in problems), problems
+    assert any("'start {workout}': lower-case words only, no slots" in p for p in problems)
+    assert any("'start my workout' is no sample of ResumeWorkoutIntent" in p for p in problems)
+    assert any("DanceIntent: not a custom intent" in p for p in problems)
+
+
+def test_name_free_is_kept_out_of_the_package_until_asked_for(
+    library: Library, utterances: im.Utterances
+) -> None:
+    """The committed models carry no name-free container; --with-name-free adds it to each."""
+    plain = im.build_package(library, utterances)
+    assert all(im.NAME_FREE_CONTAINER not in text for text in plain.values())
+    committed = json.loads(im.NAME_FREE_FILE.read_text(encoding="utf-8"))
+    assert committed == {im.NAME_FREE_CONTAINER: im.build_name_free(utterances)}
+    live = im.build_package(library, utterances, name_free=True)
+    for locale in im.LOCALES:
+        model = json.loads(live[im.MODELS_DIR / f"{locale}.json"])
+        assert model["interactionModel"][im.NAME_FREE_CONTAINER] == committed[
+            im.NAME_FREE_CONTAINER
+        ]
+
+
+# ---------------------------------------------------------------- issue 12, item 11
+
+
+ISSUE_PHRASES: dict[str, tuple[str, dict[str, str]]] = {
+    "a ten minute workout": ("StartWorkoutIntent", {}),
+    "let's start": ("StartWorkoutIntent", {}),
+    "begin my strength session": ("StartWorkoutIntent", {}),
+    "i want to do my strength training": ("StartWorkoutIntent", {}),
+    "how do i do a push up": ("ExplainExerciseIntent", {"exercise": "push_up"}),
+    "how do i do pushups": ("ExplainExerciseIntent", {"exercise": "push_up"}),
+    "explain single leg roller hamstring curls": (
+        "ExplainExerciseIntent",
+        {"exercise": "single_leg_roller_hamstring_curl"},
+    ),
+    "what's an r. d. l.": ("ExplainExerciseIntent", {"exercise": "negative_dumbbell_rdl"}),
+    "resume my strength workout": ("ResumeWorkoutIntent", {}),
+    "how much time is left": ("WorkoutStatusIntent", {}),
+    "i'm done": ("AMAZON.StopIntent", {}),
+}
+
+
+@pytest.mark.parametrize("said", list(ISSUE_PHRASES))
+def test_the_issues_phrases_match_a_sample_and_slot_value(
+    said: str, model: JsonDict, utterances: im.Utterances
+) -> None:
+    """What real Alexa could not reach before ("let's start", "how do I do a push up") matches."""
+    intent, slots = ISSUE_PHRASES[said]
+    found = im.match(said, model, builtin_phrases=utterances.builtin_phrases)
+    assert found is not None, said
+    assert found.intent == intent
+    assert {name: value_id for name, (_, value_id) in found.slots.items() if value_id} == slots
+
+
+def test_no_sample_catches_i_am_followed_by_any_word(model: JsonDict) -> None:
+    """No "i'm {slot}" sample: it would read "i'm finished" or "i'm tired" as a slot value."""
+    samples = [s for _, s in im.sample_pairs(model)]
+    assert not [s for s in samples if re.fullmatch(r"(i'm|i am) \{\w+\}", s)]

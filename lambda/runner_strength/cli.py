@@ -236,21 +236,28 @@ def cmd_build_model(args: argparse.Namespace) -> int:
 
     try:
         utterances = im.load_utterances(Path(args.content) / "utterances" / "en.yaml")
-        files = im.build_package(_library(args), utterances)
+        files = im.build_package(_library(args), utterances, name_free=args.with_name_free)
     except im.ModelError as error:
         print(error, file=sys.stderr)
         return 1
     package_dir = Path(args.package_dir)
+    name_free = Path(args.name_free_file)
+    name_free_text = im.to_json({im.NAME_FREE_CONTAINER: im.build_name_free(utterances)})
     if args.check:
-        differences = im.package_differences(files, package_dir)
+        differences = [f"{package_dir}/{d}" for d in im.package_differences(files, package_dir)]
+        if not name_free.is_file() or name_free.read_text(encoding="utf-8") != name_free_text:
+            differences.append(f"{name_free}: differs from what build-model generates")
         for difference in differences:
-            print(f"{package_dir}/{difference}", file=sys.stderr)
+            print(difference, file=sys.stderr)
         if differences:
             print("run `runner-strength build-model` and commit the result", file=sys.stderr)
             return 1
         print(f"{package_dir}: up to date ({len(files)} files)")
         return 0
     written = im.write_package(files, package_dir)
+    if not name_free.is_file() or name_free.read_text(encoding="utf-8") != name_free_text:
+        name_free.parent.mkdir(parents=True, exist_ok=True)
+        name_free.write_text(name_free_text, encoding="utf-8")
     print(f"{package_dir}: wrote {len(written)} of {len(files)} files")
     return 0
 
@@ -260,6 +267,11 @@ def _build_model_options(p: argparse.ArgumentParser) -> None:
                    help="write nothing; exit 1 listing the files that differ")
     p.add_argument("--package-dir", default=str(REPO_ROOT / "interaction_model"),
                    help="the skill package directory")
+    p.add_argument("--name-free-file",
+                   default=str(REPO_ROOT / "docs" / "name_free_interaction.json"),
+                   help="where the name-free launch phrases are written (outside the package)")
+    p.add_argument("--with-name-free", action="store_true",
+                   help="also put the name-free launch phrases into the models (live skills only)")
 
 
 Command = tuple[

@@ -7,6 +7,9 @@ The package under `interaction_model/` is what the ASK CLI deploys (`skill.json`
   `content/utterances/en.yaml`;
 - the EXERCISE and WORKOUT slot types come from the content library (value = name,
   synonyms = aliases, id = content id), so a new exercise is speakable as soon as it validates;
+  the synonyms add every name and alias in singular and plural, hyphenated, joined and apart
+  ("push up", "push-ups", "pushups") and letter by letter ("r. d. l."), following the
+  `spoken_forms:` rules of the utterance file;
 - the BODY_AREA, EQUIPMENT and LEVEL slot types come from the content vocabularies (`stresses`,
   `equipment` and `level` in content/SCHEMA.md; id = the term), with the spoken synonyms listed
   under `vocabulary:` in the utterance file;
@@ -42,6 +45,12 @@ PACKAGE_DIR = REPO_ROOT / "interaction_model"
 UTTERANCES_PATH = REPO_ROOT / "content" / "utterances" / "en.yaml"
 MANIFEST_FILE = Path("skill.json")
 MODELS_DIR = Path("interactionModels") / "custom"
+# Name-free launch phrases live outside the skill package until the skill is live and eligible
+# for Alexa's name-free interaction toolkit (see `build_name_free`).
+NAME_FREE_FILE = REPO_ROOT / "docs" / "name_free_interaction.json"
+NAME_FREE_CONTAINER = "_nameFreeInteraction"
+# "In your skill, specify up to five skill launch phrases" and up to five per intent (NFI toolkit).
+MAX_NAME_FREE_PHRASES = 5
 
 # Every English locale shares the English wording; the country is where the store lists it.
 LOCALES: Mapping[str, str] = {
@@ -171,6 +180,20 @@ class Publishing:
 
 
 @dataclass(frozen=True, slots=True)
+class SpokenForms:
+    """How speech recognition may write a name, from `spoken_forms:` in the utterance file.
+
+    `spellings` are groups of ways Alexa may write one word or pair ("push up", "push-up",
+    "pushup"); `letters` are initialisms runners say letter by letter ("rdl" -> "r d l");
+    `uninflected` are head words with no singular or plural of their own ("strength").
+    """
+
+    spellings: tuple[tuple[str, ...], ...] = ()
+    letters: Mapping[str, str] = field(default_factory=dict)
+    uninflected: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
 class Utterances:
     """Everything spoken in `content/utterances/en.yaml`, read and type-checked."""
 
@@ -182,6 +205,9 @@ class Utterances:
     publishing: Publishing
     # Slot type -> vocabulary term -> what runners call it (see VOCABULARY_SLOT_TYPES).
     vocabulary: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    spoken_forms: SpokenForms = field(default_factory=SpokenForms)
+    # Name-free interaction: "LAUNCH" -> skill launch phrases; an intent name -> its phrases.
+    name_free: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
@@ -204,8 +230,14 @@ def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
             "intents",
             "builtin_phrases",
             "publishing",
+            "spoken_forms",
+            "name_free",
         ),
     )
+    name_free = reader.mapping("name_free", data.get("name_free"), required=False)
+    reader.unknown("name_free", name_free, ("launch", "intents"))
+    forms = reader.mapping("spoken_forms", data.get("spoken_forms"), required=False)
+    reader.unknown("spoken_forms", forms, ("spellings", "letters", "uninflected"))
     publishing = reader.mapping("publishing", data.get("publishing"))
     reader.unknown(
         "publishing",
@@ -251,7 +283,39 @@ def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
                 "vocabulary", data.get("vocabulary"), required=False
             ).items()
         },
+        name_free={
+            **({"LAUNCH": reader.texts("name_free.launch", name_free.get("launch"))}
+               if "launch" in name_free else {}),
+            **{
+                str(k): reader.texts(f"name_free.intents.{k}", v)
+                for k, v in reader.mapping(
+                    "name_free.intents", name_free.get("intents"), required=False
+                ).items()
+            },
+        },
+        spoken_forms=SpokenForms(
+            spellings=tuple(
+                reader.texts(f"spoken_forms.spellings[{index}]", group)
+                for index, group in enumerate(
+                    forms.get("spellings") or [] if isinstance(forms, dict) else []
+                )
+            ),
+            letters={
+                str(k): reader.text(f"spoken_forms.letters.{k}", v)
+                for k, v in reader.mapping(
+                    "spoken_forms.letters", forms.get("letters"), required=False
+                ).items()
+            },
+            uninflected=frozenset(
+                reader.texts("spoken_forms.uninflected", forms.get("uninflected"))
+            ),
+        ),
     )
+    problems += [
+        f"{path}: spoken_forms.spellings: {list(group)!r} needs two or more spellings"
+        for group in utterances.spoken_forms.spellings
+        if len(group) < 2  # one spelling has nothing to swap with
+    ]
     if problems:
         raise ModelError(problems)
     return utterances
@@ -333,25 +397,126 @@ def _initialisms(phrase: str) -> str:
     return " ".join(out)
 
 
-def _content_values(records: Iterable[Exercise | Workout]) -> tuple[SlotValue, ...]:
+def _plural(word: str) -> str | None:
+    if len(word) == 1 or word.endswith(("s", "ing", ".")) or "'" in word:
+        return None
+    if word.endswith(("ch", "sh", "x")):
+        return f"{word}es"
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return f"{word[:-1]}ies"
+    return f"{word}s"
+
+
+def _singular(word: str) -> str | None:
+    if not word.endswith("s") or word.endswith(("ss", "us", "is")) or "'" in word:
+        return None
+    if word.endswith(("ches", "shes", "xes")):
+        return word[:-2]
+    if word.endswith("ies"):
+        return f"{word[:-3]}y"
+    return word[:-1]
+
+
+# A name's head noun comes before these ("side plank with rotation", "calf raises on a step").
+_PREPOSITIONS = frozenset({"with", "on", "in"})
+
+
+def _inflections(phrase: str, uninflected: frozenset[str]) -> list[str]:
+    """The phrase with its head noun in the other number: the last word, or the one before "with".
+
+    "Side plank with rotation" -> "side planks with rotation"; "push ups" -> "push up".
+    """
+    words = phrase.split(" ")
+    head = next(
+        (i - 1 for i, word in enumerate(words) if word in _PREPOSITIONS and i > 0), len(words) - 1
+    )
+    word = words[head]
+    if word in uninflected:
+        return []
+    return [
+        " ".join([*words[:head], other, *words[head + 1 :]])
+        for other in (_plural(word), _singular(word))
+        if other and other not in uninflected
+    ]
+
+
+def _spelling_forms(phrase: str, spellings: Iterable[Sequence[str]]) -> list[str]:
+    """The phrase with each word or pair of `spellings` written every way it may be written."""
+    forms = [phrase]
+    for group in spellings:
+        alternatives = "|".join(re.escape(g) for g in sorted(group, key=len, reverse=True))
+        pattern = re.compile(rf"\b(?:{alternatives})(?=s?\b)")
+        forms = [
+            # A replacement string reads backslashes as escapes; spellings are words, but be sure.
+            pattern.sub(spelling.replace("\\", "\\\\"), form)
+            for form in forms
+            for spelling in group
+        ]
+    return list(dict.fromkeys(forms))
+
+
+def _spelled(phrase: str, letters: Mapping[str, str]) -> str:
+    """Initialisms said letter by letter: "single leg rdls" -> "single leg r d ls"."""
+    words = []
+    for word in phrase.split(" "):
+        if word in letters:
+            words.append(letters[word])
+        elif word.endswith("s") and word[:-1] in letters:
+            words.append(f"{letters[word[:-1]]}s")
+        else:
+            words.append(word)
+    return " ".join(words)
+
+
+def _name_forms(record: Exercise | Workout, forms: SpokenForms) -> tuple[list[str], list[str]]:
+    """A record's explicit names (name and aliases) and the forms generated from them.
+
+    Generated: every name and alias in singular and plural, with each word of `spellings`
+    written every way (apart, hyphenated, joined), initialisms as "r. d. l." (`_initialisms`).
+    """
+    explicit = [record.name.lower(), *(_initialisms(alias) for alias in record.aliases)]
+    generated: list[str] = []
+    for phrase in (record.name.lower(), *record.aliases):
+        spelled = _spelled(phrase, forms.letters)
+        for numbered in (spelled, *_inflections(spelled, forms.uninflected)):
+            generated += [_initialisms(f) for f in _spelling_forms(numbered, forms.spellings)]
+    return explicit, generated
+
+
+def _content_values(
+    records: Iterable[Exercise | Workout], forms: SpokenForms = SpokenForms()
+) -> tuple[SlotValue, ...]:
+    """One value per record (id = content id, value = name); synonyms = aliases, then their forms.
+
+    A generated form that sounds like another record's name, alias or generated form is left out:
+    Alexa could not tell the two apart, and an author's alias always wins over a generated guess.
+    """
+    ordered = sorted(records, key=lambda r: r.id)
+    names = {record.id: _name_forms(record, forms) for record in ordered}
+    owners: dict[str, set[str]] = {}
+    for record_id, (explicit, generated) in names.items():
+        for text in (*explicit, *generated):
+            owners.setdefault(spoken(text), set()).add(record_id)
     values = []
-    for record in sorted(records, key=lambda r: r.id):
+    for record in ordered:
+        explicit, generated = names[record.id]
         seen = {record.name.lower()}
         synonyms = []
-        for alias in record.aliases:
-            synonym = _initialisms(alias)
-            if synonym.lower() not in seen:
-                seen.add(synonym.lower())
-                synonyms.append(synonym)
+        for index, synonym in enumerate([*explicit, *generated]):
+            is_alias = index < len(explicit)
+            if synonym.lower() in seen or (not is_alias and owners[spoken(synonym)] != {record.id}):
+                continue
+            seen.add(synonym.lower())
+            synonyms.append(synonym)
         values.append(SlotValue(id=record.id, value=record.name, synonyms=tuple(synonyms)))
     return tuple(values)
 
 
 # Slot type name -> how to build its values from the library. A new content-backed type (body
 # areas, equipment ...) is one entry here plus a slot that uses it in the utterance file.
-CONTENT_SLOT_TYPES: Mapping[str, Callable[[Library], tuple[SlotValue, ...]]] = {
-    "EXERCISE": lambda library: _content_values(library.exercises.values()),
-    "WORKOUT": lambda library: _content_values(library.workouts.values()),
+CONTENT_SLOT_TYPES: Mapping[str, Callable[[Library, SpokenForms], tuple[SlotValue, ...]]] = {
+    "EXERCISE": lambda library, forms: _content_values(library.exercises.values(), forms),
+    "WORKOUT": lambda library, forms: _content_values(library.workouts.values(), forms),
 }
 # Slot type name -> the content vocabulary its values are: one value per term (id = the term,
 # value = the term in words), synonyms from the utterance file's `vocabulary:`.
@@ -412,7 +577,7 @@ def build_interaction_model(library: Library, utterances: Utterances) -> JsonDic
         if type_name in generated and type_name in utterances.types:
             problems.append(f"slot type {type_name}: comes from content; remove it from types")
         if type_name in CONTENT_SLOT_TYPES:
-            values = CONTENT_SLOT_TYPES[type_name](library)
+            values = CONTENT_SLOT_TYPES[type_name](library, utterances.spoken_forms)
         elif type_name in VOCABULARY_SLOT_TYPES:
             values, wrong = _vocabulary_values(
                 type_name,
@@ -519,17 +684,74 @@ def to_json(data: JsonDict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def build_package(library: Library, utterances: Utterances) -> dict[Path, str]:
+def build_name_free(utterances: Utterances) -> JsonDict:
+    """The `_nameFreeInteraction` container: skill and intent launch phrases without the name.
+
+    Alexa's name-free interaction toolkit takes it inside the interaction model, next to
+    `languageModel`, but only for a skill that is live and found eligible; before that a model
+    build may refuse it. So it is written to `NAME_FREE_FILE`, and `build-model --with-name-free`
+    puts it into every locale's model once the skill qualifies.
+    """
+    points: list[JsonDict] = []
+    for name, phrases in utterances.name_free.items():
+        point: JsonDict = (
+            {"type": "LAUNCH"} if name == "LAUNCH" else {"type": "INTENT", "name": name}
+        )
+        point["sampleUtterances"] = [{"format": "RAW_TEXT", "value": p} for p in phrases]
+        points.append(point)
+    return {"ingressPoints": points}
+
+
+def check_name_free(
+    container: Mapping[str, Any],
+    model: Mapping[str, Any],
+    builtin_phrases: Mapping[str, Sequence[str]],
+) -> list[str]:
+    """The toolkit's rules: at most five complete phrases a point, no slots, real custom intents.
+
+    An intent's phrase must also be one of its own samples, so the intent the runner reaches by
+    name-free speech is one the skill already understands with that wording.
+    """
+    problems = []
+    intents = {str(i["name"]) for i in _language_model(model)["intents"]}
+    for point in container.get("ingressPoints", []):
+        where = f"name_free {point.get('name', 'launch')}"
+        phrases = [str(u["value"]) for u in point.get("sampleUtterances", [])]
+        if not phrases or len(phrases) > MAX_NAME_FREE_PHRASES:
+            problems.append(f"{where}: {len(phrases)} phrases; 1 to {MAX_NAME_FREE_PHRASES}")
+        name = point.get("name")
+        if point.get("type") == "INTENT" and (name not in intents or name.startswith(_BUILTIN)):
+            problems.append(f"{where}: not a custom intent of the model")
+        for phrase in phrases:
+            if not _UTTERANCE.match(phrase) or _SLOT_REF.search(phrase):
+                problems.append(f"{where}: {phrase!r}: lower-case words only, no slots")
+            elif point.get("type") == "INTENT" and (
+                (found := match(phrase, model, builtin_phrases=builtin_phrases)) is None
+                or found.intent != name
+            ):
+                problems.append(f"{where}: {phrase!r} is no sample of {name}")
+    return problems
+
+
+def build_package(
+    library: Library, utterances: Utterances, *, name_free: bool = False
+) -> dict[Path, str]:
     """Every package file (path relative to the package directory -> text), checked by the rules.
 
-    Raises ModelError listing every rule the result would break, so nothing broken is written.
+    With `name_free`, every locale's model carries the `_nameFreeInteraction` container (only for
+    a live skill that Alexa found eligible; see `build_name_free`). Raises ModelError listing
+    every rule the result would break, so nothing broken is written.
     """
     model = build_interaction_model(library, utterances)
     manifest = build_manifest(utterances)
     problems = check_model(model, utterances.builtin_phrases)
     problems += check_manifest(manifest, model, utterances.builtin_phrases)
+    container = build_name_free(utterances)
+    problems += check_name_free(container, model, utterances.builtin_phrases)
     if problems:
         raise ModelError(problems)
+    if name_free:
+        model["interactionModel"][NAME_FREE_CONTAINER] = container
     model_text = to_json(model)
     files = {MANIFEST_FILE: to_json(manifest)}
     files.update({MODELS_DIR / f"{locale}.json": model_text for locale in LOCALES})
@@ -845,11 +1067,13 @@ def match(
     model: Mapping[str, Any],
     *,
     builtin_phrases: Mapping[str, Sequence[str]] | None = None,
+    builtin_accepts: Callable[[str, str], bool] | None = None,
 ) -> Match | None:
     """The first sample the text fits exactly, most literal words first; None when nothing fits.
 
     Custom slots only accept their values and synonyms, as Alexa's entity resolution would
-    resolve them; built-in slot types (AMAZON.DURATION ...) accept any words.
+    resolve them; built-in slot types (AMAZON.DURATION ...) accept any words, or those
+    `builtin_accepts(slot type, words)` takes ("start a core workout" is no duration).
     """
     said = spoken(text)
     slot_types = {
@@ -867,6 +1091,8 @@ def match(
         for slot, value in found.groupdict().items():
             slot_type = slot_types.get(intent, {}).get(slot, "")
             if slot_type.startswith(_BUILTIN):
+                if builtin_accepts is not None and not builtin_accepts(slot_type, value):
+                    break
                 slots[slot] = (value, None)
             elif (value_id := slot_values(model, slot_type).get(value)) is not None:
                 slots[slot] = (value, value_id)

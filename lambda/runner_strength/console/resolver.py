@@ -76,6 +76,13 @@ _CONTRACTIONS: Mapping[str, tuple[str, ...]] = {
     "cant": ("can", "not"), "cannot": ("can", "not"), "isnt": ("is", "not"),
     "wont": ("will", "not"), "youre": ("you", "are"),
 }
+
+
+def _is_heard_as(slot_type: str, words: str) -> bool:
+    """Whether Alexa's built-in slot type would take the words: a duration must be one."""
+    return slot_type != DURATION_TYPE or iso_duration(words) is not None
+
+
 _LAUNCH_VERBS = r"(?:open|launch|start|begin|load|run|play|use)"
 _ONE_SHOT_CONNECTORS = ("to", "for", "about", "and", "if", "whether")
 _EXIT = frozenset({"exit", "alexa exit"})
@@ -262,7 +269,9 @@ class Resolver:
 
     def exact(self, text: str) -> IntentMatch | None:
         """The model's own reading of the text (`interaction_model.match`), slots resolved."""
-        found = match(text, self.model, builtin_phrases=self.builtin_phrases)
+        found = match(
+            text, self.model, builtin_phrases=self.builtin_phrases, builtin_accepts=_is_heard_as
+        )
         if found is None:
             return None
         slots = []
