@@ -270,3 +270,10 @@ def test_routine_phrases_are_exactly_the_keys_the_code_says() -> None:
     source = Path(routine_module.__file__).read_text(encoding="utf-8")
     unused = [key.name for key in RoutineSay if f"RoutineSay.{key.name}" not in source]
     assert unused == []
+
+
+def test_the_routine_slot_names_exactly_the_content_routines(library: Library) -> None:
+    """The ROUTINE slot's ids in the utterance file are the routines' ids in content/routines."""
+    utterances = yaml.safe_load((CONTENT_DIR / "utterances" / "en.yaml").read_text())
+    ids = {value["id"] for value in utterances["types"]["ROUTINE"]}
+    assert ids == {kind.value for kind in library.routines}
