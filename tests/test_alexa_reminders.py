@@ -154,6 +154,27 @@ def test_a_finished_workout_offers_a_weekly_reminder_and_yes_creates_it(
     assert list(stub.reminders) == ["reminder-token-1"]
 
 
+def test_the_cool_down_comes_first_and_the_reminder_offer_follows_a_no(
+    echo: Device, stub: AlexaApiStub, clock: FakeClock
+) -> None:
+    """The last set offers the cool-down; declining it brings the one-time reminder offer."""
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"), duration="PT5M",
+             new_session=True)
+    last = None
+    for _ in range(80):
+        last = echo.say("ReadyIntent")
+        clock.advance(last.seconds + 2)
+        if last.asked == "cool_down_offer":
+            break
+    assert last is not None
+    assert last.asked == "cool_down_offer"
+    assert "remind" not in last.text
+    offer = echo.say("AMAZON.NoIntent")
+    assert "remind you every Thursday at 7 in the morning?" in offer.text
+    assert not offer.ends_session
+    assert stub.calls("create") == []
+
+
 def test_the_offer_comes_once(echo: Device, stub: AlexaApiStub, clock: FakeClock) -> None:
     """An offer left unanswered is not made again after the next workout."""
     first = finish_workout(echo, clock)

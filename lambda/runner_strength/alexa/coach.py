@@ -254,10 +254,11 @@ class Turn:
         outcome = self.apply(transition(self.state, self.library, self.now))
         if not persist:
             self.record = before
-        if reminding.should_offer(self, outcome):
-            return reminding.offer_after_workout(self, self.narrator.script(outcome))
+        # The cool-down comes first; the one-time reminder offer follows it (see `goodbye`).
         if self._offers_cool_down(outcome):
             return self._with_cool_down_offer(outcome)
+        if reminding.should_offer(self, outcome):
+            return reminding.offer_after_workout(self, self.narrator.script(outcome))
         return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
 
     def start(
@@ -822,11 +823,16 @@ class Turn:
         if self.state is not None:
             question, asked = self.workout_question()
             return self.respond(played.then(question), asked)
-        return self.respond(played.ending(), Asked())
+        return self.goodbye(played)
 
     def skip_cool_down(self, first: Script | None = None) -> Response:
         """No cool-down: a goodbye."""
-        said = _after(first, self.routines.skipped(RoutineKind.COOL_DOWN))
+        return self.goodbye(_after(first, self.routines.skipped(RoutineKind.COOL_DOWN)))
+
+    def goodbye(self, said: Script) -> Response:
+        """The end of a finished workout: the one-time reminder offer if it is due, else goodbye."""
+        if reminding.due(self):
+            return reminding.offer_after_workout(self, said)
         return self.respond(said.ending(), Asked())
 
     def set_routine_choice(self, kind: RoutineKind | None,

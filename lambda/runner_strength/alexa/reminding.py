@@ -133,9 +133,13 @@ def proposal(handler_input: HandlerInput) -> Reminder | None:
 
 def should_offer(turn: Turn, outcome: EngineOutcome) -> bool:
     """After a finished workout, once: no reminder yet, never offered, Alexa's services here."""
+    return any(isinstance(e, WorkoutFinished) for e in outcome.events) and due(turn)
+
+
+def due(turn: Turn) -> bool:
+    """The one-time offer is still to make: no reminder, never offered, Alexa's services here."""
     record = turn.record
-    return (any(isinstance(e, WorkoutFinished) for e in outcome.events)
-            and record.reminder is None and record.reminder_offer is Offer.NOT_OFFERED
+    return (record.reminder is None and record.reminder_offer is Offer.NOT_OFFERED
             and turn.handler_input.request_envelope.session is not None
             and services.available(turn.handler_input))
 
