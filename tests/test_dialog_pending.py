@@ -48,12 +48,17 @@ def _which_exercise(echo: Device, clock: FakeClock) -> Reply:  # same signature 
     return echo.send(event("explain_empty"))
 
 
-def _explain_more(echo: Device, clock: FakeClock) -> Reply:  # same signature as the others
+def _explain_deeper(echo: Device, clock: FakeClock) -> Reply:  # same signature as the others
     echo.launch()
     heard = echo.say("ListWorkoutsIntent")  # the start offer is answered
     while _question(heard) == "list_more":
         heard = echo.say("AMAZON.YesIntent")  # until all are heard: nothing else is pending
     return echo.say("ExplainExerciseIntent", exercise=("plank", "plank"))
+
+
+def _another_exercise(echo: Device, clock: FakeClock) -> Reply:
+    _explain_deeper(echo, clock)
+    return echo.say("AMAZON.NoIntent")  # no second layer: what next?
 
 
 def _start_over(echo: Device, clock: FakeClock) -> Reply:
@@ -75,7 +80,8 @@ QUESTIONS: dict[str, tuple[Callable[[Device, FakeClock], Reply], tuple[str, ...]
     "resume_or_new": (_resume_or_new, ("start something new",)),
     "start_offer": (_start_offer, ("start",)),
     "which_exercise": (_which_exercise, ("explain",)),
-    "explain_more": (_explain_more, ("exercise",)),
+    "explain_deeper": (_explain_deeper, ("versions",)),  # "... easier or harder versions?"
+    "another_exercise": (_another_exercise, ("exercise",)),
     "start_over": (_start_over, ("Five basics",)),
     "ready": (_ready, ("walking lunge",)),  # "shall we do the walking lunge?"
 }
@@ -91,10 +97,11 @@ NOT_ANSWERS: dict[str, Callable[[Device], Reply]] = {
     "fallback": lambda d: d.say("AMAZON.FallbackIntent"),
     "not_an_exercise": lambda d: d.say("ExplainExerciseIntent", exercise="purple monkey"),
 }
-# an explanation answers "which exercise?" and "another one?"
-ANSWERS = {("which_exercise", "explain"), ("explain_more", "explain"),
+# an explanation answers "which exercise?" and "another one?" (at "the mistakes and versions?"
+# a new explanation offers that one's: the same question, so it is left in the matrix)
+ANSWERS = {("which_exercise", "explain"), ("another_exercise", "explain"),
            # "another exercise?" answered with a name we lack: which one, then?
-           ("explain_more", "not_an_exercise")}
+           ("another_exercise", "not_an_exercise")}
 
 
 def _question(reply: Reply) -> str:
@@ -243,7 +250,7 @@ def test_a_bare_exercise_name_answers_which_exercise(echo: Device) -> None:
     assert _question(asked) == "which_exercise"
     reply = echo.say("ExplainExerciseIntent", exercise=("glute_bridge", "glute bridge"))
     assert "bridge" in reply.text.lower()
-    assert _question(reply) == "explain_more"
+    assert _question(reply) == "explain_deeper"  # then: "want the common mistakes ...?"
 
 
 # --------------------------------------------------------------- item 4: repeat
