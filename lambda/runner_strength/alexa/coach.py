@@ -578,6 +578,8 @@ class Turn:
             script = self.talk.stop_question()
         elif question is Question.LIST_MORE:
             script = self.talk.list_more_question(self.asked.listed)
+        elif question is Question.REMINDER_OFFER:
+            script = reminding.question(self)
         return script
 
     def workout_question(self) -> tuple[Script, Asked]:

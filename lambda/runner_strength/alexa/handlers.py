@@ -459,9 +459,13 @@ class ReminderAnswerHandler(CoachHandler):
 
 
 class ReminderOfferAsideHandler(CoachHandler):
-    """Help, repeat or an unclear answer while a reminder is offered: the offer stays open."""
+    """Help or an unclear answer while a reminder is offered: what to say, and the offer again.
 
-    INTENTS = ("AMAZON.HelpIntent", "AMAZON.RepeatIntent", "AMAZON.FallbackIntent")
+    Everything else that does not answer it (status, why, explain, repeat ...) answers and asks it
+    again through `Turn.pending`, like every pending question.
+    """
+
+    INTENTS = ("AMAZON.HelpIntent", "AMAZON.FallbackIntent")
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(
@@ -691,7 +695,7 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         SkillDisabledHandler(coach),
         SessionEndedHandler(),
         TouchHandler(coach, handlers),
-        # Before the moves: "repeat" at the reminder offer repeats the offer, not a set.
+        # Help at the reminder offer says how to answer it, not the menu's help.
         ReminderOfferAsideHandler(coach),
         LaunchHandler(coach),
         StartWorkoutHandler(coach),
