@@ -245,6 +245,44 @@ def test_help_repeat_and_unclear_answers_keep_the_offer_open(
     assert len(stub.calls("create")) == 1
 
 
+def test_other_questions_at_the_offer_answer_then_ask_it_again(
+    echo: Device, stub: AlexaApiStub, clock: FakeClock
+) -> None:
+    """How am I doing, why, explain the plank, status: each answered, then the same offer.
+
+    Repeat says the last answer again with the offer, and a day and time still answer it.
+    """
+    finish_workout(echo, clock)
+    progress = echo.say("ProgressIntent")
+    asides = [progress, echo.say("AMAZON.RepeatIntent"), echo.say("WhyExerciseIntent"),
+              echo.say("ExplainExerciseIntent", exercise=("plank", "plank")),
+              echo.say("WorkoutStatusIntent")]
+    for reply in asides:
+        assert not reply.ends_session, reply.text
+        assert reply.text.endswith("every Thursday at 7 in the morning?"), reply.text
+        assert reply.text.count("?") == 1, reply.text
+    assert "this week" in progress.text.lower()
+    assert "this week" in asides[1].text.lower(), "repeat says the progress again"
+    assert "plank" in asides[3].text.lower()
+    assert stub.calls("create") == []
+    done = echo.say("SetReminderIntent", day="saturday", time="09:00")
+    assert "every Saturday at 9 in the morning" in done.text
+    assert "BYDAY=SA;BYHOUR=9;BYMINUTE=0;" in rule_of(body_of(stub.calls("create")[0].body))
+
+
+def test_no_after_an_aside_at_the_offer_is_still_remembered(
+    echo: Device, stub: AlexaApiStub, clock: FakeClock
+) -> None:
+    """No to the offer asked again after "how am I doing" declines it for good."""
+    finish_workout(echo, clock)
+    echo.say("ProgressIntent")
+    reply = echo.say("AMAZON.NoIntent")
+    assert reply.ends_session
+    clock.advance(2 * DAY)
+    assert "remind" not in finish_workout(echo, clock).text
+    assert stub.calls("create") == []
+
+
 def test_without_alexas_services_there_is_no_offer(entry: LambdaEntry, clock: FakeClock) -> None:
     """The local console (no API client) ends a workout as before, with no offer."""
     local = Device(entry, clock=clock)

@@ -6,16 +6,23 @@ so the session attributes carry the typed last-question context from turn to tur
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from alexa_api_stub import AlexaApiStub, ApiEntry
+from runner_strength.alexa.services import ShortTimeoutApiClient
+from runner_strength.alexa.skill import LambdaEntry, build_skill
+from runner_strength.persistence.memory import MemoryAdapter
 from skilltest import Device, FakeClock, Reply, event
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from runner_strength.content.model import Library
+
+API_TIMEOUT = 0.4  # seconds; the stub answers on loopback at once
 
 # --------------------------------------------------------------- getting to each question
 
@@ -48,12 +55,17 @@ def _which_exercise(echo: Device, clock: FakeClock) -> Reply:  # same signature 
     return echo.send(event("explain_empty"))
 
 
-def _explain_more(echo: Device, clock: FakeClock) -> Reply:  # same signature as the others
+def _explain_deeper(echo: Device, clock: FakeClock) -> Reply:  # same signature as the others
     echo.launch()
     heard = echo.say("ListWorkoutsIntent")  # the start offer is answered
     while _question(heard) == "list_more":
         heard = echo.say("AMAZON.YesIntent")  # until all are heard: nothing else is pending
     return echo.say("ExplainExerciseIntent", exercise=("plank", "plank"))
+
+
+def _another_exercise(echo: Device, clock: FakeClock) -> Reply:
+    _explain_deeper(echo, clock)
+    return echo.say("AMAZON.NoIntent")  # no second layer: what next?
 
 
 def _start_over(echo: Device, clock: FakeClock) -> Reply:
@@ -70,16 +82,32 @@ def _ready(echo: Device, clock: FakeClock) -> Reply:  # same signature as the ot
     return echo.say("AMAZON.NoIntent")  # no warm-up: "shall we do the walking lunge?"
 
 
+def _reminder_offer(echo: Device, clock: FakeClock) -> Reply:
+    """A short workout to its end: "want me to remind you every Thursday at 7 ...?" (issue 17)."""
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"), duration="PT5M",
+             new_session=True)
+    for _ in range(80):
+        reply = echo.say("ReadyIntent")
+        clock.advance(reply.seconds + 2)
+        if reply.ends_session or "remind" in reply.text:
+            return reply
+    raise AssertionError("the workout did not finish")
+
+
 # question id -> how to get there, and words its question always contains
 QUESTIONS: dict[str, tuple[Callable[[Device, FakeClock], Reply], tuple[str, ...]]] = {
     "resume_offer": (_resume_offer, ("left off",)),
     "resume_or_new": (_resume_or_new, ("start something new",)),
     "start_offer": (_start_offer, ("start",)),
     "which_exercise": (_which_exercise, ("explain",)),
-    "explain_more": (_explain_more, ("exercise",)),
+    "explain_deeper": (_explain_deeper, ("versions",)),  # "... easier or harder versions?"
+    "another_exercise": (_another_exercise, ("exercise",)),
     "start_over": (_start_over, ("Five basics",)),
     "ready": (_ready, ("walking lunge",)),  # "shall we do the walking lunge?"
+    "reminder_offer": (_reminder_offer, ("remind",)),  # "remind you ...?", "a reminder ...?"
 }
+# Questions only asked where Alexa's services are (the reminders API): asked on `api_echo`.
+NEEDS_API = {"reminder_offer"}
 
 # intents that do not answer a question: each says its piece and asks the question again
 NOT_ANSWERS: dict[str, Callable[[Device], Reply]] = {
@@ -92,10 +120,11 @@ NOT_ANSWERS: dict[str, Callable[[Device], Reply]] = {
     "fallback": lambda d: d.say("AMAZON.FallbackIntent"),
     "not_an_exercise": lambda d: d.say("ExplainExerciseIntent", exercise="purple monkey"),
 }
-# an explanation answers "which exercise?" and "another one?"
-ANSWERS = {("which_exercise", "explain"), ("explain_more", "explain"),
+# an explanation answers "which exercise?" and "another one?" (at "the mistakes and versions?"
+# a new explanation offers that one's: the same question, so it is left in the matrix)
+ANSWERS = {("which_exercise", "explain"), ("another_exercise", "explain"),
            # "another exercise?" answered with a name we lack: which one, then?
-           ("explain_more", "not_an_exercise")}
+           ("another_exercise", "not_an_exercise")}
 
 
 def _question(reply: Reply) -> str:
@@ -103,14 +132,30 @@ def _question(reply: Reply) -> str:
     return str(attributes.get("question", {}).get("question"))
 
 
+@pytest.fixture
+def api_echo(library: Library, clock: FakeClock) -> Iterator[Device]:
+    """An Echo whose requests carry Alexa's API endpoint (a loopback stub), permission granted."""
+    stub = AlexaApiStub().start()
+    skill = build_skill(library=library, adapter=MemoryAdapter(clock=clock, ttl_days=365),
+                        clock=clock, rng_for=random.Random,
+                        api_client=ShortTimeoutApiClient(API_TIMEOUT))
+    yield Device(ApiEntry(LambdaEntry(skill), stub, granted=True), clock=clock)
+    stub.stop()
+
+
+def _device(request: pytest.FixtureRequest, question: str, echo: Device) -> Device:
+    return request.getfixturevalue("api_echo") if question in NEEDS_API else echo
+
+
 @pytest.mark.parametrize("question", sorted(QUESTIONS))
 @pytest.mark.parametrize("intent", sorted(NOT_ANSWERS))
 def test_pending_question_survives_an_intent_that_does_not_answer_it(
-    echo: Device, clock: FakeClock, question: str, intent: str
+    request: pytest.FixtureRequest, echo: Device, clock: FakeClock, question: str, intent: str
 ) -> None:
     """Help, status, repeat, why, explain, progress and fallback keep the session and re-ask."""
     if (question, intent) in ANSWERS:
         pytest.skip("this intent answers this question")
+    echo = _device(request, question, echo)
     setup, words = QUESTIONS[question]
     asked = setup(echo, clock)
     assert not asked.ends_session
@@ -129,9 +174,10 @@ def test_pending_question_survives_an_intent_that_does_not_answer_it(
 @pytest.mark.parametrize("question", sorted(QUESTIONS))
 @pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent"])
 def test_stop_and_cancel_end_at_every_question(
-    echo: Device, clock: FakeClock, question: str, intent: str
+    request: pytest.FixtureRequest, echo: Device, clock: FakeClock, question: str, intent: str
 ) -> None:
     """Stop and Cancel end the session wherever the conversation is."""
+    echo = _device(request, question, echo)
     QUESTIONS[question][0](echo, clock)
     reply = echo.say(intent)
     assert reply.ends_session
@@ -244,7 +290,7 @@ def test_a_bare_exercise_name_answers_which_exercise(echo: Device) -> None:
     assert _question(asked) == "which_exercise"
     reply = echo.say("ExplainExerciseIntent", exercise=("glute_bridge", "glute bridge"))
     assert "bridge" in reply.text.lower()
-    assert _question(reply) == "explain_more"
+    assert _question(reply) == "explain_deeper"  # then: "want the common mistakes ...?"
 
 
 # --------------------------------------------------------------- item 4: repeat

@@ -77,6 +77,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Questions an explanation answers: "which exercise?", "the second layer?", "another one?".
+EXPLAIN_ANSWERED = frozenset({Question.WHICH_EXERCISE, Question.EXPLAIN_DEEPER,
+                              Question.ANOTHER_EXERCISE})
+
 # Feedback with no workout going is about the last one, if it ended this recently.
 FEEDBACK_AFTER_SECONDS = 12 * 3600
 
@@ -578,12 +582,17 @@ class Turn:
             script = self.talk.offer_again(workout)
         elif question is Question.WHICH_EXERCISE:
             script = self.talk.which_exercise()
-        elif state is None and question is Question.EXPLAIN_MORE:
+        elif (state is None and question is Question.EXPLAIN_DEEPER
+              and self.asked.exercise_id in self.library.exercises):
+            script = self.narrator.explanation_offer()
+        elif state is None and question is Question.ANOTHER_EXERCISE:
             script = self.talk.explain_more()
         elif state is not None and question is Question.STOP_FOR_TODAY:
             script = self.talk.stop_question()
         elif question is Question.LIST_MORE:
             script = self.talk.list_more_question(self.asked.listed)
+        elif question is Question.REMINDER_OFFER:
+            script = reminding.question(self)
         return script
 
     def workout_question(self) -> tuple[Script, Asked]:
@@ -599,19 +608,56 @@ class Turn:
         return self.narrator.closing(outcome), Asked(Question.READY)
 
     def explain(self, exercise: Exercise, *, one_shot: bool) -> Response:
-        """Explain an exercise, then ask again what was pending (or end a one-shot)."""
-        body = self.narrator.explanation(exercise)
+        """Explain an exercise's first layer, then one question (or end a one-shot).
+
+        Outside a workout the question offers the second layer; mid-workout, or while another
+        question waits, it is that question again ("tell me more" still gives the second layer).
+        A one-shot says the safety note too, as no second layer follows.
+        """
         self.explained = exercise
-        answered = self.asked.question in {Question.WHICH_EXERCISE, Question.EXPLAIN_MORE}
+        answered = self.asked.question in EXPLAIN_ANSWERED
         if self.state is not None or (self.asked.pending and not answered):
             question, asked = self.workout_question() if answered else self.pending()
-            return self.respond(body.then(question),
+            return self.respond(self.narrator.explanation(exercise).then(question),
                                 asked.saying(Said.EXPLANATION, exercise.id))
         if one_shot:
-            return self.respond(body.ending(), Asked())
+            return self.respond(self.narrator.explanation(exercise, safety=True).ending(),
+                                Asked())
+        return self.respond(self.narrator.explanation(exercise).then(
+            self.narrator.explanation_offer()), Asked(Question.EXPLAIN_DEEPER,
+                                                      exercise_id=exercise.id,
+                                                      said=Said.EXPLANATION))
+
+    def explain_more(self, exercise: Exercise) -> Response:
+        """The second layer (mistakes, easier and harder versions, safety), then what next.
+
+        Mid-workout, or while another question waits, that question follows; otherwise
+        "another exercise, or a workout?".
+        """
+        self.explained = exercise
+        body = self.narrator.explanation_more(exercise)
+        if self.state is not None or (self.asked.pending
+                                      and self.asked.question not in EXPLAIN_ANSWERED):
+            question, asked = self.pending()
+            return self.respond(body.then(question),
+                                asked.saying(Said.EXPLANATION_MORE, exercise.id))
         return self.respond(body.then(self.talk.explain_more()),
-                            Asked(Question.EXPLAIN_MORE, exercise_id=exercise.id,
-                                  said=Said.EXPLANATION))
+                            Asked(Question.ANOTHER_EXERCISE, exercise_id=exercise.id,
+                                  said=Said.EXPLANATION_MORE))
+
+    def explain_yes(self) -> Response:
+        """Yes to the second layer gives it; to "which exercise?" or "another one?", asks which."""
+        explained = self.explained_last()
+        if self.asked.question is Question.EXPLAIN_DEEPER and explained is not None:
+            return self.explain_more(explained)
+        return self.respond(self.talk.which_exercise(), Asked(Question.WHICH_EXERCISE))
+
+    def explained_last(self) -> Exercise | None:
+        """The exercise the last response explained, or whose second layer it offered."""
+        if (self.asked.said in {Said.EXPLANATION, Said.EXPLANATION_MORE}
+                or self.asked.question is Question.EXPLAIN_DEEPER):
+            return self.library.exercises.get(self.asked.exercise_id or "")
+        return None
 
     def unknown_exercise(self, heard: str | None) -> Response:
         """No exercise by that name: ask which, unless another question is waiting.
@@ -619,7 +665,8 @@ class Turn:
         A bare-name sample can catch words meant for something else, so mid-workout or at a
         pending question the runner hears that question again rather than a new one.
         """
-        asking_which = self.asked.question in {Question.WHICH_EXERCISE, Question.EXPLAIN_MORE}
+        asking_which = self.asked.question in {Question.WHICH_EXERCISE,
+                                               Question.ANOTHER_EXERCISE}
         if heard and not asking_which and (self.state is not None or self.asked.pending):
             question, asked = self.pending()
             return self.respond(self.talk.not_an_exercise(
@@ -679,8 +726,13 @@ class Turn:
         """Say again what was just said: the explanation, status, help ... or just the question."""
         said = self.asked.said
         exercise = self.library.exercises.get(self.asked.exercise_id or "")
-        if said is Said.EXPLANATION and exercise is not None:
-            return self.explain(exercise, one_shot=False)
+        if said in {Said.EXPLANATION, Said.EXPLANATION_MORE} and exercise is not None:
+            # The layer just said, then the same question: never a different one.
+            self.explained = exercise
+            layer = (self.narrator.explanation(exercise) if said is Said.EXPLANATION
+                     else self.narrator.explanation_more(exercise))
+            question, asked = self.pending()
+            return self.respond(layer.then(question), asked.saying(said, exercise.id))
         repeats: dict[Said, Callable[[], Response]] = {
             Said.STATUS: self.status_report,
             Said.WHY: self.why,

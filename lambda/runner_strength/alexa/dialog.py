@@ -27,7 +27,8 @@ class Question(StrEnum):
     REMINDER_OFFER = "reminder_offer"  # "want me to remind you every Thursday at 7?"
     RESUME_OR_NEW = "resume_or_new"  # "<workout> is paused at ... Resume it, or start <new>?"
     WHICH_EXERCISE = "which_exercise"  # "which exercise shall I explain?"
-    EXPLAIN_MORE = "explain_more"  # after an explanation outside a workout: "another one?"
+    EXPLAIN_DEEPER = "explain_deeper"  # after a first layer: "want the common mistakes ...?"
+    ANOTHER_EXERCISE = "another_exercise"  # after an explanation: "another exercise, or a workout?"
     START_OVER = "start_over"  # "start the whole workout over from the first exercise?"
     STOP_FOR_TODAY = "stop_for_today"  # something hurt again: "shall we stop for today?"
     LIST_MORE = "list_more"  # after three workouts: "want to hear the other three?"
@@ -39,15 +40,19 @@ class Question(StrEnum):
 # The questions a pending answer must survive: help, status, repeat and the like say their piece
 # and ask these again. READY and NONE are rebuilt from the workout (or the menu) instead.
 PENDING = frozenset({Question.RESUME_OFFER, Question.START_OFFER, Question.RESUME_OR_NEW,
-                     Question.WHICH_EXERCISE, Question.EXPLAIN_MORE, Question.START_OVER,
-                     Question.STOP_FOR_TODAY, Question.LIST_MORE})
+                     Question.WHICH_EXERCISE, Question.EXPLAIN_DEEPER,
+                     Question.ANOTHER_EXERCISE, Question.START_OVER, Question.STOP_FOR_TODAY,
+                     Question.LIST_MORE, Question.REMINDER_OFFER})
+# Earlier names of questions, so a session that began before a rename still reads.
+_RENAMED = {"explain_more": Question.ANOTHER_EXERCISE}
 
 
 class Said(StrEnum):
     """What the last response said before its question: what "repeat" says again."""
 
     QUESTION = "question"  # only the question (a set, a move, an offer): repeat asks it again
-    EXPLANATION = "explanation"  # an exercise explained (`Asked.exercise_id`)
+    EXPLANATION = "explanation"  # an exercise explained, first layer (`Asked.exercise_id`)
+    EXPLANATION_MORE = "explanation_more"  # its second layer: mistakes, easier and harder
     STATUS = "status"  # how much is left
     WHY = "why"  # why this exercise
     PROGRESS = "progress"  # how am I doing
@@ -90,7 +95,8 @@ def last_asked(handler_input: HandlerInput) -> Asked:
     if not isinstance(raw, dict):
         return Asked()
     try:
-        question = Question(str(raw.get("question")))
+        name = str(raw.get("question"))
+        question = _RENAMED.get(name) or Question(name)
         said = Said(str(raw.get("said", Said.QUESTION.value)))
     except ValueError:
         return Asked()

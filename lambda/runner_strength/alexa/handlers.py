@@ -15,7 +15,7 @@ from ask_sdk_core.dispatch_components.request_components import AbstractRequestH
 from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
 
 from runner_strength.alexa import apl, reminding
-from runner_strength.alexa.dialog import Asked, Question, last_asked
+from runner_strength.alexa.dialog import Asked, Question, Said, last_asked
 from runner_strength.alexa.requests import (
     SlotStatus,
     duration_seconds,
@@ -260,6 +260,34 @@ class ExplainHandler(CoachHandler):
         return turn.explain(exercise, one_shot=is_new_session(handler_input))
 
 
+class ExplainMoreHandler(CoachHandler):
+    """Tell me more, common mistakes: the second layer of the exercise just explained or in hand.
+
+    Then the question that was waiting (mid-workout, the workout's); outside a workout, what next.
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("ExplainMoreIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        slot = resolved_slot(handler_input, "exercise")
+        exercise = (
+            turn.library.exercises.get(slot.id or "") if slot.status is SlotStatus.MATCHED else None
+        )
+        if exercise is None and slot.heard:
+            exercise = turn.library.find_exercise(slot.heard)
+            if exercise is None:
+                return turn.unknown_exercise(slot.heard)
+        if exercise is None:
+            where = turn.where()
+            in_hand = where.exercise_id if where is not None else turn.asked.exercise_id
+            exercise = turn.explained_last() or turn.library.exercises.get(in_hand or "")
+        if exercise is None:
+            return turn.unknown_exercise(None)
+        return turn.explain_more(exercise)
+
+
 class WhyHandler(CoachHandler):
     """Why this exercise helps a runner (mid-workout), or why strength work matters (otherwise)."""
 
@@ -434,8 +462,14 @@ class VerbosityHandler(CoachHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         brief = is_intent_name("BriefCoachingIntent")(handler_input)
+        turn = self.coach.turn(handler_input)
+        explained = turn.explained_last()
+        if not brief and explained is not None and turn.asked.said is Said.EXPLANATION:
+            # "More detail" right after a first layer asks for the second, not a coaching mode
+            # (said again after it, it is the mode).
+            return turn.explain_more(explained)
         verbosity = Verbosity.SHORT if brief else Verbosity.DETAILED
-        return self.coach.turn(handler_input).set_verbosity(verbosity)
+        return turn.set_verbosity(verbosity)
 
 
 class TonesHandler(CoachHandler):
@@ -469,9 +503,13 @@ class ReminderAnswerHandler(CoachHandler):
 
 
 class ReminderOfferAsideHandler(CoachHandler):
-    """Help, repeat or an unclear answer while a reminder is offered: the offer stays open."""
+    """Help or an unclear answer while a reminder is offered: what to say, and the offer again.
 
-    INTENTS = ("AMAZON.HelpIntent", "AMAZON.RepeatIntent", "AMAZON.FallbackIntent")
+    Everything else that does not answer it (status, why, explain, repeat ...) answers and asks it
+    again through `Turn.pending`, like every pending question.
+    """
+
+    INTENTS = ("AMAZON.HelpIntent", "AMAZON.FallbackIntent")
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(
@@ -548,9 +586,9 @@ class YesHandler(CoachHandler):
             return turn.stop_for_today()
         if question is Question.LIST_MORE:
             return turn.list_workouts(turn.asked.listed)
-        if question in {Question.WHICH_EXERCISE, Question.EXPLAIN_MORE}:
-            # Yes to "which exercise?" (or "another one?") names none yet: ask which.
-            return turn.respond(turn.talk.which_exercise(), Asked(Question.WHICH_EXERCISE))
+        if question in {Question.WHICH_EXERCISE, Question.ANOTHER_EXERCISE,
+                        Question.EXPLAIN_DEEPER}:
+            return turn.explain_yes()
         if state is not None and question is not Question.START_OFFER:
             # "Resume it, or start something new?" - yes: resume it.
             return turn.run(transitions.resume if state.paused else transitions.ready)
@@ -575,6 +613,10 @@ class NoHandler(CoachHandler):
         if asked.question in answers or (asked.question is Question.START_OFFER
                                          and turn.state is None):
             return turn.answer_no()
+        if asked.question is Question.EXPLAIN_DEEPER and turn.state is None:
+            # No to the second layer: what next.
+            return turn.respond(turn.talk.explain_more(),
+                                Asked(Question.ANOTHER_EXERCISE, exercise_id=asked.exercise_id))
         if turn.state is not None:
             return turn.not_ready()
         if asked.question is Question.NONE and not is_new_session(handler_input):
@@ -697,13 +739,14 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         SkillDisabledHandler(coach),
         SessionEndedHandler(),
         TouchHandler(coach, handlers),
-        # Before the moves: "repeat" at the reminder offer repeats the offer, not a set.
+        # Help at the reminder offer says how to answer it, not the menu's help.
         ReminderOfferAsideHandler(coach),
         LaunchHandler(coach),
         StartWorkoutHandler(coach),
         ResumeHandler(coach),
         RoutineHandler(coach),
         ExplainHandler(coach),
+        ExplainMoreHandler(coach),
         ReadyHandler(coach),
         move(coach, ("AMAZON.PauseIntent",), transitions.pause),
         move(coach, ("AMAZON.PreviousIntent",), transitions.previous_exercise),

@@ -165,6 +165,12 @@ def _propose(turn: Turn, reminder: Reminder, before: Ssml | None, *,
     return _asking(turn, offer, reminder)
 
 
+def question(turn: Turn) -> Script:
+    """The offer asked again, after an answer to something else ("how am I doing?")."""
+    reminder = proposal(turn.handler_input) or usual(turn)
+    return _talk(turn).offer(reminder, after_workout=False)
+
+
 def ask_again(turn: Turn, reminder: Reminder, *, help_asked: bool, missed: bool) -> Response:
     """The offer is still open: answer help (or say what was missed) and ask it again."""
     script = _talk(turn).aside(reminder, help_asked=help_asked, missed=missed)

@@ -99,6 +99,9 @@ INTRO_CUES = 3
 # An explanation's first layer stops adding cues past this many seconds (at least two are said).
 EXPLAIN_SECONDS = 30.0
 EXPLAIN_CUES = (2, 3)
+# A one-shot explanation is one layer with the safety note in it: a little longer is allowed.
+EXPLAIN_WITH_SAFETY_SECONDS = 33.0
+SAFETY_PHRASE_SECONDS = 1.0  # "A safety note."
 # Seconds the first layer's own phrases take around the content ("Here's ...", "The key points.").
 EXPLAIN_PHRASE_SECONDS = 3.0
 # Above this many exercises, the summary gives a count rather than reading every name.
@@ -286,12 +289,19 @@ class Narrator:
         question, reprompt, end_session = self._closing(outcome, self._context(outcome.state))
         return Script(question, reprompt, end_session)
 
-    def explanation(self, exercise: Exercise) -> Script:
+    def explanation(self, exercise: Exercise, *, safety: bool = False) -> Script:
         """The first layer of an explanation (about 30 s: what, why, set-up, cues), no question.
 
-        Add a question with `then`; `explanation_offer` offers the second layer.
+        Add a question with `then`; `explanation_offer` offers the second layer. With `safety`
+        (a one-shot, where no second layer follows) the exercise's safety note closes it, and
+        a third cue is said only if it still fits.
         """
-        return Script(self._explanation(exercise), None, end_session=False)
+        out = self._explanation(exercise, safety=safety)
+        if safety and exercise.safety:
+            out.extend(self._sentence(Key.EXPLAIN_SAFETY))
+            for line in exercise.safety:
+                out.sentence(line)
+        return Script(out, None, end_session=False)
 
     def explanation_more(self, exercise: Exercise) -> Script:
         """The second layer: common mistakes, easier and harder versions, the rest, safety."""
@@ -830,7 +840,7 @@ class Narrator:
 
     # ------------------------------------------------------------ explain
 
-    def _explanation(self, exercise: Exercise) -> Ssml:
+    def _explanation(self, exercise: Exercise, *, safety: bool = False) -> Ssml:
         say = self._sentence
         out = say(Key.EXPLAIN_NAME, name=self._name(exercise.id))
         out.sentence(exercise.why)
@@ -838,7 +848,7 @@ class Narrator:
             out.extend(say(Key.EXPLAIN_EQUIPMENT, equipment=self._kit(exercise.equipment)))
         out.extend(say(Key.INTRO_SETUP, setup=exercise.setup))
         out.extend(say(Key.EXPLAIN_CUES))
-        for cue in exercise.cues[:_first_layer_cues(exercise)]:
+        for cue in exercise.cues[:_first_layer_cues(exercise, safety=safety)]:
             out.sentence(cue)
         return out
 
@@ -890,13 +900,27 @@ def _fit(total: float, timed: list[_Timed]) -> list[_Timed]:
     return chosen
 
 
-def _first_layer_cues(exercise: Exercise) -> int:
+def _first_layer_cues(exercise: Exercise, *, safety: bool = False) -> int:
     """How many cues an explanation's first layer says: three when they fit its ~30 s, else two.
 
     Counted from the content alone (the phrases around it are allowed a fixed few seconds), so the
-    second layer, asked for in a later turn, knows which cues are still to say.
+    second layer, asked for in a later turn, knows which cues are still to say. With `safety` the
+    safety note counts too, against a few seconds more (a one-shot's single layer).
     """
     low, high = EXPLAIN_CUES
+    if safety and exercise.safety:
+        # The safety note is not cut; cues give way to it, down to one (the rest are for a
+        # later "tell me more").
+        seconds = EXPLAIN_PHRASE_SECONDS + SAFETY_PHRASE_SECONDS + sum(
+            speech_seconds(text) for text in (exercise.called, exercise.why, exercise.setup,
+                                              *exercise.safety))
+        said = 0
+        for cue in exercise.cues[:high]:
+            seconds += speech_seconds(cue)
+            if said and seconds > EXPLAIN_WITH_SAFETY_SECONDS:
+                break
+            said += 1
+        return said
     seconds = EXPLAIN_PHRASE_SECONDS + sum(
         speech_seconds(text) for text in (exercise.called, exercise.why, exercise.setup,
                                           *exercise.cues[:high]))
