@@ -94,9 +94,28 @@ def _reminder_offer(echo: Device, clock: FakeClock) -> Reply:
     raise AssertionError("the workout did not finish")
 
 
+def _warm_up_offer(echo: Device, clock: FakeClock) -> Reply:  # same signature as the others
+    echo.launch()
+    return echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+
+
+def _cool_down_offer(echo: Device, clock: FakeClock) -> Reply:
+    echo.launch()
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"), duration="PT5M")
+    reply = echo.say("AMAZON.NoIntent")  # no warm-up
+    for _ in range(80):
+        reply = echo.say("ReadyIntent")
+        clock.advance(reply.seconds + 2)
+        if reply.asked == "cool_down_offer":
+            return reply
+    raise AssertionError("the workout did not finish")
+
+
 # question id -> how to get there, and words its question always contains
 QUESTIONS: dict[str, tuple[Callable[[Device, FakeClock], Reply], tuple[str, ...]]] = {
     "resume_offer": (_resume_offer, ("left off",)),
+    "warm_up_offer": (_warm_up_offer, ("warm",)),
+    "cool_down_offer": (_cool_down_offer, ("cool",)),
     "resume_or_new": (_resume_or_new, ("start something new",)),
     "start_offer": (_start_offer, ("start",)),
     "which_exercise": (_which_exercise, ("explain",)),

@@ -593,6 +593,11 @@ class Turn:
             script = self.talk.list_more_question(self.asked.listed)
         elif question is Question.REMINDER_OFFER:
             script = reminding.question(self)
+        elif state is not None and question is Question.WARM_UP_OFFER:
+            script = self.routines.offer(RoutineKind.WARM_UP)
+        elif question is Question.COOL_DOWN_OFFER:
+            always = self.record.preferences.cool_down is RoutineChoice.ALWAYS
+            script = self.routines.offer(RoutineKind.COOL_DOWN, always=always)
         return script
 
     def workout_question(self) -> tuple[Script, Asked]:

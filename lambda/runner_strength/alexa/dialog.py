@@ -42,7 +42,8 @@ class Question(StrEnum):
 PENDING = frozenset({Question.RESUME_OFFER, Question.START_OFFER, Question.RESUME_OR_NEW,
                      Question.WHICH_EXERCISE, Question.EXPLAIN_DEEPER,
                      Question.ANOTHER_EXERCISE, Question.START_OVER, Question.STOP_FOR_TODAY,
-                     Question.LIST_MORE, Question.REMINDER_OFFER})
+                     Question.LIST_MORE, Question.REMINDER_OFFER, Question.WARM_UP_OFFER,
+                     Question.COOL_DOWN_OFFER})
 # Earlier names of questions, so a session that began before a rename still reads.
 _RENAMED = {"explain_more": Question.ANOTHER_EXERCISE}
 
