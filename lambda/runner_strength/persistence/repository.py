@@ -70,10 +70,10 @@ COMPRESSION_LEVEL = 3
 as the default level 6 (62 against 148 us for a full history) for 13 % more envelope (4.3 against
 3.8 KB, far below Alexa's 24 KB response limit). Any level reads back with `zlib.decompress`."""
 MAX_CONFLICT_RETRIES = 3
-RECENT_RECORDS = 256
-"""Envelopes this process packed or unpacked lately, kept decoded (see `Repository._recent`)."""
 """Writes after a conflict before giving up for this turn (the envelope stays dirty, the next turn
 retries); two devices rarely write the same user in the same second, so 3 is generous."""
+RECENT_RECORDS = 256
+"""Envelopes this process packed or unpacked lately, kept decoded (see `Repository._recent`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,19 +373,14 @@ class Repository(Generic[R]):
         """Keep an unpacked envelope for this turn and, decoded, for later turns."""
         handler_input.attributes_manager.request_attributes[UNPACKED_KEY] = unpacked
         if unpacked.decoded is not None:
-            if len(self._recent) >= RECENT_RECORDS:
-                self._recent.clear()
-                self._recent_by_text.clear()
-            self._recent[unpacked.packed] = unpacked
-            self._recent_by_text[unpacked.text] = unpacked
+            _keep(self._recent, unpacked.packed, unpacked)
+            _keep(self._recent_by_text, unpacked.text, unpacked)
 
     def _remember_stored(self, stored_key: str, handler_input: HandlerInput) -> None:
         """Keep what `_put` just made of a stored record, found again by the record's own JSON."""
         unpacked = handler_input.attributes_manager.request_attributes.get(UNPACKED_KEY)
         if isinstance(unpacked, _Unpacked) and unpacked.decoded is not None:
-            if len(self._from_store) >= RECENT_RECORDS:
-                self._from_store.clear()
-            self._from_store[stored_key] = unpacked
+            _keep(self._from_store, stored_key, unpacked)
 
     def _unpacked(self, handler_input: HandlerInput, packed: str) -> _Unpacked | None:
         """An envelope's record unpacked, at most once per turn; None when it is damaged."""
@@ -534,3 +529,15 @@ def _stored_key(snapshot: Snapshot) -> str:
 def _key(handler_input: HandlerInput) -> str:
     """The hashed user key, shortened, for log lines."""
     return log_key(user_key(handler_input.request_envelope))
+
+
+def _keep(recent: dict[str, _Unpacked], key: str, unpacked: _Unpacked) -> None:
+    """Remember `unpacked` under `key`, dropping the least recently kept past RECENT_RECORDS.
+
+    A steady size (not a clear-all when full) keeps every turn's hit rate and the process's
+    memory flat: dicts keep insertion order, so the first key is the oldest.
+    """
+    recent.pop(key, None)
+    recent[key] = unpacked
+    if len(recent) > RECENT_RECORDS:
+        del recent[next(iter(recent))]
