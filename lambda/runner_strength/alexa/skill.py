@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ask_sdk_model.services.api_client import ApiClient
 
     from runner_strength.content.model import Library
+    from runner_strength.engine.record import UserRecord
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +57,14 @@ def build_skill(  # noqa: PLR0913  # every dependency passed in, each by keyword
     skill_id: str | None = None,
     rng_for: Callable[[str], random.Random] = random.Random,
     api_client: ApiClient | None = None,
+    repository: Repository[UserRecord] | None = None,
 ) -> CustomSkill:
     """The skill: every handler in order, the catch-all, and the persistence adapter.
 
     With an `api_client`, turns reach Alexa's Settings and Reminders APIs at each request's
     `apiEndpoint`; without one (the local console) they do without.
     """
-    coach = Coach(library, Repository(user_record_codec()), clock, rng_for)
+    coach = Coach(library, repository or Repository(user_record_codec()), clock, rng_for)
     builder = CustomSkillBuilder(persistence_adapter=adapter)
     if api_client is not None:
         builder.api_client = api_client

@@ -208,13 +208,19 @@ class Repository(Generic[R]):
         # A warm Lambda answers turn after turn of the same sessions, and Alexa sends back the
         # envelope this process wrote: keep the last envelopes' records decoded, by their packed
         # text (which fixes the record), so a turn neither unpacks nor decodes the record again
-        # and an unchanged record is not encoded again to find out. Cleared when full; a miss
-        # only costs the decoding.
+        # and an unchanged record is not encoded again to find out. The least recently kept
+        # goes first past RECENT_RECORDS; a miss only costs the decoding.
         self._recent: dict[str, _Unpacked] = {}
         self._recent_by_text: dict[str, _Unpacked] = {}
         # The same for records as the store returned them (a new session's one read), by their
         # schema version and canonical JSON: a runner's next session need not decode it again.
         self._from_store: dict[str, _Unpacked] = {}
+
+    def drop_decoded(self) -> None:
+        """Drop the records kept decoded for speed (bounded; the next turns decode again)."""
+        self._recent.clear()
+        self._recent_by_text.clear()
+        self._from_store.clear()
 
     @property
     def codec(self) -> RecordCodec[R]:
