@@ -16,6 +16,12 @@
 //   read "core" as a duration.
 // - AMAZON.TIME likewise hears only a time of day ("seven am", "six thirty in the evening", "noon"),
 //   so "remind me on monday at seven am" cannot read "monday at seven" as anything but a day and a time.
+// - Not handled, so such phrases miss here though Alexa takes them: virtual-core's SamplePhrase
+//   turns each {slot} into "(.*)" and trims the spaces around it, so two slots side by side
+//   ("on {day} {time}", "on {day} {second_day} and {third_day}") become "(.*)(.*)": the first slot
+//   takes every word and the second none, and the sample never matches ("remind me on sunday
+//   morning", "remind me on mondays wednesdays and fridays"). Likewise a slot followed by a word
+//   that ends another word ("{workout} in {duration}": "five basics in twenty m-IN-utes").
 // - virtual-alexa deletes periods and hyphens from the phrase ("r. d. l." -> "r d l", "push-ups" ->
 //   "pushups") but compares slot values as written, so no value with a period or a hyphen could ever
 //   match. The values get the same cleaning as the phrase; nothing else about the model changes.
