@@ -24,11 +24,11 @@ import yaml
 
 from runner_strength.alexa.skill import LambdaEntry, build_skill
 from runner_strength.buildtime import interaction_model as im
-from runner_strength.console.durations import iso_duration
+from runner_strength.console.durations import alexa_time, iso_duration
 from runner_strength.persistence.memory import MemoryAdapter
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from runner_strength.content.model import Library
 
@@ -45,6 +45,11 @@ MIN_FRESH_PHRASES = 200
 NPM_TIMEOUT_S = 600
 NODE_TIMEOUT_S = 900
 LAUNCH = "LaunchRequest"
+# Built-in slots Alexa sends as values, not words: "ten minutes" -> "PT10M", "seven am" -> "07:00".
+AS_ALEXA_SENDS: Mapping[str, Callable[[str], str | None]] = {
+    "duration": iso_duration,
+    "time": alexa_time,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +86,7 @@ def verdict(phrase: Phrase, result: Mapping[str, Any]) -> str | None:
         return f"heard as {got}"
     slots: Mapping[str, Mapping[str, Any]] = result.get("slots", {})
     heard = {
-        name: iso_duration(str(slot["value"])) if name == "duration" else slot["id"]
+        name: AS_ALEXA_SENDS[name](str(slot["value"])) if name in AS_ALEXA_SENDS else slot["id"]
         for name, slot in slots.items()
     }
     if heard != dict(phrase.slots):
@@ -93,7 +98,7 @@ def verdict(phrase: Phrase, result: Mapping[str, Any]) -> str | None:
 
 
 class _SkillEndpoint(BaseHTTPRequestHandler):
-    """Alexa's side of the wire: AMAZON.DURATION arrives as ISO 8601, as on a device."""
+    """Alexa's side of the wire: AMAZON.DURATION arrives as ISO 8601, AMAZON.TIME as "HH:MM"."""
 
     entry: LambdaEntry
     seen: list[JsonDict]
@@ -103,8 +108,8 @@ class _SkillEndpoint(BaseHTTPRequestHandler):
         envelope: JsonDict = json.loads(self.rfile.read(length))
         request = envelope.get("request", {})
         for name, slot in (request.get("intent", {}).get("slots") or {}).items():
-            if name == "duration" and slot.get("value"):
-                slot["value"] = iso_duration(slot["value"])
+            if name in AS_ALEXA_SENDS and slot.get("value"):
+                slot["value"] = AS_ALEXA_SENDS[name](slot["value"])
         self.seen.append(request)
         body = json.dumps(self.entry(envelope, None)).encode()
         self.send_response(200)
@@ -192,11 +197,13 @@ def test_corpus_has_four_hundred_phrasings_for_every_intent_and_value(model: Jso
     intents = {i["name"] for i in model["interactionModel"]["languageModel"]["intents"]}
     custom = {name for name in intents if not name.startswith("AMAZON.")}
     assert custom <= {p.intent for p in phrases}
-    # Today's 32 exercises and 6 workouts are all spoken here; content added later should be too
-    # (the message lists what is missing), without failing the day it lands.
-    for type_name, slot, least in (("EXERCISE", "exercise", 32), ("WORKOUT", "workout", 6)):
+    # Today's 34 exercises, 10 workouts, both routines and every weekday are all spoken here;
+    # content added later should be too (the message lists what is missing), without failing the
+    # day it lands.
+    spoken = {slot_id for p in phrases for slot_id in p.slots.values()}
+    for type_name, least in (("EXERCISE", 34), ("WORKOUT", 10), ("ROUTINE", 2), ("WEEKDAY", 7)):
         ids = set(im.slot_values(model, type_name).values())
-        covered = ids & {p.slots.get(slot) for p in phrases}
+        covered = ids & spoken
         assert len(covered) >= least, f"{type_name} not in the corpus: {sorted(ids - covered)}"
 
 
@@ -273,3 +280,8 @@ def test_verdict_names_wrong_intents_slots_and_misses() -> None:
     timed = Phrase("a ten minute workout", start, {"duration": "PT10M"})
     heard = {"intent": start, "slots": {"duration": {"value": "ten minute", "id": None}}}
     assert verdict(timed, heard) is None
+    remind = Phrase("remind me at seven am", "SetReminderIntent", {"time": "07:00"})
+    at_seven = {"intent": "SetReminderIntent", "slots": {"time": {"value": "seven am", "id": None}}}
+    assert verdict(remind, at_seven) is None
+    at_night = {"intent": "SetReminderIntent", "slots": {"time": {"value": "seven pm", "id": None}}}
+    assert "slots" in str(verdict(remind, at_night))
