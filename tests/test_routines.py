@@ -32,7 +32,7 @@ def _counted_moves(reply: Reply, library: Library, kind: RoutineKind) -> list[st
     """The routine's moves the runner heard, each named and counted or timed."""
     heard = []
     for move in library.routines[kind].moves:
-        name = library.exercise(move.exercise_id).name
+        name = library.exercise(move.exercise_id).called  # named mid-sentence: "the glute bridge"
         if name in reply.text:
             heard.append(move.exercise_id)
     return heard

@@ -262,7 +262,7 @@ class Turn:
         if self._offers_cool_down(outcome):
             return self._with_cool_down_offer(outcome)
         if reminding.should_offer(self, outcome):
-            return reminding.offer_after_workout(self, self.narrator.script(outcome))
+            return reminding.offer_after_workout(self, self.narrator.script(outcome, ask=False))
         return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
 
     def start(

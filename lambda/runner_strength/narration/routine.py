@@ -32,6 +32,7 @@ class RoutineSay(StrEnum):
     COOL_DOWN_OFFER_REPROMPT = "cool_down_offer_reprompt"
     WARM_UP_START = "warm_up_start"
     COOL_DOWN_START = "cool_down_start"
+    MOVE_NAME = "routine_move_name"
     MOVE_REPS = "routine_move_reps"
     MOVE_REPS_PER_SIDE = "routine_move_reps_per_side"
     MOVE_HOLD = "routine_move_hold"
@@ -119,7 +120,7 @@ class RoutineTalk:
     def _move(self, move: RoutineMove) -> Ssml:
         exercise = self._library.exercise(move.exercise_id)
         dosage = move.dosage
-        out = Ssml().sentence(exercise.name)
+        out = self._say(RoutineSay.MOVE_NAME, name=exercise.called)
         out.sentence(move.cue or exercise.cues[0])
         if dosage.mode is Mode.HOLD:
             key = RoutineSay.MOVE_HOLD_PER_SIDE if dosage.per_side else RoutineSay.MOVE_HOLD
