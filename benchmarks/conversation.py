@@ -179,6 +179,9 @@ def whole_workout(device: Device) -> list[Turn]:
         device.say("AMAZON.YesIntent", "yes")
     device.say("WorkoutStatusIntent", "status")
     for _ in range(TURN_LIMIT):
-        if ends_session(device.say("ReadyIntent", "ready")):
+        reply = device.say("ReadyIntent", "ready")  # "ready" at the cool-down offer takes it
+        if "remind" in speech(reply) and not ends_session(reply):
+            reply = device.say("AMAZON.NoIntent", "no")  # the one-time reminder offer after it
+        if ends_session(reply):
             return device.turns[first:]
     raise RuntimeError("the workout did not finish")
