@@ -12,6 +12,7 @@ import copy
 import itertools
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,6 +37,11 @@ def event(name: str) -> dict[str, Any]:
     """A fresh copy of one envelope from tests/events/ (without the .json)."""
     data: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8"))
     return data
+
+
+def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> float:
+    """Epoch seconds of a UTC moment, for starting a `FakeClock` on a chosen day."""
+    return datetime(year, month, day, hour, minute, tzinfo=UTC).timestamp()
 
 
 class FakeClock:

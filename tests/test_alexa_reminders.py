@@ -25,7 +25,7 @@ from runner_strength.alexa.skill import LambdaEntry, build_skill
 from runner_strength.engine.record import HistoryEntry
 from runner_strength.engine.reminder import Reminder, usual_reminder
 from runner_strength.persistence.memory import MemoryAdapter
-from skilltest import Device, FakeClock, Reply, event
+from skilltest import Device, FakeClock, Reply, at, event
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -36,10 +36,6 @@ DAY = 24 * 3600
 TIMEOUT = 0.4
 BERLIN_OFFSET_HOURS = 1  # Berlin is UTC+1 in November
 
-
-def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> float:
-    """Epoch seconds of a UTC moment."""
-    return datetime(year, month, day, hour, minute, tzinfo=UTC).timestamp()
 
 
 @pytest.fixture

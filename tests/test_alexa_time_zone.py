@@ -7,7 +7,6 @@ its own short-timeout API client, exactly as it reaches Alexa in production.
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -16,7 +15,7 @@ from alexa_api_stub import AlexaApiStub, ApiEntry
 from runner_strength.alexa.services import ShortTimeoutApiClient
 from runner_strength.alexa.skill import LambdaEntry, build_skill
 from runner_strength.persistence.memory import MemoryAdapter
-from skilltest import Device, FakeClock, Reply
+from skilltest import Device, FakeClock, Reply, at
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -26,10 +25,6 @@ if TYPE_CHECKING:
 DAY = 24 * 3600
 TIMEOUT = 0.4  # the client's timeout in these tests; a stalled route waits longer
 
-
-def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> float:
-    """Epoch seconds of a UTC moment."""
-    return datetime(year, month, day, hour, minute, tzinfo=UTC).timestamp()
 
 
 @pytest.fixture

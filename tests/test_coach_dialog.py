@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,7 @@ from runner_strength.content.model import BODY_AREAS, EQUIPMENT, Level
 from runner_strength.engine.progress import Feeling
 from runner_strength.narration import conversation
 from runner_strength.narration.conversation import Say
-from skilltest import Device, FakeClock, Reply
+from skilltest import Device, FakeClock, Reply, at
 
 if TYPE_CHECKING:
     from runner_strength.alexa.skill import LambdaEntry
@@ -26,10 +25,6 @@ CONVERSATION_FILE = REPO_ROOT / "content" / "phrases" / "conversation.yaml"
 DAY = 24 * 3600
 PHYSIO = "physio or a doctor"
 
-
-def at(year: int, month: int, day: int, hour: int = 12) -> float:
-    """Epoch seconds of a UTC moment."""
-    return datetime(year, month, day, hour, tzinfo=UTC).timestamp()
 
 
 @pytest.fixture
