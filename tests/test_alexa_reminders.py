@@ -171,6 +171,19 @@ def test_the_cool_down_comes_first_and_the_reminder_offer_follows_a_no(
     assert stub.calls("create") == []
 
 
+def test_ready_at_the_offer_asks_it_again(echo: Device, stub: AlexaApiStub,
+                                          clock: FakeClock) -> None:
+    """"Ready" with no workout left is no answer to the reminder offer: it is asked again."""
+    offer = finish_workout(echo, clock)
+    assert "remind you" in offer.text
+    again = echo.say("ReadyIntent")
+    assert not again.ends_session
+    assert again.text.rstrip().endswith("?")
+    assert "every Thursday at 7 in the morning?" in again.text
+    assert "no workout" not in again.text.lower()
+    assert stub.calls("create") == []
+
+
 def test_the_offer_comes_once(echo: Device, stub: AlexaApiStub, clock: FakeClock) -> None:
     """An offer left unanswered is not made again after the next workout."""
     first = finish_workout(echo, clock)

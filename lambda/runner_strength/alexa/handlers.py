@@ -222,6 +222,9 @@ class ReadyHandler(CoachHandler):
         if (turn.state is None and turn.asked.question is Question.START_OFFER
                 and offered in turn.library.workouts):
             return turn.start(offered or "", confirmed=True)
+        if turn.state is None and turn.asked.pending:
+            # No set to be ready for: the question still waiting (a reminder offer, say) comes back.
+            return turn.fallback()
         return turn.run(transitions.ready)
 
 
@@ -503,13 +506,13 @@ class ReminderAnswerHandler(CoachHandler):
 
 
 class ReminderOfferAsideHandler(CoachHandler):
-    """Help or an unclear answer while a reminder is offered: what to say, and the offer again.
+    """Help, an unclear answer, or "ready" / "next" while a reminder is offered: the offer again.
 
     Everything else that does not answer it (status, why, explain, repeat ...) answers and asks it
     again through `Turn.pending`, like every pending question.
     """
 
-    INTENTS = ("AMAZON.HelpIntent", "AMAZON.FallbackIntent")
+    INTENTS = ("AMAZON.HelpIntent", "AMAZON.FallbackIntent", "ReadyIntent", "AMAZON.NextIntent")
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(
