@@ -283,3 +283,18 @@ def _slot(name: str, value: str | tuple[str, str] | None) -> dict[str, Any]:
             ]
         }
     return slot
+
+
+def play_short_workout(echo: Device, clock: FakeClock) -> Reply:
+    """Five basics in five minutes, "ready" to its end (the session's end or the reminder offer).
+
+    "Ready" at the cool-down offer takes the cool-down; the reply that ends the workout is returned.
+    """
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"), duration="PT5M",
+             new_session=True)
+    for _ in range(80):
+        reply = echo.say("ReadyIntent")
+        clock.advance(reply.seconds + 2)
+        if reply.ends_session or "remind" in reply.text:
+            return reply
+    raise AssertionError("the workout did not finish")

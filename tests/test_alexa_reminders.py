@@ -25,7 +25,7 @@ from runner_strength.alexa.skill import LambdaEntry, build_skill
 from runner_strength.engine.record import HistoryEntry
 from runner_strength.engine.reminder import Reminder, usual_reminder
 from runner_strength.persistence.memory import MemoryAdapter
-from skilltest import Device, FakeClock, Reply, at, event
+from skilltest import Device, FakeClock, Reply, at, event, play_short_workout
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -67,16 +67,7 @@ def echo(api_entry: ApiEntry, clock: FakeClock) -> Device:
     return Device(api_entry, clock=clock)
 
 
-def finish_workout(echo: Device, clock: FakeClock) -> Reply:
-    """A five-minute workout played to its end; the last reply."""
-    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"), duration="PT5M",
-             new_session=True)
-    for _ in range(80):
-        reply = echo.say("ReadyIntent")
-        clock.advance(reply.seconds + 2)
-        if reply.ends_session or "remind" in reply.text:
-            return reply
-    raise AssertionError("the workout did not finish")
+finish_workout = play_short_workout
 
 
 def body_of(seen_body: Any) -> ReminderRequest:

@@ -15,7 +15,7 @@ from alexa_api_stub import AlexaApiStub, ApiEntry
 from runner_strength.alexa.services import ShortTimeoutApiClient
 from runner_strength.alexa.skill import LambdaEntry, build_skill
 from runner_strength.persistence.memory import MemoryAdapter
-from skilltest import Device, FakeClock, Reply, event
+from skilltest import Device, FakeClock, Reply, event, play_short_workout
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -84,14 +84,7 @@ def _ready(echo: Device, clock: FakeClock) -> Reply:  # same signature as the ot
 
 def _reminder_offer(echo: Device, clock: FakeClock) -> Reply:
     """A short workout to its end: "want me to remind you every Thursday at 7 ...?" (issue 17)."""
-    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"), duration="PT5M",
-             new_session=True)
-    for _ in range(80):
-        reply = echo.say("ReadyIntent")
-        clock.advance(reply.seconds + 2)
-        if reply.ends_session or "remind" in reply.text:
-            return reply
-    raise AssertionError("the workout did not finish")
+    return play_short_workout(echo, clock)
 
 
 def _warm_up_offer(echo: Device, clock: FakeClock) -> Reply:  # same signature as the others

@@ -84,12 +84,9 @@ COUNTDOWN_FROM = 5
 # "N seconds left" during a hold or a rest, when at least TIME_CHECK_MIN_ELAPSED has passed.
 TIME_CHECKS = (90, 60, 30, 20, 10)
 TIME_CHECK_MIN_ELAPSED = 5
-# A hold this long also hears "halfway", and one this long hears a form cue near its start.
+# A hold this long also hears "halfway"; form cues start this far into a hold.
 HALFWAY_FROM_SECONDS = 40
-HOLD_CUE_FROM_SECONDS = 20
 HOLD_CUE_AT = 2.0
-# A rep set this long hears a cue in the middle.
-MID_CUE_FROM_REPS = 5
 # Quiet kept between two things said inside a timer, so they never run together.
 GAP_SECONDS = 0.3
 # Seconds set aside for "take a little longer if you need it" when a rest is cut short.
