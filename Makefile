@@ -34,12 +34,14 @@ $(APL_CHECK): tests/apl/package.json tests/apl/package-lock.json
 test: $(DEV_STAMP) $(APL_CHECK)
 	$(BIN)/runner-strength check
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python tools/dynamodb_local.py run -- $(BIN)/pytest
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 typecheck: $(DEV_STAMP)

@@ -106,8 +106,14 @@ def _run(side: Side, *, importtime: bool = False, list_modules: bool = False) ->
     command = [str(built.interpreter.path), "-I", "-B"]
     if importtime:
         command += ["-X", "importtime"]
-    command += ["-c", CHILD, str(side.code_root), str(built.runtime),
-                str(EVENTS_DIR / "launch.json"), "1" if list_modules else "0"]
+    command += [
+        "-c",
+        CHILD,
+        str(side.code_root),
+        str(built.runtime),
+        str(EVENTS_DIR / "launch.json"),
+        "1" if list_modules else "0",
+    ]
     began = time.perf_counter()
     result = subprocess.run(
         command, env=dict(side.env), capture_output=True, text=True, check=False, cwd=BENCH_DIR
@@ -126,28 +132,55 @@ def _run(side: Side, *, importtime: bool = False, list_modules: bool = False) ->
 def sides(work: Path) -> list[Side]:
     """Baselines first (as shipped, from source), then the skill on each store, both ways."""
     built = bundles()
-    plain = {k: v for k, v in os.environ.items()
-             if k not in STORE_VARIABLES and not k.startswith("PYTHON")}
+    plain = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in STORE_VARIABLES and not k.startswith("PYTHON")
+    }
     plain["SKILL_ID"] = SKILL_ID
     stores: dict[str, dict[str, str]] = {"sqlite": {"RUNNER_STRENGTH_DB": str(work / "s.sqlite3")}}
     endpoint, table = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"), os.environ.get("TABLE_NAME")
     if endpoint and table:
         stores["dynamodb"] = {"AWS_ENDPOINT_URL_DYNAMODB": endpoint, "TABLE_NAME": table}
     found = [
-        Side("baseline, as shipped", built.dirs["baseline shipped"], plain,
-             shipped=True, store="-"),
-        Side("baseline, from source", built.dirs["baseline source"], plain,
-             shipped=False, store="-"),
+        Side(
+            "baseline, as shipped", built.dirs["baseline shipped"], plain, shipped=True, store="-"
+        ),
+        Side(
+            "baseline, from source", built.dirs["baseline source"], plain, shipped=False, store="-"
+        ),
     ]
     for store, env in stores.items():
-        found.append(Side(f"{store}, as shipped", built.dirs["subject shipped"],
-                          {**plain, **env}, shipped=True, store=store))
-        found.append(Side(f"{store}, from source", built.dirs["subject source"],
-                          {**plain, **env}, shipped=False, store=store))
+        found.append(
+            Side(
+                f"{store}, as shipped",
+                built.dirs["subject shipped"],
+                {**plain, **env},
+                shipped=True,
+                store=store,
+            )
+        )
+        found.append(
+            Side(
+                f"{store}, from source",
+                built.dirs["subject source"],
+                {**plain, **env},
+                shipped=False,
+                store=store,
+            )
+        )
     # The alternative to shipping sources and .pyc, on the store Lambda uses when it is here.
     store, env = list(stores.items())[-1]
-    found.append(Side(f"{store}, .pyc only (not shipped)", built.dirs["subject pyc only"],
-                      {**plain, **env}, shipped=True, store=store, pyc_only=True))
+    found.append(
+        Side(
+            f"{store}, .pyc only (not shipped)",
+            built.dirs["subject pyc only"],
+            {**plain, **env},
+            shipped=True,
+            store=store,
+            pyc_only=True,
+        )
+    )
     return found
 
 

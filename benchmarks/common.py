@@ -69,7 +69,7 @@ def check_stderr(what: str, stderr: str) -> None:
     for marker in SKILL_ERROR_MARKERS:
         at = stderr.find(marker)
         if at >= 0:
-            raise RuntimeError(f"{what}: the skill failed:\n{stderr[at:at + 3000]}")
+            raise RuntimeError(f"{what}: the skill failed:\n{stderr[at : at + 3000]}")
 
 
 def median(values: list[float]) -> float:

@@ -38,29 +38,39 @@ def bundle_rows() -> list[Row]:
     own = sum(i.compress_size for i in infos if i.filename.startswith(OWN_ENTRIES))
     source_only = sum(i.compress_size for i in infos if not i.filename.endswith(".pyc"))
     row = Row(
-        "Lambda bundle, zipped (as shipped: .py + .pyc)", "MB", subject.zipped_bytes / 1e6,
-        baseline.zipped_bytes / 1e6, target=f"<= {BUDGET_MB:g} MB",
+        "Lambda bundle, zipped (as shipped: .py + .pyc)",
+        "MB",
+        subject.zipped_bytes / 1e6,
+        baseline.zipped_bytes / 1e6,
+        target=f"<= {BUDGET_MB:g} MB",
         met=subject.zipped_bytes / 1e6 <= BUDGET_MB,
         notes=(
             f"{subject.summary()}; our own code {own / 1e6:.2f} MB zipped; baseline: the same "
             "dependencies with the hello-world handler, compiled the same way"
         ),
         details={
-            "subject_bytes": subject.zipped_bytes, "baseline_bytes": baseline.zipped_bytes,
-            "own_code_bytes": own, "files": subject.file_count,
+            "subject_bytes": subject.zipped_bytes,
+            "baseline_bytes": baseline.zipped_bytes,
+            "own_code_bytes": own,
+            "files": subject.file_count,
             "unpacked_bytes": subject.unpacked_bytes,
             "sources_only_compressed_bytes": source_only,
         },
     )
     only = Row(
-        "Lambda bundle, zipped (.pyc only, not shipped)", "MB", pyc_only.zipped_bytes / 1e6,
+        "Lambda bundle, zipped (.pyc only, not shipped)",
+        "MB",
+        pyc_only.zipped_bytes / 1e6,
         subject.zipped_bytes / 1e6,
         notes=(
             "the alternative: .pyc in place of .py (no source lines in tracebacks); baseline "
             f"here: the shipped zip; {pyc_only.summary()}"
         ),
-        details={"subject_bytes": pyc_only.zipped_bytes, "files": pyc_only.file_count,
-                 "unpacked_bytes": pyc_only.unpacked_bytes},
+        details={
+            "subject_bytes": pyc_only.zipped_bytes,
+            "files": pyc_only.file_count,
+            "unpacked_bytes": pyc_only.unpacked_bytes,
+        },
     )
     return [row, only]
 
@@ -68,7 +78,11 @@ def bundle_rows() -> list[Row]:
 def _memory_child(side: str, mode: str, turns: int, env: dict[str, str]) -> dict[str, float]:
     result = subprocess.run(
         [sys.executable, str(BENCH_DIR / "memory_child.py"), side, mode, str(turns)],
-        capture_output=True, text=True, check=False, env=env, cwd=BENCH_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=BENCH_DIR,
     )
     if result.returncode != 0:
         raise RuntimeError(f"memory {side} {mode} failed:\n{result.stderr[-3000:]}")
@@ -114,12 +128,18 @@ def memory_rows() -> list[Row]:
     }
     return [
         Row(
-            "peak memory, RSS growth", "MiB", median(rss["subject"]), median(rss["baseline"]),
+            "peak memory, RSS growth",
+            "MiB",
+            median(rss["subject"]),
+            median(rss["baseline"]),
             notes=note + "; peak RSS (VmHWM) after the last turn minus before the import",
             details=details,
         ),
         Row(
-            "peak memory, traced (tracemalloc)", "MiB", median(traced["subject"]),
-            median(traced["baseline"]), notes=note + "; Python allocations, import included",
+            "peak memory, traced (tracemalloc)",
+            "MiB",
+            median(traced["subject"]),
+            median(traced["baseline"]),
+            notes=note + "; Python allocations, import included",
         ),
     ]

@@ -74,9 +74,23 @@ def _runtime(interpreter: packaging.Interpreter) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     log(f"cold start: installing boto3 for Python {interpreter.version} into {target}")
     subprocess.run(
-        [sys.executable, "-m", "pip", "--disable-pip-version-check", "install", "--quiet",
-         "--no-compile", "--only-binary=:all:", "--python-version", interpreter.version,
-         "--implementation", "cp", "--target", str(target), "boto3"],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--disable-pip-version-check",
+            "install",
+            "--quiet",
+            "--no-compile",
+            "--only-binary=:all:",
+            "--python-version",
+            interpreter.version,
+            "--implementation",
+            "cp",
+            "--target",
+            str(target),
+            "boto3",
+        ],
         check=True,
     )
     subprocess.run([str(interpreter.path), "-m", "compileall", "-q", str(target)], check=True)
@@ -85,8 +99,9 @@ def _runtime(interpreter: packaging.Interpreter) -> Path:
     return target
 
 
-def _baseline_zip(subject: Path, target: Path, interpreter: packaging.Interpreter,
-                  staging: Path) -> packaging.BundleReport:
+def _baseline_zip(
+    subject: Path, target: Path, interpreter: packaging.Interpreter, staging: Path
+) -> packaging.BundleReport:
     """The subject's dependencies with the hello-world handler, compiled the same way."""
     deps = staging / "baseline-sources"
     files: dict[str, Path] = {}
@@ -98,13 +113,18 @@ def _baseline_zip(subject: Path, target: Path, interpreter: packaging.Interprete
             source.extract(info, deps)
             files[name] = deps / name
     files["lambda_function.py"] = BENCH_DIR / "baseline_skill.py"
-    compiled = packaging.compile_bundle(files, staging / "baseline-task", interpreter,
-                                        "with-sources")
+    compiled = packaging.compile_bundle(
+        files, staging / "baseline-task", interpreter, "with-sources"
+    )
     packaging.write_zip(compiled, target)
     return packaging.BundleReport(
-        path=target, platform="lambda", zipped_bytes=target.stat().st_size,
+        path=target,
+        platform="lambda",
+        zipped_bytes=target.stat().st_size,
         unpacked_bytes=sum(p.stat().st_size for p in compiled.values()),
-        file_count=len(compiled), sha256="", bytecode="with-sources",
+        file_count=len(compiled),
+        sha256="",
+        bytecode="with-sources",
         python=interpreter.version,
     )
 
@@ -132,15 +152,18 @@ def bundles() -> Bundles:
     )
     zips = {name: report.path for name, report in reports.items()}
     dirs = {
-        "subject shipped": _unpack(zips["subject shipped"], work / "subject-shipped",
-                                   keep_pyc=True),
-        "subject source": _unpack(zips["subject shipped"], work / "subject-source",
-                                  keep_pyc=False),
-        "subject pyc only": _unpack(zips["subject pyc only"], work / "subject-pyc-only",
-                                    keep_pyc=True),
-        "baseline shipped": _unpack(zips["baseline shipped"], work / "baseline-shipped",
-                                    keep_pyc=True),
-        "baseline source": _unpack(zips["baseline shipped"], work / "baseline-source",
-                                   keep_pyc=False),
+        "subject shipped": _unpack(
+            zips["subject shipped"], work / "subject-shipped", keep_pyc=True
+        ),
+        "subject source": _unpack(zips["subject shipped"], work / "subject-source", keep_pyc=False),
+        "subject pyc only": _unpack(
+            zips["subject pyc only"], work / "subject-pyc-only", keep_pyc=True
+        ),
+        "baseline shipped": _unpack(
+            zips["baseline shipped"], work / "baseline-shipped", keep_pyc=True
+        ),
+        "baseline source": _unpack(
+            zips["baseline shipped"], work / "baseline-source", keep_pyc=False
+        ),
     }
     return Bundles(interpreter, _runtime(interpreter), dirs, zips, reports)

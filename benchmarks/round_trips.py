@@ -24,9 +24,7 @@ from runner_strength.persistence.factory import build_adapter
 from warm_turn import Clock
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
-WRITES = frozenset(
-    {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
-)
+WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
 
 
 @dataclass
@@ -88,8 +86,13 @@ def measure(workouts: int = 2) -> list[TurnCount]:
     def record(turn: Turn) -> None:
         result.append(
             TurnCount(
-                number, turn.kind, turn.new_session, counts.reads, counts.writes,
-                counts.attempts, dict(counts.operations),
+                number,
+                turn.kind,
+                turn.new_session,
+                counts.reads,
+                counts.writes,
+                counts.attempts,
+                dict(counts.operations),
             )
         )
 
@@ -164,19 +167,38 @@ def rows() -> tuple[list[Row], str]:
         f"botocore before-call events; {retries} retried HTTP attempts"
     )
     new_reads = Row(
-        "store reads, new-session turn", "", float(max(t.reads for t in new)), None,
-        target="= 1 each", met=all(t.reads == 1 for t in new), notes=note, details=details,
+        "store reads, new-session turn",
+        "",
+        float(max(t.reads for t in new)),
+        None,
+        target="= 1 each",
+        met=all(t.reads == 1 for t in new),
+        notes=note,
+        details=details,
     )
     later_reads = Row(
-        "store reads, later turn (max)", "", float(max(t.reads for t in later)), None,
-        target="= 0", met=all(t.reads == 0 for t in later), notes=note,
+        "store reads, later turn (max)",
+        "",
+        float(max(t.reads for t in later)),
+        None,
+        target="= 0",
+        met=all(t.reads == 0 for t in later),
+        notes=note,
     )
     later_writes = Row(
-        "store writes, later turn (max)", "", float(max(t.writes for t in later)), None,
-        target="<= 1", met=all(t.writes <= 1 for t in later), notes=note,
+        "store writes, later turn (max)",
+        "",
+        float(max(t.writes for t in later)),
+        None,
+        target="<= 1",
+        met=all(t.writes <= 1 for t in later),
+        notes=note,
     )
     new_writes = Row(
-        "store writes, new-session turn (max)", "", float(max(t.writes for t in new)), None,
+        "store writes, new-session turn (max)",
+        "",
+        float(max(t.writes for t in new)),
+        None,
         notes=note,
     )
     return [new_reads, later_reads, later_writes, new_writes], kinds_table(summary)

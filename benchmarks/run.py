@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         "--only", default=",".join(BENCHMARKS), help=f"comma-separated subset of {BENCHMARKS}"
     )
     parser.add_argument(
-        "--profile", action="store_true",
+        "--profile",
+        action="store_true",
         help="add -X importtime and cProfile output to results.json",
     )
     parser.add_argument("--output", default=str(BENCH_DIR / "results.json"))

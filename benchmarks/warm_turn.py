@@ -120,11 +120,18 @@ def rows(conversations: int, *, profile_turns: bool) -> list[Row]:
         "number of calls, one after each subject turn"
     )
     med = Row(
-        "warm turn, median", "ms", median(subject) * 1000, median(baseline) * 1000,
-        notes=note, details=details,
+        "warm turn, median",
+        "ms",
+        median(subject) * 1000,
+        median(baseline) * 1000,
+        notes=note,
+        details=details,
     )
     p99 = Row(
-        "warm turn, p99", "ms", percentile(subject, 99) * 1000, percentile(baseline, 99) * 1000,
+        "warm turn, p99",
+        "ms",
+        percentile(subject, 99) * 1000,
+        percentile(baseline, 99) * 1000,
         notes=note,
     )
     return [ratio_at_most(med, TARGET_MEDIAN_RATIO), ratio_at_most(p99, TARGET_P99_RATIO)]

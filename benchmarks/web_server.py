@@ -92,7 +92,11 @@ def _subject_app(host: ChainHost, clock: Any, roots: list[x509.Certificate]) -> 
         rng_for=random.Random,
     )
     return create_app(
-        skill, verify=True, skill_id=SKILL_ID, cert_fetcher=host, clock=clock,
+        skill,
+        verify=True,
+        skill_id=SKILL_ID,
+        cert_fetcher=host,
+        clock=clock,
         trusted_roots=roots,
     )
 
@@ -117,9 +121,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, stop)
     # Clients beyond waitress's threads queue by design; its per-request warning is noise here.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    names = [
-        "SignatureHeaderVerifier", "TimestampVerifier", "SkillIdVerifier", "SignatureVerifier"
-    ]
+    names = ["SignatureHeaderVerifier", "TimestampVerifier", "SkillIdVerifier", "SignatureVerifier"]
     print(json.dumps({"port": server.effective_port, "verifiers": names}), flush=True)
     server.run()
 

@@ -77,8 +77,14 @@ def start(name: str, root: Path, chain: Path, now: float) -> Service:
     stderr = root.parent / f"{name}.stderr"
     with stderr.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, str(BENCH_DIR / "web_server.py"), name, str(root), str(chain),
-             str(now)],
+            [
+                sys.executable,
+                str(BENCH_DIR / "web_server.py"),
+                name,
+                str(root),
+                str(chain),
+                str(now),
+            ],
             stdout=subprocess.PIPE,
             stderr=sink,
             text=True,
@@ -157,8 +163,13 @@ def run_round(
         threading.Thread(
             target=_client,
             kwargs={
-                "port": service.port, "body": body, "headers": headers, "count": per_client,
-                "gate": gate, "out": out, "lock": lock,
+                "port": service.port,
+                "body": body,
+                "headers": headers,
+                "count": per_client,
+                "gate": gate,
+                "out": out,
+                "lock": lock,
             },
         )
         for body, headers in requests
@@ -246,14 +257,22 @@ def rows(rounds: int, per_client: int) -> list[Row]:
         },
     }
     throughput = Row(
-        "web throughput (median round)", "req/s", median(subject.round_rps),
-        median(base.round_rps), better="higher", notes=note, details=details,
+        "web throughput (median round)",
+        "req/s",
+        median(subject.round_rps),
+        median(base.round_rps),
+        better="higher",
+        notes=note,
+        details=details,
     )
     throughput = ratio_at_least(throughput, TARGET_THROUGHPUT_RATIO)
     if subject.errors or base.errors:
         throughput.met = False
     p99 = Row(
-        "web latency, p99", "ms", percentile(subject.latencies, 99) * 1000,
-        percentile(base.latencies, 99) * 1000, notes=note,
+        "web latency, p99",
+        "ms",
+        percentile(subject.latencies, 99) * 1000,
+        percentile(base.latencies, 99) * 1000,
+        notes=note,
     )
     return [throughput, p99]

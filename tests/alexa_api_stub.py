@@ -136,9 +136,15 @@ def _route(method: str, path: str) -> str | None:
 
 
 def _alert(token: str, body: Any) -> dict[str, Any]:
-    return {"alertToken": token, "createdTime": "2026-11-21T10:00:00.000Z",
-            "updatedTime": "2026-11-21T10:00:00.000Z", "status": "ON", "version": "1",
-            "href": f"/v1/alerts/reminders/{token}", "trigger": (body or {}).get("trigger")}
+    return {
+        "alertToken": token,
+        "createdTime": "2026-11-21T10:00:00.000Z",
+        "updatedTime": "2026-11-21T10:00:00.000Z",
+        "status": "ON",
+        "version": "1",
+        "href": f"/v1/alerts/reminders/{token}",
+        "trigger": (body or {}).get("trigger"),
+    }
 
 
 @dataclass

@@ -1,7 +1,7 @@
-"""Shared pieces of the reliability suite (tests/test_reliability_*.py).
+"""Shared pieces of the reliability suite (tests/reliability/test_reliability_*.py).
 
 - reading what the skill stored or carried: the session envelope's record, the store's record;
-- a test PKI and Alexa-style request signing (a minimal copy of tests/test_web_service.py's), so
+- a test PKI and Alexa-style request signing (a minimal copy of tests/web/test_web_service.py's), so
   the web service runs with signature verification on;
 - the production waitress server on a loopback port, started and stopped by a context manager;
 - process memory (RSS) and percentiles for the figures the README quotes;
@@ -140,7 +140,7 @@ def alexa_timestamp(now: float) -> str:
 def waitress_on_loopback(app: Flask) -> Iterator[str]:
     """Serve `app` with the production waitress server on 127.0.0.1; yields the base URL.
 
-    Mirrors tests/test_web_service.py: the server's loop is stepped in a thread until the block
+    Mirrors tests/web/test_web_service.py: the server's loop is stepped in a thread until the block
     ends, then its workers and sockets are closed, so the server always stops by itself.
     """
     production = waitress_server(app, "127.0.0.1", 0)

@@ -98,8 +98,14 @@ class Reply:
     @property
     def render(self) -> dict[str, Any] | None:
         """The APL RenderDocument directive, or None when the response has none."""
-        return next((d for d in self.directives
-                     if d.get("type") == "Alexa.Presentation.APL.RenderDocument"), None)
+        return next(
+            (
+                d
+                for d in self.directives
+                if d.get("type") == "Alexa.Presentation.APL.RenderDocument"
+            ),
+            None,
+        )
 
     @property
     def screen(self) -> dict[str, Any]:
@@ -192,7 +198,8 @@ class Device:
         if self.screen:
             show = event("launch_echo_show")["context"]
             envelope["context"]["System"]["device"]["supportedInterfaces"] = show["System"][
-                "device"]["supportedInterfaces"]
+                "device"
+            ]["supportedInterfaces"]
             envelope["context"]["Viewport"] = show["Viewport"]
         reply = Reply(self.handler(envelope, None))
         self.replies.append(reply)
@@ -290,8 +297,12 @@ def play_short_workout(echo: Device, clock: FakeClock) -> Reply:
 
     "Ready" at the cool-down offer takes the cool-down; the reply that ends the workout is returned.
     """
-    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"), duration="PT5M",
-             new_session=True)
+    echo.say(
+        "StartWorkoutIntent",
+        workout=("five_basics", "five basics"),
+        duration="PT5M",
+        new_session=True,
+    )
     for _ in range(80):
         reply = echo.say("ReadyIntent")
         clock.advance(reply.seconds + 2)

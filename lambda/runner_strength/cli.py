@@ -141,8 +141,9 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     for said, speech in rehearsal(library, workout.id, random.Random(args.seed)):  # noqa: S311  # wording, not security
         print(f"RUNNER: {said}")
         timers_whole = speech.display.replace(" s]", "\0s]")  # never wrap inside a timer
-        text = textwrap.fill(timers_whole, 100, initial_indent="COACH:  ",
-                             subsequent_indent=" " * 8)
+        text = textwrap.fill(
+            timers_whole, 100, initial_indent="COACH:  ", subsequent_indent=" " * 8
+        )
         print(text.replace("\0", " "))
         print()
     return 0
@@ -175,8 +176,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _check_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--release", action="store_true",
-                   help="also fail on placeholder privacy/terms URLs, icons or policy documents")
+    p.add_argument(
+        "--release",
+        action="store_true",
+        help="also fail on placeholder privacy/terms URLs, icons or policy documents",
+    )
 
 
 def cmd_build_content(args: argparse.Namespace) -> int:
@@ -192,7 +196,9 @@ def cmd_package(args: argparse.Namespace) -> int:
 
     try:
         report = packaging.build_bundle(
-            Path(args.output), platform=args.platform, bytecode=args.bytecode,
+            Path(args.output),
+            platform=args.platform,
+            bytecode=args.bytecode,
             python=Path(args.python) if args.python else None,
         )
     except packaging.BundleError as error:
@@ -207,13 +213,23 @@ def cmd_package(args: argparse.Namespace) -> int:
 
 def _package_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output", default="build/lambda.zip", help="where to write the zip")
-    p.add_argument("--platform", choices=["lambda", "host"], default="lambda",
-                   help="dependencies for Lambda (arm64, Python 3.13) or for this machine (tests)")
-    p.add_argument("--bytecode", choices=["with-sources", "only", "none"], default="with-sources",
-                   help=".pyc beside the sources (default), .pyc instead of them, or no .pyc")
-    p.add_argument("--python", default=None,
-                   help="the Python 3.13 that compiles the bytecode (default: found on PATH, "
-                        "pyenv or uv)")
+    p.add_argument(
+        "--platform",
+        choices=["lambda", "host"],
+        default="lambda",
+        help="dependencies for Lambda (arm64, Python 3.13) or for this machine (tests)",
+    )
+    p.add_argument(
+        "--bytecode",
+        choices=["with-sources", "only", "none"],
+        default="with-sources",
+        help=".pyc beside the sources (default), .pyc instead of them, or no .pyc",
+    )
+    p.add_argument(
+        "--python",
+        default=None,
+        help="the Python 3.13 that compiles the bytecode (default: found on PATH, pyenv or uv)",
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -263,15 +279,24 @@ def cmd_build_model(args: argparse.Namespace) -> int:
 
 
 def _build_model_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 listing the files that differ")
-    p.add_argument("--package-dir", default=str(REPO_ROOT / "interaction_model"),
-                   help="the skill package directory")
-    p.add_argument("--name-free-file",
-                   default=str(REPO_ROOT / "docs" / "name_free_interaction.json"),
-                   help="where the name-free launch phrases are written (outside the package)")
-    p.add_argument("--with-name-free", action="store_true",
-                   help="also put the name-free launch phrases into the models (live skills only)")
+    p.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 listing the files that differ"
+    )
+    p.add_argument(
+        "--package-dir",
+        default=str(REPO_ROOT / "interaction_model"),
+        help="the skill package directory",
+    )
+    p.add_argument(
+        "--name-free-file",
+        default=str(REPO_ROOT / "docs" / "name_free_interaction.json"),
+        help="where the name-free launch phrases are written (outside the package)",
+    )
+    p.add_argument(
+        "--with-name-free",
+        action="store_true",
+        help="also put the name-free launch phrases into the models (live skills only)",
+    )
 
 
 Command = tuple[
@@ -297,8 +322,11 @@ def _commands() -> list[Command]:
         p.add_argument("--host", default="127.0.0.1", help="interface to listen on")
         p.add_argument("--port", type=int, default=8080, help="TCP port to listen on")
         p.add_argument("--route", default="/", help="URL path Alexa posts to")
-        p.add_argument("--dev", action="store_true",
-                       help="UNSAFE: no Alexa signature/timestamp checks (local tools only)")
+        p.add_argument(
+            "--dev",
+            action="store_true",
+            help="UNSAFE: no Alexa signature/timestamp checks (local tools only)",
+        )
 
     return [
         ("exercises", cmd_exercises, json_flag),

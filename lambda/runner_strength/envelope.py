@@ -62,8 +62,11 @@ def build_envelope(  # noqa: PLR0913  # one keyword per part of the envelope a c
         application["applicationId"] = skill_id
     system["application"] = application
     system["user"] = {**(system.get("user") or {}), "userId": user_id}
-    system["device"] = {"supportedInterfaces": {}, **(system.get("device") or {}),
-                        "deviceId": device_id}
+    system["device"] = {
+        "supportedInterfaces": {},
+        **(system.get("device") or {}),
+        "deviceId": device_id,
+    }
     system.setdefault("apiEndpoint", API_ENDPOINT)
     body = {**(envelope.get("request") or {}), **copy.deepcopy(dict(request or {}))}
     body["requestId"] = request_id

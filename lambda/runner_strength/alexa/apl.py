@@ -125,8 +125,12 @@ def _slot(name: str, content_id: str, value: str) -> Slot:
         status=Status(code=StatusCode.ER_SUCCESS_MATCH),
         values=[ValueWrapper(value=Value(name=value, id=content_id))],
     )
-    return Slot(name=name, value=value, confirmation_status=SlotConfirmationStatus.NONE,
-                resolutions=Resolutions(resolutions_per_authority=[resolution]))
+    return Slot(
+        name=name,
+        value=value,
+        confirmation_status=SlotConfirmationStatus.NONE,
+        resolutions=Resolutions(resolutions_per_authority=[resolution]),
+    )
 
 
 def as_intent(handler_input: HandlerInput, library: Library) -> HandlerInput:
@@ -138,9 +142,11 @@ def as_intent(handler_input: HandlerInput, library: Library) -> HandlerInput:
     request = handler_input.request_envelope.request
     name, slots = intent_for(getattr(request, "arguments", None), library)
     logger.info("touch -> %s", name)
-    intent = Intent(name=name, confirmation_status=IntentConfirmationStatus.NONE,
-                    slots={slot: _slot(slot, content_id, value)
-                           for slot, (content_id, value) in slots.items()})
+    intent = Intent(
+        name=name,
+        confirmation_status=IntentConfirmationStatus.NONE,
+        slots={slot: _slot(slot, content_id, value) for slot, (content_id, value) in slots.items()},
+    )
     envelope = copy.copy(handler_input.request_envelope)
     envelope.request = IntentRequest(
         request_id=getattr(request, "request_id", None),

@@ -78,8 +78,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Questions an explanation answers: "which exercise?", "the second layer?", "another one?".
-EXPLAIN_ANSWERED = frozenset({Question.WHICH_EXERCISE, Question.EXPLAIN_DEEPER,
-                              Question.ANOTHER_EXERCISE})
+EXPLAIN_ANSWERED = frozenset(
+    {Question.WHICH_EXERCISE, Question.EXPLAIN_DEEPER, Question.ANOTHER_EXERCISE}
+)
 
 # Feedback with no workout going is about the last one, if it ended this recently.
 FEEDBACK_AFTER_SECONDS = 12 * 3600
@@ -175,8 +176,11 @@ class Turn:
 
         def allowed(workout: Workout) -> bool:
             return workout.id not in exclude and doable(
-                self.library, workout, level=preferences.level,
-                missing=preferences.missing_equipment)
+                self.library,
+                workout,
+                level=preferences.level,
+                missing=preferences.missing_equipment,
+            )
 
         return choose_workout(self.library, self.record.recent_workouts(), allowed=allowed)
 
@@ -204,9 +208,14 @@ class Turn:
     def fitted_seconds(self, workout: Workout) -> int:
         """How long a workout takes once fitted to this runner today."""
         day = self.day_plan(workout.id)
-        return build_plan(self.library, workout.id, adjustments=day.adjustments,
-                          set_counts=day.set_counts, omitted=day.omitted,
-                          light=day.light).estimated_seconds()
+        return build_plan(
+            self.library,
+            workout.id,
+            adjustments=day.adjustments,
+            set_counts=day.set_counts,
+            omitted=day.omitted,
+            light=day.light,
+        ).estimated_seconds()
 
     # ------------------------------------------------------------ changing
 
@@ -217,8 +226,13 @@ class Turn:
         if finished is not None and outcome.state is not None:
             state = outcome.state
             entry = history_entry(state, finished.summary, self.now, self.record.progress)
-            record = with_doses_done(self.record, transitions.plan_of(self.library, state), state,
-                                     finished.summary.exercises_done, self.now)
+            record = with_doses_done(
+                self.record,
+                transitions.plan_of(self.library, state),
+                state,
+                finished.summary.exercises_done,
+                self.now,
+            )
             self.record = end_workout(record, self.device, entry, state.introduced)
         elif outcome.state is not None and outcome.state != self.state:
             # An unchanged state (status, a refused move) is not folded in: that would only bump
@@ -280,8 +294,9 @@ class Turn:
         """
         state, where = self.state, self.where()
         if not confirmed and state is not None and where is not None:
-            asked = Asked(Question.RESUME_OR_NEW, workout_id=workout_id,
-                          target_seconds=target_seconds)
+            asked = Asked(
+                Question.RESUME_OR_NEW, workout_id=workout_id, target_seconds=target_seconds
+            )
             return self.respond(self.talk.resume_or_new(state, where), asked)
         self.abandon()
         detailed = self.record.preferences.verbosity is Verbosity.DETAILED
@@ -307,8 +322,9 @@ class Turn:
             question, asked = self.pending()
             return self.respond(first.then(question), asked.saying(said))
         workout = self.next_workout()
-        offer = self.talk.suggest(workout, light=self.record.is_light_day(self.now),
-                                  seconds=self.fitted_seconds(workout))
+        offer = self.talk.suggest(
+            workout, light=self.record.is_light_day(self.now), seconds=self.fitted_seconds(workout)
+        )
         return self.respond(first.then(offer), Asked(Question.START_OFFER, workout.id, said=said))
 
     def answer_no(self) -> Response:
@@ -324,8 +340,11 @@ class Turn:
             # "Resume it, or start something new?" - no: not that one, the new one.
             wanted = asked.workout_id
             workout_id = wanted if wanted in self.library.workouts else None
-            return self.start(workout_id or self.next_workout().id,
-                              target_seconds=asked.target_seconds, confirmed=True)
+            return self.start(
+                workout_id or self.next_workout().id,
+                target_seconds=asked.target_seconds,
+                confirmed=True,
+            )
         if asked.question is Question.LIST_MORE:
             return self.respond(self.talk.list_question(), Asked())
         if asked.question in {Question.START_OVER, Question.STOP_FOR_TODAY}:
@@ -366,8 +385,7 @@ class Turn:
         if any(isinstance(e, WorkoutFinished) for e in outcome.events) or outcome.state is None:
             return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
         said = self.narrator.remarks(outcome).then(self.talk.skip_undo())
-        return self.respond(said.then(self.narrator.closing(outcome)),
-                            self._asked_after(outcome))
+        return self.respond(said.then(self.narrator.closing(outcome)), self._asked_after(outcome))
 
     # ------------------------------------------------------------ knowing the runner
 
@@ -383,9 +401,14 @@ class Turn:
         if target is None or feeling is None:
             return self.offer_next(self.talk.feedback_nothing())
         missing = with_implied(self.record.preferences.missing_equipment)
-        step = next_dose(self.library, target.dose, feeling, base_sets=target.base_sets,
-                         sets_count=not target.circuit,
-                         usable=lambda e: not needs_missing(e, missing))
+        step = next_dose(
+            self.library,
+            target.dose,
+            feeling,
+            base_sets=target.base_sets,
+            sets_count=not target.circuit,
+            usable=lambda e: not needs_missing(e, missing),
+        )
         known = self.record.progress.get(target.exercise_id, ExerciseProgress())
         during = self.state is not None
         progress = replace(
@@ -413,14 +436,21 @@ class Turn:
                 return None
             exercise_id = plan.slots[last.slot].exercise_id
             written = next(i for i in plan.full.items if i.exercise_id == exercise_id)
-            to_come = any(s.exercise_id == exercise_id for s in plan.slots[state.position:])
-            return _FeedbackTarget(exercise_id, dose_done(plan, state, exercise_id),
-                                   written.dosage.sets, plan.full.format is Format.CIRCUIT,
-                                   sets_to_come=to_come and exercise_id not in state.skipped)
+            to_come = any(s.exercise_id == exercise_id for s in plan.slots[state.position :])
+            return _FeedbackTarget(
+                exercise_id,
+                dose_done(plan, state, exercise_id),
+                written.dosage.sets,
+                plan.full.format is Format.CIRCUIT,
+                sets_to_come=to_come and exercise_id not in state.skipped,
+            )
         entry = self.record.history[-1] if self.record.history else None
-        if (entry is None or not entry.exercises_done
-                or self.now - entry.ended_at > FEEDBACK_AFTER_SECONDS
-                or entry.workout_id not in self.library.workouts):
+        if (
+            entry is None
+            or not entry.exercises_done
+            or self.now - entry.ended_at > FEEDBACK_AFTER_SECONDS
+            or entry.workout_id not in self.library.workouts
+        ):
             return None
         exercise_id = entry.exercises_done[-1]
         known = self.record.progress.get(exercise_id)
@@ -428,8 +458,13 @@ class Turn:
         written_item = next((i for i in workout.items if i.exercise_id == exercise_id), None)
         if known is None or known.last is None or written_item is None:
             return None
-        return _FeedbackTarget(exercise_id, known.last, written_item.dosage.sets,
-                               workout.format is Format.CIRCUIT, sets_to_come=False)
+        return _FeedbackTarget(
+            exercise_id,
+            known.last,
+            written_item.dosage.sets,
+            workout.format is Format.CIRCUIT,
+            sets_to_come=False,
+        )
 
     def set_level(self, level: Level | None) -> Response:
         """The runner's level: dosages, variants and the rotation from the next workout on."""
@@ -439,10 +474,13 @@ class Turn:
         if preferences.level is not level:
             # A new level is a new starting point: next time's doses from feedback at the old
             # level would undo it. What was done last time is kept.
-            progress = {k: replace(p, next=None, updated_at=self.now)
-                        for k, p in self.record.progress.items()}
-            self.record = replace(self.record, preferences=replace(preferences, level=level),
-                                  progress=progress)
+            progress = {
+                k: replace(p, next=None, updated_at=self.now)
+                for k, p in self.record.progress.items()
+            }
+            self.record = replace(
+                self.record, preferences=replace(preferences, level=level), progress=progress
+            )
         said = self.talk.level_set(level)
         if self.state is not None:
             said = said.then(self.talk.from_next_workout())
@@ -466,8 +504,9 @@ class Turn:
         self.narrator = self._narrator()
         return self.offer_next(self.narrator.tones_set(on=on))
 
-    def set_equipment(self, *, missing: str | None = None, available: str | None = None,
-                      everything: bool = False) -> Response:
+    def set_equipment(
+        self, *, missing: str | None = None, available: str | None = None, everything: bool = False
+    ) -> Response:
         """Kit the runner lacks or has again, remembered; a workout going on is refitted.
 
         With neither `missing` nor `available`: no kit at all, or (`everything`) a gym.
@@ -491,12 +530,16 @@ class Turn:
         if state is None or not lacking - before:
             return self.offer_next(said)
         kit = with_implied(lacking)
-        outcome = self.apply(transitions.swap_out(
-            state, self.library, self.now,
-            avoid=lambda e: needs_missing(e, kit),
-            stand_in=lambda doing, taken: kit_free(self.library, doing, kit, exclude=taken),
-            reason=SwapReason.EQUIPMENT,
-        ))
+        outcome = self.apply(
+            transitions.swap_out(
+                state,
+                self.library,
+                self.now,
+                avoid=lambda e: needs_missing(e, kit),
+                stand_in=lambda doing, taken: kit_free(self.library, doing, kit, exclude=taken),
+                reason=SwapReason.EQUIPMENT,
+            )
+        )
         return self._after_swap(said, outcome)
 
     def lighter_day(self) -> Response:
@@ -533,14 +576,19 @@ class Turn:
             outcome = self.apply(transitions.skip_exercise(state, self.library, self.now))
             return self._after_swap(said, outcome, stop=again)
         kit = with_implied(self.record.preferences.missing_equipment)
-        outcome = self.apply(transitions.swap_out(
-            state, self.library, self.now,
-            avoid=lambda e: loads(e, area),
-            stand_in=lambda doing, taken: gentler(self.library, doing, area, missing=kit,
-                                                  exclude=taken),
-            reason=SwapReason.PAIN,
-            area=area,
-        ))
+        outcome = self.apply(
+            transitions.swap_out(
+                state,
+                self.library,
+                self.now,
+                avoid=lambda e: loads(e, area),
+                stand_in=lambda doing, taken: gentler(
+                    self.library, doing, area, missing=kit, exclude=taken
+                ),
+                reason=SwapReason.PAIN,
+                area=area,
+            )
+        )
         return self._after_swap(said, outcome, stop=again)
 
     def _after_swap(self, said: Script, outcome: Outcome, *, stop: bool = False) -> Response:
@@ -551,8 +599,9 @@ class Turn:
         if stop and going:
             # Ask before the next set: the runner may well want to call it a day.
             said = said.then(self.narrator.remarks(outcome)).then(self.talk.pain_again())
-            return self.respond(said.then(self.talk.stop_question()),
-                                Asked(Question.STOP_FOR_TODAY))
+            return self.respond(
+                said.then(self.talk.stop_question()), Asked(Question.STOP_FOR_TODAY)
+            )
         return self.respond(said.then(self.narrator.script(outcome)), self._asked_after(outcome))
 
     def stop_for_today(self) -> Response:
@@ -582,8 +631,11 @@ class Turn:
             script = self.talk.offer_again(workout)
         elif question is Question.WHICH_EXERCISE:
             script = self.talk.which_exercise()
-        elif (state is None and question is Question.EXPLAIN_DEEPER
-              and self.asked.exercise_id in self.library.exercises):
+        elif (
+            state is None
+            and question is Question.EXPLAIN_DEEPER
+            and self.asked.exercise_id in self.library.exercises
+        ):
             script = self.narrator.explanation_offer()
         elif state is None and question is Question.ANOTHER_EXERCISE:
             script = self.talk.explain_more()
@@ -623,15 +675,16 @@ class Turn:
         answered = self.asked.question in EXPLAIN_ANSWERED
         if self.state is not None or (self.asked.pending and not answered):
             question, asked = self.workout_question() if answered else self.pending()
-            return self.respond(self.narrator.explanation(exercise).then(question),
-                                asked.saying(Said.EXPLANATION, exercise.id))
+            return self.respond(
+                self.narrator.explanation(exercise).then(question),
+                asked.saying(Said.EXPLANATION, exercise.id),
+            )
         if one_shot:
-            return self.respond(self.narrator.explanation(exercise, safety=True).ending(),
-                                Asked())
-        return self.respond(self.narrator.explanation(exercise).then(
-            self.narrator.explanation_offer()), Asked(Question.EXPLAIN_DEEPER,
-                                                      exercise_id=exercise.id,
-                                                      said=Said.EXPLANATION))
+            return self.respond(self.narrator.explanation(exercise, safety=True).ending(), Asked())
+        return self.respond(
+            self.narrator.explanation(exercise).then(self.narrator.explanation_offer()),
+            Asked(Question.EXPLAIN_DEEPER, exercise_id=exercise.id, said=Said.EXPLANATION),
+        )
 
     def explain_more(self, exercise: Exercise) -> Response:
         """The second layer (mistakes, easier and harder versions, safety), then what next.
@@ -641,14 +694,17 @@ class Turn:
         """
         self.explained = exercise
         body = self.narrator.explanation_more(exercise)
-        if self.state is not None or (self.asked.pending
-                                      and self.asked.question not in EXPLAIN_ANSWERED):
+        if self.state is not None or (
+            self.asked.pending and self.asked.question not in EXPLAIN_ANSWERED
+        ):
             question, asked = self.pending()
-            return self.respond(body.then(question),
-                                asked.saying(Said.EXPLANATION_MORE, exercise.id))
-        return self.respond(body.then(self.talk.explain_more()),
-                            Asked(Question.ANOTHER_EXERCISE, exercise_id=exercise.id,
-                                  said=Said.EXPLANATION_MORE))
+            return self.respond(
+                body.then(question), asked.saying(Said.EXPLANATION_MORE, exercise.id)
+            )
+        return self.respond(
+            body.then(self.talk.explain_more()),
+            Asked(Question.ANOTHER_EXERCISE, exercise_id=exercise.id, said=Said.EXPLANATION_MORE),
+        )
 
     def explain_yes(self) -> Response:
         """Yes to the second layer gives it; to "which exercise?" or "another one?", asks which."""
@@ -659,8 +715,10 @@ class Turn:
 
     def explained_last(self) -> Exercise | None:
         """The exercise the last response explained, or whose second layer it offered."""
-        if (self.asked.said in {Said.EXPLANATION, Said.EXPLANATION_MORE}
-                or self.asked.question is Question.EXPLAIN_DEEPER):
+        if (
+            self.asked.said in {Said.EXPLANATION, Said.EXPLANATION_MORE}
+            or self.asked.question is Question.EXPLAIN_DEEPER
+        ):
             return self.library.exercises.get(self.asked.exercise_id or "")
         return None
 
@@ -670,12 +728,12 @@ class Turn:
         A bare-name sample can catch words meant for something else, so mid-workout or at a
         pending question the runner hears that question again rather than a new one.
         """
-        asking_which = self.asked.question in {Question.WHICH_EXERCISE,
-                                               Question.ANOTHER_EXERCISE}
+        asking_which = self.asked.question in {Question.WHICH_EXERCISE, Question.ANOTHER_EXERCISE}
         if heard and not asking_which and (self.state is not None or self.asked.pending):
             question, asked = self.pending()
-            return self.respond(self.talk.not_an_exercise(
-                heard, examples=self.state is None).then(question), asked)
+            return self.respond(
+                self.talk.not_an_exercise(heard, examples=self.state is None).then(question), asked
+            )
         return self.respond(self.talk.unknown_exercise(heard), Asked(Question.WHICH_EXERCISE))
 
     def status_report(self) -> Response:
@@ -690,8 +748,12 @@ class Turn:
         question, asked = self.pending()
         if asked.question in {Question.RESUME_OFFER, Question.RESUME_OR_NEW}:
             # The question says the workout is paused: the status need not say it first.
-            outcome = replace(outcome, events=tuple(
-                replace(e, paused=False) if isinstance(e, Status) else e for e in outcome.events))
+            outcome = replace(
+                outcome,
+                events=tuple(
+                    replace(e, paused=False) if isinstance(e, Status) else e for e in outcome.events
+                ),
+            )
         said = self.narrator.remarks(outcome)
         return self.respond(said.then(question), asked.saying(Said.STATUS))
 
@@ -708,8 +770,9 @@ class Turn:
         if not in_workout and not self.asked.pending:
             return self.respond(self.talk.help(in_workout=False), Asked(said=Said.HELP))
         question, asked = self.pending()
-        return self.respond(self.talk.help_body(in_workout=in_workout).then(question),
-                            asked.saying(Said.HELP))
+        return self.respond(
+            self.talk.help_body(in_workout=in_workout).then(question), asked.saying(Said.HELP)
+        )
 
     def fallback(self) -> Response:
         """Something out of scope: say so, then the question still waiting (or the menu's)."""
@@ -717,8 +780,7 @@ class Turn:
         if not in_workout and not self.asked.pending:
             return self.respond(self.talk.fallback(in_workout=False), Asked())
         question, asked = self.pending()
-        return self.respond(self.talk.fallback_body(in_workout=in_workout).then(question),
-                            asked)
+        return self.respond(self.talk.fallback_body(in_workout=in_workout).then(question), asked)
 
     def list_workouts(self, start: int = 0) -> Response:
         """The workouts three at a time; after each group, whether to hear more, then which one."""
@@ -734,8 +796,11 @@ class Turn:
         if said in {Said.EXPLANATION, Said.EXPLANATION_MORE} and exercise is not None:
             # The layer just said, then the same question: never a different one.
             self.explained = exercise
-            layer = (self.narrator.explanation(exercise) if said is Said.EXPLANATION
-                     else self.narrator.explanation_more(exercise))
+            layer = (
+                self.narrator.explanation(exercise)
+                if said is Said.EXPLANATION
+                else self.narrator.explanation_more(exercise)
+            )
             question, asked = self.pending()
             return self.respond(layer.then(question), asked.saying(said, exercise.id))
         repeats: dict[Said, Callable[[], Response]] = {
@@ -787,12 +852,18 @@ class Turn:
             return screen.summary_screen(self.library, summary, week)
         state = self.state
         if state is not None:
-            return screen.workout_screen(self.library, state=state, events=events,
-                                         marks=script.speech.marks, where=self.where(),
-                                         now=self.now)
+            return screen.workout_screen(
+                self.library,
+                state=state,
+                events=events,
+                marks=script.speech.marks,
+                where=self.where(),
+                now=self.now,
+            )
         minutes = {w.id: round(w.estimated_seconds() / 60) for w in self.library.workouts.values()}
-        return screen.menu_screen(self.library, offered=asked.workout_id, week=week,
-                                  minutes=minutes)
+        return screen.menu_screen(
+            self.library, offered=asked.workout_id, week=week, minutes=minutes
+        )
 
     def _narrator(self) -> Narrator:
         preferences = self.record.preferences
@@ -839,22 +910,28 @@ class Turn:
         started = self.narrator.script(outcome, ask=False)
         if choice is RoutineChoice.ALWAYS:
             played = self.routines.play(RoutineKind.WARM_UP)
-            return self.respond(started.then(played).then(self.narrator.closing(outcome)),
-                                Asked(Question.WARMED_UP))
-        return self.respond(started.then(self.routines.offer(RoutineKind.WARM_UP)),
-                            Asked(Question.WARM_UP_OFFER))
+            return self.respond(
+                started.then(played).then(self.narrator.closing(outcome)), Asked(Question.WARMED_UP)
+            )
+        return self.respond(
+            started.then(self.routines.offer(RoutineKind.WARM_UP)), Asked(Question.WARM_UP_OFFER)
+        )
 
     def _offers_cool_down(self, outcome: Outcome) -> bool:
         finished = next((e for e in outcome.events if isinstance(e, WorkoutFinished)), None)
-        return (finished is not None and finished.summary.completed
-                and self.record.preferences.cool_down is not RoutineChoice.NEVER)
+        return (
+            finished is not None
+            and finished.summary.completed
+            and self.record.preferences.cool_down is not RoutineChoice.NEVER
+        )
 
     def _with_cool_down_offer(self, outcome: Outcome) -> Response:
         """The last set done: the summary, then the cool-down offered (or announced) for a yes."""
         always = self.record.preferences.cool_down is RoutineChoice.ALWAYS
         offer = self.routines.offer(RoutineKind.COOL_DOWN, always=always)
-        return self.respond(self.narrator.script(outcome, ask=False).then(offer),
-                            Asked(Question.COOL_DOWN_OFFER))
+        return self.respond(
+            self.narrator.script(outcome, ask=False).then(offer), Asked(Question.COOL_DOWN_OFFER)
+        )
 
     def warm_up(self, first: Script | None = None) -> Response:
         """Play the warm-up, then ask for the first set (or, with no workout, what next)."""
@@ -892,18 +969,24 @@ class Turn:
             return reminding.offer_after_workout(self, said)
         return self.respond(said.ending(), Asked())
 
-    def set_routine_choice(self, kind: RoutineKind | None,
-                           choice: RoutineChoice | None) -> Response:
+    def set_routine_choice(
+        self, kind: RoutineKind | None, choice: RoutineChoice | None
+    ) -> Response:
         """Always, never, or ask about the warm-up or cool-down, remembered; acted on if offered."""
         said = self.routines.choice_set(kind, choice)
         if kind is None or choice is None:
             return self.offer_next(said)
         known = self.record.preferences
-        preferences = (replace(known, warm_up=choice) if kind is RoutineKind.WARM_UP
-                       else replace(known, cool_down=choice))
+        preferences = (
+            replace(known, warm_up=choice)
+            if kind is RoutineKind.WARM_UP
+            else replace(known, cool_down=choice)
+        )
         self.record = replace(self.record, preferences=preferences)
-        offered = {RoutineKind.WARM_UP: Question.WARM_UP_OFFER,
-                   RoutineKind.COOL_DOWN: Question.COOL_DOWN_OFFER}[kind]
+        offered = {
+            RoutineKind.WARM_UP: Question.WARM_UP_OFFER,
+            RoutineKind.COOL_DOWN: Question.COOL_DOWN_OFFER,
+        }[kind]
         if self.asked.question is not offered or choice is RoutineChoice.ASK:
             return self.offer_next(said)
         play = choice is RoutineChoice.ALWAYS

@@ -39,11 +39,22 @@ class Question(StrEnum):
 
 # The questions a pending answer must survive: help, status, repeat and the like say their piece
 # and ask these again. READY and NONE are rebuilt from the workout (or the menu) instead.
-PENDING = frozenset({Question.RESUME_OFFER, Question.START_OFFER, Question.RESUME_OR_NEW,
-                     Question.WHICH_EXERCISE, Question.EXPLAIN_DEEPER,
-                     Question.ANOTHER_EXERCISE, Question.START_OVER, Question.STOP_FOR_TODAY,
-                     Question.LIST_MORE, Question.REMINDER_OFFER, Question.WARM_UP_OFFER,
-                     Question.COOL_DOWN_OFFER})
+PENDING = frozenset(
+    {
+        Question.RESUME_OFFER,
+        Question.START_OFFER,
+        Question.RESUME_OR_NEW,
+        Question.WHICH_EXERCISE,
+        Question.EXPLAIN_DEEPER,
+        Question.ANOTHER_EXERCISE,
+        Question.START_OVER,
+        Question.STOP_FOR_TODAY,
+        Question.LIST_MORE,
+        Question.REMINDER_OFFER,
+        Question.WARM_UP_OFFER,
+        Question.COOL_DOWN_OFFER,
+    }
+)
 # Earlier names of questions, so a session that began before a rename still reads.
 _RENAMED = {"explain_more": Question.ANOTHER_EXERCISE}
 
@@ -84,9 +95,15 @@ class Asked:
 
     def to_dict(self) -> dict[str, str | int | None]:
         """The session-attribute form."""
-        return {"question": self.question.value, "workout_id": self.workout_id,
-                "exercise_id": self.exercise_id, "target_seconds": self.target_seconds,
-                "declined": self.declined, "listed": self.listed, "said": self.said.value}
+        return {
+            "question": self.question.value,
+            "workout_id": self.workout_id,
+            "exercise_id": self.exercise_id,
+            "target_seconds": self.target_seconds,
+            "declined": self.declined,
+            "listed": self.listed,
+            "said": self.said.value,
+        }
 
 
 def last_asked(handler_input: HandlerInput) -> Asked:
@@ -101,9 +118,15 @@ def last_asked(handler_input: HandlerInput) -> Asked:
         said = Said(str(raw.get("said", Said.QUESTION.value)))
     except ValueError:
         return Asked()
-    return Asked(question, _text(raw.get("workout_id")), _text(raw.get("exercise_id")),
-                 _count(raw.get("target_seconds")), _count(raw.get("declined")) or 0,
-                 _count(raw.get("listed")) or 0, said)
+    return Asked(
+        question,
+        _text(raw.get("workout_id")),
+        _text(raw.get("exercise_id")),
+        _count(raw.get("target_seconds")),
+        _count(raw.get("declined")) or 0,
+        _count(raw.get("listed")) or 0,
+        said,
+    )
 
 
 def remember(handler_input: HandlerInput, asked: Asked) -> None:

@@ -77,9 +77,13 @@ class LaunchHandler(CoachHandler):
         turn.hear_health_note()
         workout = turn.next_workout()
         last = turn.record.history[-1] if turn.record.history else None
-        script = turn.talk.welcome(workout, first_time=first_time, last=last,
-                                   light=turn.record.is_light_day(turn.now),
-                                   seconds=turn.fitted_seconds(workout))
+        script = turn.talk.welcome(
+            workout,
+            first_time=first_time,
+            last=last,
+            light=turn.record.is_light_day(turn.now),
+            seconds=turn.fitted_seconds(workout),
+        )
         return turn.respond(script, Asked(Question.START_OFFER, workout.id))
 
 
@@ -137,9 +141,11 @@ class ResumeHandler(CoachHandler):
         return turn.run(transitions.resume)
 
 
-_CHOICE_INTENTS = {"AlwaysRoutineIntent": RoutineChoice.ALWAYS,
-                   "NeverRoutineIntent": RoutineChoice.NEVER,
-                   "AskRoutineIntent": RoutineChoice.ASK}
+_CHOICE_INTENTS = {
+    "AlwaysRoutineIntent": RoutineChoice.ALWAYS,
+    "NeverRoutineIntent": RoutineChoice.NEVER,
+    "AskRoutineIntent": RoutineChoice.ASK,
+}
 _ROUTINE_INTENTS = ("WarmUpIntent", "CoolDownIntent", "SkipRoutineIntent", *_CHOICE_INTENTS)
 # Said over the warm-up (or just after it), these skip the warm-up, not the first exercise.
 _SKIP_WARM_UP = ("AMAZON.NextIntent", "SkipExerciseIntent")
@@ -157,7 +163,8 @@ class RoutineHandler(CoachHandler):
         if offered is Question.WARMED_UP:
             return any(is_intent_name(name)(handler_input) for name in _SKIP_WARM_UP)
         return offered in (Question.WARM_UP_OFFER, Question.COOL_DOWN_OFFER) and any(
-            is_intent_name(name)(handler_input) for name in _ROUTINE_ANSWERS)
+            is_intent_name(name)(handler_input) for name in _ROUTINE_ANSWERS
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:  # noqa: PLR0911  # one answer per case
         turn = self.coach.turn(handler_input)
@@ -219,8 +226,11 @@ class ReadyHandler(CoachHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
         offered = turn.asked.workout_id
-        if (turn.state is None and turn.asked.question is Question.START_OFFER
-                and offered in turn.library.workouts):
+        if (
+            turn.state is None
+            and turn.asked.question is Question.START_OFFER
+            and offered in turn.library.workouts
+        ):
             return turn.start(offered or "", confirmed=True)
         if turn.state is None and turn.asked.pending:
             # No set to be ready for: the question still waiting (a reminder offer, say) comes back.
@@ -233,8 +243,7 @@ def _start_over(state: WorkoutState | None, library: Library, now: float) -> Out
     return transitions.start_over(state, library, now, Scope.EXERCISE)
 
 
-def _start_whole_workout_over(state: WorkoutState | None, library: Library,
-                              now: float) -> Outcome:
+def _start_whole_workout_over(state: WorkoutState | None, library: Library, now: float) -> Outcome:
     """Yes to "start the whole workout over?": back to the first exercise."""
     return transitions.start_over(state, library, now, Scope.WORKOUT)
 
@@ -315,8 +324,11 @@ class CreditsHandler(CoachHandler):
             exercise = turn.library.find_exercise(slot.heard)
         if exercise is None and not slot.heard and (where := turn.where()) is not None:
             exercise = turn.library.exercises.get(where.exercise_id)
-        script = turn.talk.credits(exercise) if exercise or not slot.heard else (
-            turn.talk.unknown_exercise(slot.heard))
+        script = (
+            turn.talk.credits(exercise)
+            if exercise or not slot.heard
+            else (turn.talk.unknown_exercise(slot.heard))
+        )
         question, asked = turn.workout_question()
         return turn.respond(script.then(question), asked)
 
@@ -487,13 +499,17 @@ class TonesHandler(CoachHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         on = bool(is_intent_name("TonesOnIntent")(handler_input))
         return self.coach.turn(handler_input).set_tones(on=on)
+
+
 class ReminderAnswerHandler(CoachHandler):
     """Yes or no to "want me to remind you every Thursday at 7?"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(
-            (is_intent_name("AMAZON.YesIntent")(handler_input)
-             or is_intent_name("AMAZON.NoIntent")(handler_input))
+            (
+                is_intent_name("AMAZON.YesIntent")(handler_input)
+                or is_intent_name("AMAZON.NoIntent")(handler_input)
+            )
             and reminding.proposal(handler_input) is not None
         )
 
@@ -524,7 +540,8 @@ class ReminderOfferAsideHandler(CoachHandler):
         offered = reminding.proposal(handler_input)
         turn = self.coach.turn(handler_input)
         return reminding.ask_again(
-            turn, offered or reminding.usual(turn),
+            turn,
+            offered or reminding.usual(turn),
             help_asked=bool(is_intent_name("AMAZON.HelpIntent")(handler_input)),
             missed=bool(is_intent_name("AMAZON.FallbackIntent")(handler_input)),
         )
@@ -544,8 +561,10 @@ class SetReminderHandler(CoachHandler):
         days, time = reminding.said_days(handler_input), reminding.said_time(handler_input)
         if not days and time is None:
             # Someone who has a reminder and asks for one wants to hear it and change it.
-            if (is_intent_name("ChangeReminderIntent")(handler_input)
-                    or turn.record.reminder is not None):
+            if (
+                is_intent_name("ChangeReminderIntent")(handler_input)
+                or turn.record.reminder is not None
+            ):
                 return reminding.ask_change(turn)
             return reminding.propose(turn, reminding.usual(turn))
         base = reminding.proposal(handler_input) or reminding.usual(turn)
@@ -567,8 +586,10 @@ class PermissionAnswerHandler(CoachHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         request = handler_input.request_envelope.request
-        return bool(is_request_type("Connections.Response")(handler_input)
-                    and getattr(request, "name", None) == "AskFor")
+        return bool(
+            is_request_type("Connections.Response")(handler_input)
+            and getattr(request, "name", None) == "AskFor"
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return reminding.answer_permission(self.coach.turn(handler_input))
@@ -589,8 +610,11 @@ class YesHandler(CoachHandler):
             return turn.stop_for_today()
         if question is Question.LIST_MORE:
             return turn.list_workouts(turn.asked.listed)
-        if question in {Question.WHICH_EXERCISE, Question.ANOTHER_EXERCISE,
-                        Question.EXPLAIN_DEEPER}:
+        if question in {
+            Question.WHICH_EXERCISE,
+            Question.ANOTHER_EXERCISE,
+            Question.EXPLAIN_DEEPER,
+        }:
             return turn.explain_yes()
         if state is not None and question is not Question.START_OFFER:
             # "Resume it, or start something new?" - yes: resume it.
@@ -611,15 +635,23 @@ class NoHandler(CoachHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
         asked = turn.asked
-        answers = {Question.RESUME_OFFER, Question.RESUME_OR_NEW, Question.START_OVER,
-                   Question.STOP_FOR_TODAY, Question.LIST_MORE}
-        if asked.question in answers or (asked.question is Question.START_OFFER
-                                         and turn.state is None):
+        answers = {
+            Question.RESUME_OFFER,
+            Question.RESUME_OR_NEW,
+            Question.START_OVER,
+            Question.STOP_FOR_TODAY,
+            Question.LIST_MORE,
+        }
+        if asked.question in answers or (
+            asked.question is Question.START_OFFER and turn.state is None
+        ):
             return turn.answer_no()
         if asked.question is Question.EXPLAIN_DEEPER and turn.state is None:
             # No to the second layer: what next.
-            return turn.respond(turn.talk.explain_more(),
-                                Asked(Question.ANOTHER_EXERCISE, exercise_id=asked.exercise_id))
+            return turn.respond(
+                turn.talk.explain_more(),
+                Asked(Question.ANOTHER_EXERCISE, exercise_id=asked.exercise_id),
+            )
         if turn.state is not None:
             return turn.not_ready()
         if asked.question is Question.NONE and not is_new_session(handler_input):

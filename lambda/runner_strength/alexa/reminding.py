@@ -48,8 +48,10 @@ DAY_SLOTS = ("day", "second_day", "third_day")
 # AMAZON.TIME's words for parts of the day, as the hour a runner would mean.
 _DAY_PARTS = {"MO": 7, "AF": 13, "EV": 18, "NI": 20}
 _CLOCK = re.compile(r"^(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)$")
-_TOKEN = re.compile(rf"^{TOKEN_PREFIX}:(?P<days>[0-6](?:,[0-6])*):(?P<hour>\d{{1,2}}):"
-                    r"(?P<minute>\d{1,2})$")
+_TOKEN = re.compile(
+    rf"^{TOKEN_PREFIX}:(?P<days>[0-6](?:,[0-6])*):(?P<hour>\d{{1,2}}):"
+    r"(?P<minute>\d{1,2})$"
+)
 PERMISSION_OK = "200"
 NOT_FOUND = 404
 
@@ -94,8 +96,11 @@ def from_token(token: str | None) -> Reminder | None:
     if match is None:
         return None
     try:
-        return Reminder(tuple(int(d) for d in match["days"].split(",")), int(match["hour"]),
-                        int(match["minute"]))
+        return Reminder(
+            tuple(int(d) for d in match["days"].split(",")),
+            int(match["hour"]),
+            int(match["minute"]),
+        )
     except ValueError:
         return None
 
@@ -125,8 +130,11 @@ def proposal(handler_input: HandlerInput) -> Reminder | None:
     """The days and time the last offer in this session named."""
     if dialog.last_asked(handler_input).question is not Question.REMINDER_OFFER:
         return None
-    session = (handler_input.attributes_manager.session_attributes
-               if handler_input.request_envelope.session is not None else None)
+    session = (
+        handler_input.attributes_manager.session_attributes
+        if handler_input.request_envelope.session is not None
+        else None
+    )
     raw = session.get(PROPOSAL_KEY) if session else None
     return from_token(raw if isinstance(raw, str) else None)
 
@@ -139,16 +147,20 @@ def should_offer(turn: Turn, outcome: EngineOutcome) -> bool:
 def due(turn: Turn) -> bool:
     """The one-time offer is still to make: no reminder, never offered, Alexa's services here."""
     record = turn.record
-    return (record.reminder is None and record.reminder_offer is Offer.NOT_OFFERED
-            and turn.handler_input.request_envelope.session is not None
-            and services.available(turn.handler_input))
+    return (
+        record.reminder is None
+        and record.reminder_offer is Offer.NOT_OFFERED
+        and turn.handler_input.request_envelope.session is not None
+        and services.available(turn.handler_input)
+    )
 
 
 def offer_after_workout(turn: Turn, done: Script) -> Response:
     """The end of the workout, then the one-time reminder offer."""
     reminder = usual(turn)
-    turn.record = replace(turn.record, reminder_offer=Offer.OFFERED,
-                          updated_at=max(turn.record.updated_at, turn.now))
+    turn.record = replace(
+        turn.record, reminder_offer=Offer.OFFERED, updated_at=max(turn.record.updated_at, turn.now)
+    )
     return _propose(turn, reminder, done.speech, after_workout=True)
 
 
@@ -157,8 +169,9 @@ def propose(turn: Turn, reminder: Reminder) -> Response:
     return _propose(turn, reminder, None, after_workout=False)
 
 
-def _propose(turn: Turn, reminder: Reminder, before: Ssml | None, *,
-             after_workout: bool) -> Response:
+def _propose(
+    turn: Turn, reminder: Reminder, before: Ssml | None, *, after_workout: bool
+) -> Response:
     offer = _talk(turn).offer(reminder, after_workout=after_workout)
     if before is not None:
         offer = Script(before, None, end_session=True).then(offer)
@@ -182,8 +195,9 @@ def ask_again(turn: Turn, reminder: Reminder, *, help_asked: bool, missed: bool)
 
 def decline(turn: Turn) -> Response:
     """No to the offer: remembered, never asked again."""
-    turn.record = replace(turn.record, reminder_offer=Offer.DECLINED,
-                          updated_at=max(turn.record.updated_at, turn.now))
+    turn.record = replace(
+        turn.record, reminder_offer=Offer.DECLINED, updated_at=max(turn.record.updated_at, turn.now)
+    )
     return _finish(turn, _talk(turn).declined())
 
 
@@ -216,8 +230,11 @@ def answer_permission(turn: Turn) -> Response:
     if status == "ACCEPTED":
         return _save(turn, reminder or usual(turn))
     if status == "DENIED":
-        turn.record = replace(turn.record, reminder_offer=Offer.REFUSED,
-                              updated_at=max(turn.record.updated_at, turn.now))
+        turn.record = replace(
+            turn.record,
+            reminder_offer=Offer.REFUSED,
+            updated_at=max(turn.record.updated_at, turn.now),
+        )
         return _finish(turn, talk.refused())
     return _finish(turn, talk.not_answered())
 
@@ -230,8 +247,9 @@ def ask_change(turn: Turn) -> Response:
     known = services.known_reminder_tokens(turn.handler_input)
     if known is not None and current.alert_id not in known:
         # Deleted in the Alexa app: what we hold is stale.
-        turn.record = replace(turn.record, reminder=None,
-                              updated_at=max(turn.record.updated_at, turn.now))
+        turn.record = replace(
+            turn.record, reminder=None, updated_at=max(turn.record.updated_at, turn.now)
+        )
         return propose(turn, current.with_alert(None))
     return turn.respond(_talk(turn).ask_change(current), Asked())
 
@@ -246,10 +264,15 @@ def stop(turn: Turn) -> Response:
         return _finish(turn, talk.nothing_to_stop())
     result = services.delete_reminder(turn.handler_input, current.alert_id)
     if result.outcome is not Outcome.OK:
-        return _finish(turn, talk.unavailable() if result.outcome is Outcome.UNAVAILABLE
-                       else talk.failed())
-    turn.record = replace(turn.record, reminder=None, reminder_offer=offer,
-                          updated_at=max(turn.record.updated_at, turn.now))
+        return _finish(
+            turn, talk.unavailable() if result.outcome is Outcome.UNAVAILABLE else talk.failed()
+        )
+    turn.record = replace(
+        turn.record,
+        reminder=None,
+        reminder_offer=offer,
+        updated_at=max(turn.record.updated_at, turn.now),
+    )
     return _finish(turn, talk.stopped())
 
 
@@ -259,8 +282,11 @@ def stop(turn: Turn) -> Response:
 def _asking(turn: Turn, script: Script, reminder: Reminder) -> Response:
     """Respond with the offer of `reminder`, remembering what was offered for the answer."""
     response = turn.respond(script, Asked(Question.REMINDER_OFFER))
-    session = (turn.handler_input.attributes_manager.session_attributes
-               if turn.handler_input.request_envelope.session is not None else None)
+    session = (
+        turn.handler_input.attributes_manager.session_attributes
+        if turn.handler_input.request_envelope.session is not None
+        else None
+    )
     if session is not None:
         session[PROPOSAL_KEY] = token_for(reminder)
     return response
@@ -271,19 +297,30 @@ def _save(turn: Turn, reminder: Reminder) -> Response:
     current = turn.record.reminder
     _, zone = turn.zone
     result = services.save_reminder(
-        turn.handler_input, reminder.with_alert(current.alert_id if current else None),
-        zone=zone, now=turn.now, text=talk.reminder_text())
+        turn.handler_input,
+        reminder.with_alert(current.alert_id if current else None),
+        zone=zone,
+        now=turn.now,
+        text=talk.reminder_text(),
+    )
     if result.outcome is Outcome.FAILED and current is not None and result.status == NOT_FOUND:
         # Deleted in the Alexa app since: set it up afresh.
-        result = services.save_reminder(turn.handler_input, reminder.with_alert(None),
-                                        zone=zone, now=turn.now, text=talk.reminder_text())
+        result = services.save_reminder(
+            turn.handler_input,
+            reminder.with_alert(None),
+            zone=zone,
+            now=turn.now,
+            text=talk.reminder_text(),
+        )
         current = None
     if result.outcome is not Outcome.OK:
-        return _finish(turn, talk.unavailable() if result.outcome is Outcome.UNAVAILABLE
-                       else talk.failed())
+        return _finish(
+            turn, talk.unavailable() if result.outcome is Outcome.UNAVAILABLE else talk.failed()
+        )
     saved = reminder.with_alert(result.alert_token)
-    turn.record = replace(turn.record, reminder=saved,
-                          updated_at=max(turn.record.updated_at, turn.now))
+    turn.record = replace(
+        turn.record, reminder=saved, updated_at=max(turn.record.updated_at, turn.now)
+    )
     said = talk.changed(saved) if current is not None else talk.created(saved)
     return _finish(turn, said)
 
@@ -293,8 +330,11 @@ def _ask_permission(turn: Turn, reminder: Reminder) -> Response:
     _save_record(turn)
     directive = SendRequestDirective(
         name="AskFor",
-        payload={"@type": "AskForPermissionsConsentRequest", "@version": "1",
-                 "permissionScope": REMINDERS_SCOPE},
+        payload={
+            "@type": "AskForPermissionsConsentRequest",
+            "@version": "1",
+            "permissionScope": REMINDERS_SCOPE,
+        },
         token=token_for(reminder),
     )
     return turn.handler_input.response_builder.add_directive(directive).response
@@ -303,7 +343,8 @@ def _ask_permission(turn: Turn, reminder: Reminder) -> Response:
 def _card(turn: Turn) -> Response:
     """A permissions card in the Alexa app, said aloud; never a voice request after a refusal."""
     turn.handler_input.response_builder.set_card(
-        AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE]))
+        AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE])
+    )
     return _finish(turn, _talk(turn).permission_card())
 
 

@@ -34,8 +34,15 @@ _DICT = re.compile(r"dict\(([^,]*), (.*)\)")
 class _Plan:
     """What deserializing or serializing one model class needs, looked up once."""
 
-    __slots__ = ("attribute_map", "discriminated", "is_enum", "is_model", "json_keys",
-                 "serialized", "types")
+    __slots__ = (
+        "attribute_map",
+        "discriminated",
+        "is_enum",
+        "is_model",
+        "json_keys",
+        "serialized",
+        "types",
+    )
 
     def __init__(self, cls: type) -> None:
         self.is_enum = issubclass(cls, Enum)
@@ -94,11 +101,14 @@ class CachingSerializer(DefaultSerializer):
             if kind == "list":
                 return [self._DefaultSerializer__deserialize(item, argument) for item in payload]
             if kind == "dict":
-                return {k: self._DefaultSerializer__deserialize(v, argument)
-                        for k, v in payload.items()}
+                return {
+                    k: self._DefaultSerializer__deserialize(v, argument) for k, v in payload.items()
+                }
             if kind == "tuple list":
-                return [self._DefaultSerializer__deserialize(item, t)
-                        for item, t in zip(payload, argument, strict=False)]
+                return [
+                    self._DefaultSerializer__deserialize(item, t)
+                    for item, t in zip(payload, argument, strict=False)
+                ]
             if kind == "empty list":
                 return []
             if kind == "empty dict":
@@ -157,9 +167,11 @@ class CachingSerializer(DefaultSerializer):
         if isinstance(obj, (list, tuple, datetime, date, Enum)) or not hasattr(
             obj, "deserialized_types"
         ):
-            return super().serialize(obj) if not isinstance(obj, dict) else {
-                key: self.serialize(value) for key, value in obj.items()
-            }
+            return (
+                super().serialize(obj)
+                if not isinstance(obj, dict)
+                else {key: self.serialize(value) for key, value in obj.items()}
+            )
         plan = self._plan(type(obj))
         out = {}
         for attribute, key in plan.serialized:

@@ -105,18 +105,22 @@ class ShortTimeoutApiClient(ApiClient):
             data = (body if isinstance(body, str) else json.dumps(body)).encode("utf-8")
             headers.setdefault("Content-Type", "application/json")
         outgoing = urllib.request.Request(  # noqa: S310  # the scheme is checked above
-            url, data=data, headers=headers, method=str(request.method or "GET"))
+            url, data=data, headers=headers, method=str(request.method or "GET")
+        )
         opener = self._direct if loopback else self._default
         try:
             with opener.open(outgoing, timeout=self.timeout) as answer:
-                return ApiClientResponse(headers=list(answer.headers.items()),
-                                         status_code=answer.status,
-                                         body=answer.read().decode("utf-8", "replace"))
+                return ApiClientResponse(
+                    headers=list(answer.headers.items()),
+                    status_code=answer.status,
+                    body=answer.read().decode("utf-8", "replace"),
+                )
         except urllib.error.HTTPError as error:
             with error:
                 text = error.read().decode("utf-8", "replace")
-            return ApiClientResponse(headers=list(error.headers.items()),
-                                     status_code=error.code, body=text)
+            return ApiClientResponse(
+                headers=list(error.headers.items()), status_code=error.code, body=text
+            )
         except (OSError, ValueError) as error:  # URLError, timeouts and resets are OSErrors
             raise ApiClientException(f"{type(error).__name__}: {error}") from error
 
@@ -171,8 +175,11 @@ def fetch_time_zone(handler_input: HandlerInput) -> str | None:
     try:
         name = factory.get_ups_service().get_system_time_zone(device)
     except _FAILURES as error:
-        logger.warning("time zone not fetched: %s status=%s", type(error).__name__,
-                       getattr(error, "status_code", None))
+        logger.warning(
+            "time zone not fetched: %s status=%s",
+            type(error).__name__,
+            getattr(error, "status_code", None),
+        )
         return None
     text = name if isinstance(name, str) else None
     if not valid_zone(text):
@@ -202,8 +209,10 @@ def reminder_request(
     local_now = datetime.fromtimestamp(now, tz)
     start = local_now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     days = ",".join(_RRULE_DAYS[d] for d in reminder.days)
-    rule = (f"FREQ=WEEKLY;BYDAY={days};BYHOUR={reminder.hour};BYMINUTE={reminder.minute};"
-            "BYSECOND=0;INTERVAL=1")
+    rule = (
+        f"FREQ=WEEKLY;BYDAY={days};BYHOUR={reminder.hour};BYMINUTE={reminder.minute};"
+        "BYSECOND=0;INTERVAL=1"
+    )
     return ReminderRequest(
         request_time=datetime.fromtimestamp(now, UTC).replace(tzinfo=None),
         trigger=Trigger(
@@ -211,8 +220,9 @@ def reminder_request(
             time_zone_id=zone,
             recurrence=Recurrence(start_date_time=start, recurrence_rules=[rule]),
         ),
-        alert_info=AlertInfo(spoken_info=SpokenInfo(content=[SpokenText(locale=locale,
-                                                                          text=text)])),
+        alert_info=AlertInfo(
+            spoken_info=SpokenInfo(content=[SpokenText(locale=locale, text=text)])
+        ),
         push_notification=PushNotification(status=PushNotificationStatus.ENABLED),
     )
 
@@ -273,4 +283,3 @@ def _failed(what: str, error: Exception) -> Saved:
     status = getattr(error, "status_code", None)
     logger.warning("reminder not %s: %s status=%s", what, type(error).__name__, status)
     return Saved(Outcome.FAILED, status=status if isinstance(status, int) else None)
-

@@ -45,8 +45,7 @@ _PRIMING_ENVELOPE = {
         "System": {
             "application": {"applicationId": "amzn1.ask.skill.snapstart-priming"},
             "user": {"userId": "amzn1.ask.account.snapstart-priming"},
-            "device": {"deviceId": "amzn1.ask.device.snapstart-priming",
-                       "supportedInterfaces": {}},
+            "device": {"deviceId": "amzn1.ask.device.snapstart-priming", "supportedInterfaces": {}},
             "apiEndpoint": "https://api.amazonalexa.com",
         },
     },

@@ -284,8 +284,11 @@ def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
             ).items()
         },
         name_free={
-            **({"LAUNCH": reader.texts("name_free.launch", name_free.get("launch"))}
-               if "launch" in name_free else {}),
+            **(
+                {"LAUNCH": reader.texts("name_free.launch", name_free.get("launch"))}
+                if "launch" in name_free
+                else {}
+            ),
             **{
                 str(k): reader.texts(f"name_free.intents.{k}", v)
                 for k, v in reader.mapping(
@@ -617,18 +620,54 @@ def _type_value(value: SlotValue) -> JsonDict:
 APL_INTERFACE: JsonDict = {
     "type": "ALEXA_PRESENTATION_APL",
     "supportedViewports": [
-        {"mode": "HUB", "shape": "ROUND", "minWidth": 480, "maxWidth": 599,
-         "minHeight": 480, "maxHeight": 599},
-        {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 1279,
-         "minHeight": 480, "maxHeight": 599},
-        {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 1279,
-         "minHeight": 600, "maxHeight": 959},
-        {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 1280, "maxWidth": 1920,
-         "minHeight": 600, "maxHeight": 1279},
-        {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 1920, "maxWidth": 2560,
-         "minHeight": 1080, "maxHeight": 1920},
-        {"mode": "TV", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 960,
-         "minHeight": 540, "maxHeight": 540},
+        {
+            "mode": "HUB",
+            "shape": "ROUND",
+            "minWidth": 480,
+            "maxWidth": 599,
+            "minHeight": 480,
+            "maxHeight": 599,
+        },
+        {
+            "mode": "HUB",
+            "shape": "RECTANGLE",
+            "minWidth": 960,
+            "maxWidth": 1279,
+            "minHeight": 480,
+            "maxHeight": 599,
+        },
+        {
+            "mode": "HUB",
+            "shape": "RECTANGLE",
+            "minWidth": 960,
+            "maxWidth": 1279,
+            "minHeight": 600,
+            "maxHeight": 959,
+        },
+        {
+            "mode": "HUB",
+            "shape": "RECTANGLE",
+            "minWidth": 1280,
+            "maxWidth": 1920,
+            "minHeight": 600,
+            "maxHeight": 1279,
+        },
+        {
+            "mode": "HUB",
+            "shape": "RECTANGLE",
+            "minWidth": 1920,
+            "maxWidth": 2560,
+            "minHeight": 1080,
+            "maxHeight": 1920,
+        },
+        {
+            "mode": "TV",
+            "shape": "RECTANGLE",
+            "minWidth": 960,
+            "maxWidth": 960,
+            "minHeight": 540,
+            "maxHeight": 540,
+        },
     ],
 }
 

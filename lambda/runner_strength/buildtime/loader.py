@@ -346,8 +346,11 @@ def _pulses(r: _Reader, hold_range: tuple[int, int] | None) -> tuple[int | None,
     if tempo is not None and pulses is None:
         r.fail("tempo_seconds", "a hold takes a tempo only for its pulses")
     if hold_range and pulses and tempo and hold_range[1] + pulses * tempo > MAX_SIDE_SECONDS:
-        r.fail("pulses", f"a {hold_range[1]} s hold and {pulses} pulses at {tempo:g} s "
-               f"is over {MAX_SIDE_SECONDS} s a side")
+        r.fail(
+            "pulses",
+            f"a {hold_range[1]} s hold and {pulses} pulses at {tempo:g} s "
+            f"is over {MAX_SIDE_SECONDS} s a side",
+        )
     return pulses, tempo
 
 
@@ -547,16 +550,19 @@ def _routine(
     moves = [
         move
         for index, raw_move in enumerate(raw_moves)
-        if (move := _routine_move(_Reader(file, raw_move, problems, f"moves[{index}]."),
-                                  exercises)) is not None
+        if (move := _routine_move(_Reader(file, raw_move, problems, f"moves[{index}]."), exercises))
+        is not None
     ]
     if kind is None or not moves:
         return None
     routine = Routine(kind, name, description, tuple(moves), file)
     seconds = routine.estimated_seconds()
     if not ROUTINE_MIN_SECONDS <= seconds <= ROUTINE_MAX_SECONDS:
-        r.fail("moves", f"take about {seconds} s; a routine takes {ROUTINE_MIN_SECONDS} to "
-               f"{ROUTINE_MAX_SECONDS} s, so it fits one voice response")
+        r.fail(
+            "moves",
+            f"take about {seconds} s; a routine takes {ROUTINE_MIN_SECONDS} to "
+            f"{ROUTINE_MAX_SECONDS} s, so it fits one voice response",
+        )
     return routine
 
 
@@ -576,8 +582,11 @@ def _routine_move(m: _Reader, exercises: dict[str, Exercise]) -> RoutineMove | N
         return None
     base = exercise.dosage
     if exercise.equipment:
-        m.fail("exercise", f"{exercise_id!r} needs {', '.join(sorted(exercise.equipment))}; "
-               "a routine needs no kit")
+        m.fail(
+            "exercise",
+            f"{exercise_id!r} needs {', '.join(sorted(exercise.equipment))}; "
+            "a routine needs no kit",
+        )
     if exercise.intensity is Intensity.HEAVY:
         m.fail("exercise", f"{exercise_id!r} is heavy; a routine uses easy doses")
     if reps is not None and base.mode is not Mode.REPS:
@@ -586,11 +595,24 @@ def _routine_move(m: _Reader, exercises: dict[str, Exercise]) -> RoutineMove | N
     if reps is not None and base.reps is not None and reps > base.reps:
         m.fail("reps", f"{reps} is more than the exercise's own {base.reps}; keep it easy")
     if reps is not None:
-        dosage = Dosage(Mode.REPS, 1, per_side=base.per_side, rest_seconds=0, reps=reps,
-                        reps_range=(reps, reps), tempo_seconds=base.tempo_seconds)
+        dosage = Dosage(
+            Mode.REPS,
+            1,
+            per_side=base.per_side,
+            rest_seconds=0,
+            reps=reps,
+            reps_range=(reps, reps),
+            tempo_seconds=base.tempo_seconds,
+        )
     else:
-        dosage = Dosage(Mode.HOLD, 1, per_side=base.per_side, rest_seconds=0, hold_seconds=hold,
-                        hold_range=(hold or 5, hold or 5))
+        dosage = Dosage(
+            Mode.HOLD,
+            1,
+            per_side=base.per_side,
+            rest_seconds=0,
+            hold_seconds=hold,
+            hold_range=(hold or 5, hold or 5),
+        )
     return RoutineMove(exercise_id, dosage, cue)
 
 
@@ -767,17 +789,22 @@ def _check_workout(
     # A workout credits every article its exercises come from, and no other.
     used = {s for item in workout.items for s in exercises[item.exercise_id].sources}
     for source_id in sorted(used - set(workout.sources)):
-        users = [i.exercise_id for i in workout.items
-                 if source_id in exercises[i.exercise_id].sources]
+        users = [
+            i.exercise_id for i in workout.items if source_id in exercises[i.exercise_id].sources
+        ]
         problems.append(
-            Problem(workout.file, "sources",
-                    f"leaves out {source_id!r}, a source of {', '.join(users)}")
+            Problem(
+                workout.file, "sources", f"leaves out {source_id!r}, a source of {', '.join(users)}"
+            )
         )
     for index, source_id in enumerate(workout.sources):
         if source_id in sources and source_id not in used:
             problems.append(
-                Problem(workout.file, f"sources[{index}]",
-                        f"{source_id!r} is the source of none of its exercises")
+                Problem(
+                    workout.file,
+                    f"sources[{index}]",
+                    f"{source_id!r} is the source of none of its exercises",
+                )
             )
     seen: set[str] = set()
     for index, item in enumerate(workout.items):

@@ -63,8 +63,7 @@ LAMBDA_ARCHITECTURE = "arm64"
 MAX_ZIP_BYTES = 10_000_000
 """The bundle budget: 10 MB zipped (decimal MB, the stricter reading)."""
 
-RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath",
-                              "snapshot-restore-py"})
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "snapshot-restore-py"})
 """Distributions the Lambda Python runtime already provides (snapshot-restore-py: the SnapStart
 runtime hooks library, "included in Python managed runtimes" per the Lambda documentation)."""
 NOT_NEEDED_AT_RUNTIME = frozenset({"pyyaml"})
@@ -72,7 +71,8 @@ NOT_NEEDED_AT_RUNTIME = frozenset({"pyyaml"})
 DEVELOPER_ONLY_MODULES = ("cli.py", "console/", "web/", "buildtime/")
 """Modules only a developer's machine runs: the layers above `alexa` and the build-time package
 (content loader and validator, interaction-model generator, this module); import-linter keeps
-the skill off them. The LaunchRequest test in tests/test_package.py fails if the skill needs one."""
+the skill off them. The LaunchRequest test in tests/buildtime/test_package.py fails if the skill
+needs one."""
 
 Platform = Literal["lambda", "host"]
 Bytecode = Literal["with-sources", "only", "none"]
@@ -124,8 +124,11 @@ def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
 
 def resources_of_type(template: Mapping[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
     """The template's resources of one type, by logical id."""
-    return {name: resource for name, resource in template["Resources"].items()
-            if resource.get("Type") == resource_type}
+    return {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource.get("Type") == resource_type
+    }
 
 
 class TableKeySchema(NamedTuple):
@@ -151,8 +154,10 @@ def table_key_schema(template_path: Path = TEMPLATE_PATH) -> TableKeySchema:
         raise BundleError(f"{template_path}: expected one DynamoDB table, found {sorted(tables)}")
     properties = next(iter(tables.values()))["Properties"]
     definitions: list[AttributeDefinitionTypeDef] = [
-        {"AttributeName": str(d["AttributeName"]),
-         "AttributeType": _ATTRIBUTE_TYPES[d["AttributeType"]]}
+        {
+            "AttributeName": str(d["AttributeName"]),
+            "AttributeType": _ATTRIBUTE_TYPES[d["AttributeType"]],
+        }
         for d in properties["AttributeDefinitions"]
     ]
     keys: list[KeySchemaElementTypeDef] = [
@@ -184,16 +189,24 @@ def runtime_requirements(pyproject: Path = REPO_ROOT / "pyproject.toml") -> list
     runtime-provided distributions afterwards.
     """
     project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
-    return [r for r in project["dependencies"]
-            if _distribution_name(r) not in NOT_NEEDED_AT_RUNTIME]
+    return [
+        r for r in project["dependencies"] if _distribution_name(r) not in NOT_NEEDED_AT_RUNTIME
+    ]
 
 
 def _platform_options(platform: Platform) -> list[str]:
     # Binary wheels only: an sdist would be built for this machine, not for Lambda.
     if platform == "host":
         return ["--only-binary=:all:"]
-    return ["--only-binary=:all:", "--platform", LAMBDA_PLATFORM, "--implementation", "cp",
-            "--python-version", LAMBDA_PYTHON]
+    return [
+        "--only-binary=:all:",
+        "--platform",
+        LAMBDA_PLATFORM,
+        "--implementation",
+        "cp",
+        "--python-version",
+        LAMBDA_PYTHON,
+    ]
 
 
 def _cache_dir(platform: Platform, wheel_cache: Path) -> Path:
@@ -209,8 +222,13 @@ def _pip(arguments: Sequence[str], *, quiet: bool = False) -> bool:
     return result.returncode == 0
 
 
-def install_dependencies(requirements: Sequence[str], target: Path, *, platform: Platform,
-                         wheel_cache: Path = WHEEL_CACHE) -> None:
+def install_dependencies(
+    requirements: Sequence[str],
+    target: Path,
+    *,
+    platform: Platform,
+    wheel_cache: Path = WHEEL_CACHE,
+) -> None:
     """pip-install the requirements into `target` for the platform, then drop runtime-provided ones.
 
     The first try is offline against the wheel cache; only when that cannot satisfy the
@@ -221,8 +239,19 @@ def install_dependencies(requirements: Sequence[str], target: Path, *, platform:
     cache.mkdir(parents=True, exist_ok=True)
     options = _platform_options(platform)
     # --no-warn-conflicts: pip would compare the target with this venv, which is not what ships.
-    install = ["install", "--quiet", "--no-compile", "--no-warn-conflicts", "--no-index",
-               "--find-links", str(cache), "--target", str(target), *options, *requirements]
+    install = [
+        "install",
+        "--quiet",
+        "--no-compile",
+        "--no-warn-conflicts",
+        "--no-index",
+        "--find-links",
+        str(cache),
+        "--target",
+        str(target),
+        *options,
+        *requirements,
+    ]
     if not _pip(install, quiet=True):
         if not _pip(["download", "--quiet", "--dest", str(cache), *options, *requirements]):
             raise BundleError("pip could not download the runtime dependencies (see above)")
@@ -274,12 +303,14 @@ def _keep_own_file(relative: PurePosixPath) -> bool:
     text = relative.as_posix()
     if "__pycache__" in relative.parts or relative.suffix == ".pyc":
         return False
-    return not any(text == m or (m.endswith("/") and text.startswith(m))
-                   for m in DEVELOPER_ONLY_MODULES)
+    return not any(
+        text == m or (m.endswith("/") and text.startswith(m)) for m in DEVELOPER_ONLY_MODULES
+    )
 
 
-def _files_under(root: Path, keep: Callable[[PurePosixPath], bool],
-                 prefix: str = "") -> dict[str, Path]:
+def _files_under(
+    root: Path, keep: Callable[[PurePosixPath], bool], prefix: str = ""
+) -> dict[str, Path]:
     selected: dict[str, Path] = {}
     for path in root.rglob("*"):
         relative = PurePosixPath(path.relative_to(root).as_posix())
@@ -329,9 +360,11 @@ def write_zip(files: Mapping[str, Path], output: Path) -> None:
 
 # ---------------------------------------------------------------- bytecode
 
-_VERSION_PROBE = ("import sys, importlib.util; "
-                  "print(sys.version_info[0], sys.version_info[1], "
-                  "importlib.util.MAGIC_NUMBER.hex())")
+_VERSION_PROBE = (
+    "import sys, importlib.util; "
+    "print(sys.version_info[0], sys.version_info[1], "
+    "importlib.util.MAGIC_NUMBER.hex())"
+)
 
 
 class Interpreter(NamedTuple):
@@ -345,8 +378,13 @@ class Interpreter(NamedTuple):
 def probe_interpreter(path: Path) -> Interpreter | None:
     """The interpreter at `path` with its version and magic number, or None if it does not run."""
     try:
-        result = subprocess.run([str(path), "-I", "-c", _VERSION_PROBE], capture_output=True,  # noqa: S603  # fixed args
-                                text=True, check=False, timeout=30)
+        result = subprocess.run(  # noqa: S603  # fixed args
+            [str(path), "-I", "-c", _VERSION_PROBE],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
     except OSError:
         return None
     if result.returncode != 0:
@@ -403,8 +441,9 @@ sys.exit(0 if ok else 1)
 """
 
 
-def compile_bundle(files: Mapping[str, Path], staging: Path, interpreter: Interpreter,
-                   mode: Bytecode) -> dict[str, Path]:
+def compile_bundle(
+    files: Mapping[str, Path], staging: Path, interpreter: Interpreter, mode: Bytecode
+) -> dict[str, Path]:
     """Copy the bundle into `staging`, compile it with `interpreter`, return the new file map.
 
     `with-sources` adds `__pycache__/<name>.cpython-3XX.pyc` beside every module; `only` puts
@@ -420,15 +459,20 @@ def compile_bundle(files: Mapping[str, Path], staging: Path, interpreter: Interp
     command = [str(interpreter.path), "-I", "-c", _COMPILE, str(staging), LAMBDA_CODE_DIR, legacy]
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603  # fixed args
     if result.returncode != 0:
-        raise BundleError(f"compiling the bundle failed:\n{result.stdout[-2000:]}"
-                          f"{result.stderr[-2000:]}")
+        raise BundleError(
+            f"compiling the bundle failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        )
     compiled: dict[str, Path] = {}
     for path in sorted(staging.rglob("*")):
         name = path.relative_to(staging).as_posix()
         if not path.is_file():
             continue
-        dropped_source = (mode == "only" and path.suffix == ".py"
-                          and name != "lambda_function.py" and path.with_suffix(".pyc").is_file())
+        dropped_source = (
+            mode == "only"
+            and path.suffix == ".py"
+            and name != "lambda_function.py"
+            and path.with_suffix(".pyc").is_file()
+        )
         if not dropped_source:
             compiled[name] = path
     return compiled
@@ -460,17 +504,26 @@ class BundleReport:
 
     def summary(self) -> str:
         """One line for people: path, sizes, file count, bytecode and hash."""
-        compiled = (f"bytecode {self.bytecode} by Python {self.python}" if self.python
-                    else "no bytecode")
-        return (f"{self.path}: {self.zipped_bytes / 1e6:.2f} MB zipped "
-                f"({self.unpacked_bytes / 1e6:.2f} MB unpacked, {self.file_count} files, "
-                f"platform {self.platform}, {compiled}), budget {MAX_ZIP_BYTES / 1e6:.0f} MB, "
-                f"sha256 {self.sha256}")
+        compiled = (
+            f"bytecode {self.bytecode} by Python {self.python}" if self.python else "no bytecode"
+        )
+        return (
+            f"{self.path}: {self.zipped_bytes / 1e6:.2f} MB zipped "
+            f"({self.unpacked_bytes / 1e6:.2f} MB unpacked, {self.file_count} files, "
+            f"platform {self.platform}, {compiled}), budget {MAX_ZIP_BYTES / 1e6:.0f} MB, "
+            f"sha256 {self.sha256}"
+        )
 
 
-def build_bundle(output: Path = DEFAULT_OUTPUT, *, platform: Platform = "lambda",  # noqa: PLR0913  # build options
-                 lambda_root: Path = LAMBDA_ROOT, wheel_cache: Path = WHEEL_CACHE,
-                 bytecode: Bytecode = "with-sources", python: Path | None = None) -> BundleReport:
+def build_bundle(  # noqa: PLR0913  # build options
+    output: Path = DEFAULT_OUTPUT,
+    *,
+    platform: Platform = "lambda",
+    lambda_root: Path = LAMBDA_ROOT,
+    wheel_cache: Path = WHEEL_CACHE,
+    bytecode: Bytecode = "with-sources",
+    python: Path | None = None,
+) -> BundleReport:
     """Install the dependencies, select the files, compile them, write the zip.
 
     For Lambda the bytecode is compiled by a Python of the runtime's version (`python`, else
@@ -479,14 +532,18 @@ def build_bundle(output: Path = DEFAULT_OUTPUT, *, platform: Platform = "lambda"
     """
     interpreter = None
     if bytecode != "none":
-        interpreter = (find_runtime_python(LAMBDA_PYTHON, python) if platform == "lambda"
-                       else probe_interpreter(python or Path(sys.executable)))
+        interpreter = (
+            find_runtime_python(LAMBDA_PYTHON, python)
+            if platform == "lambda"
+            else probe_interpreter(python or Path(sys.executable))
+        )
         if interpreter is None:
             raise BundleError(f"cannot run {python or sys.executable} to compile the bundle")
     with tempfile.TemporaryDirectory(prefix="runner-strength-deps-") as staging:
         deps = Path(staging) / "deps"
-        install_dependencies(runtime_requirements(), deps, platform=platform,
-                             wheel_cache=wheel_cache)
+        install_dependencies(
+            runtime_requirements(), deps, platform=platform, wheel_cache=wheel_cache
+        )
         files = bundle_files(lambda_root, deps)
         if interpreter is not None:
             files = compile_bundle(files, Path(staging) / "task", interpreter, bytecode)
@@ -494,8 +551,12 @@ def build_bundle(output: Path = DEFAULT_OUTPUT, *, platform: Platform = "lambda"
         unpacked = sum(p.stat().st_size for p in files.values())
     data = output.read_bytes()
     return BundleReport(
-        path=output, platform=platform, zipped_bytes=len(data),
-        unpacked_bytes=unpacked, file_count=len(files),
-        sha256=hashlib.sha256(data).hexdigest(), bytecode=bytecode if interpreter else "none",
+        path=output,
+        platform=platform,
+        zipped_bytes=len(data),
+        unpacked_bytes=unpacked,
+        file_count=len(files),
+        sha256=hashlib.sha256(data).hexdigest(),
+        bytecode=bytecode if interpreter else "none",
         python=interpreter.version if interpreter else None,
     )

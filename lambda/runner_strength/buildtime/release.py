@@ -69,8 +69,10 @@ def placeholder_url_problem(url: object) -> str | None:
     host = (parts.hostname or "").lower().rstrip(".")
     if parts.scheme != "https" or not host:
         return f"{url!r} is not an https URL"
-    if host in _RESERVED_HOSTS or host.endswith(_RESERVED_SUFFIXES) or any(
-        host.endswith(f".{reserved}") for reserved in _RESERVED_HOSTS
+    if (
+        host in _RESERVED_HOSTS
+        or host.endswith(_RESERVED_SUFFIXES)
+        or any(host.endswith(f".{reserved}") for reserved in _RESERVED_HOSTS)
     ):
         return f"{url!r} is a placeholder host; publish docs/ and put its address here"
     return None

@@ -199,8 +199,9 @@ class Console:
             self._show(self.device.launch())
         elif heard.match is not None:
             declared = list(self.resolver.intent_slots.get(heard.match.intent, {}))
-            self._show(self.device.intent(heard.match, declared=declared,
-                                          new_session=heard.invoked))
+            self._show(
+                self.device.intent(heard.match, declared=declared, new_session=heard.invoked)
+            )
         return Outcome.ANSWERED
 
     def _silence(self) -> Outcome:
@@ -298,8 +299,10 @@ class Console:
             if outcome is Outcome.QUIT:
                 return 0
             if outcome is Outcome.UNRESOLVED:
-                self._note("(nothing the skill understands matches that; try "
-                           '"open runner strength", or /help)')
+                self._note(
+                    "(nothing the skill understands matches that; try "
+                    '"open runner strength", or /help)'
+                )
             self.out.write("\n")
 
 
@@ -320,8 +323,10 @@ def _read(io: Io, *, interactive: bool) -> str:
 def _speaker(io: Io, *, through: bool) -> Speaker | None:
     program = io.which(ESPEAK)
     if program is None:
-        io.stderr.write(f"{ESPEAK} is not installed, so answers are not read aloud "
-                        "(sudo apt install espeak-ng).\n")
+        io.stderr.write(
+            f"{ESPEAK} is not installed, so answers are not read aloud "
+            "(sudo apt install espeak-ng).\n"
+        )
         return None
     return Speaker(program, io.popen, through=through)
 
@@ -345,8 +350,9 @@ def run_chat(options: ChatOptions, config: Config | None = None, io: Io | None =
         device.skill_id = config.skill_id
     width = io.width or min(shutil.get_terminal_size((MAX_WIDTH, 24)).columns, MAX_WIDTH)
     speaker = _speaker(io, through=options.script is not None) if options.speak else None
-    display = Display(io.stdout, realtime=options.realtime, sleep=io.sleep, speaker=speaker,
-                      width=width)
+    display = Display(
+        io.stdout, realtime=options.realtime, sleep=io.sleep, speaker=speaker, width=width
+    )
     console = Console(resolver, device, display, clock, verbose=options.verbose)
     try:
         if options.script is not None:

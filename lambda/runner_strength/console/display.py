@@ -45,7 +45,7 @@ def segments(text: str) -> list[str | float]:
     parts: list[str | float] = []
     position = 0
     for found in _TIMER.finditer(text):
-        if words := text[position:found.start()].strip():
+        if words := text[position : found.start()].strip():
             parts.append(words)
         parts.append(float(found.group(1)))
         position = found.end()
@@ -79,8 +79,13 @@ def bar(label: str, total: float, remaining: float, width: int = BAR_WIDTH) -> s
 def wrap(text: str, width: int) -> str:
     """The coach's words wrapped under the `coach>` prompt, never breaking a timer in two."""
     whole = text.replace(" s]", "\0s]")
-    wrapped = textwrap.fill(whole, max(width, 40), initial_indent=COACH, subsequent_indent=INDENT,
-                            break_on_hyphens=False)
+    wrapped = textwrap.fill(
+        whole,
+        max(width, 40),
+        initial_indent=COACH,
+        subsequent_indent=INDENT,
+        break_on_hyphens=False,
+    )
     return wrapped.replace("\0", " ")
 
 

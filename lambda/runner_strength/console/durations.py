@@ -13,19 +13,55 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 _ONES: Mapping[str, int] = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "a": 1, "an": 1, "a couple of": 2, "couple of": 2, "a few": 3,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "a": 1,
+    "an": 1,
+    "a couple of": 2,
+    "couple of": 2,
+    "a few": 3,
 }
 _TENS: Mapping[str, int] = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _UNITS: Mapping[str, int] = {
-    "second": 1, "seconds": 1, "sec": 1, "secs": 1,
-    "minute": 60, "minutes": 60, "min": 60, "mins": 60,
-    "hour": 3600, "hours": 3600, "hr": 3600, "hrs": 3600,
+    "second": 1,
+    "seconds": 1,
+    "sec": 1,
+    "secs": 1,
+    "minute": 60,
+    "minutes": 60,
+    "min": 60,
+    "mins": 60,
+    "hour": 3600,
+    "hours": 3600,
+    "hr": 3600,
+    "hrs": 3600,
 }
 _HALF_OF: Mapping[str, int] = {"half an hour": 1800, "half a minute": 30, "half hour": 1800}
 _MINUTE, _HOUR = 60, 3600
@@ -94,10 +130,16 @@ def iso_duration(text: str) -> str | None:
     return "PT" + parts + (f"{seconds}S" if seconds else "")
 
 
-_DAY_PARTS: Mapping[str, str] = {"morning": "MO", "afternoon": "AF", "evening": "EV",
-                                 "night": "NI", "tonight": "NI"}
-_AFTERNOON_WORDS = frozenset({"pm", "p.m.", "in the afternoon", "in the evening", "at night",
-                              "tonight"})
+_DAY_PARTS: Mapping[str, str] = {
+    "morning": "MO",
+    "afternoon": "AF",
+    "evening": "EV",
+    "night": "NI",
+    "tonight": "NI",
+}
+_AFTERNOON_WORDS = frozenset(
+    {"pm", "p.m.", "in the afternoon", "in the evening", "at night", "tonight"}
+)
 _MORNING_WORDS = frozenset({"am", "a.m.", "in the morning"})
 _NOON, _HOURS_A_DAY, _MINUTES_AN_HOUR = 12, 24, 60
 
@@ -112,8 +154,14 @@ def alexa_time(text: str) -> str | None:
     named = {**_DAY_PARTS, "noon": "12:00", "midday": "12:00", "midnight": "00:00"}
     if lowered in named:
         return named[lowered]
-    suffix = next((s for s in sorted(_AFTERNOON_WORDS | _MORNING_WORDS, key=len, reverse=True)
-                   if lowered.endswith(" " + s)), None)
+    suffix = next(
+        (
+            s
+            for s in sorted(_AFTERNOON_WORDS | _MORNING_WORDS, key=len, reverse=True)
+            if lowered.endswith(" " + s)
+        ),
+        None,
+    )
     core = lowered.removesuffix(" " + suffix) if suffix else lowered
     clock = re.fullmatch(r"(\d{1,2}):(\d{2})", core)
     if clock:

@@ -58,23 +58,74 @@ VALUE_CUTOFF = 0.85
 # does not know ("the moon walk"), not a sentence that happens to start like a sample ("what's the
 # weather in paris"): a few words, none of them the glue of a sentence.
 MAX_OPEN_SLOT_WORDS = 4
-_NOT_IN_A_NAME = frozenset({
-    "in", "on", "at", "of", "to", "for", "from", "with", "about", "my", "your", "our", "me", "you",
-    "i", "we", "it", "is", "are", "was", "be", "what", "how", "why", "when", "where", "who",
-    "and", "or", "but", "if", "this", "that", "do", "does", "can", "will", "would", "should",
-})
+_NOT_IN_A_NAME = frozenset(
+    {
+        "in",
+        "on",
+        "at",
+        "of",
+        "to",
+        "for",
+        "from",
+        "with",
+        "about",
+        "my",
+        "your",
+        "our",
+        "me",
+        "you",
+        "i",
+        "we",
+        "it",
+        "is",
+        "are",
+        "was",
+        "be",
+        "what",
+        "how",
+        "why",
+        "when",
+        "where",
+        "who",
+        "and",
+        "or",
+        "but",
+        "if",
+        "this",
+        "that",
+        "do",
+        "does",
+        "can",
+        "will",
+        "would",
+        "should",
+    }
+)
 
 # Said politely or absent-mindedly around a request; they change nothing about what is meant.
-_FILLERS = frozenset({"please", "okay", "ok", "um", "uh", "hmm", "oh", "hey", "just", "now",
-                      "alexa", "coach"})
+_FILLERS = frozenset(
+    {"please", "okay", "ok", "um", "uh", "hmm", "oh", "hey", "just", "now", "alexa", "coach"}
+)
 # Contractions with or without the apostrophe a typist may skip; keys are apostrophe-free.
 _CONTRACTIONS: Mapping[str, tuple[str, ...]] = {
-    "im": ("i", "am"), "ive": ("i", "have"), "id": ("i", "would"), "whats": ("what", "is"),
-    "wheres": ("where", "is"), "hows": ("how", "is"), "thats": ("that", "is"),
-    "its": ("it", "is"), "theres": ("there", "is"), "lets": ("let", "us"),
-    "dont": ("do", "not"), "doesnt": ("does", "not"), "didnt": ("did", "not"),
-    "cant": ("can", "not"), "cannot": ("can", "not"), "isnt": ("is", "not"),
-    "wont": ("will", "not"), "youre": ("you", "are"),
+    "im": ("i", "am"),
+    "ive": ("i", "have"),
+    "id": ("i", "would"),
+    "whats": ("what", "is"),
+    "wheres": ("where", "is"),
+    "hows": ("how", "is"),
+    "thats": ("that", "is"),
+    "its": ("it", "is"),
+    "theres": ("there", "is"),
+    "lets": ("let", "us"),
+    "dont": ("do", "not"),
+    "doesnt": ("does", "not"),
+    "didnt": ("did", "not"),
+    "cant": ("can", "not"),
+    "cannot": ("can", "not"),
+    "isnt": ("is", "not"),
+    "wont": ("will", "not"),
+    "youre": ("you", "are"),
 }
 
 
@@ -329,8 +380,12 @@ class Resolver:
                         Slot(name, span.value, span.resolution)
                         for name, span in zip(pattern.slots, chosen, strict=True)
                     )
-                    best = key, IntentMatch(pattern.intent, pattern.text, slots, Via.FORGIVING,
-                                            round(score, 3))
+                    best = (
+                        key,
+                        IntentMatch(
+                            pattern.intent, pattern.text, slots, Via.FORGIVING, round(score, 3)
+                        ),
+                    )
         return best[1] if best else None
 
     def open_slot(self, text: str) -> IntentMatch | None:
@@ -460,7 +515,7 @@ def _abstract(typed: Sequence[str], names: Sequence[str], spans: Sequence[_Span]
     out: list[str] = []
     position = 0
     for name, span in zip(names, spans, strict=True):
-        out.extend(typed[position:span.start])
+        out.extend(typed[position : span.start])
         out.append(f"{{{name}}}")
         position = span.end
     out.extend(typed[position:])

@@ -136,8 +136,9 @@ class Device:
         self, found: IntentMatch, *, declared: Sequence[str] = (), new_session: bool = False
     ) -> Reply:
         """An IntentRequest for a resolved match; `declared` lists every slot of the intent."""
-        return self.send_intent(found.intent, found.slots, declared=declared,
-                                new_session=new_session)
+        return self.send_intent(
+            found.intent, found.slots, declared=declared, new_session=new_session
+        )
 
     def send_intent(
         self,
@@ -194,7 +195,8 @@ class Device:
         )
         if self.screen:
             envelope["context"]["System"]["device"]["supportedInterfaces"] = {
-                APL_INTERFACE: {"runtime": {"maxVersion": APL_VERSION}}}
+                APL_INTERFACE: {"runtime": {"maxVersion": APL_VERSION}}
+            }
         return envelope
 
     def _slot_json(self, name: str, slot: Slot | None) -> dict[str, Any]:
@@ -212,8 +214,12 @@ class Device:
             }
             if resolution.value_id is not None:
                 authority["values"] = [
-                    {"value": {"name": resolution.value_name or slot.value,
-                               "id": resolution.value_id}}
+                    {
+                        "value": {
+                            "name": resolution.value_name or slot.value,
+                            "id": resolution.value_id,
+                        }
+                    }
                 ]
             resolutions = {"resolutionsPerAuthority": [authority]}
             out["resolutions"] = resolutions

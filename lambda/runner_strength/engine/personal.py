@@ -142,24 +142,32 @@ def _stand_in(
     exercise = library.exercise(exercise_id)
     for option in (exercise.easier, exercise.harder):
         linked = option.exercise if option is not None else None
-        if (linked is not None and linked in library.exercises and linked not in exclude
-                and fits(library.exercise(linked))):
+        if (
+            linked is not None
+            and linked in library.exercises
+            and linked not in exclude
+            and fits(library.exercise(linked))
+        ):
             return linked
     categories = (exercise.category, *SIMILAR.get(exercise.category, ()))
     candidates = [
-        e for e in library.exercises.values()
+        e
+        for e in library.exercises.values()
         if e.category in categories and e.id not in exclude and e.id != exercise_id and fits(e)
     ]
     if not candidates:
         return None
-    best = min(candidates, key=lambda e: (
-        categories.index(e.category),
-        e.dosage.mode is not exercise.dosage.mode,  # reps stand in for reps, a hold for a hold
-        len(e.equipment),  # a stand-in should not send the runner off to find more kit
-        _INTENSITY_ORDER.index(e.intensity),
-        abs(_LEVEL_ORDER.index(e.level) - _LEVEL_ORDER.index(exercise.level)),
-        e.id,
-    ))
+    best = min(
+        candidates,
+        key=lambda e: (
+            categories.index(e.category),
+            e.dosage.mode is not exercise.dosage.mode,  # reps stand in for reps, a hold for a hold
+            len(e.equipment),  # a stand-in should not send the runner off to find more kit
+            _INTENSITY_ORDER.index(e.intensity),
+            abs(_LEVEL_ORDER.index(e.level) - _LEVEL_ORDER.index(exercise.level)),
+            e.id,
+        ),
+    )
     return best.id
 
 
@@ -186,9 +194,14 @@ def gentler(
     exclude: frozenset[str] = frozenset(),
 ) -> str | None:
     """A stand-in for an exercise that hurts `area`: similar, sparing the area, never heavy."""
+
     def fits(e: Exercise) -> bool:
-        return (not loads(e, area) and e.intensity is not Intensity.HEAVY
-                and not needs_missing(e, missing))
+        return (
+            not loads(e, area)
+            and e.intensity is not Intensity.HEAVY
+            and not needs_missing(e, missing)
+        )
+
     return _stand_in(library, exercise_id, fits, exclude)
 
 
@@ -223,8 +236,11 @@ def _item_dose(
     usable: Callable[[Exercise], bool],
 ) -> Dose:
     planned = progress.next if progress is not None else None
-    if (planned is not None and planned.exercise_id in library.exercises
-            and usable(library.exercise(planned.exercise_id))):
+    if (
+        planned is not None
+        and planned.exercise_id in library.exercises
+        and usable(library.exercise(planned.exercise_id))
+    ):
         own = library.exercise(planned.exercise_id).dosage.with_amount(planned.amount)
         return Dose(planned.exercise_id, own.amount(), planned.extra_sets)
     return level_dose(library, item, level, usable)
@@ -262,8 +278,9 @@ def fit_workout(  # noqa: PLR0913  # everything the record knows that shapes tod
     if len(fitting.omitted) == len(workout.items):
         # Better the workout as it is than no workout at all.
         fitting.omitted.clear()
-        fitting.doses = {i.exercise_id: Dose(i.exercise_id, i.dosage.amount())
-                         for i in workout.items}
+        fitting.doses = {
+            i.exercise_id: Dose(i.exercise_id, i.dosage.amount()) for i in workout.items
+        }
     return _day_plan(library, workout, fitting, progress, light=light)
 
 
@@ -296,9 +313,12 @@ def _fit_item(  # noqa: PLR0913  # one item's dose and every constraint of the d
     if light and heavy_lower_body(library.exercise(current.exercise_id)):
         easier = library.exercise(current.exercise_id).easier
         linked = easier.exercise if easier is not None else None
-        if (linked is None or linked not in library.exercises
-                or heavy_lower_body(library.exercise(linked))
-                or needs_missing(library.exercise(linked), missing)):
+        if (
+            linked is None
+            or linked not in library.exercises
+            or heavy_lower_body(library.exercise(linked))
+            or needs_missing(library.exercise(linked), missing)
+        ):
             return None, refitted
         current = Dose(linked, library.exercise(linked).dosage.amount(), current.extra_sets)
     return current, refitted
@@ -327,9 +347,14 @@ def _day_plan(
         change = _change(library, item, dose, progress.get(item.exercise_id), workout.format)
         if change is not None and item.exercise_id not in fitting.refitted:
             changes.append(change)
-    return DayPlan(adjustments=adjustments, set_counts=set_counts,
-                   omitted=frozenset(fitting.omitted), light=light, changes=tuple(changes),
-                   refitted=tuple(fitting.refitted))
+    return DayPlan(
+        adjustments=adjustments,
+        set_counts=set_counts,
+        omitted=frozenset(fitting.omitted),
+        light=light,
+        changes=tuple(changes),
+        refitted=tuple(fitting.refitted),
+    )
 
 
 def _change(
@@ -380,7 +405,9 @@ def doable(
 
 @lru_cache(maxsize=DOABLE_CACHE_SIZE)
 def _doable(
-    library_key: Same[Library], workout_key: Same[Workout], level: Level | None,
+    library_key: Same[Library],
+    workout_key: Same[Workout],
+    level: Level | None,
     missing: frozenset[str],
 ) -> bool:
     library, workout = library_key.value, workout_key.value
@@ -395,8 +422,11 @@ def _doable(
         exercise = library.exercise(level_dose(library, item, level, usable).exercise_id)
         if usable(exercise):
             continue
-        links = [o.exercise for o in (exercise.easier, exercise.harder)
-                 if o is not None and o.exercise in library.exercises]
+        links = [
+            o.exercise
+            for o in (exercise.easier, exercise.harder)
+            if o is not None and o.exercise in library.exercises
+        ]
         if not any(usable(library.exercise(link)) for link in links if link is not None):
             return False
     return True

@@ -243,8 +243,11 @@ def fitted(
         if sets != item.dosage.sets:
             item = WorkoutItem(item.exercise_id, replace(item.dosage, sets=sets))  # noqa: PLW2901  # the fitted item replaces the written one
         items.append(item)
-    rounds = max(1, workout.rounds - 1) if light and workout.format is Format.CIRCUIT else (
-        workout.rounds)
+    rounds = (
+        max(1, workout.rounds - 1)
+        if light and workout.format is Format.CIRCUIT
+        else (workout.rounds)
+    )
     if tuple(items) == workout.items and rounds == workout.rounds:
         return workout
     return replace(workout, items=tuple(items), rounds=rounds)
@@ -291,9 +294,16 @@ class _PlanKey(NamedTuple):
 
 @lru_cache(maxsize=PLAN_CACHE_SIZE)
 def _cached_plan(library: Same[Library], key: _PlanKey) -> Plan:
-    return _build_plan(library.value, key.workout_id, quick=key.quick,
-                       target_seconds=key.target_seconds, adjustments=dict(key.adjustments),
-                       set_counts=dict(key.set_counts), omitted=key.omitted, light=key.light)
+    return _build_plan(
+        library.value,
+        key.workout_id,
+        quick=key.quick,
+        target_seconds=key.target_seconds,
+        adjustments=dict(key.adjustments),
+        set_counts=dict(key.set_counts),
+        omitted=key.omitted,
+        light=key.light,
+    )
 
 
 def _build_plan(  # noqa: PLR0913  # build_plan's parameters
@@ -321,26 +331,40 @@ def _build_plan(  # noqa: PLR0913  # build_plan's parameters
     if workout.format is Format.CIRCUIT:
         sets = [(item, r, workout.rounds) for r in range(workout.rounds) for item in workout.items]
     else:
-        sets = [(item, s, item.dosage.sets)
-                for item in workout.items for s in range(item.dosage.sets)]
+        sets = [
+            (item, s, item.dosage.sets) for item in workout.items for s in range(item.dosage.sets)
+        ]
     slots: list[Slot] = []
     for number, (item, set_index, total) in enumerate(sets):
         final = number == len(sets) - 1
-        round_end = (
-            workout.format is Format.CIRCUIT and item is workout.items[-1] and not final
-        )
+        round_end = workout.format is Format.CIRCUIT and item is workout.items[-1] and not final
         dosage = replace(dosages[item.exercise_id], sets=total)
         dosages[item.exercise_id] = dosage
         for sides in _parts(dosage, workout.round_rest_seconds, round_end=round_end, final=final):
             last_part = sides != (Side.LEFT,)
-            slots.append(Slot(item.exercise_id, set_index, total, sides,
-                              round_end=round_end and last_part, final=final and last_part))
-    return Plan(full=full, today=today, workout=workout, slots=tuple(slots), dosages=dosages,
-                performed=performed)
+            slots.append(
+                Slot(
+                    item.exercise_id,
+                    set_index,
+                    total,
+                    sides,
+                    round_end=round_end and last_part,
+                    final=final and last_part,
+                )
+            )
+    return Plan(
+        full=full,
+        today=today,
+        workout=workout,
+        slots=tuple(slots),
+        dosages=dosages,
+        performed=performed,
+    )
 
 
-def _parts(dosage: Dosage, round_rest: int, *, round_end: bool,
-           final: bool) -> tuple[tuple[Side, ...], ...]:
+def _parts(
+    dosage: Dosage, round_rest: int, *, round_end: bool, final: bool
+) -> tuple[tuple[Side, ...], ...]:
     if not dosage.per_side:
         return ((Side.BOTH,),)
     whole = Slot("", 0, 1, (Side.LEFT, Side.RIGHT), round_end=round_end, final=final)
@@ -368,7 +392,9 @@ def step_amount(dosage: Dosage, *, easier: bool) -> int | None:
     """The next easier or harder amount inside the dosage's safe range, or None at the bound."""
     amount = dosage.amount()
     low, high = (dosage.reps_range if dosage.mode is Mode.REPS else dosage.hold_range) or (
-        amount, amount)
+        amount,
+        amount,
+    )
     step = REP_STEP if dosage.mode is Mode.REPS else HOLD_STEP
     stepped = max(low, amount - step) if easier else min(high, amount + step)
     return None if stepped == amount else stepped
@@ -379,8 +405,11 @@ def remap(old: Plan, new: Plan, index: int) -> int:
     if index >= len(old.slots):
         return len(new.slots)
     slot = old.slots[index]
-    same_set = [i for i, s in enumerate(new.slots)
-                if s.exercise_id == slot.exercise_id and s.set_index == slot.set_index]
+    same_set = [
+        i
+        for i, s in enumerate(new.slots)
+        if s.exercise_id == slot.exercise_id and s.set_index == slot.set_index
+    ]
     if not same_set:
         return min(index, len(new.slots))
     for i in same_set:

@@ -139,8 +139,10 @@ def next_dose(  # noqa: PLR0913  # the dose, where it sits, and what the runner 
     linked = _linked(library, exercise, easier=easier)
     if linked is not None and usable(library.exercise(linked)):
         # The linked exercise starts fresh at its own prescription: its amount means something else.
-        return Step(Dose(linked, library.exercise(linked).dosage.amount()),
-                    Change.EASIER_EXERCISE if easier else Change.HARDER_EXERCISE)
+        return Step(
+            Dose(linked, library.exercise(linked).dosage.amount()),
+            Change.EASIER_EXERCISE if easier else Change.HARDER_EXERCISE,
+        )
     return Step(dose, Change.AT_BOTTOM if easier else Change.AT_TOP)
 
 
@@ -159,8 +161,11 @@ def level_dose(
     if level is Level.BEGINNER:
         extra = -1 if item.dosage.sets > BEGINNER_KEEPS_SETS else 0
         linked = _linked(library, exercise, easier=True)
-        if (exercise.level is not Level.BEGINNER and linked is not None
-                and usable(library.exercise(linked))):
+        if (
+            exercise.level is not Level.BEGINNER
+            and linked is not None
+            and usable(library.exercise(linked))
+        ):
             low = bounds(library.exercise(linked).dosage)[0]
             return Dose(linked, low, extra)
         return Dose(item.exercise_id, bounds(item.dosage)[0], extra)

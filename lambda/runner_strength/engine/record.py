@@ -134,14 +134,21 @@ def _capped(entries: Iterable[HistoryEntry]) -> tuple[HistoryEntry, ...]:
         known = by_id.get(entry.id)
         # Feedback given after a workout adds feelings to its entry: the entry knowing more wins.
         if known is None or (entry.finished, entry.ended_at, len(entry.feelings)) > (
-                known.finished, known.ended_at, len(known.feelings)):
+            known.finished,
+            known.ended_at,
+            len(known.feelings),
+        ):
             by_id[entry.id] = entry
     ordered = sorted(by_id.values(), key=lambda e: (e.ended_at, e.started_at, e.id))
     return tuple(ordered[-HISTORY_LIMIT:])
 
 
-def history_entry(state: WorkoutState, summary: Summary, ended_at: float,
-                  progress: Mapping[str, ExerciseProgress] | None = None) -> HistoryEntry:
+def history_entry(
+    state: WorkoutState,
+    summary: Summary,
+    ended_at: float,
+    progress: Mapping[str, ExerciseProgress] | None = None,
+) -> HistoryEntry:
     """The history entry for a workout that ended with `summary`, with how its exercises felt.
 
     A feeling belongs to this workout when it was said after the workout started.
@@ -150,8 +157,10 @@ def history_entry(state: WorkoutState, summary: Summary, ended_at: float,
     feelings = tuple(
         (exercise_id, entry.feeling)
         for exercise_id in (*summary.exercises_done, *summary.skipped)
-        if (entry := progress.get(exercise_id)) is not None and entry.feeling is not None
-        and entry.feeling_at is not None and entry.feeling_at >= state.started_at
+        if (entry := progress.get(exercise_id)) is not None
+        and entry.feeling is not None
+        and entry.feeling_at is not None
+        and entry.feeling_at >= state.started_at
     )
     return HistoryEntry(
         id=state.id,
@@ -172,16 +181,21 @@ def dose_done(plan: Plan, state: WorkoutState, exercise_id: str) -> Dose:
     return Dose(plan.performed[exercise_id], plan.dosages[exercise_id].amount(), extra)
 
 
-def with_doses_done(record: UserRecord, plan: Plan, state: WorkoutState,
-                    exercises: Iterable[str], now: float) -> UserRecord:
+def with_doses_done(
+    record: UserRecord, plan: Plan, state: WorkoutState, exercises: Iterable[str], now: float
+) -> UserRecord:
     """The record remembering what was done of each exercise, for "last time" next time."""
     progress = dict(record.progress)
     for exercise_id in exercises:
         if exercise_id not in plan.performed:
             continue
         known = progress.get(exercise_id, ExerciseProgress())
-        progress[exercise_id] = replace(known, last=dose_done(plan, state, exercise_id),
-                                        last_at=now, updated_at=max(known.updated_at, now))
+        progress[exercise_id] = replace(
+            known,
+            last=dose_done(plan, state, exercise_id),
+            last_at=now,
+            updated_at=max(known.updated_at, now),
+        )
     return replace(record, progress=progress)
 
 
@@ -194,36 +208,51 @@ def with_feeling(record: UserRecord, exercise_id: str, progress: ExerciseProgres
     if not record.history or progress.feeling is None:
         return updated
     last = record.history[-1]
-    if progress.last_at is None or progress.last_at > last.ended_at or exercise_id not in (
-            *last.exercises_done, *last.skipped):
+    if (
+        progress.last_at is None
+        or progress.last_at > last.ended_at
+        or exercise_id not in (*last.exercises_done, *last.skipped)
+    ):
         return updated
-    feelings = (*((e, f) for e, f in last.feelings if e != exercise_id),
-                (exercise_id, progress.feeling))
+    feelings = (
+        *((e, f) for e, f in last.feelings if e != exercise_id),
+        (exercise_id, progress.feeling),
+    )
     return replace(updated, history=(*record.history[:-1], replace(last, feelings=feelings)))
 
 
-def with_state(record: UserRecord, device_id: str, state: WorkoutState | None,
-               now: float) -> UserRecord:
+def with_state(
+    record: UserRecord, device_id: str, state: WorkoutState | None, now: float
+) -> UserRecord:
     """The record with `state` as the device's active workout (None clears it).
 
     A state moved here from another device (the same state id) leaves that device, and the
     exercises it introduced count as heard.
     """
-    active = {device: s for device, s in record.active.items()
-              if device != device_id and (state is None or s.id != state.id)}
+    active = {
+        device: s
+        for device, s in record.active.items()
+        if device != device_id and (state is None or s.id != state.id)
+    }
     intros = record.intros_heard
     if state is not None:
         active[device_id] = state
         intros = intros | state.introduced
-    return replace(record, active=active, intros_heard=intros,
-                   updated_at=max(record.updated_at, now))
+    return replace(
+        record, active=active, intros_heard=intros, updated_at=max(record.updated_at, now)
+    )
 
 
-def end_workout(record: UserRecord, device_id: str, entry: HistoryEntry,
-                introduced: frozenset[str] = frozenset()) -> UserRecord:
+def end_workout(
+    record: UserRecord,
+    device_id: str,
+    entry: HistoryEntry,
+    introduced: frozenset[str] = frozenset(),
+) -> UserRecord:
     """The record with the device's workout (and every copy of it) ended into the history."""
-    active = {device: s for device, s in record.active.items()
-              if device != device_id and s.id != entry.id}
+    active = {
+        device: s for device, s in record.active.items() if device != device_id and s.id != entry.id
+    }
     return replace(
         record,
         active=active,

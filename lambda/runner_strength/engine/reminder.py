@@ -64,7 +64,10 @@ class Reminder:
     def same_schedule(self, other: Reminder | None) -> bool:
         """True when `other` rings on the same days at the same time."""
         return other is not None and (self.days, self.hour, self.minute) == (
-            other.days, other.hour, other.minute)
+            other.days,
+            other.hour,
+            other.minute,
+        )
 
 
 def usual_reminder(history: Sequence[HistoryEntry], now: float, zone: tzinfo) -> Reminder:

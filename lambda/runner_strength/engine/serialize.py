@@ -49,22 +49,31 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     upgraded = dict(data)
     preferences = upgraded.get("preferences")
     if isinstance(preferences, dict):
-        upgraded["preferences"] = {"level": None, "missing_equipment": [],
-                                   "verbosity": Verbosity.STANDARD.value, "time_zone": None,
-                                   **preferences}
+        upgraded["preferences"] = {
+            "level": None,
+            "missing_equipment": [],
+            "verbosity": Verbosity.STANDARD.value,
+            "time_zone": None,
+            **preferences,
+        }
     history = upgraded.get("history")
     if isinstance(history, list):
-        upgraded["history"] = [{"feelings": {}, **e} if isinstance(e, dict) else e
-                               for e in history]
+        upgraded["history"] = [{"feelings": {}, **e} if isinstance(e, dict) else e for e in history]
     active = upgraded.get("active")
     if isinstance(active, dict):
         upgraded["active"] = {
             device: {"set_counts": {}, "omitted": [], "light": False, **s}
-            if isinstance(s, dict) else s
+            if isinstance(s, dict)
+            else s
             for device, s in active.items()
         }
-    return {"progress": {}, "pain_note_heard": False, "light_until": None, "sore_until": {},
-            **upgraded}
+    return {
+        "progress": {},
+        "pain_note_heard": False,
+        "light_until": None,
+        "sore_until": {},
+        **upgraded,
+    }
 
 
 def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
@@ -77,19 +86,28 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(preferences, dict):
         # h1-narration: timer tones, on unless the runner said "no beeps"
         # h4-content: the warm-up and cool-down preferences; a version 2 runner was never asked
-        upgraded["preferences"] = {"tones": True, "warm_up": RoutineChoice.ASK.value,
-                                   "cool_down": RoutineChoice.ASK.value, **preferences}
+        upgraded["preferences"] = {
+            "tones": True,
+            "warm_up": RoutineChoice.ASK.value,
+            "cool_down": RoutineChoice.ASK.value,
+            **preferences,
+        }
     # h2-dialog: active workouts learn where "go back" returns to, and count pain reports.
     active = upgraded.get("active")
     if isinstance(active, dict):
         upgraded["active"] = {
             device: {"undo_skip": None, "return_to": None, "pain_reports": 0, **s}
-            if isinstance(s, dict) else s
+            if isinstance(s, dict)
+            else s
             for device, s in active.items()
         }
     # h5-alexa-apis: Settings API time zone checks per device, the weekly reminder, its offer
-    return {"zone_checks": {}, "reminder": None,
-            "reminder_offer": Offer.NOT_OFFERED.value, **upgraded}
+    return {
+        "zone_checks": {},
+        "reminder": None,
+        "reminder_offer": Offer.NOT_OFFERED.value,
+        **upgraded,
+    }
 
 
 # Version n -> a function upgrading a version-n record dict to version n + 1.
@@ -128,7 +146,9 @@ def state_to_dict(state: WorkoutState) -> dict[str, Any]:
         "done": sorted(state.done),
         "introduced": sorted(state.introduced),
         "heard_before": sorted(state.heard_before),
-        "last_set": None if last is None else {
+        "last_set": None
+        if last is None
+        else {
             "slot": last.slot,
             "exercise_id": last.exercise_id,
             "started_at": last.started_at,
@@ -199,8 +219,10 @@ def record_to_dict(record: UserRecord) -> dict[str, Any]:
         "pain_note_heard": record.pain_note_heard,
         "light_until": record.light_until,
         "sore_until": dict(sorted(record.sore_until.items())),
-        "zone_checks": {device: {"at": c.at, "found": c.found}
-                        for device, c in sorted(record.zone_checks.items())},
+        "zone_checks": {
+            device: {"at": c.at, "found": c.found}
+            for device, c in sorted(record.zone_checks.items())
+        },
         "reminder": _reminder_to_dict(record.reminder),
         "reminder_offer": record.reminder_offer.value,
     }
@@ -209,8 +231,12 @@ def record_to_dict(record: UserRecord) -> dict[str, Any]:
 def _reminder_to_dict(reminder: Reminder | None) -> dict[str, Any] | None:
     if reminder is None:
         return None
-    return {"days": list(reminder.days), "hour": reminder.hour, "minute": reminder.minute,
-            "alert_id": reminder.alert_id}
+    return {
+        "days": list(reminder.days),
+        "hour": reminder.hour,
+        "minute": reminder.minute,
+        "alert_id": reminder.alert_id,
+    }
 
 
 # ---------------------------------------------------------------- from dicts
@@ -352,9 +378,13 @@ def _state(r: _Reader) -> WorkoutState:
     last = None
     if r.data.get("last_set") is not None:
         s = r.child("last_set")
-        last = LastSet(slot=s.integer("slot"), exercise_id=s.text("exercise_id"),
-                       started_at=s.number("started_at"),
-                       work_ends=s.number("work_ends"), audio_ends=s.number("audio_ends"))
+        last = LastSet(
+            slot=s.integer("slot"),
+            exercise_id=s.text("exercise_id"),
+            started_at=s.number("started_at"),
+            work_ends=s.number("work_ends"),
+            audio_ends=s.number("audio_ends"),
+        )
     return WorkoutState(
         id=r.text("id"),
         workout_id=r.text("workout_id"),
@@ -432,14 +462,15 @@ def record_from_dict(
     top = _Reader(data, "")
     version = top.integer("schema_version")
     if version > SCHEMA_VERSION:
-        raise SchemaError(f"schema_version {version} is newer than this code reads "
-                          f"({SCHEMA_VERSION}); deploy the newer release")
+        raise SchemaError(
+            f"schema_version {version} is newer than this code reads "
+            f"({SCHEMA_VERSION}); deploy the newer release"
+        )
     upgraded: dict[str, Any] = dict(top.data)
     while version < SCHEMA_VERSION:
         migration = migrations.get(version)
         if migration is None:
-            raise SchemaError(f"schema_version {version} is unknown: no migration to "
-                              f"{version + 1}")
+            raise SchemaError(f"schema_version {version} is unknown: no migration to {version + 1}")
         upgraded = migration(upgraded)
         version += 1
         upgraded["schema_version"] = version
@@ -466,8 +497,10 @@ def record_from_dict(
         pain_note_heard=r.flag("pain_note_heard"),
         light_until=r.optional_number("light_until"),
         sore_until=r.numbers("sore_until"),
-        zone_checks={device: ZoneCheck(c.number("at"), c.flag("found"))
-                     for device, c in r.entries("zone_checks")},
+        zone_checks={
+            device: ZoneCheck(c.number("at"), c.flag("found"))
+            for device, c in r.entries("zone_checks")
+        },
         reminder=_reminder(r.optional_child("reminder")),
         reminder_offer=r.choice("reminder_offer", Offer),
     )
@@ -477,8 +510,11 @@ def _reminder(r: _Reader | None) -> Reminder | None:
     if r is None:
         return None
     days = r.data.get("days")
-    if not isinstance(days, list) or not days or not all(
-            type(d) is int and 0 <= d <= 6 for d in days):  # weekday numbers
+    if (
+        not isinstance(days, list)
+        or not days
+        or not all(type(d) is int and 0 <= d <= 6 for d in days)
+    ):  # weekday numbers
         raise SchemaError(f"{r.where}.days: expected a list of weekday numbers 0..6, got {days!r}")
     hour, minute = r.integer("hour"), r.integer("minute")
     if not 0 <= hour <= 23 or not 0 <= minute <= 59:  # clock values

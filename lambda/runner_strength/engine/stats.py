@@ -89,5 +89,6 @@ def weekly_summary(
     done = [e for e in history if e.exercises_done and e.ended_at <= now]
     last = max(done, key=lambda e: (e.ended_at, e.id)) if done else None
     days = None if last is None else (today - local_date(last.ended_at, zone)).days
-    return WeekSummary(sessions=sessions, target=target, streak=streak, last=last,
-                       days_since_last=days)
+    return WeekSummary(
+        sessions=sessions, target=target, streak=streak, last=last, days_since_last=days
+    )

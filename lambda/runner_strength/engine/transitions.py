@@ -96,9 +96,16 @@ if TYPE_CHECKING:
 
 def plan_of(library: Library, state: WorkoutState) -> Plan:
     """The plan a state indexes into (KeyError when its workout left the library)."""
-    return build_plan(library, state.workout_id, quick=state.quick,
-                      target_seconds=state.target_seconds, adjustments=state.adjustments,
-                      set_counts=state.set_counts, omitted=state.omitted, light=state.light)
+    return build_plan(
+        library,
+        state.workout_id,
+        quick=state.quick,
+        target_seconds=state.target_seconds,
+        adjustments=state.adjustments,
+        set_counts=state.set_counts,
+        omitted=state.omitted,
+        light=state.light,
+    )
 
 
 def _pending(plan: Plan, skipped: frozenset[str], start: int) -> int | None:
@@ -152,8 +159,11 @@ def _where_now(plan: Plan, state: WorkoutState) -> NextUp | None:
 
 
 def _sets_done(plan: Plan, state: WorkoutState) -> int:
-    return sum(1 for slot in plan.slots[: state.position]
-               if slot.completes_set and slot.exercise_id not in state.skipped)
+    return sum(
+        1
+        for slot in plan.slots[: state.position]
+        if slot.completes_set and slot.exercise_id not in state.skipped
+    )
 
 
 def _summary(plan: Plan, state: WorkoutState, now: float, *, completed: bool) -> Summary:
@@ -201,8 +211,9 @@ def _moved(state: WorkoutState, now: float) -> WorkoutState:
 
     A skip can be undone only until the next move.
     """
-    return replace(state, updated_at=now, paused=False, paused_at=None, rolled_back=False,
-                   undo_skip=None)
+    return replace(
+        state, updated_at=now, paused=False, paused_at=None, rolled_back=False, undo_skip=None
+    )
 
 
 # ---------------------------------------------------------------- start and perform
@@ -241,8 +252,13 @@ def start(  # noqa: PLR0913  # the options a spoken request can carry, all by ke
         heard_before=heard_before,
     )
     if day is not None:
-        state = replace(state, adjustments=dict(day.adjustments), set_counts=dict(day.set_counts),
-                        omitted=day.omitted, light=day.light)
+        state = replace(
+            state,
+            adjustments=dict(day.adjustments),
+            set_counts=dict(day.set_counts),
+            omitted=day.omitted,
+            light=day.light,
+        )
     plan = plan_of(library, state)
     kept = set(plan.exercise_ids())
     started = WorkoutStarted(
@@ -254,23 +270,30 @@ def start(  # noqa: PLR0913  # the options a spoken request can carry, all by ke
         shortened=plan.workout != plan.today,
         light=state.light,
         refitted=0 if day is None else len(day.refitted),
-        equipment=None if day is None else frozenset().union(
-            *(library.exercise(e).equipment for e in plan.performed.values())),
+        equipment=None
+        if day is None
+        else frozenset().union(*(library.exercise(e).equipment for e in plan.performed.values())),
         changes=() if day is None else tuple(c for c in day.changes if c.exercise_id in kept),
     )
     return Outcome(state, (started, AskReady(_where(plan, state, 0))))
 
 
-def _perform(plan: Plan, state: WorkoutState, index: int, now: float, *,
-             return_to: int | None = None) -> Outcome:
+def _perform(
+    plan: Plan, state: WorkoutState, index: int, now: float, *, return_to: int | None = None
+) -> Outcome:
     """Perform slot `index`; afterwards the position is the next pending slot (or `return_to`)."""
     slot = plan.slots[index]
     exercise_id = plan.performed[slot.exercise_id]
     intro = _is_new(plan, state, index)
     events: list[Event] = []
     if intro:
-        events.append(ExerciseIntro(exercise_id, first_time=exercise_id not in state.introduced,
-                                    heard_before=exercise_id in state.heard_before))
+        events.append(
+            ExerciseIntro(
+                exercise_id,
+                first_time=exercise_id not in state.introduced,
+                heard_before=exercise_id in state.heard_before,
+            )
+        )
     carry_on = state.return_to
     if return_to is None and carry_on is not None and _block_end(plan, index) == index + 1:
         # The last set of an exercise redone after "previous": back to where the runner was.
@@ -281,28 +304,38 @@ def _perform(plan: Plan, state: WorkoutState, index: int, now: float, *,
     rest_timed, rest_prescribed = timing.rest_timed, timing.rest_prescribed
     if following is None:
         rest_timed = rest_prescribed = 0  # the last set of what is left: nothing to rest for
-    last_set = LastSet(slot=index, exercise_id=exercise_id, started_at=now,
-                       work_ends=timing.work_ends, audio_ends=timing.work_ends + rest_timed)
-    state = _moved(replace(
-        state,
-        position=len(plan.slots) if following is None else following,
-        last_set=last_set,
-        done=state.done | {slot.exercise_id},
-        introduced=state.introduced | {exercise_id} if intro else state.introduced,
-    ), now)
-    preview = None if following is None else _where(plan, state, following)
-    events.append(SetPerformed(
+    last_set = LastSet(
+        slot=index,
         exercise_id=exercise_id,
-        workout_exercise_id=slot.exercise_id,
-        set_number=slot.set_number,
-        total_sets=slot.total_sets,
-        dosage=plan.dosages[slot.exercise_id],
-        sides=slot.sides,
-        rest_seconds=rest_timed,
-        rest_prescribed_seconds=rest_prescribed,
-        round_end=slot.round_end,
-        next_preview=preview,
-    ))
+        started_at=now,
+        work_ends=timing.work_ends,
+        audio_ends=timing.work_ends + rest_timed,
+    )
+    state = _moved(
+        replace(
+            state,
+            position=len(plan.slots) if following is None else following,
+            last_set=last_set,
+            done=state.done | {slot.exercise_id},
+            introduced=state.introduced | {exercise_id} if intro else state.introduced,
+        ),
+        now,
+    )
+    preview = None if following is None else _where(plan, state, following)
+    events.append(
+        SetPerformed(
+            exercise_id=exercise_id,
+            workout_exercise_id=slot.exercise_id,
+            set_number=slot.set_number,
+            total_sets=slot.total_sets,
+            dosage=plan.dosages[slot.exercise_id],
+            sides=slot.sides,
+            rest_seconds=rest_timed,
+            rest_prescribed_seconds=rest_prescribed,
+            round_end=slot.round_end,
+            next_preview=preview,
+        )
+    )
     if preview is None:
         state = replace(state, finished=True)
         events.append(WorkoutFinished(_summary(plan, state, now, completed=True)))
@@ -365,8 +398,14 @@ def pause(state: WorkoutState | None, library: Library, now: float) -> Outcome:
         and _pending(plan, current.skipped, last.slot + 1) == current.position
     )
     position = last.slot if rolled_back and last is not None else current.position
-    current = replace(current, position=position, paused=True, paused_at=now,
-                      rolled_back=rolled_back, updated_at=now)
+    current = replace(
+        current,
+        position=position,
+        paused=True,
+        paused_at=now,
+        rolled_back=rolled_back,
+        updated_at=now,
+    )
     return Outcome(current, (Paused(_where(plan, current, position), rolled_back=rolled_back),))
 
 
@@ -383,8 +422,11 @@ def resume(state: WorkoutState | None, library: Library, now: float) -> Outcome:
 
 def _resume(plan: Plan, state: WorkoutState, now: float) -> Outcome:
     paused_for = max(0.0, now - (state.paused_at if state.paused_at is not None else now))
-    resumed = Resumed(_where(plan, state, state.position), rolled_back=state.rolled_back,
-                      paused_seconds=paused_for)
+    resumed = Resumed(
+        _where(plan, state, state.position),
+        rolled_back=state.rolled_back,
+        paused_seconds=paused_for,
+    )
     return _after(resumed, _perform(plan, state, state.position, now))
 
 
@@ -444,25 +486,43 @@ def skip_exercise(state: WorkoutState | None, library: Library, now: float) -> O
     skipped = current.skipped | {exercise_id}
     target = _pending(plan, skipped, current.position)
     if target is None:
-        current = _moved(replace(current, skipped=skipped, position=len(plan.slots),
-                                 finished=True), now)
-        return Outcome(current, (Skipped(exercise_id),
-                                 WorkoutFinished(_summary(plan, current, now, completed=False))))
-    current = replace(_moved(replace(current, skipped=skipped, position=target), now),
-                      undo_skip=current.position, return_to=None)
+        current = _moved(
+            replace(current, skipped=skipped, position=len(plan.slots), finished=True), now
+        )
+        return Outcome(
+            current,
+            (Skipped(exercise_id), WorkoutFinished(_summary(plan, current, now, completed=False))),
+        )
+    current = replace(
+        _moved(replace(current, skipped=skipped, position=target), now),
+        undo_skip=current.position,
+        return_to=None,
+    )
     return Outcome(current, (Skipped(exercise_id), AskReady(_where(plan, current, target))))
 
 
-def start_over(state: WorkoutState | None, library: Library, now: float,
-               scope: Scope = Scope.EXERCISE) -> Outcome:
+def start_over(
+    state: WorkoutState | None, library: Library, now: float, scope: Scope = Scope.EXERCISE
+) -> Outcome:
     """Restart the exercise in progress, or the whole workout (also after it finished)."""
     if scope is Scope.WORKOUT and state is not None and state.workout_id in library.workouts:
         plan = plan_of(library, state)
         # After the end it is a new attempt with a new id: the finished one keeps its history entry.
         state_id = _state_id(now, state.workout_id) if state.finished else state.id
-        restarted = _moved(replace(state, id=state_id, position=0, skipped=frozenset(),
-                                   done=frozenset(), last_set=None, finished=False,
-                                   started_at=now, return_to=None), now)
+        restarted = _moved(
+            replace(
+                state,
+                id=state_id,
+                position=0,
+                skipped=frozenset(),
+                done=frozenset(),
+                last_set=None,
+                finished=False,
+                started_at=now,
+                return_to=None,
+            ),
+            now,
+        )
         where = _where(plan, restarted, 0)
         return Outcome(restarted, (StartedOver(scope, where), AskReady(where)))
     active = _active(library, state)
@@ -499,13 +559,14 @@ def _adjust_target(plan: Plan, state: WorkoutState) -> str:
     last = state.last_set
     if last is not None and last.slot < len(plan.slots):
         just_done = plan.slots[last.slot].exercise_id
-        if any(s.exercise_id == just_done for s in plan.slots[state.position:]):
+        if any(s.exercise_id == just_done for s in plan.slots[state.position :]):
             return just_done
     return plan.slots[state.position].exercise_id
 
 
-def _adjust(state: WorkoutState | None, library: Library, now: float,
-            direction: Direction) -> Outcome:
+def _adjust(
+    state: WorkoutState | None, library: Library, now: float, direction: Direction
+) -> Outcome:
     active = _active(library, state)
     if isinstance(active, Outcome):
         return active
@@ -521,8 +582,7 @@ def _adjust(state: WorkoutState | None, library: Library, now: float,
         option = library.exercise(doing).easier if make_easier else library.exercise(doing).harder
         linked = option.exercise if option is not None else None
         if linked is None or linked not in library.exercises:
-            return _refuse(plan, current,
-                           Reason.AT_EASIEST if make_easier else Reason.AT_HARDEST)
+            return _refuse(plan, current, Reason.AT_EASIEST if make_easier else Reason.AT_HARDEST)
         adjustment = Adjustment(linked, library.exercise(linked).dosage.amount())
     adjustments = dict(current.adjustments)
     item = next(i for i in plan.workout.items if i.exercise_id == exercise_id)
@@ -534,12 +594,15 @@ def _adjust(state: WorkoutState | None, library: Library, now: float,
     new_plan = plan_of(library, adjusted)
     last = current.last_set
     back = current.return_to
-    adjusted = _moved(replace(
-        adjusted,
-        position=remap(plan, new_plan, current.position),
-        last_set=None if last is None else replace(last, slot=remap(plan, new_plan, last.slot)),
-        return_to=None if back is None else remap(plan, new_plan, back),
-    ), now)
+    adjusted = _moved(
+        replace(
+            adjusted,
+            position=remap(plan, new_plan, current.position),
+            last_set=None if last is None else replace(last, slot=remap(plan, new_plan, last.slot)),
+            return_to=None if back is None else remap(plan, new_plan, back),
+        ),
+        now,
+    )
     event = Adjusted(
         exercise_id=exercise_id,
         direction=direction,
@@ -563,8 +626,9 @@ def _order_key(plan: Plan, slot: Slot) -> tuple[int, int, int]:
     return (item, slot.set_index, side)
 
 
-def _refit(plan: Plan, state: WorkoutState, changed: WorkoutState, library: Library,
-           now: float) -> tuple[Plan, WorkoutState] | Outcome:
+def _refit(
+    plan: Plan, state: WorkoutState, changed: WorkoutState, library: Library, now: float
+) -> tuple[Plan, WorkoutState] | Outcome:
     """`changed` (same workout, other parameters) moved to the same point in its new plan.
 
     That is the first slot still to do at or after where the runner was; when nothing is left,
@@ -583,8 +647,9 @@ def _refit(plan: Plan, state: WorkoutState, changed: WorkoutState, library: Libr
         same = [i for i, slot in enumerate(new_plan.slots) if _order_key(new_plan, slot) == key]
         last = replace(last, slot=same[0]) if same else None
     if target is None or target >= len(new_plan.slots):
-        done = _moved(replace(changed, position=len(new_plan.slots), last_set=last,
-                              finished=True), now)
+        done = _moved(
+            replace(changed, position=len(new_plan.slots), last_set=last, finished=True), now
+        )
         return Outcome(done, (WorkoutFinished(_summary(new_plan, done, now, completed=True)),))
     return new_plan, _moved(replace(changed, position=target, last_set=last, return_to=None), now)
 
@@ -597,10 +662,15 @@ def lighten(state: WorkoutState | None, library: Library, now: float) -> Outcome
     plan, current = active
     if current.light:
         return Outcome(current, _ask(plan, current))
-    heavy = {item for item, doing in plan.performed.items()
-             if heavy_lower_body(library.exercise(doing))}
-    changed = replace(current, light=True, omitted=current.omitted | (heavy - current.done),
-                      skipped=current.skipped | (heavy & current.done))
+    heavy = {
+        item for item, doing in plan.performed.items() if heavy_lower_body(library.exercise(doing))
+    }
+    changed = replace(
+        current,
+        light=True,
+        omitted=current.omitted | (heavy - current.done),
+        skipped=current.skipped | (heavy & current.done),
+    )
     refitted = _refit(plan, current, changed, library, now)
     if isinstance(refitted, Outcome):
         return refitted
@@ -628,8 +698,11 @@ def swap_out(  # noqa: PLR0913  # what to avoid, how to replace it, and why, all
         return active
     plan, current = active
     in_question = _adjust_target(plan, current)
-    to_come = [item for item in dict.fromkeys(s.exercise_id for s in plan.slots[current.position:])
-               if item not in current.skipped]
+    to_come = [
+        item
+        for item in dict.fromkeys(s.exercise_id for s in plan.slots[current.position :])
+        if item not in current.skipped
+    ]
     flagged = [item for item in to_come if avoid(library.exercise(plan.performed[item]))]
     taken = frozenset(plan.performed.values()) | frozenset(plan.exercise_ids())
     adjustments = dict(current.adjustments)
@@ -646,8 +719,13 @@ def swap_out(  # noqa: PLR0913  # what to avoid, how to replace it, and why, all
         taken |= {chosen}
         adjustments[item] = Adjustment(chosen, library.exercise(chosen).dosage.amount())
         swaps.append((doing, chosen))
-    event = Swapped(reason=reason, area=area, swaps=tuple(swaps), dropped=tuple(dropped),
-                    current=in_question in flagged)
+    event = Swapped(
+        reason=reason,
+        area=area,
+        swaps=tuple(swaps),
+        dropped=tuple(dropped),
+        current=in_question in flagged,
+    )
     if not flagged:
         return Outcome(current, (event, *_ask(plan, current)))
     changed = replace(current, adjustments=adjustments, skipped=frozenset(skipped))
@@ -656,14 +734,21 @@ def swap_out(  # noqa: PLR0913  # what to avoid, how to replace it, and why, all
     position = _pending(new_plan, changed.skipped, remap(plan, new_plan, current.position))
     last = None if last is None else replace(last, slot=remap(plan, new_plan, last.slot))
     if position is None:
-        changed = _moved(replace(changed, position=len(new_plan.slots), last_set=last,
-                                 finished=True), now)
+        changed = _moved(
+            replace(changed, position=len(new_plan.slots), last_set=last, finished=True), now
+        )
         summary = _summary(new_plan, changed, now, completed=False)
         return Outcome(changed, (event, WorkoutFinished(summary)))
     back = current.return_to
-    changed = _moved(replace(changed, position=position, last_set=last,
-                             return_to=None if back is None else remap(plan, new_plan, back)),
-                     now)
+    changed = _moved(
+        replace(
+            changed,
+            position=position,
+            last_set=last,
+            return_to=None if back is None else remap(plan, new_plan, back),
+        ),
+        now,
+    )
     return Outcome(changed, (event, *_ask(new_plan, changed)))
 
 
@@ -748,14 +833,23 @@ def _content_problems(plan: Plan, state: WorkoutState, library: Library) -> list
     # so they may name exercises that shortening later dropped.
     ids = set(plan.exercise_ids())
     written = {item.exercise_id for item in plan.full.items}
-    found = [f"{name} {sorted(values - written)} not in the workout"
-             for name, values in (("adjusted", frozenset(state.adjustments)),
-                                  ("omitted", state.omitted),
-                                  ("set counts", frozenset(state.set_counts)))
-             if not values <= written]
-    found += [f"{name} {sorted(values - ids)} not in the workout"
-             for name, values in (("skipped", state.skipped), ("done", state.done))
-             if not values <= ids]
-    found.extend(f"adjusted to unknown exercise {a.exercise_id!r}"
-                 for a in state.adjustments.values() if a.exercise_id not in library.exercises)
+    found = [
+        f"{name} {sorted(values - written)} not in the workout"
+        for name, values in (
+            ("adjusted", frozenset(state.adjustments)),
+            ("omitted", state.omitted),
+            ("set counts", frozenset(state.set_counts)),
+        )
+        if not values <= written
+    ]
+    found += [
+        f"{name} {sorted(values - ids)} not in the workout"
+        for name, values in (("skipped", state.skipped), ("done", state.done))
+        if not values <= ids
+    ]
+    found.extend(
+        f"adjusted to unknown exercise {a.exercise_id!r}"
+        for a in state.adjustments.values()
+        if a.exercise_id not in library.exercises
+    )
     return found

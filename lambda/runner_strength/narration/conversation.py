@@ -209,11 +209,17 @@ class Conversation:
         else:
             body.sentence(self._say(Say.WELCOME_RETURNING))
         previous = last.workout_id if last is not None else None
-        return self._offer(body, workout, light=light, seconds=seconds,
-                           after=self._library.workouts.get(previous or ""))
+        return self._offer(
+            body,
+            workout,
+            light=light,
+            seconds=seconds,
+            after=self._library.workouts.get(previous or ""),
+        )
 
-    def suggest(self, workout: Workout, *, light: bool = False,
-                seconds: int | None = None) -> Script:
+    def suggest(
+        self, workout: Workout, *, light: bool = False, seconds: int | None = None
+    ) -> Script:
         """Today's workout offered on its own, after something else was said."""
         return self._offer(Ssml(), workout, light=light, seconds=seconds)
 
@@ -257,14 +263,15 @@ class Conversation:
 
     def offer_again(self, workout: Workout) -> Script:
         """The start offer asked again, short."""
-        return Script(Ssml().sentence(self._say(Say.OFFER_AGAIN, name=workout.name)),
-                      Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name)),
-                      end_session=False)
+        return Script(
+            Ssml().sentence(self._say(Say.OFFER_AGAIN, name=workout.name)),
+            Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name)),
+            end_session=False,
+        )
 
     def offer_instead(self, workout: Workout, *, seconds: int | None = None) -> Script:
         """After a no to a start offer: one other workout, once."""
-        body = Ssml().sentence(self._say(Say.OFFER_INSTEAD, name=workout.name,
-                                         focus=workout.focus))
+        body = Ssml().sentence(self._say(Say.OFFER_INSTEAD, name=workout.name, focus=workout.focus))
         minutes = _minutes(workout.estimated_seconds() if seconds is None else seconds)
         body.sentence(self._say(Say.OFFER_QUESTION, minutes=minutes))
         reprompt = Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name))
@@ -280,9 +287,11 @@ class Conversation:
 
     def start_over_question(self, workout: Workout) -> Script:
         """Starting the whole workout over loses the sets done: ask first."""
-        return Script(Ssml().sentence(self._say(Say.START_OVER_QUESTION, workout=workout.name)),
-                      Ssml().sentence(self._say(Say.START_OVER_REPROMPT, workout=workout.name)),
-                      end_session=False)
+        return Script(
+            Ssml().sentence(self._say(Say.START_OVER_QUESTION, workout=workout.name)),
+            Ssml().sentence(self._say(Say.START_OVER_REPROMPT, workout=workout.name)),
+            end_session=False,
+        )
 
     def start_over_kept(self) -> Script:
         """A no to starting over: carry on from here."""
@@ -303,8 +312,9 @@ class Conversation:
     def _where_stopped(self, state: WorkoutState, where: NextUp) -> Ssml:
         workout = self._library.workout(state.workout_id)
         key = Say.RESUME_OR_NEW_PAUSED if state.paused else Say.RESUME_OR_NEW_GOING
-        return Ssml().sentence(self._say(key, workout=workout.name,
-                                         position=self._position(workout, where)))
+        return Ssml().sentence(
+            self._say(key, workout=workout.name, position=self._position(workout, where))
+        )
 
     def list_workouts(self, start: int = 0) -> tuple[Script, int | None]:
         """The workouts with their lengths, shortest first, three at a time (issue 12).
@@ -317,7 +327,7 @@ class Conversation:
             self._phrases.say(Say.LIST_ITEM, name=w.name, minutes=_minutes(w.estimated_seconds()))
             for w in workouts
         ]
-        group = items[start:start + LIST_GROUP]
+        group = items[start : start + LIST_GROUP]
         body = Ssml()
         if start == 0:
             body.sentence(self._say(Say.LIST_INTRO, count=len(workouts)))
@@ -328,10 +338,11 @@ class Conversation:
         rest = len(items) - after
         if rest <= 0:
             return self._ask(body, Say.LIST_QUESTION, Say.LIST_QUESTION), None
-        script = Script(body.sentence(self._say(Say.LIST_MORE, count=min(rest, LIST_GROUP))),
-                        Ssml().sentence(self._say(Say.LIST_MORE_REPROMPT,
-                                                  count=min(rest, LIST_GROUP))),
-                        end_session=False)
+        script = Script(
+            body.sentence(self._say(Say.LIST_MORE, count=min(rest, LIST_GROUP))),
+            Ssml().sentence(self._say(Say.LIST_MORE_REPROMPT, count=min(rest, LIST_GROUP))),
+            end_session=False,
+        )
         return script, after
 
     def list_question(self) -> Script:
@@ -341,9 +352,11 @@ class Conversation:
     def list_more_question(self, start: int) -> Script:
         """The question after a group of workouts, asked again."""
         rest = min(len(self._library.workouts) - start, LIST_GROUP)
-        return Script(Ssml().sentence(self._say(Say.LIST_MORE, count=rest)),
-                      Ssml().sentence(self._say(Say.LIST_MORE_REPROMPT, count=rest)),
-                      end_session=False)
+        return Script(
+            Ssml().sentence(self._say(Say.LIST_MORE, count=rest)),
+            Ssml().sentence(self._say(Say.LIST_MORE_REPROMPT, count=rest)),
+            end_session=False,
+        )
 
     # ------------------------------------------------------------ explaining
 
@@ -387,15 +400,19 @@ class Conversation:
             body = Ssml().sentence(self._say(Say.CREDIT_ALL, count=len(self._library.sources)))
             for source in self._library.sources.values():  # one sentence each: titles have commas
                 title = source.title if source.title[-1] in ".!?" else f"{source.title}."
-                body.sentence(self._say(Say.CREDIT_LISTED, title=source.title,
-                                        credit=source.credit) if source.author else title)
+                body.sentence(
+                    self._say(Say.CREDIT_LISTED, title=source.title, credit=source.credit)
+                    if source.author
+                    else title
+                )
             return Script(body.sentence(self._say(Say.CREDIT_ASK)), None, end_session=False)
         sources = [self._library.sources[s] for s in exercise.sources if s in self._library.sources]
         body = Ssml()
         for index, source in enumerate(sources):
             if index == 0:
-                body.sentence(self._say(Say.CREDIT_EXERCISE, name=exercise.name,
-                                        source=self._source(source)))
+                body.sentence(
+                    self._say(Say.CREDIT_EXERCISE, name=exercise.name, source=self._source(source))
+                )
             else:
                 body.sentence(self._say(Say.CREDIT_ALSO, source=self._source(source)))
         return Script(body, None, end_session=False)
@@ -523,8 +540,9 @@ class Conversation:
             return Ssml().sentence(self._say(Say.LAST_YESTERDAY, name=name))
         return Ssml().sentence(self._say(Say.LAST_DAYS, name=name, days=days))
 
-    def feedback(self, feeling: Feeling, exercise_id: str, step: Step,
-                 hint: Direction | None) -> Script:
+    def feedback(
+        self, feeling: Feeling, exercise_id: str, step: Step, hint: Direction | None
+    ) -> Script:
         """Feedback heard: what it changes next time, and (`hint`) how to change it right now."""
         body = Ssml().sentence(self._say(_FEEDBACK[feeling], name=self._exercise(exercise_id)))
         dose = step.dose
@@ -568,15 +586,21 @@ class Conversation:
         """Kit the runner lacks (None: no kit at all)."""
         if equipment is None:
             return self._statement(Say.KIT_NONE)
-        return Script(Ssml().sentence(self._say(Say.KIT_MISSING, equipment=_spoken(equipment))),
-                      None, end_session=False)
+        return Script(
+            Ssml().sentence(self._say(Say.KIT_MISSING, equipment=_spoken(equipment))),
+            None,
+            end_session=False,
+        )
 
     def equipment_available(self, equipment: str | None) -> Script:
         """Kit the runner has again (None: a gym, everything)."""
         if equipment is None:
             return self._statement(Say.KIT_GYM)
-        return Script(Ssml().sentence(self._say(Say.KIT_HAVE, equipment=_spoken(equipment))),
-                      None, end_session=False)
+        return Script(
+            Ssml().sentence(self._say(Say.KIT_HAVE, equipment=_spoken(equipment))),
+            None,
+            end_session=False,
+        )
 
     def equipment_unknown(self) -> Script:
         """Equipment named but not understood."""
@@ -615,13 +639,13 @@ class Conversation:
                 said.append(self._say(Say.SWAP_NOW if now else Say.SWAP_LATER, area=area, **names))
         for old in event.dropped:
             now = event.current and not said
-            said.append(self._say(Say.DROP_NOW if now else Say.DROP_LATER,
-                                  old=self._exercise(old)))
+            said.append(self._say(Say.DROP_NOW if now else Say.DROP_LATER, old=self._exercise(old)))
         body = Ssml()
         if not said:
             if pain:
-                return Script(body.sentence(self._say(Say.SWAP_NONE_PAIN, area=area)), None,
-                              end_session=False)
+                return Script(
+                    body.sentence(self._say(Say.SWAP_NONE_PAIN, area=area)), None, end_session=False
+                )
             return self._statement(Say.SWAP_NONE_KIT)
         body.sentence(said[0])
         more = len(said) - 1
@@ -660,8 +684,9 @@ class Conversation:
         after: Workout | None = None,
     ) -> Script:
         if after is not None:
-            body.sentence(self._say(Say.ROTATION_WHY, last=after.name, name=workout.name,
-                                    focus=workout.focus))
+            body.sentence(
+                self._say(Say.ROTATION_WHY, last=after.name, name=workout.name, focus=workout.focus)
+            )
         else:
             body.sentence(self._say(Say.TODAY_IS, name=workout.name, focus=workout.focus))
         if light:
@@ -678,8 +703,13 @@ class Conversation:
         return self._phrases.say(key, name=name, set=where.set_number, sets=where.total_sets)
 
     def _examples(self) -> str:
-        return self._list([self._library.exercises[e].name for e in EXAMPLE_EXERCISES
-                           if e in self._library.exercises])
+        return self._list(
+            [
+                self._library.exercises[e].name
+                for e in EXAMPLE_EXERCISES
+                if e in self._library.exercises
+            ]
+        )
 
     def _list(self, items: Sequence[str]) -> str:
         if len(items) <= 1:

@@ -164,8 +164,9 @@ class Script:
 
     def then(self, other: Script) -> Script:
         """This speech followed by `other`'s; the question, reprompt and ending are `other`'s."""
-        return Script(Ssml().extend(self.speech).extend(other.speech), other.reprompt,
-                      other.end_session)
+        return Script(
+            Ssml().extend(self.speech).extend(other.speech), other.reprompt, other.end_session
+        )
 
     def ending(self) -> Script:
         """The same speech, closing the session (so no reprompt)."""
@@ -238,8 +239,9 @@ class _Context:
 class Narrator:
     """Speaks outcomes for one library; the random source decides which phrase variants are used."""
 
-    def __init__(self, library: Library, rng: random.Random, *, brief: bool = False,
-                 tones: bool = True) -> None:
+    def __init__(
+        self, library: Library, rng: random.Random, *, brief: bool = False, tones: bool = True
+    ) -> None:
         self._library = library
         self._phrases = PhrasePicker(library.phrases, rng)
         # The runner asked for short cues: every intro is the brief one (name, a cue, the dose).
@@ -272,8 +274,9 @@ class Narrator:
             self._event(body, event, context)
         if context.intro is not None:  # an intro with no set after it stands on its own
             exercise = self._library.exercise(context.intro.exercise_id)
-            intro, _ = self._intro(context.intro, None, self._set_cues(exercise, None, None),
-                                   brief=self._brief)
+            intro, _ = self._intro(
+                context.intro, None, self._set_cues(exercise, None, None), brief=self._brief
+            )
             body.extend(intro)
         if self._named:
             # A name said in the body is not said again in the question (the reprompt keeps it).
@@ -311,8 +314,9 @@ class Narrator:
 
     def tones_set(self, *, on: bool) -> Script:
         """Timer tones switched on or off, said as a statement (the caller adds the question)."""
-        return Script(self._sentence(Key.TONES_ON if on else Key.TONES_OFF), None,
-                      end_session=False)
+        return Script(
+            self._sentence(Key.TONES_ON if on else Key.TONES_OFF), None, end_session=False
+        )
 
     def explain(self, exercise: Exercise) -> Speech:
         """The first layer followed by the offer of the second, as one response."""
@@ -390,8 +394,9 @@ class Narrator:
                 out = Ssml()
         return out
 
-    def _closing(self, outcome: Outcome, context: _Context, *,
-                 named: frozenset[str] = frozenset()) -> tuple[Ssml, Ssml | None, bool]:
+    def _closing(
+        self, outcome: Outcome, context: _Context, *, named: frozenset[str] = frozenset()
+    ) -> tuple[Ssml, Ssml | None, bool]:
         """The question that ends the response, its reprompt, and whether the session ends.
 
         `named`: exercises the response already named; the question then says "it" instead.
@@ -400,8 +405,13 @@ class Narrator:
         if any(isinstance(event, WorkoutFinished) for event in outcome.events):
             return self._sentence(Key.GOODBYE), None, True
         asks = [event for event in outcome.events if isinstance(event, AskReady)]
-        where = asks[-1].next if asks else next(
-            (event.where for event in outcome.events if isinstance(event, NotAllowed)), None)
+        where = (
+            asks[-1].next
+            if asks
+            else next(
+                (event.where for event in outcome.events if isinstance(event, NotAllowed)), None
+            )
+        )
         if state is not None and state.paused:
             # A paused runner has stepped away: end the session (the microphone would only wait
             # eight seconds) and say how to come back; the position is saved.
@@ -443,15 +453,20 @@ class Narrator:
 
     def _position(self, where: NextUp, context: _Context) -> Ssml:
         key = Key.POSITION_ROUND if context.circuit else Key.POSITION_SET
-        return self._phrases.ssml(key, name=self._name(where.exercise_id), set=where.set_number,
-                                  sets=where.total_sets)
+        return self._phrases.ssml(
+            key, name=self._name(where.exercise_id), set=where.set_number, sets=where.total_sets
+        )
 
-    def _ask(self, where: NextUp, context: _Context, *,
-             named: frozenset[str] = frozenset()) -> Ssml:
+    def _ask(
+        self, where: NextUp, context: _Context, *, named: frozenset[str] = frozenset()
+    ) -> Ssml:
         if where.sides == (Side.RIGHT,) and not where.new_exercise:
             return self._sentence(Key.ASK_SIDE, side=self._side(Side.RIGHT))
-        if context.circuit and where.set_number > 1 and self._starts_round(where.exercise_id,
-                                                                           context):
+        if (
+            context.circuit
+            and where.set_number > 1
+            and self._starts_round(where.exercise_id, context)
+        ):
             return self._sentence(Key.ASK_ROUND, round=where.set_number)
         if where.new_exercise or context.circuit:
             if where.exercise_id in named:
@@ -464,8 +479,11 @@ class Narrator:
     def _preview(self, where: NextUp, context: _Context) -> Ssml:
         name = self._name(where.exercise_id)
         first_side = self._side(where.sides[0]) if where.sides[0] is not Side.BOTH else None
-        if context.circuit and where.set_number > 1 and self._starts_round(where.exercise_id,
-                                                                           context):
+        if (
+            context.circuit
+            and where.set_number > 1
+            and self._starts_round(where.exercise_id, context)
+        ):
             return self._sentence(Key.NEXT_ROUND, round=where.set_number, name=name)
         if where.sides == (Side.RIGHT,) and not where.new_exercise:
             return self._sentence(Key.NEXT_SIDE, side=self._side(Side.RIGHT))
@@ -474,14 +492,16 @@ class Narrator:
                 return self._sentence(Key.NEXT_OTHER_SIDE, name=name, side=first_side)
             return self._sentence(Key.NEXT_OTHER, name=name)
         if first_side is not None:
-            return self._sentence(Key.NEXT_SAME_SIDE, set=where.set_number, sets=where.total_sets,
-                                  side=first_side)
+            return self._sentence(
+                Key.NEXT_SAME_SIDE, set=where.set_number, sets=where.total_sets, side=first_side
+            )
         return self._sentence(Key.NEXT_SAME, set=where.set_number, sets=where.total_sets)
 
     def _dosage(self, dosage: Dosage) -> Ssml:
         if dosage.mode is Mode.HOLD and dosage.pulses:
-            return self._sentence(Key.DOSAGE_HOLD_PULSES, seconds=dosage.hold_seconds or 0,
-                                  pulses=dosage.pulses)
+            return self._sentence(
+                Key.DOSAGE_HOLD_PULSES, seconds=dosage.hold_seconds or 0, pulses=dosage.pulses
+            )
         if dosage.mode is Mode.HOLD:
             key = Key.DOSAGE_HOLD_PER_SIDE if dosage.per_side else Key.DOSAGE_HOLD
             return self._sentence(key, seconds=dosage.hold_seconds or 0)
@@ -498,14 +518,21 @@ class Narrator:
             out.extend(self._sentence(Key.WORKOUT_LIGHT))
         if event.shortened:
             out.extend(self._sentence(Key.WORKOUT_SHORTENED))
-        out.extend(self._sentence(Key.WORKOUT_SHAPE, exercises=event.exercise_count,
-                                  sets=event.total_sets, minutes=_minutes(event.estimated_seconds)))
+        out.extend(
+            self._sentence(
+                Key.WORKOUT_SHAPE,
+                exercises=event.exercise_count,
+                sets=event.total_sets,
+                minutes=_minutes(event.estimated_seconds),
+            )
+        )
         if event.refitted:
             out.extend(self._sentence(Key.WORKOUT_REFITTED))
         for change in event.changes[:MAX_CHANGES_SAID]:
             out.extend(self._change(change))
-        kit = sorted(self._library.workout_equipment(workout) if event.equipment is None
-                     else event.equipment)
+        kit = sorted(
+            self._library.workout_equipment(workout) if event.equipment is None else event.equipment
+        )
         if kit:
             out.extend(self._sentence(Key.WORKOUT_EQUIPMENT, equipment=self._kit(kit)))
         else:
@@ -517,16 +544,21 @@ class Narrator:
         before, after = change.before, change.after
         name = self._name(change.exercise_id)
         if before.exercise_id != after.exercise_id:
-            return self._sentence(Key.CHANGE_EXERCISE, old=self._name(before.exercise_id),
-                                  name=self._name(after.exercise_id))
+            return self._sentence(
+                Key.CHANGE_EXERCISE,
+                old=self._name(before.exercise_id),
+                name=self._name(after.exercise_id),
+            )
         if before.amount == after.amount:
-            return self._sentence(Key.CHANGE_SETS, name=name, before=change.sets_before,
-                                  after=change.sets_after)
+            return self._sentence(
+                Key.CHANGE_SETS, name=name, before=change.sets_before, after=change.sets_after
+            )
         key = Key.CHANGE_HOLD if change.mode_before is Mode.HOLD else Key.CHANGE_REPS
         return self._sentence(key, name=name, before=before.amount, after=after.amount)
 
-    def _intro(self, intro: ExerciseIntro, event: SetPerformed | None, cues: Sequence[str], *,
-               brief: bool) -> tuple[Ssml, list[str]]:
+    def _intro(
+        self, intro: ExerciseIntro, event: SetPerformed | None, cues: Sequence[str], *, brief: bool
+    ) -> tuple[Ssml, list[str]]:
         """Name, why, set-up and three cues the first time; a name and one cue after that.
 
         Returns the intro and the set's scheduled cues it left for the work to say.
@@ -553,8 +585,9 @@ class Narrator:
             left = list(cues[1:])
         return out.extend(self._dosage(dosage)), left
 
-    def _set_cues(self, exercise: Exercise, event: SetPerformed | None,
-                  intro: ExerciseIntro | None) -> list[str]:
+    def _set_cues(
+        self, exercise: Exercise, event: SetPerformed | None, intro: ExerciseIntro | None
+    ) -> list[str]:
         """The cues this set says, from the content's cue schedule (every cue in some set)."""
         if event is None:
             return [exercise.cues[i] for i in cue_schedule(len(exercise.cues), 1)[0]]
@@ -581,14 +614,16 @@ class Narrator:
         rest = self._rest(event, context, available - lead.seconds - work.seconds)
         return lead.extend(work).extend(rest)
 
-    def _lead(self, event: SetPerformed, context: _Context, cues: Sequence[str], *,
-              brief: bool) -> tuple[Ssml, list[str]]:
+    def _lead(
+        self, event: SetPerformed, context: _Context, cues: Sequence[str], *, brief: bool
+    ) -> tuple[Ssml, list[str]]:
         """What comes before the work: the round, the intro, which set this is, a cue."""
         out = Ssml()
         left = list(cues)
         if context.circuit and self._starts_round(event.exercise_id, context):
-            out.extend(self._sentence(Key.SET_START_ROUND, round=event.set_number,
-                                      rounds=event.total_sets))
+            out.extend(
+                self._sentence(Key.SET_START_ROUND, round=event.set_number, rounds=event.total_sets)
+            )
         if context.intro is not None:
             intro, left = self._intro(context.intro, event, cues, brief=brief)
             out.extend(intro)
@@ -597,20 +632,23 @@ class Narrator:
             if event.set_number == event.total_sets and event.total_sets > 1:
                 out.extend(self._sentence(Key.SET_START_LAST))
             else:
-                out.extend(self._sentence(Key.SET_START, set=event.set_number,
-                                          sets=event.total_sets))
+                out.extend(
+                    self._sentence(Key.SET_START, set=event.set_number, sets=event.total_sets)
+                )
         if context.intro is None and left and event.sides != (Side.RIGHT,):
             out.extend(self._sentence(Key.INTRO_REMINDER, cue=left.pop(0)))
         return out, left
 
-    def _work(self, event: SetPerformed, cues: Sequence[str], context: _Context, *,
-              settle: bool) -> Ssml:
+    def _work(
+        self, event: SetPerformed, cues: Sequence[str], context: _Context, *, settle: bool
+    ) -> Ssml:
         """Sides announced and how to count said first; then every side's timer, cues beside it."""
         hold = event.dosage.mode is Mode.HOLD
         # How to count is said before counting starts, never in the middle of it.
         notes = [cue for cue in cues if _COUNT_NOTE.search(cue)]
-        plans, unsaid = self._plans(event, [Ssml().sentence(c) for c in cues if c not in notes],
-                                    context)
+        plans, unsaid = self._plans(
+            event, [Ssml().sentence(c) for c in cues if c not in notes], context
+        )
         out = Ssml()
         sides = event.sides
         if sides[0] is not Side.BOTH:
@@ -638,8 +676,9 @@ class Narrator:
                     pulse_start = out.seconds
                     out.extend(self._sentence(Key.PULSES_START))
                     out.until(pulse_start + PULSE_SWITCH_SECONDS).mark("pulses_start")
-                    pulses, _ = self.rep_plan(event.dosage.pulses,
-                                              event.dosage.tempo_seconds or 1.0)
+                    pulses, _ = self.rep_plan(
+                        event.dosage.pulses, event.dosage.tempo_seconds or 1.0
+                    )
                     out.extend(pulses.render()).mark("pulses_end")
             else:
                 out.extend(self._sentence(Key.GO))
@@ -648,8 +687,9 @@ class Narrator:
                 out.mark("reps_start").extend(plan.render()).mark("reps_end")
         return out.extend(self._sentence(Key.HOLD_DONE if hold else Key.REPS_DONE))
 
-    def _plans(self, event: SetPerformed, cues: list[Ssml],
-               context: _Context) -> tuple[list[Timeline], list[Ssml]]:
+    def _plans(
+        self, event: SetPerformed, cues: list[Ssml], context: _Context
+    ) -> tuple[list[Timeline], list[Ssml]]:
         """Each side's timer, the cues riding in the first one, and the cues that found no room."""
         dosage = event.dosage
         plans: list[Timeline] = []
@@ -674,8 +714,9 @@ class Narrator:
         context.tones -= 1
         return True
 
-    def hold_plan(self, seconds: int, cues: Sequence[Ssml] = (), *, start: bool = False,
-                  end: bool = False) -> tuple[Timeline, list[Ssml]]:
+    def hold_plan(
+        self, seconds: int, cues: Sequence[Ssml] = (), *, start: bool = False, end: bool = False
+    ) -> tuple[Timeline, list[Ssml]]:
         """A hold of exactly `seconds` by the estimate, and the cues that found no room in it.
 
         The plan: the start tone, form cues near the start, time checks, "halfway", a countdown
@@ -694,17 +735,25 @@ class Narrator:
         if start:
             timed.append(_Timed(0.0, Ssml().audio(GO_TONE), priority=0, forced=True))
         if end:
-            timed.append(_Timed(seconds - end_tone, Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE),
-                                priority=0,
-                                forced=True))
+            timed.append(
+                _Timed(
+                    seconds - end_tone,
+                    Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE),
+                    priority=0,
+                    forced=True,
+                )
+            )
         chosen = _fit(seconds, timed)
         placed = {item.tag for item in chosen if item.tag is not None}
         beats = tuple(Beat(item.at, item.speech) for item in chosen)
-        return (Timeline(float(seconds), beats),
-                [cue for index, cue in enumerate(cues) if index not in placed])
+        return (
+            Timeline(float(seconds), beats),
+            [cue for index, cue in enumerate(cues) if index not in placed],
+        )
 
-    def rep_plan(self, reps: int, tempo: float,
-                 cues: Sequence[Ssml] = ()) -> tuple[Timeline, list[Ssml]]:
+    def rep_plan(
+        self, reps: int, tempo: float, cues: Sequence[Ssml] = ()
+    ) -> tuple[Timeline, list[Ssml]]:
         """Every rep counted on its beat, and the cues that found no room beside a number.
 
         Each rep's number is said at the start of its beat; "last two", "last one" and a cue
@@ -736,15 +785,18 @@ class Narrator:
 
     def _countdown(self, seconds: float) -> list[_Timed]:
         start = min(COUNTDOWN_FROM, int(seconds))
-        return [_Timed(seconds - number, Ssml().say_as(number), priority=0)
-                for number in range(start, 0, -1)]
+        return [
+            _Timed(seconds - number, Ssml().say_as(number), priority=0)
+            for number in range(start, 0, -1)
+        ]
 
     def _time_checks(self, seconds: float, key: Key) -> list[_Timed]:
         marks = [left for left in TIME_CHECKS if left <= seconds - TIME_CHECK_MIN_ELAPSED]
         if any(left > 20 for left in marks):  # with 30 s to go, 20 is one too many
             marks = [left for left in marks if left != 20]
-        return [_Timed(seconds - left, self._sentence(key, seconds=left), priority=1)
-                for left in marks]
+        return [
+            _Timed(seconds - left, self._sentence(key, seconds=left), priority=1) for left in marks
+        ]
 
     # ------------------------------------------------------------ rest
 
@@ -765,9 +817,14 @@ class Narrator:
         timed += self._countdown(seconds - end_tone)
         timed += self._time_checks(seconds, Key.REST_LEFT)
         if end:
-            timed.append(_Timed(seconds - end_tone, Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE),
-                                priority=0,
-                                forced=True))
+            timed.append(
+                _Timed(
+                    seconds - end_tone,
+                    Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE),
+                    priority=0,
+                    forced=True,
+                )
+            )
         beats = tuple(Beat(item.at, item.speech) for item in _fit(seconds, timed))
         out.mark("rest_start").extend(Timeline(seconds, beats).render()).mark("rest_end")
         if seconds < event.rest_prescribed_seconds:
@@ -786,8 +843,11 @@ class Narrator:
         elif event.exercises_left == 1:
             out.extend(self._sentence(Key.STATUS_SETS_LEFT_ONE_EXERCISE, sets=event.sets_left))
         else:
-            out.extend(self._sentence(Key.STATUS_SETS_LEFT, sets=event.sets_left,
-                                      exercises=event.exercises_left))
+            out.extend(
+                self._sentence(
+                    Key.STATUS_SETS_LEFT, sets=event.sets_left, exercises=event.exercises_left
+                )
+            )
         minutes = _minutes(event.seconds_left)
         if minutes >= 2:  # "1 minutes" would be wrong; one minute has its own line
             out.extend(self._sentence(Key.STATUS_MINUTES, minutes=minutes))
@@ -802,8 +862,9 @@ class Narrator:
         dosage = event.new_dosage
         if event.switched_to is not None:
             key = Key.EASIER_SWITCH if easier else Key.HARDER_SWITCH
-            out = self._sentence(key, old=self._name(event.previous_exercise_id),
-                                 name=self._name(event.switched_to))
+            out = self._sentence(
+                key, old=self._name(event.previous_exercise_id), name=self._name(event.switched_to)
+            )
             return out.extend(self._dosage(dosage))
         if dosage.mode is Mode.HOLD:
             key = Key.EASIER_SECONDS if easier else Key.HARDER_SECONDS
@@ -845,7 +906,7 @@ class Narrator:
             out.extend(say(Key.EXPLAIN_EQUIPMENT, equipment=self._kit(exercise.equipment)))
         out.extend(say(Key.INTRO_SETUP, setup=exercise.setup))
         out.extend(say(Key.EXPLAIN_CUES))
-        for cue in exercise.cues[:_first_layer_cues(exercise, safety=safety)]:
+        for cue in exercise.cues[: _first_layer_cues(exercise, safety=safety)]:
             out.sentence(cue)
         return out
 
@@ -861,7 +922,7 @@ class Narrator:
         for variant in exercise.variants:
             out.extend(say(Key.EXPLAIN_VARIANT, name=variant.name, text=variant.text))
         out.extend(say(Key.EXPLAIN_ALSO))
-        for cue in exercise.cues[_first_layer_cues(exercise):]:
+        for cue in exercise.cues[_first_layer_cues(exercise) :]:
             out.sentence(cue)
         out.extend(say(Key.EXPLAIN_MUSCLES, muscles=self._list(exercise.muscles)))
         if exercise.dosage.sets > 1:
@@ -889,8 +950,10 @@ def _fit(total: float, timed: list[_Timed]) -> list[_Timed]:
         if not item.forced:
             if start < 0 or end > total:
                 continue
-            if any(start < other_end + GAP_SECONDS and other_start < end + GAP_SECONDS
-                   for other_start, other_end in taken):
+            if any(
+                start < other_end + GAP_SECONDS and other_start < end + GAP_SECONDS
+                for other_start, other_end in taken
+            ):
                 continue
         taken.append((start, end))
         chosen.append(item)
@@ -908,9 +971,14 @@ def _first_layer_cues(exercise: Exercise, *, safety: bool = False) -> int:
     if safety and exercise.safety:
         # The safety note is not cut; cues give way to it, down to one (the rest are for a
         # later "tell me more").
-        seconds = EXPLAIN_PHRASE_SECONDS + SAFETY_PHRASE_SECONDS + sum(
-            speech_seconds(text) for text in (exercise.called, exercise.why, exercise.setup,
-                                              *exercise.safety))
+        seconds = (
+            EXPLAIN_PHRASE_SECONDS
+            + SAFETY_PHRASE_SECONDS
+            + sum(
+                speech_seconds(text)
+                for text in (exercise.called, exercise.why, exercise.setup, *exercise.safety)
+            )
+        )
         said = 0
         for cue in exercise.cues[:high]:
             seconds += speech_seconds(cue)
@@ -919,8 +987,9 @@ def _first_layer_cues(exercise: Exercise, *, safety: bool = False) -> int:
             said += 1
         return said
     seconds = EXPLAIN_PHRASE_SECONDS + sum(
-        speech_seconds(text) for text in (exercise.called, exercise.why, exercise.setup,
-                                          *exercise.cues[:high]))
+        speech_seconds(text)
+        for text in (exercise.called, exercise.why, exercise.setup, *exercise.cues[:high])
+    )
     return high if seconds <= EXPLAIN_SECONDS else low
 
 
@@ -958,8 +1027,9 @@ def _seeded(seed: str) -> random.Random:
     return random.Random(seed)  # noqa: S311  # it picks wording, nothing secret
 
 
-def rehearsal(library: Library, workout_id: str, rng: random.Random,
-              start: float = 0.0) -> Iterator[tuple[str, Speech]]:
+def rehearsal(
+    library: Library, workout_id: str, rng: random.Random, start: float = 0.0
+) -> Iterator[tuple[str, Speech]]:
     """A whole workout as the runner hears it: start, then "ready" until it is finished.
 
     Yields what the runner said and the coach's response. The clock is fixed: it starts at

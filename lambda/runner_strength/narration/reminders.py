@@ -82,8 +82,9 @@ class ReminderTalk:
     def ask_change(self, reminder: Reminder) -> Script:
         """The reminder as it is, and what it should be instead."""
         body = self._say(Tell.CURRENT, when=self.when(reminder))
-        return self._ask(body.sentence(self._phrases.ssml(Tell.CHANGE_QUESTION)),
-                         Tell.CHANGE_REPROMPT)
+        return self._ask(
+            body.sentence(self._phrases.ssml(Tell.CHANGE_QUESTION)), Tell.CHANGE_REPROMPT
+        )
 
     # ------------------------------------------------------------ results
 
@@ -142,12 +143,16 @@ class ReminderTalk:
     # ------------------------------------------------------------ days and times
 
     def when(self, reminder: Reminder) -> str:
-        """"every Monday and Thursday at 7 in the morning"."""
+        """'every Monday and Thursday at 7 in the morning'."""
         names = [DAY_NAMES[d] for d in reminder.days]
-        days = names[0] if len(names) == 1 else (
-            f"{', '.join(names[:-1])} {self._phrases.say(Tell.AND)} {names[-1]}")
-        return self._phrases.say(Tell.WHEN_DAYS, days=days,
-                                 time=self.clock(reminder.hour, reminder.minute))
+        days = (
+            names[0]
+            if len(names) == 1
+            else (f"{', '.join(names[:-1])} {self._phrases.say(Tell.AND)} {names[-1]}")
+        )
+        return self._phrases.say(
+            Tell.WHEN_DAYS, days=days, time=self.clock(reminder.hour, reminder.minute)
+        )
 
     def clock(self, hour: int, minute: int) -> str:
         """A time of day as said aloud: "7", "6:30 in the evening", "noon"."""

@@ -54,17 +54,27 @@ class RoutineSay(StrEnum):
     COOL_DOWN_WORD = "cool_down_word"
 
 
-_START = {RoutineKind.WARM_UP: RoutineSay.WARM_UP_START,
-          RoutineKind.COOL_DOWN: RoutineSay.COOL_DOWN_START}
-_DONE = {RoutineKind.WARM_UP: RoutineSay.WARM_UP_DONE,
-         RoutineKind.COOL_DOWN: RoutineSay.COOL_DOWN_DONE}
-_SKIPPED = {RoutineKind.WARM_UP: RoutineSay.WARM_UP_SKIPPED,
-            RoutineKind.COOL_DOWN: RoutineSay.COOL_DOWN_SKIPPED}
-_WORD = {RoutineKind.WARM_UP: RoutineSay.WARM_UP_WORD,
-         RoutineKind.COOL_DOWN: RoutineSay.COOL_DOWN_WORD}
-_CHOICE = {RoutineChoice.ALWAYS: RoutineSay.CHOICE_ALWAYS,
-           RoutineChoice.NEVER: RoutineSay.CHOICE_NEVER,
-           RoutineChoice.ASK: RoutineSay.CHOICE_ASK}
+_START = {
+    RoutineKind.WARM_UP: RoutineSay.WARM_UP_START,
+    RoutineKind.COOL_DOWN: RoutineSay.COOL_DOWN_START,
+}
+_DONE = {
+    RoutineKind.WARM_UP: RoutineSay.WARM_UP_DONE,
+    RoutineKind.COOL_DOWN: RoutineSay.COOL_DOWN_DONE,
+}
+_SKIPPED = {
+    RoutineKind.WARM_UP: RoutineSay.WARM_UP_SKIPPED,
+    RoutineKind.COOL_DOWN: RoutineSay.COOL_DOWN_SKIPPED,
+}
+_WORD = {
+    RoutineKind.WARM_UP: RoutineSay.WARM_UP_WORD,
+    RoutineKind.COOL_DOWN: RoutineSay.COOL_DOWN_WORD,
+}
+_CHOICE = {
+    RoutineChoice.ALWAYS: RoutineSay.CHOICE_ALWAYS,
+    RoutineChoice.NEVER: RoutineSay.CHOICE_NEVER,
+    RoutineChoice.ASK: RoutineSay.CHOICE_ASK,
+}
 
 
 class RoutineTalk:
@@ -150,4 +160,3 @@ class RoutineTalk:
         else:
             plan, _ = self._narrator.rep_plan(dosage.reps or 0, dosage.tempo_seconds or 1.0)
         return plan.render()
-

@@ -126,10 +126,17 @@ def timers(
         ends = [at for name, at in marks if name == f"{kind}_end"]
         for start, stop in zip(starts, ends, strict=False):
             # An end tone is the countdown's zero: the screen reaches 0 as it plays.
-            end = next((at for name, at in marks if name == COUNTDOWN_ZERO and start < at <= stop),
-                       stop)
-            timer: dict[str, Any] = {"kind": kind, "label": label, "start": round(start, 1),
-                                     "seconds": round(end - start, 1), "reps": 0, "tempo": 1.0}
+            end = next(
+                (at for name, at in marks if name == COUNTDOWN_ZERO and start < at <= stop), stop
+            )
+            timer: dict[str, Any] = {
+                "kind": kind,
+                "label": label,
+                "start": round(start, 1),
+                "seconds": round(end - start, 1),
+                "reps": 0,
+                "tempo": 1.0,
+            }
             if kind == "reps" and dosage is not None:
                 timer["reps"] = dosage.reps or 0
                 timer["tempo"] = dosage.tempo_seconds or 1.0
@@ -142,8 +149,9 @@ def timers(
 
 
 def _progress(library: Library, state: WorkoutState, now: float) -> dict[str, Any]:
-    status = next((e for e in transitions.status(state, library, now).events
-                   if isinstance(e, Status)), None)
+    status = next(
+        (e for e in transitions.status(state, library, now).events if isinstance(e, Status)), None
+    )
     done = status.sets_done if status is not None else 0
     total = done + (status.sets_left if status is not None else 0)
     percent = round(100 * done / total) if total else 100
@@ -195,33 +203,54 @@ def workout_screen(  # noqa: PLR0913  # what a workout response is made of, all 
     }
     if performed is not None:
         exercise = library.exercises.get(performed.exercise_id)
-        data.update({
-            "exercise": {"id": performed.exercise_id,
-                         "name": _name(library, performed.exercise_id)},
-            "set": {"number": performed.set_number, "total": performed.total_sets,
-                    "label": f"Set {performed.set_number} of {performed.total_sets}"},
-            "side": side_label(performed.sides),
-            "target": target_label(performed.dosage),
-            "cues": list(exercise.cues[:CUES_SHOWN]) if exercise is not None else [],
-            "timers": timers(marks, performed.dosage),
-        })
+        data.update(
+            {
+                "exercise": {
+                    "id": performed.exercise_id,
+                    "name": _name(library, performed.exercise_id),
+                },
+                "set": {
+                    "number": performed.set_number,
+                    "total": performed.total_sets,
+                    "label": f"Set {performed.set_number} of {performed.total_sets}",
+                },
+                "side": side_label(performed.sides),
+                "target": target_label(performed.dosage),
+                "cues": list(exercise.cues[:CUES_SHOWN]) if exercise is not None else [],
+                "timers": timers(marks, performed.dosage),
+            }
+        )
         if performed.next_preview is not None:
             data["upNext"] = _where_label(library, performed.next_preview)
     elif upcoming is not None:
         exercise = library.exercises.get(upcoming.exercise_id)
         dosage = _dosage_for(library, state, upcoming)
-        data.update({
-            "exercise": {"id": upcoming.exercise_id,
-                         "name": _name(library, upcoming.exercise_id)},
-            "set": {"number": upcoming.set_number, "total": upcoming.total_sets,
-                    "label": f"Set {upcoming.set_number} of {upcoming.total_sets}"},
-            "side": side_label(upcoming.sides),
-            "target": target_label(dosage) if dosage is not None else "",
-            "cues": list(exercise.cues[:CUES_SHOWN]) if exercise is not None else [],
-        })
+        data.update(
+            {
+                "exercise": {
+                    "id": upcoming.exercise_id,
+                    "name": _name(library, upcoming.exercise_id),
+                },
+                "set": {
+                    "number": upcoming.set_number,
+                    "total": upcoming.total_sets,
+                    "label": f"Set {upcoming.set_number} of {upcoming.total_sets}",
+                },
+                "side": side_label(upcoming.sides),
+                "target": target_label(dosage) if dosage is not None else "",
+                "cues": list(exercise.cues[:CUES_SHOWN]) if exercise is not None else [],
+            }
+        )
     else:
-        data.update({"exercise": {"id": "", "name": ""}, "set": _empty_set(), "side": "",
-                     "target": "", "cues": []})
+        data.update(
+            {
+                "exercise": {"id": "", "name": ""},
+                "set": _empty_set(),
+                "side": "",
+                "target": "",
+                "cues": [],
+            }
+        )
     data["buttons"] = _workout_buttons(data["exercise"]["id"], paused=paused)
     return Screen(Page.WORKOUT, data)
 
@@ -258,19 +287,21 @@ def explain_screen(exercise: Exercise, *, in_workout: bool) -> Screen:
     if exercise.harder is not None:
         options.append({"label": "Harder", "text": exercise.harder.text})
     options += [{"label": variant.name, "text": variant.text} for variant in exercise.variants]
-    buttons = ([_button("Ready", Action.READY)] if in_workout
-               else [_button("Workouts", Action.LIST)])
-    return Screen(Page.EXPLAIN, {
-        "page": Page.EXPLAIN.value,
-        "exercise": {"id": exercise.id, "name": exercise.name},
-        "why": exercise.why,
-        "target": target_label(exercise.dosage),
-        "setup": exercise.setup,
-        "cues": list(exercise.cues),
-        "mistakes": list(exercise.mistakes),
-        "options": options,
-        "buttons": buttons,
-    })
+    buttons = [_button("Ready", Action.READY)] if in_workout else [_button("Workouts", Action.LIST)]
+    return Screen(
+        Page.EXPLAIN,
+        {
+            "page": Page.EXPLAIN.value,
+            "exercise": {"id": exercise.id, "name": exercise.name},
+            "why": exercise.why,
+            "target": target_label(exercise.dosage),
+            "setup": exercise.setup,
+            "cues": list(exercise.cues),
+            "mistakes": list(exercise.mistakes),
+            "options": options,
+            "buttons": buttons,
+        },
+    )
 
 
 def week_data(week: WeekSummary | None) -> dict[str, Any]:
@@ -278,46 +309,64 @@ def week_data(week: WeekSummary | None) -> dict[str, Any]:
     if week is None:
         return {"sessions": 0, "target": 0, "label": "", "streak": ""}
     streak = f"{week.streak} week streak" if week.streak > 1 else ""
-    return {"sessions": week.sessions, "target": week.target,
-            "label": f"{week.sessions} of {week.target} this week", "streak": streak}
+    return {
+        "sessions": week.sessions,
+        "target": week.target,
+        "label": f"{week.sessions} of {week.target} this week",
+        "streak": streak,
+    }
 
 
-def menu_screen(library: Library, *, offered: str | None, week: WeekSummary | None,
-                minutes: dict[str, int]) -> Screen:
+def menu_screen(
+    library: Library, *, offered: str | None, week: WeekSummary | None, minutes: dict[str, int]
+) -> Screen:
     """Launch, the workout list, progress and help: every workout touchable, the week so far."""
     items = []
     for workout in library.workouts.values():
         length = minutes.get(workout.id)
         detail = workout.focus if length is None else f"{length} min · {workout.focus}"
-        items.append({"label": workout.name, "detail": detail, "action": Action.START.value,
-                      "argument": workout.id, "offered": workout.id == offered})
+        items.append(
+            {
+                "label": workout.name,
+                "detail": detail,
+                "action": Action.START.value,
+                "argument": workout.id,
+                "offered": workout.id == offered,
+            }
+        )
     items.sort(key=lambda item: not item["offered"])  # the offered workout first
     offered_workout = library.workouts.get(offered) if offered is not None else None
-    return Screen(Page.MENU, {
-        "page": Page.MENU.value,
-        "title": "Runner Strength",
-        "offered": offered_workout.name if offered_workout is not None else "",
-        "week": week_data(week),
-        "items": items,
-        "buttons": [_button("How am I doing", Action.PROGRESS)],
-    })
+    return Screen(
+        Page.MENU,
+        {
+            "page": Page.MENU.value,
+            "title": "Runner Strength",
+            "offered": offered_workout.name if offered_workout is not None else "",
+            "week": week_data(week),
+            "items": items,
+            "buttons": [_button("How am I doing", Action.PROGRESS)],
+        },
+    )
 
 
 def summary_screen(library: Library, summary: Summary, week: WeekSummary | None) -> Screen:
     """The end of a workout: done or stopped early, time, exercises done and skipped."""
     workout = library.workouts.get(summary.workout_id)
     minutes = max(1, round(summary.elapsed_seconds / 60))
-    return Screen(Page.SUMMARY, {
-        "page": Page.SUMMARY.value,
-        "workout": workout.name if workout is not None else "",
-        "title": "Workout done" if summary.completed else "Workout ended",
-        "time": f"{minutes} min",
-        "sets": f"{summary.sets_done} sets",
-        "done": [_name(library, e) for e in summary.exercises_done],
-        "skipped": [_name(library, e) for e in summary.skipped],
-        "week": week_data(week),
-        "buttons": [_button("Workouts", Action.LIST)],
-    })
+    return Screen(
+        Page.SUMMARY,
+        {
+            "page": Page.SUMMARY.value,
+            "workout": workout.name if workout is not None else "",
+            "title": "Workout done" if summary.completed else "Workout ended",
+            "time": f"{minutes} min",
+            "sets": f"{summary.sets_done} sets",
+            "done": [_name(library, e) for e in summary.exercises_done],
+            "skipped": [_name(library, e) for e in summary.skipped],
+            "week": week_data(week),
+            "buttons": [_button("Workouts", Action.LIST)],
+        },
+    )
 
 
 def finished(events: Sequence[Event]) -> Summary | None:
@@ -333,14 +382,19 @@ def panel(screen: Screen, width: int = 60) -> str:
     data = screen.data
     lines: list[str] = []
     if screen.page is Page.WORKOUT:
-        lines.append(f"{data['workout']} · {data['progress']['label']}"
-                     f" [{_bar(data['progress']['percent'])}]")
-        head = " · ".join(p for p in (data["exercise"]["name"], data["set"]["label"],
-                                      data["side"], data["target"]) if p)
+        lines.append(
+            f"{data['workout']} · {data['progress']['label']} [{_bar(data['progress']['percent'])}]"
+        )
+        head = " · ".join(
+            p
+            for p in (data["exercise"]["name"], data["set"]["label"], data["side"], data["target"])
+            if p
+        )
         lines.append(head or data["status"])
         lines += [f"  - {cue}" for cue in data["cues"]]
-        lines += [f"  {t['label']}: {t['seconds']:g} s from {t['start']:g} s"
-                  for t in data["timers"]]
+        lines += [
+            f"  {t['label']}: {t['seconds']:g} s from {t['start']:g} s" for t in data["timers"]
+        ]
         if data["upNext"]:
             lines.append(f"Up next: {data['upNext']}")
     elif screen.page is Page.EXPLAIN:
@@ -351,8 +405,9 @@ def panel(screen: Screen, width: int = 60) -> str:
         lines += [f"  {o['label']}: {o['text']}" for o in data["options"]]
     elif screen.page is Page.MENU:
         lines.append(" · ".join(p for p in (data["title"], data["week"]["label"]) if p))
-        lines += [f"  {'>' if i['offered'] else ' '} {i['label']} ({i['detail']})"
-                  for i in data["items"]]
+        lines += [
+            f"  {'>' if i['offered'] else ' '} {i['label']} ({i['detail']})" for i in data["items"]
+        ]
     else:
         lines.append(f"{data['title']}: {data['workout']} · {data['time']} · {data['sets']}")
         if data["skipped"]:

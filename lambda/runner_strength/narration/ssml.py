@@ -59,18 +59,41 @@ ALEXA_TAGS: Mapping[str, frozenset[str]] = {
 _VALUES: Mapping[tuple[str, str], frozenset[str]] = {
     ("break", "strength"): frozenset({"none", "x-weak", "weak", "medium", "strong", "x-strong"}),
     ("emphasis", "level"): frozenset({"strong", "moderate", "reduced"}),
-    ("say-as", "interpret-as"): frozenset({
-        "characters", "spell-out", "cardinal", "number", "ordinal", "digits", "fraction", "unit",
-        "date", "time", "telephone", "address", "interjection", "expletive",
-    }),
+    ("say-as", "interpret-as"): frozenset(
+        {
+            "characters",
+            "spell-out",
+            "cardinal",
+            "number",
+            "ordinal",
+            "digits",
+            "fraction",
+            "unit",
+            "date",
+            "time",
+            "telephone",
+            "address",
+            "interjection",
+            "expletive",
+        }
+    ),
 }
 # Pause lengths the voice uses for a break given by strength only (approximate, for the estimate).
 _STRENGTH_SECONDS: Mapping[str, float] = {
-    "none": 0.0, "x-weak": 0.0, "weak": 0.35, "medium": 0.35, "strong": 0.7, "x-strong": 1.0,
+    "none": 0.0,
+    "x-weak": 0.0,
+    "weak": 0.35,
+    "medium": 0.35,
+    "strong": 0.7,
+    "x-strong": 1.0,
 }
 # Named prosody rates as fractions of normal speed (approximate, for the estimate).
 _NAMED_RATES: Mapping[str, float] = {
-    "x-slow": 0.6, "slow": 0.8, "medium": 1.0, "fast": 1.25, "x-fast": 1.5,
+    "x-slow": 0.6,
+    "slow": 0.8,
+    "medium": 1.0,
+    "fast": 1.25,
+    "x-fast": 1.5,
 }
 _TIME = re.compile(r"^(\d+(?:\.\d+)?)(s|ms)$")
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%$")
@@ -169,20 +192,24 @@ class Ssml:
     def emphasis(self, content: str | Ssml, level: EmphasisLevel = "moderate") -> Ssml:
         """Words said with emphasis."""
         inner = _fragment(content)
-        return self._add(f'<emphasis level="{level}">{inner.markup()}</emphasis>', inner.seconds,
-                         inner)
+        return self._add(
+            f'<emphasis level="{level}">{inner.markup()}</emphasis>', inner.seconds, inner
+        )
 
     def prosody(self, text: str, rate: int) -> Ssml:
         """Words at `rate` percent of normal speed (20 to 200); slower for a countdown, say."""
         if not _MIN_RATE <= rate <= _MAX_RATE:
             raise ValueError(f"prosody rate {rate} percent is outside {_MIN_RATE} to {_MAX_RATE}")
-        return self._add(f'<prosody rate="{rate}%">{escape(text)}</prosody>',
-                         speech_seconds(text, rate / 100))
+        return self._add(
+            f'<prosody rate="{rate}%">{escape(text)}</prosody>', speech_seconds(text, rate / 100)
+        )
 
     def say_as(self, number: int, interpret_as: Interpretation = "cardinal") -> Ssml:
         """A whole number read as a number ("twelve") or an ordinal ("twelfth")."""
-        return self._add(f'<say-as interpret-as="{interpret_as}">{int(number)}</say-as>',
-                         number_words(number) * SECONDS_PER_WORD)
+        return self._add(
+            f'<say-as interpret-as="{interpret_as}">{int(number)}</say-as>',
+            number_words(number) * SECONDS_PER_WORD,
+        )
 
     def audio(self, src: str) -> Ssml:
         """A tone from Alexa's sound library, charged its length (only tones of known length)."""
@@ -210,7 +237,7 @@ class Ssml:
         """A phrase with `{name}` fields filled: text escaped, numbers as say-as, speech as is."""
         position = 0
         for match in _PLACEHOLDER.finditer(text):
-            self._say_nonempty(text[position:match.start()])
+            self._say_nonempty(text[position : match.start()])
             value = fields[match.group(1)]
             if isinstance(value, Ssml):
                 self.extend(value)

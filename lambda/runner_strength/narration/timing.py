@@ -110,6 +110,9 @@ def fill(span: float) -> list[float]:
     silence = span - count * BREAK_COST_SECONDS
     remainder = silence - MAX_BREAK_SECONDS * (count - 1)
     # A greedy split would leave a last break of (almost) nothing; split evenly instead.
-    chunks = ([MAX_BREAK_SECONDS] * (count - 1) + [remainder] if remainder >= 1 / _MS
-              else [silence / count] * count)
+    chunks = (
+        [MAX_BREAK_SECONDS] * (count - 1) + [remainder]
+        if remainder >= 1 / _MS
+        else [silence / count] * count
+    )
     return [round(chunk * _MS) / _MS for chunk in chunks]

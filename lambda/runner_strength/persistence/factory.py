@@ -23,15 +23,21 @@ def build_adapter(
         )
 
         if dynamodb_client is not None:
-            return DynamoDbAdapter(dynamodb_client, config.table_name, clock=clock,
-                                   ttl_days=config.ttl_days)
+            return DynamoDbAdapter(
+                dynamodb_client, config.table_name, clock=clock, ttl_days=config.ttl_days
+            )
 
         def new_client() -> DynamoDBClient:
             return build_dynamodb_client(config)
 
         # The factory lets `reconnect` (after a SnapStart restore) build the client again.
-        return DynamoDbAdapter(new_client(), config.table_name, clock=clock,
-                               ttl_days=config.ttl_days, client_factory=new_client)
+        return DynamoDbAdapter(
+            new_client(),
+            config.table_name,
+            clock=clock,
+            ttl_days=config.ttl_days,
+            client_factory=new_client,
+        )
     # Likewise, a Lambda on DynamoDB never loads sqlite3.
     from runner_strength.persistence.sqlite import SqliteAdapter  # noqa: PLC0415
 

@@ -232,8 +232,12 @@ class Repository(Generic[R]):
         manager = handler_input.attributes_manager
         session = self._session(handler_input)
         if session is not None and session.synced:
-            return Loaded(self._decode(session, handler_input), session.version, store_read=False,
-                          available=True)
+            return Loaded(
+                self._decode(session, handler_input),
+                session.version,
+                store_read=False,
+                available=True,
+            )
         if manager.request_attributes.get(UNAVAILABLE_FLAG):
             return self._degraded(handler_input, session)
         known: _Unpacked | None = None
@@ -259,8 +263,15 @@ class Repository(Generic[R]):
         version = 0 if snapshot is None else snapshot.version
         stored_dict = known.record if known is not None else self._codec.to_dict(theirs)
         if session is None:
-            self._put(handler_input, version, stored_dict, dirty=False, synced=True,
-                      decoded=theirs, text=None if known is None else known.text)
+            self._put(
+                handler_input,
+                version,
+                stored_dict,
+                dirty=False,
+                synced=True,
+                decoded=theirs,
+                text=None if known is None else known.text,
+            )
             if stored_key is not None and known is None:
                 self._remember_stored(stored_key, handler_input)
             return Loaded(theirs, version, store_read=True, available=True)
@@ -280,8 +291,11 @@ class Repository(Generic[R]):
             # save without load: write it as a new item; a conflict merges in the stored one.
             blank = self._codec.to_dict(self._codec.new())
             session = _Session(0, blank, dump_record(blank), dirty=False, synced=False)
-        elif (not session.dirty and session.unpacked is not None
-              and session.unpacked.decoded is record):
+        elif (
+            not session.dirty
+            and session.unpacked is not None
+            and session.unpacked.decoded is record
+        ):
             return Saved(SaveStatus.UNCHANGED, record)
         data = self._codec.to_dict(record)
         text = dump_record(data)
@@ -289,8 +303,15 @@ class Repository(Generic[R]):
             return Saved(SaveStatus.UNCHANGED, record)
         version = session.version
         if manager.request_attributes.get(UNAVAILABLE_FLAG):
-            self._put(handler_input, version, data, dirty=True, synced=session.synced, text=text,
-                      decoded=record)
+            self._put(
+                handler_input,
+                version,
+                data,
+                dirty=True,
+                synced=session.synced,
+                text=text,
+                decoded=record,
+            )
             return Saved(SaveStatus.NOT_SAVED, record)
         conflicts = 0
         while True:
@@ -300,8 +321,15 @@ class Repository(Generic[R]):
                 manager.save_persistent_attributes()
             except StorageUnavailable:
                 manager.request_attributes[UNAVAILABLE_FLAG] = True
-                self._put(handler_input, version, data, dirty=True, synced=session.synced,
-                          text=text, decoded=record)
+                self._put(
+                    handler_input,
+                    version,
+                    data,
+                    dirty=True,
+                    synced=session.synced,
+                    text=text,
+                    decoded=record,
+                )
                 return Saved(SaveStatus.NOT_SAVED, record, conflicts)
             except VersionConflict as conflict:
                 conflicts += 1
@@ -314,16 +342,30 @@ class Repository(Generic[R]):
                     logger.warning(
                         "gave up saving %s after %d conflicts", _key(handler_input), conflicts
                     )
-                    self._put(handler_input, version, data, dirty=True, synced=session.synced,
-                              text=text, decoded=record)
+                    self._put(
+                        handler_input,
+                        version,
+                        data,
+                        dirty=True,
+                        synced=session.synced,
+                        text=text,
+                        decoded=record,
+                    )
                     return Saved(SaveStatus.NOT_SAVED, record, conflicts)
                 continue
             # The adapter updated the version in the dict it was given to the one now stored.
             stored_version = attributes[VERSION_ATTRIBUTE]
             if not isinstance(stored_version, int):
                 raise TypeError("the persistence adapter did not report the stored version")
-            self._put(handler_input, stored_version, data, dirty=False, synced=True, text=text,
-                      decoded=record)
+            self._put(
+                handler_input,
+                stored_version,
+                data,
+                dirty=False,
+                synced=True,
+                text=text,
+                decoded=record,
+            )
             # The store now holds exactly this: the runner's next session reads it back decoded.
             self._remember_stored(f"{self._codec.schema_version}:{text}", handler_input)
             return Saved(SaveStatus.SAVED, record, conflicts)
@@ -358,8 +400,9 @@ class Repository(Generic[R]):
         if session is not None:
             return Loaded(self._decode(session), session.version, store_read=False, available=False)
         record = self._codec.new()
-        self._put(handler_input, 0, self._codec.to_dict(record), dirty=False, synced=False,
-                  decoded=record)
+        self._put(
+            handler_input, 0, self._codec.to_dict(record), dirty=False, synced=False, decoded=record
+        )
         return Loaded(record, 0, store_read=False, available=False)
 
     def _decode(self, session: _Session, handler_input: HandlerInput | None = None) -> R:

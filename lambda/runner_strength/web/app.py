@@ -177,7 +177,10 @@ def _log_rejection(rejected: RequestRejected) -> None:
     detail = f" ({rejected.detail[:200]})" if rejected.detail else ""
     log.warning(
         "rejected a request with %s: %s%s; certificate URL %s",
-        rejected.status, rejected.reason, detail, shown,
+        rejected.status,
+        rejected.reason,
+        detail,
+        shown,
     )
 
 
