@@ -194,7 +194,11 @@ class Device:
             request_id=f"amzn1.echo-api.request.test-{next(_request_numbers)}",
             session=Session(self.session_id, new=new, attributes=self.attributes),
             locale=self.locale,
+            timestamp=self.clock.now if self.clock is not None else None,
         )
+        if self.clock is None:
+            # No clock of its own: the skill's clock is the time, as for a request without one.
+            envelope["request"].pop("timestamp", None)
         if self.screen:
             show = event("launch_echo_show")["context"]
             envelope["context"]["System"]["device"]["supportedInterfaces"] = show["System"][

@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runner_strength.alexa import apl, dialog, reminding, services
 from runner_strength.alexa.dialog import Asked, Question, Said
-from runner_strength.alexa.requests import device_id, log_user, request_id, time_zone
+from runner_strength.alexa.requests import (
+    device_id,
+    log_user,
+    request_id,
+    request_time,
+    time_zone,
+)
 from runner_strength.content.model import EQUIPMENT, Format, RoutineKind
 from runner_strength.engine import transitions
 from runner_strength.engine.choose import choose_workout
@@ -119,12 +125,12 @@ class Coach:
     library: Library
     repository: Repository[UserRecord]
     clock: Callable[[], float]
-    """Epoch seconds; tests pass their own."""
+    """Epoch seconds, for a request that carries no timestamp; tests pass their own."""
     rng_for: Callable[[str], random.Random] = random.Random
     """A random source per request, seeded by the request id so a replayed request says the same."""
 
     def turn(self, handler_input: HandlerInput) -> Turn:
-        """Start a turn: one clock reading, the runner's record (read once per session)."""
+        """Start a turn: the request's time, the runner's record (read once per session)."""
         return Turn(self, handler_input)
 
 
@@ -135,7 +141,10 @@ class Turn:
         self.coach = coach
         self.library = coach.library
         self.handler_input = handler_input
-        self.now = coach.clock()
+        # The request's own time, never the wall clock when it has one: a conversation replays
+        # exactly, and a request arriving mid-set is placed by when the runner spoke.
+        stamped = request_time(handler_input)
+        self.now = stamped if stamped is not None else coach.clock()
         self.device = device_id(handler_input)
         loaded = coach.repository.load(handler_input)
         self.record = loaded.record

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,26 @@ def log_user(handler_input: HandlerInput) -> str:
 def request_id(handler_input: HandlerInput) -> str:
     """The request's id (seeds the phrase variants, so a replayed request says the same)."""
     return str(getattr(handler_input.request_envelope.request, "request_id", None) or "")
+
+
+def request_time(handler_input: HandlerInput) -> float | None:
+    """When Alexa sent the request (epoch seconds), or None when it carries no readable time.
+
+    The request's own `timestamp` is the turn's time, so a replayed conversation replays exactly
+    and a request is placed where the runner was when they spoke. The SDK hands it over as a
+    datetime; a string is read as strict ISO 8601; a time without a zone is UTC, as Alexa's are.
+    """
+    value = getattr(handler_input.request_envelope.request, "timestamp", None)
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
 
 
 def time_zone(handler_input: HandlerInput) -> str | None:
