@@ -161,6 +161,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"content ok: {len(library.exercises)} exercises, {len(library.workouts)} workouts, "
         f"{len(library.sources)} sources, {len(library.phrases.phrases)} phrases"
     )
+    from runner_strength.alexa.dialog_table import check as check_dialog  # noqa: PLC0415  # keep `check` light
+    from runner_strength.alexa.flows import FLOWS  # noqa: PLC0415
+
+    dialog_problems = check_dialog(FLOWS, library.phrases.phrases)
+    for problem in dialog_problems:
+        print(f"dialog table: {problem}", file=sys.stderr)
+    if dialog_problems:
+        return 1
+    print("dialog table ok: every question has a row, every flow and phrase key exists")
     if not getattr(args, "release", False):
         return 0
     from runner_strength.buildtime.release import release_problems  # noqa: PLC0415  # keep `check` light

@@ -160,15 +160,16 @@ def test_no_to_resume_offers_a_new_workout(
 
 
 def test_no_to_ready_keeps_the_workout_waiting(echo: Device, library: Library) -> None:
-    """A no to the ready question is answered kindly and the same question comes back."""
+    """A no to the ready question is a breather: a minute of quiet, the place held, no end."""
     echo.launch()
     echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
     started = echo.say("AMAZON.NoIntent")  # no warm-up: the ready question comes
     reply = echo.say("AMAZON.NoIntent")
     assert not reply.ends_session
-    assert any(line in reply.text for line in library.phrases.variants("not_ready"))
+    assert any(line in reply.text for line in library.phrases.variants("breather_start"))
     assert "the walking lunge?" in started.text
-    assert "the walking lunge?" in reply.text, "the same question comes back"
+    assert reply.text.endswith("Ready to carry on?")
+    assert "walking lunge" in echo.say("ReadyIntent").text.lower(), "the place was held"
 
 
 def test_moves_without_a_workout_are_answered(echo: Device) -> None:

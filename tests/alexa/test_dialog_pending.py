@@ -109,7 +109,7 @@ QUESTIONS: dict[str, tuple[Callable[[Device, FakeClock], Reply], tuple[str, ...]
     "resume_offer": (_resume_offer, ("left off",)),
     "warm_up_offer": (_warm_up_offer, ("warm",)),
     "cool_down_offer": (_cool_down_offer, ("cool",)),
-    "resume_or_new": (_resume_or_new, ("start something new",)),
+    "resume_or_new": (_resume_or_new, ("will keep for later", "now?")),
     "start_offer": (_start_offer, ("start",)),
     "which_exercise": (_which_exercise, ("explain",)),
     "explain_deeper": (_explain_deeper, ("versions",)),  # "... easier or harder versions?"
@@ -216,7 +216,8 @@ def test_a_start_in_session_asks_about_the_workout_in_progress(
     clock.advance(done.seconds + 5)
     reply = echo.say("StartWorkoutIntent", workout=("core_and_stability", "core workout"))
     assert "Five basics, at the walking lunge, set 2 of 3" in reply.text
-    assert "start something new?" in reply.text
+    assert "Core and stability now?" in reply.text
+    assert "keep for later" in reply.text
     assert _question(reply) == "resume_or_new"
 
 
@@ -238,26 +239,26 @@ def test_a_one_shot_start_asks_about_the_paused_workout(echo: Device, clock: Fak
     assert not reply.ends_session
 
 
-@pytest.mark.parametrize("answer", ["resume", "yes", "AMAZON.ResumeIntent"])
+@pytest.mark.parametrize("answer", ["resume", "no", "AMAZON.ResumeIntent"])
 def test_resume_answers_pick_up_the_paused_set(echo: Device, clock: FakeClock, answer: str) -> None:
-    """'Resume', "yes" and the built-in resume carry on at the paused set, not a new workout."""
+    """'Resume', "no" (to "start X?") and the built-in resume carry on at the paused set."""
     _resume_or_new(echo, clock)
-    intent = {"resume": "ResumeWorkoutIntent", "yes": "AMAZON.YesIntent"}.get(answer, answer)
+    intent = {"resume": "ResumeWorkoutIntent", "no": "AMAZON.NoIntent"}.get(answer, answer)
     reply = echo.say(intent)
     assert "walking lunge" in reply.text.lower()
     assert "set 2 of 3" in reply.text.lower()
     assert "Core and stability" not in reply.text
 
 
-@pytest.mark.parametrize("answer", ["start_new", "no", "start_named"])
+@pytest.mark.parametrize("answer", ["start_new", "yes", "start_named"])
 def test_start_answers_start_the_new_workout(
     echo: Device, clock: FakeClock, library: Library, answer: str
 ) -> None:
-    """'Start something new', "no" and a named start begin the new one; the old goes to history."""
+    """'Start something new', "yes" and a named start begin the new one; the old goes to history."""
     asked = _resume_or_new(echo, clock)  # the one-shot asked for the next in the rotation
     assert _question(asked) == "resume_or_new"
-    if answer == "no":
-        reply = echo.say("AMAZON.NoIntent")
+    if answer == "yes":
+        reply = echo.say("AMAZON.YesIntent")
     elif answer == "start_new":
         reply = echo.say("StartWorkoutIntent")
     else:
@@ -405,9 +406,9 @@ def test_skip_is_explicit_and_go_back_undoes_it(echo: Device, clock: FakeClock) 
 def test_previous_redoes_the_exercise_before_then_returns_to_where_you_were(
     echo: Device, clock: FakeClock
 ) -> None:
-    """Previous at squat set 2 redoes the lunges, then carries on at squat set 2, not set 1."""
+    """'Previous exercise' at squat set 2 redoes the lunges, then carries on at squat set 2."""
     _into_five_basics(echo, clock, 4)  # three lunge sets and squat set 1
-    back = echo.say("AMAZON.PreviousIntent")
+    back = echo.say("PreviousExerciseIntent")
     assert "walking lunge" in back.text.lower()
     for _ in range(3):
         reply = echo.say("ReadyIntent")
@@ -460,19 +461,28 @@ def test_no_twice_to_a_start_offer_ends_politely(echo: Device) -> None:
     assert bye.ends_session
 
 
-def test_no_twice_to_ready_keeps_the_place_and_ends(echo: Device) -> None:
-    """No to "shall we do the walking lunge?" once: no rush, say skip; twice: place saved, bye."""
+def test_no_to_ready_is_a_breather_and_never_ends(echo: Device) -> None:
+    """No (or "not yet") at "ready for the walking lunge?" is a breather, every time it is said."""
     echo.launch()
     echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
     echo.say("AMAZON.NoIntent")  # no warm-up
-    first = echo.say("AMAZON.NoIntent")
-    assert "skip" in first.text
-    assert not first.ends_session
-    second = echo.say("AMAZON.NoIntent")
-    assert second.ends_session
-    assert "resume my workout" in second.text
-    back = echo.launch()
-    assert "walking lunge, set 1 of 3" in back.text
+    for _ in range(3):
+        held = echo.say("AMAZON.NoIntent")
+        assert not held.ends_session
+        assert held.text.rstrip().endswith("Ready to carry on?"), held.text
+        assert held.seconds >= 55, "about a minute of quiet"
+    carried = echo.say("AMAZON.YesIntent")
+    assert "walking lunge" in carried.text.lower()
+
+
+def test_go_back_at_a_set_question_redoes_the_set_just_done(echo: Device, clock: FakeClock) -> None:
+    """'Go back' at squat set 2 redoes squat set 1, not the three lunge sets before it."""
+    _into_five_basics(echo, clock, 4)  # three lunge sets and squat set 1
+    back = echo.say("AMAZON.PreviousIntent")
+    assert "squat" in back.text.lower()
+    assert "walking lunge" not in back.text.lower()
+    status = echo.say("WorkoutStatusIntent")
+    assert "squat, set 2 of 3" in status.text.lower()
 
 
 def test_the_workout_list_comes_three_at_a_time(echo: Device, library: Library) -> None:

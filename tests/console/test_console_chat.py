@@ -102,7 +102,8 @@ def test_demo_script_runs_the_whole_session(db: Path, capsys: pytest.CaptureFixt
     assert out.count("(session ended)") == 3, "pause and the two stops end the session"
     next_day = out.split("you> ask runner strength to start core and stability")[1]
     asked = " ".join(next_day.split("you> how much is left")[0].split())  # unwrap the console
-    assert "start something new?" in asked
+    assert "will keep for later. " in asked
+    assert "Core and stability now?" in asked
     assert db.exists()
 
 

@@ -273,7 +273,7 @@ def test_a_version_two_record_gets_tones_on() -> None:
     del stored["preferences"]["tones"]
     record = record_from_dict(stored)
     assert record.preferences.tones is True
-    assert record_to_dict(record)["schema_version"] == SCHEMA_VERSION == 3
+    assert record_to_dict(record)["schema_version"] == SCHEMA_VERSION >= 3
 
 
 # ---------------------------------------------------------------- explanations in layers

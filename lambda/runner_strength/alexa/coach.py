@@ -13,10 +13,12 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from runner_strength.alexa import apl, dialog, reminding, services
+from runner_strength.alexa import apl, dialog, reminding, safety, services
 from runner_strength.alexa.dialog import Asked, Question, Said
+from runner_strength.alexa.dialog_table import OPENS_ITS_OWN, Role, meaning
 from runner_strength.alexa.requests import (
     device_id,
+    intent_name,
     log_user,
     request_id,
     request_time,
@@ -56,11 +58,12 @@ from runner_strength.engine.record import (
     with_state,
 )
 from runner_strength.engine.reminder import zone_due
-from runner_strength.engine.state import Direction
+from runner_strength.engine.state import Direction, Phase
 from runner_strength.engine.stats import day_end, weekly_summary
 from runner_strength.narration import screen
 from runner_strength.narration.conversation import Conversation
-from runner_strength.narration.narrator import Narrator
+from runner_strength.narration.moments import MomentTalk
+from runner_strength.narration.narrator import Narrator, Script
 from runner_strength.narration.routine import RoutineTalk
 
 if TYPE_CHECKING:
@@ -77,8 +80,8 @@ if TYPE_CHECKING:
     from runner_strength.engine.progress import Dose
     from runner_strength.engine.record import UserRecord
     from runner_strength.engine.state import WorkoutState
-    from runner_strength.narration.narrator import Script
     from runner_strength.narration.screen import Screen
+    from runner_strength.narration.ssml import Ssml
     from runner_strength.persistence.repository import Repository
 
 logger = logging.getLogger(__name__)
@@ -154,6 +157,9 @@ class Turn:
         self.talk = Conversation(self.library, self.rng)
         self.routines = RoutineTalk(self.library, self.rng)
         self.asked = dialog.last_asked(handler_input)
+        self.intent = intent_name(handler_input)
+        self.said_first: Ssml | None = None  # said before the response (what became of a workout)
+        safety.forget_expired(self)
         # What the screen shows (h6-apl): the last engine outcome, or an exercise explained.
         self.outcome: Outcome | None = None
         self.explained: Exercise | None = None
@@ -298,15 +304,22 @@ class Turn:
     ) -> Response:
         """Start a workout and ask whether the runner is ready.
 
-        An unfinished workout is never dropped unasked: unless the runner already chose
-        (`confirmed`), they are asked to resume it or start the new one.
+        An unfinished workout with a set done is never dropped unasked: unless the runner already
+        chose (`confirmed`), they are asked whether to start the new one, the old one kept. One
+        with no set done is replaced, and the runner hears so.
         """
         state, where = self.state, self.where()
-        if not confirmed and state is not None and where is not None:
+        started = state is not None and (state.last_set is not None or bool(state.done))
+        if not confirmed and state is not None and where is not None and started:
             asked = Asked(
                 Question.RESUME_OR_NEW, workout_id=workout_id, target_seconds=target_seconds
             )
-            return self.respond(self.talk.resume_or_new(state, where), asked)
+            new = self.library.workouts.get(workout_id) or self.next_workout()
+            return self.respond(self.talk.resume_or_new(state, where, new), asked)
+        if state is not None and not started and state.workout_id != workout_id:
+            old = self.library.workouts.get(state.workout_id)
+            if old is not None:
+                self.said_first = MomentTalk(self.library, self.rng).replaced(old.name)
         self.abandon()
         detailed = self.record.preferences.verbosity is Verbosity.DETAILED
         outcome = self.apply(
@@ -337,45 +350,38 @@ class Turn:
         return self.respond(first.then(offer), Asked(Question.START_OFFER, workout.id, said=said))
 
     def answer_no(self) -> Response:
-        """No to the resume offer, "resume or start new?", "start over?" or a start offer."""
-        asked = self.asked
-        if asked.question is Question.RESUME_OFFER:
-            unfinished = self.state
-            self.abandon()
-            done = frozenset({unfinished.workout_id}) if unfinished is not None else frozenset()
-            workout = self.next_workout(exclude=done)
-            return self.respond(self.talk.offer(workout), Asked(Question.START_OFFER, workout.id))
-        if asked.question is Question.RESUME_OR_NEW:
-            # "Resume it, or start something new?" - no: not that one, the new one.
-            wanted = asked.workout_id
-            workout_id = wanted if wanted in self.library.workouts else None
-            return self.start(
-                workout_id or self.next_workout().id,
-                target_seconds=asked.target_seconds,
-                confirmed=True,
-            )
-        if asked.question is Question.LIST_MORE:
-            return self.respond(self.talk.list_question(), Asked())
-        if asked.question in {Question.START_OVER, Question.STOP_FOR_TODAY}:
-            question, then = self.workout_question()
-            return self.respond(self.talk.start_over_kept().then(question), then)
-        return self.decline_offer()
+        """No to the resume offer: the unfinished workout ends and a fresh one is offered."""
+        unfinished = self.state
+        self.abandon()
+        done = frozenset({unfinished.workout_id}) if unfinished is not None else frozenset()
+        workout = self.next_workout(exclude=done)
+        return self.respond(self.talk.offer(workout), Asked(Question.START_OFFER, workout.id))
 
-    def not_ready(self) -> Response:
-        """No to "ready?": take your time, or skip; a second no in a row keeps the place and ends.
+    def breather(self) -> Response:
+        """Wait, hold on, one sec: the place is held, a minute of quiet, then the question.
 
-        Asking the same question after every no would loop for as long as the runner says it.
+        Mid-set (or in the rest after it) the workout is paused by the request's time, so the
+        set is placed where the runner stopped; a breather never ends the session.
         """
-        asked, state = self.asked, self.state
-        if state is None:
-            return self.respond(self.talk.declined(), Asked())
-        if asked.question is Question.READY and asked.declined >= 1:
-            if not state.paused:
+        talk = MomentTalk(self.library, self.rng)
+        state = self.state
+        if state is not None and not (self.asked.pending and self._pending_script()):
+            if not state.paused and state.phase_at(self.now) in {Phase.WORK, Phase.REST}:
                 self.apply(transitions.pause(state, self.library, self.now))
-            return self.respond(self.talk.goodbye(self.state, self.where()), Asked())
-        question, then = self.workout_question()
-        said = self.talk.not_ready(skip_hint=True)
-        return self.respond(said.then(question), replace(then, declined=1))
+                self.outcome = None
+            return self.respond(talk.breather(None), Asked(Question.BREATHER))
+        question, asked = self.pending()
+        return self.respond(talk.breather(question), asked)
+
+    def moment(self) -> Question:
+        """The question waiting, or the moment the runner is in while a set's audio plays."""
+        state = self.state
+        if self.asked.question is not Question.READY or state is None or state.paused:
+            return self.asked.question
+        phase = state.phase_at(self.now)
+        if phase is Phase.WORK:
+            return Question.SET_PLAYING
+        return Question.REST if phase is Phase.REST else Question.READY
 
     def decline_offer(self) -> Response:
         """No to "shall we start X?": one other workout offered, then a kind goodbye, no loop."""
@@ -627,39 +633,18 @@ class Turn:
         return (script, self.asked) if script is not None else self.workout_question()
 
     def _pending_script(self) -> Script | None:
-        question, state, where = self.asked.question, self.state, self.where()
-        workout = self.library.workouts.get(self.asked.workout_id or "")
-        script: Script | None = None
-        if state is not None and where is not None and question is Question.RESUME_OFFER:
-            script = self.talk.resume_question(state, where)
-        elif state is not None and where is not None and question is Question.RESUME_OR_NEW:
-            script = self.talk.resume_or_new(state, where)
-        elif state is not None and question is Question.START_OVER:
-            script = self.talk.start_over_question(self.library.workout(state.workout_id))
-        elif state is None and workout is not None and question is Question.START_OFFER:
-            script = self.talk.offer_again(workout)
-        elif question is Question.WHICH_EXERCISE:
-            script = self.talk.which_exercise()
-        elif (
-            state is None
-            and question is Question.EXPLAIN_DEEPER
-            and self.asked.exercise_id in self.library.exercises
-        ):
-            script = self.narrator.explanation_offer()
-        elif state is None and question is Question.ANOTHER_EXERCISE:
-            script = self.talk.explain_more()
-        elif state is not None and question is Question.STOP_FOR_TODAY:
-            script = self.talk.stop_question()
-        elif question is Question.LIST_MORE:
-            script = self.talk.list_more_question(self.asked.listed)
-        elif question is Question.REMINDER_OFFER:
-            script = reminding.question(self)
-        elif state is not None and question is Question.WARM_UP_OFFER:
-            script = self.routines.offer(RoutineKind.WARM_UP)
-        elif question is Question.COOL_DOWN_OFFER:
-            always = self.record.preferences.cool_down is RoutineChoice.ALWAYS
-            script = self.routines.offer(RoutineKind.COOL_DOWN, always=always)
-        return script
+        """The waiting question's wording, from what it is about; None when it no longer holds."""
+        ask = _ASKING.get(self.asked.question)
+        return ask(self) if ask is not None else None
+
+    def next_question(self) -> tuple[Script, Asked]:
+        """The question after this turn's words: the waiting one again after an aside.
+
+        An aside is the dialog table's default; after anything else, the workout's question.
+        """
+        if self.intent is not None and meaning(self.asked.question, self.intent).role is Role.ASIDE:
+            return self.pending()
+        return self.workout_question()
 
     def workout_question(self) -> tuple[Script, Asked]:
         """The question that brings the runner back to the workout ("Ready for set two?")."""
@@ -826,7 +811,18 @@ class Turn:
         return self.respond(question, asked.saying(Said.QUESTION))
 
     def respond(self, script: Script, asked: Asked) -> Response:
-        """Save the record if it changed, then build the response (noting a failed save)."""
+        """Save the record if it changed, then build the response (noting a failed save).
+
+        The one place a turn answers. An aside (dialog_table) at a waiting question ends with
+        that question, whatever the flow asked: no question is lost to an intent that does not
+        answer it.
+        """
+        if self._loses_question(asked, ends=script.end_session):
+            question, again = self.pending()
+            script = Script(script.speech, None, end_session=False).then(question)
+            asked = again.saying(asked.said)
+        if self.said_first is not None:
+            script = script.with_notice(self.said_first)
         saved = self.coach.repository.save(self.handler_input, self.record)
         self.record = saved.record
         if saved.not_saved:
@@ -841,6 +837,23 @@ class Turn:
             builder.ask(speech.reprompt or speech.ssml)
             dialog.remember(self.handler_input, asked)
         return builder.response
+
+    def save(self) -> None:
+        """Save the record now, for a response `respond` does not build (a permission request)."""
+        self.record = self.coach.repository.save(self.handler_input, self.record).record
+
+    def _loses_question(self, asked: Asked, *, ends: bool) -> bool:
+        """An aside that would leave the waiting question unasked (or end the session)."""
+        waiting = self.asked
+        return (
+            self.intent is not None
+            and self.intent not in OPENS_ITS_OWN
+            and waiting.pending
+            and (ends or not asked.pending)
+            and asked.question is not waiting.question
+            and meaning(waiting.question, self.intent).role is Role.ASIDE
+            and self._pending_script() is not None
+        )
 
     def _show(self, builder: ResponseFactory, script: Script, asked: Asked) -> None:
         """Add the screen to the response; a fault in it costs the screen, never the answer."""
@@ -956,7 +969,7 @@ class Turn:
         """No warm-up this time: straight to the first set's question."""
         if self.state is None:
             return self.offer_next(_after(first, self.routines.skipped(None)))
-        question, asked = self.workout_question()
+        question, asked = self.next_question()
         said = _after(first, self.routines.skipped(RoutineKind.WARM_UP))
         return self.respond(said.then(question), asked)
 
@@ -964,9 +977,11 @@ class Turn:
         """Play the cool-down and say goodbye (mid-workout, go back to the workout after it)."""
         played = _after(first, self.routines.play(RoutineKind.COOL_DOWN))
         if self.state is not None:
-            question, asked = self.workout_question()
+            question, asked = self.next_question()
             return self.respond(played.then(question), asked)
-        return self.goodbye(played)
+        if self.asked.question is Question.COOL_DOWN_OFFER:
+            return self.goodbye(played)  # the end of a workout: the reminder offer may follow
+        return self.offer_next(played)
 
     def skip_cool_down(self, first: Script | None = None) -> Response:
         """No cool-down: a goodbye."""
@@ -1008,3 +1023,60 @@ class Turn:
         if state is not None and not state.finished and not state.paused:
             return Asked(Question.READY)
         return Asked()
+
+
+def _resume_question(turn: Turn) -> Script | None:
+    state, where = turn.state, turn.where()
+    if state is None or where is None:
+        return None
+    if turn.asked.question is Question.RESUME_OR_NEW:
+        new = turn.library.workouts.get(turn.asked.workout_id or "") or turn.next_workout()
+        return turn.talk.resume_or_new(state, where, new)
+    return turn.talk.resume_question(state, where)
+
+
+def _start_over_question(turn: Turn) -> Script | None:
+    state = turn.state
+    return turn.talk.start_over_question(turn.library.workout(state.workout_id)) if state else None
+
+
+def _offer_again(turn: Turn) -> Script | None:
+    workout = turn.library.workouts.get(turn.asked.workout_id or "")
+    return turn.talk.offer_again(workout) if turn.state is None and workout is not None else None
+
+
+def _explain_deeper(turn: Turn) -> Script | None:
+    if turn.state is None and turn.asked.exercise_id in turn.library.exercises:
+        return turn.narrator.explanation_offer()
+    return None
+
+
+def _cool_down_offer(turn: Turn) -> Script:
+    always = turn.record.preferences.cool_down is RoutineChoice.ALWAYS
+    return turn.routines.offer(RoutineKind.COOL_DOWN, always=always)
+
+
+# How each waiting question is asked again after an aside (its row in dialog_table names its
+# phrase keys); a question whose subject is gone (no workout to resume) gives None.
+_ASKING: dict[Question, Callable[[Turn], Script | None]] = {
+    Question.RESUME_OFFER: _resume_question,
+    Question.RESUME_OR_NEW: _resume_question,
+    Question.START_OVER: _start_over_question,
+    Question.START_OFFER: _offer_again,
+    Question.WHICH_EXERCISE: lambda turn: turn.talk.which_exercise(),
+    Question.EXPLAIN_DEEPER: _explain_deeper,
+    Question.ANOTHER_EXERCISE: lambda turn: (
+        turn.talk.explain_more() if turn.state is None else None
+    ),
+    Question.STOP_FOR_TODAY: lambda turn: turn.talk.stop_question() if turn.state else None,
+    Question.LIST_MORE: lambda turn: turn.talk.list_more_question(turn.asked.listed),
+    Question.REMINDER_OFFER: reminding.question,
+    Question.WARM_UP_OFFER: lambda turn: (
+        turn.routines.offer(RoutineKind.WARM_UP) if turn.state is not None else None
+    ),
+    Question.COOL_DOWN_OFFER: _cool_down_offer,
+    Question.SAFETY_CHECK: lambda turn: MomentTalk(turn.library, turn.rng).safety_check(),
+    Question.BREATHER: lambda turn: (
+        MomentTalk(turn.library, turn.rng).breather_back() if turn.state is not None else None
+    ),
+}

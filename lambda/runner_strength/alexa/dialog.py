@@ -35,6 +35,11 @@ class Question(StrEnum):
     WARM_UP_OFFER = "warm_up_offer"  # "a three minute warm-up first?"
     WARMED_UP = "warmed_up"  # the warm-up, then "ready for the first set?"
     COOL_DOWN_OFFER = "cool_down_offer"  # "a two minute cool-down?"
+    SAFETY_CHECK = "safety_check"  # after a safety stop: "are you feeling well today?"
+    BREATHER = "breather"  # after a minute of quiet: "ready to carry on?"
+    # Moments between questions, derived from the clock while a set's audio plays; never stored.
+    SET_PLAYING = "set_playing"
+    REST = "rest"
 
 
 # The questions a pending answer must survive: help, status, repeat and the like say their piece
@@ -53,6 +58,8 @@ PENDING = frozenset(
         Question.REMINDER_OFFER,
         Question.WARM_UP_OFFER,
         Question.COOL_DOWN_OFFER,
+        Question.SAFETY_CHECK,
+        Question.BREATHER,
     }
 )
 # Earlier names of questions, so a session that began before a rename still reads.

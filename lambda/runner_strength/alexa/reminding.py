@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
     from ask_sdk_model.response import Response
 
-    from runner_strength.alexa.coach import Turn
+    from runner_strength.alexa.turning import TurnView as Turn
     from runner_strength.engine.events import Outcome as EngineOutcome
     from runner_strength.narration.ssml import Ssml
 
@@ -351,12 +351,11 @@ def _card(turn: Turn) -> Response:
 def _finish(turn: Turn, said: Ssml) -> Response:
     """What was said, then back to the workout if one is going, else a short goodbye."""
     if turn.state is not None:
-        question, asked = turn.workout_question()
+        question, asked = turn.next_question()
         return turn.respond(Script(said, None, end_session=False).then(question), asked)
     closing = said.extend(_talk(turn).see_you())
     return turn.respond(Script(closing, None, end_session=True), Asked())
 
 
 def _save_record(turn: Turn) -> None:
-    saved = turn.coach.repository.save(turn.handler_input, turn.record)
-    turn.record = saved.record
+    turn.save()

@@ -111,6 +111,13 @@ def time_zone(handler_input: HandlerInput) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def intent_name(handler_input: HandlerInput) -> str | None:
+    """The intent's name for an IntentRequest, else None (a launch, a touch, an event)."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    name = getattr(intent, "name", None)
+    return name if isinstance(name, str) and name else None
+
+
 def is_new_session(handler_input: HandlerInput) -> bool:
     """True on the first request of a session (a launch or a one-shot)."""
     session = handler_input.request_envelope.session

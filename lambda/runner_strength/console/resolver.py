@@ -106,6 +106,15 @@ _NOT_IN_A_NAME = frozenset(
 _FILLERS = frozenset(
     {"please", "okay", "ok", "um", "uh", "hmm", "oh", "hey", "just", "now", "alexa", "coach"}
 )
+# Fillers that are an answer when nothing else is said: "okay" alone (or "um, okay") is a yes.
+_ANSWERS_ALONE = frozenset({"okay", "ok"})
+
+
+def _unfilled(said: list[str]) -> list[str]:
+    kept = [w for w in said if w not in _FILLERS]
+    return kept or [w for w in said if w in _ANSWERS_ALONE]
+
+
 # Contractions with or without the apostrophe a typist may skip; keys are apostrophe-free.
 _CONTRACTIONS: Mapping[str, tuple[str, ...]] = {
     "im": ("i", "am"),
@@ -236,7 +245,7 @@ def words(text: str) -> list[str]:
     for word in spoken(text).split():
         bare = word.replace("'", "")
         out.extend(_CONTRACTIONS.get(bare, (bare,)))
-    return [w for w in out if w not in _FILLERS]
+    return _unfilled(out)
 
 
 class Resolver:
@@ -316,7 +325,7 @@ class Resolver:
         return self.exact(text) or self.forgiving(text) or self.open_slot(text)
 
     def _without_fillers(self, text: str) -> str:
-        return " ".join(w for w in spoken(text).split() if w not in _FILLERS)
+        return " ".join(_unfilled(spoken(text).split()))
 
     def exact(self, text: str) -> IntentMatch | None:
         """The model's own reading of the text (`interaction_model.match`), slots resolved."""

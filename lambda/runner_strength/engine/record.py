@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 # History is capped so the stored item stays small (a DynamoDB item is at most 400 KB).
 HISTORY_LIMIT = 50
+SAFETY_STOP_KEPT_SECONDS = 3 * 86400
+"""How long the fact of a safety stop is kept: the next launch within it asks how the runner is."""
 
 
 class Verbosity(StrEnum):
@@ -101,6 +103,9 @@ class UserRecord:
     zone_checks: Mapping[str, ZoneCheck] = field(default_factory=dict)  # by device id
     reminder: Reminder | None = None  # the runner's weekly reminder, as Alexa holds it
     reminder_offer: Offer = Offer.NOT_OFFERED
+    # When a workout last stopped for a red flag (no symptom is kept), until the next launch
+    # has asked how the runner is, for at most SAFETY_STOP_KEPT_SECONDS.
+    safety_stop_at: float | None = None
 
     def is_light_day(self, now: float) -> bool:
         """Whether today's workouts are lighter because the runner asked."""
@@ -297,6 +302,7 @@ def merge(ours: UserRecord, theirs: UserRecord) -> UserRecord:
     for area, until in theirs.sore_until.items():
         sore[area] = max(until, sore.get(area, until))
     light = [t for t in (ours.light_until, theirs.light_until) if t is not None]
+    safety = [t for t in (ours.safety_stop_at, theirs.safety_stop_at) if t is not None]
     zone_checks = dict(ours.zone_checks)
     for device, check in theirs.zone_checks.items():
         seen = zone_checks.get(device)
@@ -316,4 +322,5 @@ def merge(ours: UserRecord, theirs: UserRecord) -> UserRecord:
         zone_checks=zone_checks,
         reminder=newer.reminder,
         reminder_offer=max(ours.reminder_offer, theirs.reminder_offer, key=OFFER_ORDER.index),
+        safety_stop_at=max(safety) if safety else None,
     )

@@ -31,7 +31,7 @@ from runner_strength.engine.record import (
 from runner_strength.engine.reminder import Offer, Reminder
 from runner_strength.engine.state import Adjustment, LastSet, WorkoutState
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Migration: TypeAlias = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -111,7 +111,12 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
 
 
 # Version n -> a function upgrading a version-n record dict to version n + 1.
-MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
+    """Upgrade a version 3 record: no workout of version 3 stopped for a red flag."""
+    return {"safety_stop_at": None, **data}
+
+
+MIGRATIONS: Mapping[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -218,6 +223,7 @@ def record_to_dict(record: UserRecord) -> dict[str, Any]:
         "progress": {k: _progress_to_dict(p) for k, p in sorted(record.progress.items())},
         "pain_note_heard": record.pain_note_heard,
         "light_until": record.light_until,
+        "safety_stop_at": record.safety_stop_at,
         "sore_until": dict(sorted(record.sore_until.items())),
         "zone_checks": {
             device: {"at": c.at, "found": c.found}
@@ -496,6 +502,7 @@ def record_from_dict(
         progress={exercise_id: _progress(p) for exercise_id, p in r.entries("progress")},
         pain_note_heard=r.flag("pain_note_heard"),
         light_until=r.optional_number("light_until"),
+        safety_stop_at=r.optional_number("safety_stop_at"),
         sore_until=r.numbers("sore_until"),
         zone_checks={
             device: ZoneCheck(c.number("at"), c.flag("found"))

@@ -252,12 +252,15 @@ class Conversation:
             end_session=False,
         )
 
-    def resume_or_new(self, state: WorkoutState, where: NextUp) -> Script:
-        """A start while a workout is unfinished: resume that one, or start something new?"""
+    def resume_or_new(self, state: WorkoutState, where: NextUp, new: Workout) -> Script:
+        """A start while a workout is unfinished: start the new one (a yes), the old one kept?"""
         workout = self._library.workout(state.workout_id)
+        names = {"workout": workout.name, "new": new.name}
         return Script(
-            self._where_stopped(state, where).sentence(self._say(Say.RESUME_OR_NEW_QUESTION)),
-            Ssml().sentence(self._say(Say.RESUME_OR_NEW_REPROMPT, workout=workout.name)),
+            self._where_stopped(state, where).sentence(
+                self._say(Say.RESUME_OR_NEW_QUESTION, new=new.name)
+            ),
+            Ssml().sentence(self._say(Say.RESUME_OR_NEW_REPROMPT, **names)),
             end_session=False,
         )
 
