@@ -3,7 +3,8 @@
 For each question (and each moment between questions) of `dialog_table.PROMPTS`, the runner is
 brought there once through the Lambda entry; then every intent of the generated en-US model is
 said there, each from the same stored state, and the response is held to the table: the session
-stays open except where the table declares an end, and an aside ends with the same question.
+stays open except where the table declares an end, and an aside ends with the same question. The
+fallback, one short line and the question, fits in 6 s at every question.
 """
 
 from __future__ import annotations
@@ -160,6 +161,8 @@ REACH: dict[Question, Callable[[Device, FakeClock], object]] = {
     Question.COOL_DOWN_OFFER: _cool_down_offer,
     Question.SAFETY_CHECK: _safety_check,
 }
+# The fallback is one short line and the question, by the skill's own speech estimate.
+FALLBACK_SECONDS = 6.0
 # Where the question is stored as something else: a moment is the set question, clock-placed.
 STORED_AS = {Question.SET_PLAYING: Question.READY, Question.REST: Question.READY}
 
@@ -233,6 +236,8 @@ def _judge(question: Question, intent: str, reply: Reply) -> list[str]:
         return [] if reply.ends_session else [f"did not end: {said}"]
     if reply.ends_session:
         return [f"ended: {said}"]
+    if intent == "AMAZON.FallbackIntent" and reply.seconds > FALLBACK_SECONDS:
+        return [f"fallback of {reply.seconds:.1f} s: {said}"]
     prompt = PROMPTS[question]
     kept = _question(reply) == question.value
     if (

@@ -109,7 +109,7 @@ QUESTIONS: dict[str, tuple[Callable[[Device, FakeClock], Reply], tuple[str, ...]
     "resume_offer": (_resume_offer, ("left off",)),
     "warm_up_offer": (_warm_up_offer, ("warm",)),
     "cool_down_offer": (_cool_down_offer, ("cool",)),
-    "resume_or_new": (_resume_or_new, ("will keep for later", "now?")),
+    "resume_or_new": (_resume_or_new, ("Core and stability now?",)),
     "start_offer": (_start_offer, ("start",)),
     "which_exercise": (_which_exercise, ("explain",)),
     "explain_deeper": (_explain_deeper, ("versions",)),  # "... easier or harder versions?"

@@ -62,7 +62,7 @@ from runner_strength.engine.state import Direction, Phase
 from runner_strength.engine.stats import day_end, weekly_summary
 from runner_strength.narration import screen
 from runner_strength.narration.conversation import Conversation
-from runner_strength.narration.moments import MomentTalk
+from runner_strength.narration.moments import DialogSay, HelpFor, MomentTalk
 from runner_strength.narration.narrator import Narrator, Script
 from runner_strength.narration.routine import RoutineTalk
 
@@ -759,22 +759,30 @@ class Turn:
         return self.respond(self.talk.why(exercise).then(question), asked.saying(Said.WHY))
 
     def help(self) -> Response:
-        """What can be said here, then the question still waiting (or the menu's)."""
-        in_workout = self.state is not None
-        if not in_workout and not self.asked.pending:
-            return self.respond(self.talk.help(in_workout=False), Asked(said=Said.HELP))
+        """At most three things to say here, "more help" for all, then the question waiting."""
+        if self.asked.question is Question.WHICH_EXERCISE:
+            where = HelpFor.WHICH
+        elif self.asked.pending:
+            where = HelpFor.ANSWER
+        else:
+            where = HelpFor.SET if self.state is not None else HelpFor.MENU
         question, asked = self.pending()
-        return self.respond(
-            self.talk.help_body(in_workout=in_workout).then(question), asked.saying(Said.HELP)
-        )
+        said = MomentTalk(self.library, self.rng).help(where)
+        return self.respond(said.then(question), asked.saying(Said.HELP))
+
+    def more_help(self) -> Response:
+        """Everything that can be said, then the question still waiting (or the menu's)."""
+        question, asked = self.pending()
+        body = self.talk.help_body(in_workout=self.state is not None)
+        return self.respond(body.then(question), asked.saying(Said.HELP))
 
     def fallback(self) -> Response:
-        """Something out of scope: say so, then the question still waiting (or the menu's)."""
-        in_workout = self.state is not None
-        if not in_workout and not self.asked.pending:
-            return self.respond(self.talk.fallback(in_workout=False), Asked())
+        """Not understood: one short line, then the question waiting, short (or the menu's)."""
         question, asked = self.pending()
-        return self.respond(self.talk.fallback_body(in_workout=in_workout).then(question), asked)
+        short = _short_question(self)
+        if short is not None:
+            question = Script(short, question.reprompt, end_session=False)
+        return self.respond(MomentTalk(self.library, self.rng).fallback().then(question), asked)
 
     def list_workouts(self, start: int = 0) -> Response:
         """The workouts three at a time; after each group, whether to hear more, then which one."""
@@ -1080,3 +1088,21 @@ _ASKING: dict[Question, Callable[[Turn], Script | None]] = {
         MomentTalk(turn.library, turn.rng).breather_back() if turn.state is not None else None
     ),
 }
+
+
+def _short_question(turn: Turn) -> Ssml | None:
+    """The waiting question in a few words, where its full wording is long (else None)."""
+    talk, question, state = MomentTalk(turn.library, turn.rng), turn.asked.question, turn.state
+    paused = turn.library.workouts.get(state.workout_id) if state is not None else None
+    new = turn.library.workouts.get(turn.asked.workout_id or "")
+    if question is Question.RESUME_OFFER and paused is not None:
+        return talk.short(DialogSay.SHORT_RESUME, workout=paused.name)
+    if question is Question.RESUME_OR_NEW and new is not None and paused is not None:
+        return talk.short(DialogSay.SHORT_RESUME_OR_NEW, new=new.name)
+    if question is Question.START_OVER and paused is not None:
+        return talk.short(DialogSay.SHORT_START_OVER, workout=paused.name)
+    short = {
+        Question.ANOTHER_EXERCISE: DialogSay.SHORT_ANOTHER_EXERCISE,
+        Question.SAFETY_CHECK: DialogSay.SHORT_SAFETY_CHECK,
+    }.get(question)
+    return talk.short(short) if short is not None else None

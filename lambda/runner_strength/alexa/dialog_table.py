@@ -104,6 +104,7 @@ GENERAL: Mapping[str, str] = {
     BREATHER: "breather",
     REPEAT: "repeat",
     HELP: "help",
+    "MoreHelpIntent": "more_help",
     FALLBACK: "fallback",
     "WorkoutStatusIntent": "status",
     "WhyExerciseIntent": "why",

@@ -325,6 +325,11 @@ def help_(turn: Turn, _: HandlerInput) -> Response:
     return turn.help()
 
 
+def more_help(turn: Turn, _: HandlerInput) -> Response:
+    """More help: everything that can be said."""
+    return turn.more_help()
+
+
 def fallback(turn: Turn, _: HandlerInput) -> Response:
     """Something out of scope: one short line, then the question."""
     return turn.fallback()
@@ -394,6 +399,7 @@ FLOWS: Mapping[str, Callable[[Turn, HandlerInput], Response]] = {
     "repeat": repeat,
     "help": help_,
     "fallback": fallback,
+    "more_help": more_help,
     "why": why,
     "list_workouts": list_workouts,
     "progress": progress,

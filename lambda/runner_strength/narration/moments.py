@@ -35,6 +35,34 @@ class DialogSay(StrEnum):
     BREATHER_REPROMPT = "breather_reprompt"
     BREATHER_WHENEVER = "breather_whenever"
     REPLACED_UNSTARTED = "replaced_unstarted"
+    HELP_SET = "help_set"
+    HELP_MENU = "help_start"
+    HELP_ANSWER = "help_answer"
+    HELP_WHICH = "help_which"
+    HELP_MORE_HINT = "help_more_hint"
+    FALLBACK_SHORT = "fallback_short"
+    SHORT_RESUME = "short_resume"
+    SHORT_RESUME_OR_NEW = "short_resume_or_new"
+    SHORT_ANOTHER_EXERCISE = "short_another_exercise"
+    SHORT_START_OVER = "short_start_over"
+    SHORT_SAFETY_CHECK = "short_safety_check"
+
+
+class HelpFor(StrEnum):
+    """Where the runner is, for help: each has at most three things to say."""
+
+    SET = "set"  # a workout going: ready, easier or harder, a breather
+    MENU = "menu"  # nothing asked: start, list, explain
+    ANSWER = "answer"  # a yes-or-no question waits
+    WHICH = "which"  # "which exercise?" waits
+
+
+_HELP = {
+    HelpFor.SET: DialogSay.HELP_SET,
+    HelpFor.MENU: DialogSay.HELP_MENU,
+    HelpFor.ANSWER: DialogSay.HELP_ANSWER,
+    HelpFor.WHICH: DialogSay.HELP_WHICH,
+}
 
 
 BREATHER_SECONDS = 60
@@ -87,6 +115,21 @@ class MomentTalk:
     def replaced(self, workout: str) -> Ssml:
         """A workout with no set done, set aside for the one just asked for."""
         return Ssml().sentence(self._say(DialogSay.REPLACED_UNSTARTED, workout=workout))
+
+    def help(self, where: HelpFor) -> Script:
+        """At most three things to say here, and "say more help for everything"."""
+        body = (
+            Ssml().sentence(self._say(_HELP[where])).sentence(self._say(DialogSay.HELP_MORE_HINT))
+        )
+        return Script(body, None, end_session=False)
+
+    def fallback(self) -> Script:
+        """Not understood: one short line (the question follows)."""
+        return Script(Ssml().sentence(self._say(DialogSay.FALLBACK_SHORT)), None, end_session=False)
+
+    def short(self, key: DialogSay, **fields: str) -> Ssml:
+        """A waiting question in a few words, for after "sorry, I missed that"."""
+        return Ssml().sentence(self._say(key, **fields))
 
     def _ask(self, question: DialogSay, reprompt: DialogSay) -> Script:
         return Script(

@@ -1,0 +1,152 @@
+"""Every "say ..." the coach suggests reaches, literally through the model, what it promises.
+
+Each phrase file is searched for "say X, Y or Z"; each command is read the way virtual-alexa reads
+the generated en-US model (samples and custom slot values literally, a built-in's own phrases
+from content/utterances/en.yaml), taking the longest start of the command that is a whole
+utterance ("say go back to redo a set" promises what "go back" does). That utterance must be one
+the table below promises, resolving to the intent promised: a new "say ..." is declared here first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+MODEL = REPO / "interaction_model" / "interactionModels" / "custom" / "en-US.json"
+PHRASES = sorted((REPO / "content" / "phrases").glob("*.yaml"))
+SAY = re.compile(r"\b[Ss]ay,? (.*?)(?:[.?!]|$)")
+ONE_SHOT = re.compile(r"^(?:alexa,? )?(?:ask runner strength to |open runner strength\b)")
+LAUNCH = "LaunchRequest"
+# What each utterance the coach suggests promises to do.
+PROMISES: dict[str, set[str]] = {
+    "ready": {"ReadyIntent"},
+    "ready for the next set": {"ReadyIntent"},
+    "ready to go": {"ReadyIntent"},
+    "ready when you are": {"ReadyIntent"},
+    "easier": {"EasierIntent"},
+    "harder": {"HarderIntent"},
+    "go back": {"AMAZON.PreviousIntent"},
+    "previous exercise": {"PreviousExerciseIntent"},
+    "skip this exercise": {"SkipExerciseIntent"},
+    "how much is left": {"WorkoutStatusIntent"},
+    "wait": {"BreatherIntent"},
+    "pause": {"AMAZON.PauseIntent"},
+    "resume": {"AMAZON.ResumeIntent", "ResumeWorkoutIntent"},
+    "resume my workout": {"ResumeWorkoutIntent"},
+    "list workouts": {"ListWorkoutsIntent"},
+    "more help": {"MoreHelpIntent"},
+    "start my workout": {"StartWorkoutIntent"},
+    "start five basics": {"StartWorkoutIntent"},
+    "start a fifteen minute workout": {"StartWorkoutIntent"},
+    "explain the plank": {"ExplainExerciseIntent"},
+    "explain an exercise": {"ExplainExerciseIntent"},
+    "always warm up": {"AlwaysRoutineIntent"},
+    "always cool down": {"AlwaysRoutineIntent"},
+    "never warm up": {"NeverRoutineIntent"},
+    "never cool down": {"NeverRoutineIntent"},
+    "remind me to do strength": {"SetReminderIntent"},
+    "stop reminding me": {"StopReminderIntent"},
+    "never mind": {"AMAZON.CancelIntent"},
+    "yes": {"AMAZON.YesIntent"},
+    "no": {"AMAZON.NoIntent"},
+    LAUNCH: {LAUNCH},
+}
+# Said after "say" but describing what to say rather than being it.
+DESCRIPTIONS = (
+    "a day and",
+    "like ",
+    "the name of an exercise",
+    "for example",
+    "start",
+    "and the workout's name",
+    "start and a workout's name",
+    "explain and an exercise name",
+    "ask me to explain an exercise",
+    "alexa",
+)
+
+
+@cache
+def _model() -> tuple[list[tuple[str, re.Pattern[str]]], dict[str, str]]:
+    language = json.loads(MODEL.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
+    values: dict[str, list[str]] = {}
+    for slot_type in language["types"]:
+        words = []
+        for value in slot_type["values"]:
+            words += [value["name"]["value"], *value["name"].get("synonyms", [])]
+        values[slot_type["name"]] = sorted({w.lower() for w in words}, key=len, reverse=True)
+    patterns = []
+    for intent in language["intents"]:
+        types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        for sample in intent.get("samples", []):
+            regex = re.escape(sample)
+            for name, slot_type in types.items():
+                said = values.get(slot_type)
+                alternatives = "|".join(map(re.escape, said)) if said else ".+"
+                regex = regex.replace(re.escape("{" + name + "}"), f"(?:{alternatives})")
+            patterns.append((intent["name"], re.compile(f"^{regex}$")))
+    builtin: dict[str, str] = {}
+    utterances = yaml.safe_load((REPO / "content/utterances/en.yaml").read_text(encoding="utf-8"))
+    for intent, phrases in utterances["builtin_phrases"].items():
+        builtin.update(dict.fromkeys(phrases, intent))
+    return patterns, builtin
+
+
+def resolve(utterance: str) -> str | None:
+    """The intent the model gives `utterance`, read literally; None when nothing matches."""
+    patterns, builtin = _model()
+    said = utterance.lower().strip()
+    if said in builtin:
+        return builtin[said]
+    return next((intent for intent, pattern in patterns if pattern.match(said)), None)
+
+
+def _commands() -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for path in PHRASES:
+        for key, variants in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            for variant in variants:
+                for match in SAY.finditer(variant):
+                    parts = re.split(r",? or |, ", match.group(1))
+                    found.extend((f"{path.name}:{key}", part.strip()) for part in parts)
+    return sorted(set(found))
+
+
+def _utterance(command: str) -> tuple[str, str | None]:
+    """The longest start of `command` the model takes whole, and its intent."""
+    text = re.sub(r"^say ", "", command.lower())
+    if ONE_SHOT.match(text) and not text.removeprefix("alexa, ").startswith("ask"):
+        return LAUNCH, LAUNCH
+    text = ONE_SHOT.sub("", text)
+    words = text.split()
+    for end in range(len(words), 0, -1):
+        start = " ".join(words[:end])
+        intent = resolve(start)
+        if intent is not None:
+            return start, intent
+    return text, None
+
+
+COMMANDS = _commands()
+
+
+def test_the_phrase_files_suggest_commands() -> None:
+    """The extraction is real: the coach suggests dozens of commands across the phrase files."""
+    assert len(COMMANDS) >= 60
+
+
+@pytest.mark.parametrize(("where", "command"), COMMANDS, ids=[f"{w}:{c}" for w, c in COMMANDS])
+def test_every_suggested_command_does_what_it_promises(where: str, command: str) -> None:
+    """The words after "say" reach the promised intent through the model, read literally."""
+    if command.lower().startswith(DESCRIPTIONS) and not command.lower().startswith("start my"):
+        return
+    utterance, intent = _utterance(command)
+    assert intent is not None, f"{where}: 'say {command}' matches nothing in the model"
+    assert utterance in PROMISES, f"{where}: 'say {command}' reaches {intent}: declare its promise"
+    assert intent in PROMISES[utterance], f"{where}: 'say {command}' reaches {intent}"
