@@ -10,25 +10,21 @@ fallback, one short line and the question, fits in 6 s at every question.
 from __future__ import annotations
 
 import json
-import random
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from alexa_api_stub import AlexaApiStub, ApiEntry
+from alexa_api_stub import AlexaApiStub
+from dialog_reach import REACH, STORED_AS, question_of, reach
 from runner_strength.alexa.dialog import Question
 from runner_strength.alexa.dialog_table import OPENS_ITS_OWN, PROMPTS, Role, meaning
-from runner_strength.alexa.services import ShortTimeoutApiClient
-from runner_strength.alexa.skill import LambdaEntry, build_skill
-from runner_strength.persistence.memory import MemoryAdapter
-from skilltest import Device, FakeClock, Reply, event, play_short_workout
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Iterator
 
     from runner_strength.content.model import Library
+    from skilltest import Reply
 
 MODEL = (
     Path(__file__).resolve().parents[2] / "interaction_model/interactionModels/custom/en-US.json"
@@ -36,159 +32,16 @@ MODEL = (
 INTENTS = sorted(
     i["name"] for i in json.loads(MODEL.read_text())["interactionModel"]["languageModel"]["intents"]
 )
-
-
-def _question(reply: Reply) -> str:
-    attributes: dict[str, Any] = reply.raw.get("sessionAttributes") or {}
-    return str(attributes.get("question", {}).get("question", "none"))
-
-
-def _five_basics(echo: Device, clock: FakeClock) -> Reply:
-    echo.launch()
-    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
-    return echo.say("AMAZON.NoIntent")  # no warm-up: "shall we do the walking lunge?"
-
-
-def _after_one_set(echo: Device, clock: FakeClock) -> Reply:
-    _five_basics(echo, clock)
-    done = echo.say("ReadyIntent")
-    clock.advance(done.seconds + 5)
-    return done
-
-
-def _paused(echo: Device, clock: FakeClock) -> None:
-    _after_one_set(echo, clock)
-    echo.say("AMAZON.PauseIntent")
-    clock.advance(20 * 3600)
-
-
-def _none(echo: Device, clock: FakeClock) -> Reply:  # same signature as the others
-    echo.launch()
-    heard = echo.say("ListWorkoutsIntent")
-    while _question(heard) == "list_more":
-        heard = echo.say("AMAZON.YesIntent")
-    return heard
-
-
-def _resume_offer(echo: Device, clock: FakeClock) -> Reply:
-    _paused(echo, clock)
-    return echo.launch()
-
-
-def _resume_or_new(echo: Device, clock: FakeClock) -> Reply:
-    _paused(echo, clock)
-    return echo.send(event("start_workout_oneshot"))
-
-
-def _explain_deeper(echo: Device, clock: FakeClock) -> Reply:
-    _none(echo, clock)
-    return echo.say("ExplainExerciseIntent", exercise=("plank", "plank"))
-
-
-def _set_playing(echo: Device, clock: FakeClock) -> Reply:
-    _five_basics(echo, clock)
-    reply = echo.say("ReadyIntent")
-    clock.advance(8)  # a few seconds into the set's work
-    return reply
-
-
-def _rest(echo: Device, clock: FakeClock) -> Reply:
-    _five_basics(echo, clock)
-    reply = echo.say("ReadyIntent")
-    clock.advance(reply.seconds - 8)  # in the rest's countdown
-    return reply
-
-
-def _stop_for_today(echo: Device, clock: FakeClock) -> Reply:
-    _after_one_set(echo, clock)
-    echo.say("PainIntent", body_area=("knee", "knee"))
-    return echo.say("PainIntent", body_area=("knee", "knee"))
-
-
-def _safety_check(echo: Device, clock: FakeClock) -> Reply:
-    _after_one_set(echo, clock)
-    echo.say("RedFlagIntent")
-    clock.advance(3600)
-    return echo.launch()
-
-
-def _cool_down_offer(echo: Device, clock: FakeClock) -> Reply:
-    echo.launch()
-    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"), duration="PT5M")
-    reply = echo.say("AMAZON.NoIntent")
-    for _ in range(80):
-        reply = echo.say("ReadyIntent")
-        clock.advance(reply.seconds + 2)
-        if _question(reply) == "cool_down_offer":
-            return reply
-    raise AssertionError("the workout did not finish")
-
-
-REACH: dict[Question, Callable[[Device, FakeClock], object]] = {
-    Question.NONE: _none,
-    Question.RESUME_OFFER: _resume_offer,
-    Question.RESUME_OR_NEW: _resume_or_new,
-    Question.START_OFFER: lambda echo, _: echo.launch(),
-    Question.READY: _five_basics,
-    Question.SET_PLAYING: _set_playing,
-    Question.REST: _rest,
-    Question.BREATHER: lambda echo, _: (_five_basics(echo, _), echo.say("BreatherIntent")),
-    Question.REMINDER_OFFER: play_short_workout,
-    Question.WHICH_EXERCISE: lambda echo, _: (
-        echo.launch(),
-        echo.send(event("explain_empty")),
-    ),
-    Question.EXPLAIN_DEEPER: _explain_deeper,
-    Question.ANOTHER_EXERCISE: lambda echo, _: (
-        _explain_deeper(echo, _),
-        echo.say("AMAZON.NoIntent"),
-    ),
-    Question.START_OVER: lambda echo, _: (
-        _after_one_set(echo, _),
-        echo.say("AMAZON.StartOverIntent"),
-    ),
-    Question.STOP_FOR_TODAY: _stop_for_today,
-    Question.LIST_MORE: lambda echo, _: (echo.launch(), echo.say("ListWorkoutsIntent")),
-    Question.WARM_UP_OFFER: lambda echo, _: (
-        echo.launch(),
-        echo.say("StartWorkoutIntent", workout=("five_basics", "five basics")),
-    ),
-    Question.WARMED_UP: lambda echo, _: (
-        echo.launch(),
-        echo.say("StartWorkoutIntent", workout=("five_basics", "five basics")),
-        echo.say("AMAZON.YesIntent"),
-    ),
-    Question.COOL_DOWN_OFFER: _cool_down_offer,
-    Question.SAFETY_CHECK: _safety_check,
-}
 # The fallback is one short line and the question, by the skill's own speech estimate.
 FALLBACK_SECONDS = 6.0
-# Where the question is stored as something else: a moment is the set question, clock-placed.
-STORED_AS = {Question.SET_PLAYING: Question.READY, Question.REST: Question.READY}
 
 
-@dataclass
-class _Snapshot:
-    items: dict[str, Any]
-    session_id: str | None
-    attributes: dict[str, Any]
-    now: float
-
-
-def _take(adapter: MemoryAdapter, echo: Device, clock: FakeClock) -> _Snapshot:
-    return _Snapshot(
-        dict(adapter._items),  # the memory store's own dict, copied to replay from
-        echo.session_id,
-        json.loads(json.dumps(echo.attributes)),
-        clock.now,
-    )
-
-
-def _restore(snapshot: _Snapshot, adapter: MemoryAdapter, echo: Device, clock: FakeClock) -> None:
-    adapter._items = dict(snapshot.items)
-    echo.session_id = snapshot.session_id
-    echo.attributes = json.loads(json.dumps(snapshot.attributes))
-    clock.now = snapshot.now
+@pytest.fixture
+def stub() -> Iterator[AlexaApiStub]:
+    """Alexa's APIs on loopback (the reminder offer needs them), permission granted."""
+    api = AlexaApiStub().start()
+    yield api
+    api.stop()
 
 
 def test_the_matrix_covers_every_question_of_the_table() -> None:
@@ -198,32 +51,13 @@ def test_the_matrix_covers_every_question_of_the_table() -> None:
 
 @pytest.mark.parametrize("question", list(REACH), ids=[q.value for q in REACH])
 def test_every_intent_at_every_question_keeps_to_the_table(
-    library: Library, question: Question
+    library: Library, stub: AlexaApiStub, question: Question
 ) -> None:
     """Each intent of the model at this question: open unless an end, an aside asks it again."""
-    clock = FakeClock()
-    adapter = MemoryAdapter(clock=clock, ttl_days=365)
-    stub = AlexaApiStub().start()
-    try:
-        skill = build_skill(
-            library=library,
-            adapter=adapter,
-            clock=clock,
-            rng_for=random.Random,
-            api_client=ShortTimeoutApiClient(0.4),
-        )
-        echo = Device(ApiEntry(LambdaEntry(skill), stub, granted=True), clock=clock)
-        REACH[question](echo, clock)
-        stored = STORED_AS.get(question, question)
-        assert echo.session_id is not None, f"{question.value}: the session ended on the way"
-        assert _question(echo.replies[-1]) == stored.value, echo.replies[-1].text
-        snapshot = _take(adapter, echo, clock)
-        problems = []
-        for intent in INTENTS:
-            _restore(snapshot, adapter, echo, clock)
-            problems += _judge(question, intent, echo.say(intent))
-    finally:
-        stub.stop()
+    there = reach(library, question, stub)
+    problems = []
+    for intent in INTENTS:
+        problems += _judge(question, intent, there.again().say(intent))
     assert problems == [], "\n".join(problems)
 
 
@@ -239,12 +73,12 @@ def _judge(question: Question, intent: str, reply: Reply) -> list[str]:
     if intent == "AMAZON.FallbackIntent" and reply.seconds > FALLBACK_SECONDS:
         return [f"fallback of {reply.seconds:.1f} s: {said}"]
     prompt = PROMPTS[question]
-    kept = _question(reply) == question.value
+    kept = question_of(reply) == question.value
     if (
         declared.role is Role.ASIDE
         and not prompt.rebuilt
         and intent not in OPENS_ITS_OWN
         and not kept
     ):
-        return [f"lost the question (asked {_question(reply)}): {said}"]
+        return [f"lost the question (asked {question_of(reply)}): {said}"]
     return []
