@@ -449,13 +449,17 @@ def _spelling_forms(phrase: str, spellings: Iterable[Sequence[str]]) -> list[str
     for group in spellings:
         alternatives = "|".join(re.escape(g) for g in sorted(group, key=len, reverse=True))
         pattern = re.compile(rf"\b(?:{alternatives})(?=s?\b)")
-        forms = [
-            # A replacement string reads backslashes as escapes; spellings are words, but be sure.
-            pattern.sub(spelling.replace("\\", "\\\\"), form)
-            for form in forms
-            for spelling in group
-        ]
-    return list(dict.fromkeys(forms))
+        # Deduplicated at each step (the same forms, in the same order, as deduplicating once at
+        # the end): otherwise every group multiplies the list, matching or not. A replacement
+        # string reads backslashes as escapes; spellings are words, but be sure.
+        forms = list(
+            dict.fromkeys(
+                pattern.sub(spelling.replace("\\", "\\\\"), form) if pattern.search(form) else form
+                for form in forms
+                for spelling in group
+            )
+        )
+    return forms
 
 
 def _spelled(phrase: str, letters: Mapping[str, str]) -> str:
