@@ -459,9 +459,9 @@ def test_utterance_data_errors_are_all_reported_with_their_field(tmp_path: Path)
     with pytest.raises(im.ModelError) as raised:
         im.load_utterances(path)
     text = str(raised.value)
-    assert "intents.ReadyIntent[1]: must be non-empty text, got False (quote yes, no" in text
+    assert "intents.ReadyIntent[1]: must be text, got False (quote yes, no" in text
     assert "surprise: unknown field" in text
-    assert "publishing.name: must be non-empty text" in text
+    assert "publishing.name: is required" in text
 
 
 # ---------------------------------------------------------------- helpers for the console
