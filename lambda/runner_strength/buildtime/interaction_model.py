@@ -147,7 +147,7 @@ _ONE_SHOT_CONNECTORS = ("to ", "for ", "about ", "")
 JsonDict = dict[str, Any]
 
 
-class ModelError(Exception):
+class ModelError(ValueError):
     """The utterance data or the generated model breaks a rule; `problems` lists every reason."""
 
     def __init__(self, problems: Sequence[str]) -> None:

@@ -1,6 +1,8 @@
-"""Load and validate content: YAML sources for authors, one compiled JSON artefact for the skill.
+"""Load and validate the authored content (YAML under content/) into a `Library`; compile it.
 
-Both paths run the same validation, so the skill never starts on content that `check` would reject.
+Only authoring tools run this: `check`, `build-content` and the tests. `compile_to` writes the
+validated `Library` as the artefact the skill ships with (`content/compiled.py` encodes and reads
+it back without YAML or validation), so the skill only ever starts on content that validated here.
 Every problem names the file and the field, and all problems are reported at once.
 """
 
@@ -8,15 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import fields, is_dataclass
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from runner_strength.buildtime.fields import PLACEHOLDER, FieldReader, Problem, field_names
-from runner_strength.content.compiled import COMPILED_FORMAT as ARTEFACT_FORMAT
-from runner_strength.content.compiled import COMPILED_PATH
+from runner_strength.content.compiled import COMPILED_FORMAT, COMPILED_PATH, encode
 from runner_strength.content.model import (
     BODY_AREAS,
     EQUIPMENT,
@@ -46,8 +44,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from enum import StrEnum
 
-COMPILED_FORMAT = 2
-"""The raw form `read_sources` returns and `from_raw` validates (the YAML files, parsed)."""
+SOURCES_FORMAT = 2
+"""The parsed YAML that `read_sources` returns and `from_raw` validates (not the artefact's format,
+which is `content.compiled.COMPILED_FORMAT`)."""
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SOURCE_ID = re.compile(r"^\d{3}_[0-9a-f]{16}$")
@@ -718,7 +717,7 @@ def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> tuple[str, ob
 
 
 def read_sources(content_dir: Path) -> dict[str, Any]:
-    """Read the YAML files under `content_dir` into the raw form that `compile` writes out."""
+    """Read the YAML files under `content_dir`, parsed, for `from_raw` to validate."""
     problems: list[Problem] = []
 
     def many(folder: str) -> list[tuple[str, object]]:
@@ -727,7 +726,7 @@ def read_sources(content_dir: Path) -> dict[str, Any]:
         return [(file, raw) for file, raw in read if raw is not None]
 
     raw = {
-        "format": COMPILED_FORMAT,
+        "format": SOURCES_FORMAT,
         "sources": _read_yaml(content_dir / "sources.yaml", content_dir, problems),
         "exercises": many("exercises"),
         "workouts": many("workouts"),
@@ -740,14 +739,14 @@ def read_sources(content_dir: Path) -> dict[str, Any]:
 
 
 def from_raw(raw: dict[str, Any]) -> Library:
-    """Validate raw content (as read from YAML or from the compiled artefact) into a Library."""
-    if raw.get("format") != COMPILED_FORMAT:
+    """Validate raw content (the parsed YAML from `read_sources`) into a Library."""
+    if raw.get("format") != SOURCES_FORMAT:
         raise ContentError(
             [
                 Problem(
-                    "library.json",
+                    "content",
                     "format",
-                    f"is {raw.get('format')!r}; this code reads {COMPILED_FORMAT}",
+                    f"is {raw.get('format')!r}; this code reads {SOURCES_FORMAT}",
                 )
             ]
         )
@@ -773,7 +772,7 @@ def load_directory(content_dir: Path) -> Library:
 def compile_to(content_dir: Path, target: Path = COMPILED_PATH) -> str:
     """Validate the YAML content and write it as one JSON artefact; returns the JSON written."""
     library = from_raw(read_sources(content_dir))
-    artefact = {"format": ARTEFACT_FORMAT, "library": to_plain(library)}
+    artefact = {"format": COMPILED_FORMAT, "library": encode(library)}
     text = (
         json.dumps(artefact, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":"))
         + "\n"
@@ -781,18 +780,3 @@ def compile_to(content_dir: Path, target: Path = COMPILED_PATH) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return text
-
-
-def to_plain(value: object) -> object:
-    """A validated content object as plain JSON data, read back by `content.compiled.decode`."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, frozenset | set):
-        return sorted((to_plain(item) for item in value), key=str)
-    if isinstance(value, tuple | list):
-        return [to_plain(item) for item in value]
-    if isinstance(value, Mapping):
-        return {str(key): to_plain(item) for key, item in value.items()}
-    return value
