@@ -390,7 +390,7 @@ BROKEN: dict[str, tuple[Callable[[JsonDict], object], str]] = {
     ),
     "synonym of another value": (
         lambda lm: _first_value(lm, "EXERCISE")["synonyms"].append("side plank"),
-        "'Side plank' is already a value or synonym of ankle_rock_back",
+        "'Side plank' is already a value or synonym of alternating_step_up",
     ),
     "symbol in a slot value": (
         lambda lm: _first_value(lm, "WORKOUT").update(value="Core & more"),

@@ -14,6 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from runner_strength.buildtime.coaching import coaching_problems
 from runner_strength.content.compiled import COMPILED_FORMAT as ARTEFACT_FORMAT
 from runner_strength.content.compiled import COMPILED_PATH
 from runner_strength.content.model import (
@@ -259,6 +260,8 @@ _EXERCISE_FIELDS = (
     "level",
     "intensity",
     "said_as",
+    "first_side",
+    "weight",
 )
 _DOSAGE_FIELDS = (
     "mode",
@@ -428,6 +431,8 @@ def _exercise(file: str, raw: object, problems: list[Problem]) -> Exercise | Non
         level=r.choice("level", Level) or Level.BEGINNER,
         intensity=r.choice("intensity", Intensity) or Intensity.MODERATE,
         said_as=_said_as(r, name),
+        first_side=r.text("first_side", required=False),
+        weight=r.text("weight", required=False),
         file=file,
     )
     return exercise if dosage else None
@@ -860,6 +865,7 @@ def _cross_check(
     _check_movements(problems, sources_file, sources, exercises)
     for workout in workouts.values():
         _check_workout(problems, sources, exercises, workout)
+    problems.extend(Problem(*found) for found in coaching_problems(exercises))
     return _index_names(problems, exercises.values(), "exercise"), _index_names(
         problems, workouts.values(), "workout"
     )

@@ -264,6 +264,11 @@ class Exercise:
     level: Level
     intensity: Intensity
     said_as: str = ""  # the name inside a sentence, article included ("the Copenhagen plank")
+    # One-sided work: what the left side (always the first) means for this exercise, said before
+    # it starts ("Left side first: lie on your left hip, left elbow under your shoulder.").
+    first_side: str = ""
+    # How to choose the load, said when the runner asks what weight to use ("" for body weight).
+    weight: str = ""
     file: str = field(default="", compare=False)
 
     def spoken_names(self) -> tuple[str, ...]:
