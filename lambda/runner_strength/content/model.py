@@ -98,11 +98,12 @@ BODY_AREAS = frozenset(
 SIDE_SWITCH_SECONDS = 5
 # Seconds the coach needs between a hold and the pulses after it ("now pulse").
 PULSE_SWITCH_SECONDS = 3
-# Seconds a warm-up or cool-down move takes to name and cue, and the most a routine may take:
-# it is played in one voice response, which holds at most 240 s of audio.
-ROUTINE_MOVE_TALK_SECONDS = 10
+# Seconds a warm-up or cool-down move takes to name, set up, cue and start (measured on the
+# played routines), and the most a routine may take: it is played in one voice response, which
+# holds at most 240 s of audio, after the workout's opening when the runner always warms up.
+ROUTINE_MOVE_TALK_SECONDS = 17
 ROUTINE_OPEN_CLOSE_SECONDS = 12
-ROUTINE_MAX_SECONDS = 190
+ROUTINE_MAX_SECONDS = 205
 # Seconds of talk a set costs beyond its work and rest (naming it, cues, the closing question).
 SET_TALK_SECONDS = 15
 
@@ -338,14 +339,36 @@ class RoutineKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RoutineMove:
-    """One move of a warm-up or cool-down: a library exercise at an easy dose, maybe its own cue.
+    """One move of a warm-up or cool-down: a library exercise at an easy dose, or its own move.
 
-    `dosage` is reps or a hold per side (per side when `dosage.per_side`); one set only.
+    `dosage` is reps or seconds per side (per side when `dosage.per_side`); one set only. A move
+    with `for_exercises` or `for_areas` is the day's specific prep: played only before a workout
+    that has one of those exercises or loads one of those areas.
     """
 
-    exercise_id: str
+    exercise_id: str  # a library exercise, or "" for a move of the routine's own
     dosage: Dosage
     cue: str | None = None  # said instead of the exercise's first cue, for this routine's purpose
+    name: str = ""  # the move's name mid-sentence ("marching on the spot"); own moves only
+    setup: str = ""  # one sentence putting the runner in position, said before it starts
+    moving: bool = False  # timed movement (marching, jacks) rather than a held position
+    first_side: str = ""  # one-sided own moves: what the left side, always first, means
+    for_exercises: tuple[str, ...] = ()
+    for_areas: tuple[str, ...] = ()
+
+    @property
+    def specific(self) -> bool:
+        """Whether the move is prep for particular workouts rather than for every one."""
+        return bool(self.for_exercises or self.for_areas)
+
+    def talk_seconds(self) -> float:
+        """Seconds of work, and the talk that names, sets up and cues it."""
+        return self.dosage.work_seconds() + ROUTINE_MOVE_TALK_SECONDS
+
+
+def routine_seconds(moves: tuple[RoutineMove, ...]) -> int:
+    """A routine's length: every move's work, naming and cueing each, opening and close."""
+    return round(sum(move.talk_seconds() for move in moves) + ROUTINE_OPEN_CLOSE_SECONDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,14 +381,33 @@ class Routine:
     moves: tuple[RoutineMove, ...]
     file: str = field(default="", compare=False)
 
+    def general(self) -> tuple[RoutineMove, ...]:
+        """The moves played before every workout (or with no workout at all)."""
+        return tuple(move for move in self.moves if not move.specific)
+
+    def moves_for(
+        self, exercise_ids: frozenset[str], areas: frozenset[str]
+    ) -> tuple[RoutineMove, ...]:
+        """The general moves, then the specific prep the workout needs, in order, while it fits.
+
+        A routine is one voice response: prep that would take it past `ROUTINE_MAX_SECONDS` waits
+        for another day (the moves are ordered by need: ramp-ups for the big lifts first).
+        """
+        chosen = list(self.general())
+        for move in self.moves:
+            needed = bool(set(move.for_exercises) & exercise_ids or set(move.for_areas) & areas)
+            if needed and routine_seconds((*chosen, move)) <= ROUTINE_MAX_SECONDS:
+                chosen.append(move)
+        order = {id(move): index for index, move in enumerate(self.moves)}
+        return tuple(sorted(chosen, key=lambda move: order[id(move)]))
+
     def work_seconds(self) -> float:
-        """Seconds of movement (both sides and the switches included), without the talk."""
-        return sum(move.dosage.work_seconds() for move in self.moves)
+        """Seconds of movement of the general moves (both sides and the switches included)."""
+        return sum(move.dosage.work_seconds() for move in self.general())
 
     def estimated_seconds(self) -> int:
-        """The routine's length: every move's work, naming and cueing each, opening and close."""
-        talk = ROUTINE_MOVE_TALK_SECONDS * len(self.moves) + ROUTINE_OPEN_CLOSE_SECONDS
-        return round(self.work_seconds() + talk)
+        """The general routine's length: work, naming and cueing each move, opening and close."""
+        return routine_seconds(self.general())
 
 
 @dataclass(frozen=True, slots=True)
