@@ -54,6 +54,8 @@ _SOURCE_ID = re.compile(r"^\d{3}_[0-9a-f]{16}$")
 _ALIAS = re.compile(r"^[a-z][a-z' ]*[a-z]$")
 _UNSPEAKABLE = re.compile(r"[&/%#<>\\{}\[\]]")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# Punctuation a title carries in print that a person does not say aloud.
+_TITLE_MARKS = re.compile(r"[:!?;]")
 MAX_TEXT = 200
 # One side of one set, reps or hold: longer work cannot be timed inside one voice response.
 MAX_SIDE_SECONDS = 120
@@ -732,14 +734,20 @@ def _sources(file: str, raw: object, problems: list[Problem]) -> dict[str, Sourc
     out: dict[str, Source] = {}
     for index, entry in enumerate(r.get("sources", list, required=True) or []):
         s = _Reader(file, entry, problems, f"sources[{index}].")
-        s.unknown(("id", "title", "author", "credit", "movements"))
+        s.unknown(("id", "title", "spoken_title", "author", "credit", "movements"))
         source = Source(
             id=s.text("id"),
             title=s.text("title"),
             author=str(s.data.get("author") or ""),
             credit=s.text("credit"),
             movements=s.texts("movements", low=1, high=12),
+            spoken_title=s.text("spoken_title", required=False),
         )
+        if _TITLE_MARKS.search(source.said) or re.search(r"\d", source.said):
+            s.fail(
+                "spoken_title",
+                f"{source.said!r} is read aloud: no title punctuation (: ! ? ;), numbers in words",
+            )
         if source.id and not _SOURCE_ID.match(source.id):
             s.fail("id", f"{source.id!r} is not a source file id like 000_e29b8790add9e4a5")
         if source.id in out:

@@ -167,6 +167,13 @@ class Source:
     credit: str
     # The article's movements as exercise ids, in the article's order (its own workout follows it).
     movements: tuple[str, ...] = ()
+    # The title as a person says it: no title punctuation, numbers in words ("" when the title is).
+    spoken_title: str = ""
+
+    @property
+    def said(self) -> str:
+        """The title as the coach says it."""
+        return self.spoken_title or self.title
 
 
 @dataclass(frozen=True, slots=True)
