@@ -1,6 +1,7 @@
 """The guided warm-up and cool-down, through the Lambda entry: offered, taken, skipped, kept."""
 
 import json
+import random
 import re
 import shutil
 from pathlib import Path
@@ -332,3 +333,18 @@ def test_the_routine_slot_names_exactly_the_content_routines(library: Library) -
     utterances = yaml.safe_load((CONTENT_DIR / "utterances" / "en.yaml").read_text())
     ids = {value["id"] for value in utterances["types"]["ROUTINE"]}
     assert ids == {kind.value for kind in library.routines}
+
+
+def test_a_sore_area_keeps_routine_moves_that_load_it_out(library: Library) -> None:
+    """A sore knee: no kneeling stretch in the cool-down, no kneeling ankle rocks in the warm-up."""
+    talk = routine_module.RoutineTalk(library, random.Random(0))
+    knee = frozenset({"knee"})
+    cool = talk.moves(RoutineKind.COOL_DOWN, sore=knee)
+    assert "a kneeling hip flexor stretch" not in [m.name for m in cool]
+    assert len(cool) == len(library.routines[RoutineKind.COOL_DOWN].moves) - 1
+    warm = talk.moves(RoutineKind.WARM_UP, "lower_leg_and_hips", sore=knee)
+    assert all("knee" not in m.stresses for m in warm)
+    assert "ankle_rock_back" not in [m.exercise_id for m in warm]
+    played = talk.play(RoutineKind.COOL_DOWN, sore=knee).speech
+    assert "kneel" not in played.markup().lower()
+    assert "hamstring stretch" in played.markup()

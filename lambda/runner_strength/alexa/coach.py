@@ -910,7 +910,8 @@ class Turn:
         started = self.narrator.script(outcome, ask=False)
         if choice is RoutineChoice.ALWAYS:
             workout_id = outcome.state.workout_id if outcome.state is not None else None
-            played = self.routines.play(RoutineKind.WARM_UP, workout_id)
+            sore = self.record.sore_areas(self.now)
+            played = self.routines.play(RoutineKind.WARM_UP, workout_id, sore)
             return self.respond(
                 started.then(played).then(self.narrator.closing(outcome)), Asked(Question.WARMED_UP)
             )
@@ -937,7 +938,8 @@ class Turn:
     def warm_up(self, first: Script | None = None) -> Response:
         """Play the warm-up, then ask for the first set (or, with no workout, what next)."""
         workout_id = self.state.workout_id if self.state is not None else None
-        played = _after(first, self.routines.play(RoutineKind.WARM_UP, workout_id))
+        sore = self.record.sore_areas(self.now)
+        played = _after(first, self.routines.play(RoutineKind.WARM_UP, workout_id, sore))
         if self.state is not None:
             question, asked = self.workout_question()
             # "Next" or "skip" said over the warm-up means the warm-up, not the first exercise.
@@ -955,7 +957,8 @@ class Turn:
 
     def cool_down(self, first: Script | None = None) -> Response:
         """Play the cool-down and say goodbye (mid-workout, go back to the workout after it)."""
-        played = _after(first, self.routines.play(RoutineKind.COOL_DOWN))
+        sore = self.record.sore_areas(self.now)
+        played = _after(first, self.routines.play(RoutineKind.COOL_DOWN, sore=sore))
         if self.state is not None:
             question, asked = self.workout_question()
             return self.respond(played.then(question), asked)

@@ -588,6 +588,7 @@ _ROUTINE_MOVE_FIELDS = (
     "cue",
     "for_exercises",
     "for_areas",
+    "stresses",
 )
 
 
@@ -650,6 +651,7 @@ def _routine_move(m: _Reader, exercises: dict[str, Exercise]) -> RoutineMove | N
             first_side=m.text("first_side", required=dosage.per_side),
             for_exercises=for_exercises,
             for_areas=for_areas,
+            stresses=frozenset(m.words("stresses", BODY_AREAS)),
         )
     exercise_id = m.text("exercise")
     exercise = exercises.get(exercise_id)
@@ -660,8 +662,16 @@ def _routine_move(m: _Reader, exercises: dict[str, Exercise]) -> RoutineMove | N
     dosage = _library_move_dosage(m, exercise, reps, hold)
     if dosage is None:
         return None
+    if "stresses" in m.data:
+        m.fail("stresses", "a library exercise's stresses are its own")
     return RoutineMove(
-        exercise_id, dosage, cue, setup=setup, for_exercises=for_exercises, for_areas=for_areas
+        exercise_id,
+        dosage,
+        cue,
+        setup=setup,
+        for_exercises=for_exercises,
+        for_areas=for_areas,
+        stresses=exercise.stresses,
     )
 
 

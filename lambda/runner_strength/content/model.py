@@ -362,6 +362,8 @@ class RoutineMove:
     first_side: str = ""  # one-sided own moves: what the left side, always first, means
     for_exercises: tuple[str, ...] = ()
     for_areas: tuple[str, ...] = ()
+    # The body areas it loads (a library exercise's own stresses): left out when one is sore.
+    stresses: frozenset[str] = frozenset()
 
     @property
     def specific(self) -> bool:
@@ -388,21 +390,27 @@ class Routine:
     moves: tuple[RoutineMove, ...]
     file: str = field(default="", compare=False)
 
-    def general(self) -> tuple[RoutineMove, ...]:
-        """The moves played before every workout (or with no workout at all)."""
-        return tuple(move for move in self.moves if not move.specific)
+    def general(self, sore: frozenset[str] = frozenset()) -> tuple[RoutineMove, ...]:
+        """The moves played before every workout (or with no workout), sparing sore areas."""
+        return tuple(m for m in self.moves if not m.specific and not m.stresses & sore)
 
     def moves_for(
-        self, exercise_ids: frozenset[str], areas: frozenset[str]
+        self,
+        exercise_ids: frozenset[str],
+        areas: frozenset[str],
+        sore: frozenset[str] = frozenset(),
     ) -> tuple[RoutineMove, ...]:
         """The general moves, then the specific prep the workout needs, in order, while it fits.
 
         A routine is one voice response: prep that would take it past `ROUTINE_MAX_SECONDS` waits
-        for another day (the moves are ordered by need: ramp-ups for the big lifts first).
+        for another day (the moves are ordered by need: ramp-ups for the big lifts first). A move
+        loading a sore area is left out.
         """
-        chosen = list(self.general())
+        chosen = list(self.general(sore))
         for move in self.moves:
             needed = bool(set(move.for_exercises) & exercise_ids or set(move.for_areas) & areas)
+            if move.stresses & sore:
+                continue
             if needed and routine_seconds((*chosen, move)) <= ROUTINE_MAX_SECONDS:
                 chosen.append(move)
         order = {id(move): index for index, move in enumerate(self.moves)}

@@ -122,20 +122,33 @@ class RoutineTalk:
 
     # ------------------------------------------------------------ playing
 
-    def moves(self, kind: RoutineKind, workout_id: str | None = None) -> tuple[RoutineMove, ...]:
-        """The routine's moves before this workout: the general ones and the prep it needs."""
+    def moves(
+        self,
+        kind: RoutineKind,
+        workout_id: str | None = None,
+        sore: frozenset[str] = frozenset(),
+    ) -> tuple[RoutineMove, ...]:
+        """The routine's moves before this workout: the general ones and the prep it needs.
+
+        Moves loading an area that is sore today are left out.
+        """
         routine = self._library.routines[kind]
         workout = self._library.workouts.get(workout_id or "")
         if workout is None:
-            return routine.general()
+            return routine.general(sore)
         ids = frozenset(item.exercise_id for item in workout.items)
         areas = frozenset(area for i in ids for area in self._library.exercise(i).stresses)
-        return routine.moves_for(ids, areas)
+        return routine.moves_for(ids, areas, sore)
 
-    def play(self, kind: RoutineKind, workout_id: str | None = None) -> Script:
+    def play(
+        self,
+        kind: RoutineKind,
+        workout_id: str | None = None,
+        sore: frozenset[str] = frozenset(),
+    ) -> Script:
         """The whole routine, timed, as one stretch of speech with no question."""
         routine = self._library.routines[kind]
-        moves = self.moves(kind, workout_id)
+        moves = self.moves(kind, workout_id, sore)
         minutes = max(1, round(routine_seconds(moves) / 60))
         out = self._say(_START[kind], minutes=minutes)
         out.sentence(routine.description)
