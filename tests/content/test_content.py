@@ -30,7 +30,7 @@ SOURCE_EXERCISES = {
         "frog_walk",
         "side_plank_rotation",
         "mountain_climber",
-        "step_up",
+        "alternating_step_up",
         "bulgarian_split_squat",
     ],
     "001_4fbeb7d2e7af2cd2": ["walking_lunge", "squat", "plank", "push_up", "back_extension"],

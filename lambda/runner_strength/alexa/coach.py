@@ -909,7 +909,9 @@ class Turn:
             return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
         started = self.narrator.script(outcome, ask=False)
         if choice is RoutineChoice.ALWAYS:
-            played = self.routines.play(RoutineKind.WARM_UP)
+            workout_id = outcome.state.workout_id if outcome.state is not None else None
+            sore = self.record.sore_areas(self.now)
+            played = self.routines.play(RoutineKind.WARM_UP, workout_id, sore)
             return self.respond(
                 started.then(played).then(self.narrator.closing(outcome)), Asked(Question.WARMED_UP)
             )
@@ -935,7 +937,9 @@ class Turn:
 
     def warm_up(self, first: Script | None = None) -> Response:
         """Play the warm-up, then ask for the first set (or, with no workout, what next)."""
-        played = _after(first, self.routines.play(RoutineKind.WARM_UP))
+        workout_id = self.state.workout_id if self.state is not None else None
+        sore = self.record.sore_areas(self.now)
+        played = _after(first, self.routines.play(RoutineKind.WARM_UP, workout_id, sore))
         if self.state is not None:
             question, asked = self.workout_question()
             # "Next" or "skip" said over the warm-up means the warm-up, not the first exercise.
@@ -953,7 +957,8 @@ class Turn:
 
     def cool_down(self, first: Script | None = None) -> Response:
         """Play the cool-down and say goodbye (mid-workout, go back to the workout after it)."""
-        played = _after(first, self.routines.play(RoutineKind.COOL_DOWN))
+        sore = self.record.sore_areas(self.now)
+        played = _after(first, self.routines.play(RoutineKind.COOL_DOWN, sore=sore))
         if self.state is not None:
             question, asked = self.workout_question()
             return self.respond(played.then(question), asked)
