@@ -232,6 +232,33 @@ def _package_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """Point the skill's `live` alias back at the previous published version (or --to N)."""
+    import boto3  # noqa: PLC0415  # only this command talks to AWS
+
+    from runner_strength.buildtime import rollback  # noqa: PLC0415  # keep the other commands light
+
+    session = boto3.session.Session(region_name=args.region)
+    try:
+        function_name = args.function or rollback.function_of_stack(
+            session.client("cloudformation"), args.stack
+        )
+        moved = rollback.roll_back(session.client("lambda"), function_name, to=args.to)
+    except rollback.RollbackError as error:
+        print(f"rollback failed: {error}", file=sys.stderr)
+        return 1
+    print(moved.summary())
+    return 0
+
+
+def _rollback_options(p: argparse.ArgumentParser) -> None:
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--function", help="the skill function's name (the stack's FunctionName)")
+    which.add_argument("--stack", help="the stack's name or id (.ask/ask-states.json: stackId)")
+    p.add_argument("--to", type=int, default=None, help="this version instead of the previous one")
+    p.add_argument("--region", default=None, help="AWS region (default: the AWS profile's)")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the skill as an Alexa web service (waitress; put HTTPS in front)."""
     from runner_strength.web.server import serve  # noqa: PLC0415  # flask is the optional [web] extra
@@ -337,6 +364,7 @@ def _commands() -> list[Command]:
         ("build-content", cmd_build_content, output_arg),
         ("build-model", cmd_build_model, _build_model_options),
         ("package", cmd_package, _package_options),
+        ("rollback", cmd_rollback, _rollback_options),
         ("serve", cmd_serve, serve_args),
         ("chat", cmd_chat, add_chat_arguments),
     ]
