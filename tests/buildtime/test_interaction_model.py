@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from ask_sdk_model_runtime.serializer import DefaultSerializer
 
+from committed import committed_json
 from runner_strength import cli
 from runner_strength.buildtime import interaction_model as im
 
@@ -148,8 +149,8 @@ def test_manifest_example_phrases_and_locales_check_out(
 
 
 def test_manifest_has_the_privacy_answers_events_and_endpoint() -> None:
-    """The manifest: privacy answers, SKILL_DISABLED, the reminders permission, no endpoint."""
-    body = json.loads((PACKAGE / "skill.json").read_text(encoding="utf-8"))["manifest"]
+    """The committed manifest: privacy answers, the reminders permission, no endpoint or events."""
+    body = committed_json(PACKAGE / "skill.json")["manifest"]
     privacy = body["privacyAndCompliance"]
     assert privacy["isExportCompliant"] is True
     for flag in ("containsAds", "usesPersonalInfo", "isChildDirected", "allowsPurchases"):

@@ -797,11 +797,39 @@ def build_package(
     return files
 
 
+def keep_unowned(on_disk: object, generated: object) -> object:
+    """`generated`, plus every key of `on_disk` that build-model does not generate.
+
+    build-model owns the keys it writes; everything else in skill.json belongs to someone else
+    and survives a rebuild: `apis.custom.endpoint` and `events` (written by `ask deploy` from the
+    stack's SkillEndpoint and ask-resources.json's skillEvents), regional endpoints, and any field
+    a publisher added by hand. Lists are values, so a generated list replaces the one on disk.
+    """
+    if not isinstance(on_disk, dict) or not isinstance(generated, dict):
+        return generated
+    merged = {key: keep_unowned(on_disk.get(key), value) for key, value in generated.items()}
+    merged.update({key: value for key, value in on_disk.items() if key not in generated})
+    return merged
+
+
+def _with_unowned(relative: Path, text: str, target: Path) -> str:
+    """The text to write: for skill.json, what is on disk and not build-model's is kept."""
+    if relative != MANIFEST_FILE or not target.is_file():
+        return text
+    try:
+        on_disk = json.loads(target.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return text
+    merged = keep_unowned(on_disk, json.loads(text))
+    return to_json(merged) if isinstance(merged, dict) else text
+
+
 def write_package(files: Mapping[Path, str], package_dir: Path = PACKAGE_DIR) -> list[Path]:
-    """Write the files that changed; returns the paths written."""
+    """Write the files that changed (skill.json keeps what others wrote); the paths written."""
     written = []
-    for relative, text in files.items():
+    for relative, generated in files.items():
         target = package_dir / relative
+        text = _with_unowned(relative, generated, target)
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -810,25 +838,12 @@ def write_package(files: Mapping[Path, str], package_dir: Path = PACKAGE_DIR) ->
     return written
 
 
-def _comparable(relative: Path, text: str) -> object:
-    """The file's content, minus what `ask deploy` writes into skill.json.
-
-    ASK CLI 2.30 writes `apis.custom.endpoint` (targetEndpoint ["custom"]) and, from
-    ask-resources.json's skillEvents, `events` = the same endpoint and the subscriptions.
-    """
-    if relative.name != "skill.json":
-        return text
-    manifest = json.loads(text)
-    body = manifest.get("manifest", {})
-    body.get("apis", {}).get("custom", {}).pop("endpoint", None)
-    events = body.get("events")
-    written = [{"eventName": name} for name in SUBSCRIBED_EVENTS]
-    if isinstance(events, dict) and events.get("subscriptions") == written:
-        events.pop("endpoint", None)
-        events.pop("subscriptions")
-        if not events:
-            del body["events"]
-    return manifest
+def _up_to_date(relative: Path, on_disk: str, generated: str) -> bool:
+    """Whether the file on disk is what build-model writes (skill.json: plus what it keeps)."""
+    if relative != MANIFEST_FILE:
+        return on_disk == generated
+    current = json.loads(on_disk)
+    return bool(current == keep_unowned(current, json.loads(generated)))
 
 
 def package_differences(files: Mapping[Path, str], package_dir: Path = PACKAGE_DIR) -> list[str]:
@@ -838,9 +853,7 @@ def package_differences(files: Mapping[Path, str], package_dir: Path = PACKAGE_D
         target = package_dir / relative
         if not target.is_file():
             differences.append(f"{relative}: missing")
-        elif _comparable(relative, target.read_text(encoding="utf-8")) != _comparable(
-            relative, text
-        ):
+        elif not _up_to_date(relative, target.read_text(encoding="utf-8"), text):
             differences.append(f"{relative}: differs from what build-model generates")
     # A locale file nobody generates would still be deployed by the ASK CLI.
     models = package_dir / MODELS_DIR
