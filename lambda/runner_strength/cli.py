@@ -232,6 +232,28 @@ def _package_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def cmd_lock(args: argparse.Namespace) -> int:
+    """Lock the Lambda bundle's dependencies with hashes (requirements-lambda.txt)."""
+    from runner_strength.buildtime import packaging  # noqa: PLC0415  # keep the other commands light
+
+    try:
+        wheels = packaging.lock_dependencies(Path(args.output))
+    except packaging.BundleError as error:
+        print(f"lock failed: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"{args.output}: {len(wheels)} wheels for CPython {packaging.LAMBDA_PYTHON}, "
+        f"{packaging.LAMBDA_PLATFORM}"
+    )
+    return 0
+
+
+def _lock_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--output", default=str(REPO_ROOT / "requirements-lambda.txt"), help="where to write it"
+    )
+
+
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Point the skill's `live` alias back at the previous published version (or --to N)."""
     import boto3  # noqa: PLC0415  # only this command talks to AWS
@@ -364,6 +386,7 @@ def _commands() -> list[Command]:
         ("build-content", cmd_build_content, output_arg),
         ("build-model", cmd_build_model, _build_model_options),
         ("package", cmd_package, _package_options),
+        ("lock", cmd_lock, _lock_options),
         ("rollback", cmd_rollback, _rollback_options),
         ("serve", cmd_serve, serve_args),
         ("chat", cmd_chat, add_chat_arguments),
