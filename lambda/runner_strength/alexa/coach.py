@@ -13,7 +13,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from runner_strength.alexa import apl, dialog, reminding, services
+from runner_strength.alexa import apl, dialog, observe, reminding, services
 from runner_strength.alexa.dialog import Asked, Question, Said
 from runner_strength.alexa.requests import device_id, log_user, request_id, time_zone
 from runner_strength.content.model import EQUIPMENT, Format, RoutineKind
@@ -222,6 +222,7 @@ class Turn:
     def apply(self, outcome: Outcome) -> Outcome:
         """Fold an engine outcome into the record: a new active state, or a finished one."""
         self.outcome = outcome
+        observe.note_events(outcome.events)  # the turn's metrics are derived from these
         finished = next((e for e in outcome.events if isinstance(e, WorkoutFinished)), None)
         if finished is not None and outcome.state is not None:
             state = outcome.state
