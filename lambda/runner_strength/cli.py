@@ -175,6 +175,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build_release(args: argparse.Namespace) -> int:
+    """Fill docs/PRIVACY.md, docs/TERMS.md and the manifest's policy URLs from release.yaml."""
+    from runner_strength.buildtime import release  # noqa: PLC0415  # keep `check` light
+
+    try:
+        config = release.load_release_config(Path(args.config))
+    except release.ReleaseConfigError as error:
+        print(error, file=sys.stderr)
+        return 1
+    written = release.fill_policies(config, Path(args.docs_dir))
+    urls = release.policy_urls(config)
+    print(f"policies: filled {len(written)} of {len(release.POLICY_FILES)} files")
+    print(f"privacy {urls.privacy}, terms {urls.terms}")
+    print("now run `runner-strength build-model` (it writes these URLs into skill.json)")
+    return 0
+
+
+def _build_release_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", default=str(REPO_ROOT / "release.yaml"), help="the release file")
+    p.add_argument("--docs-dir", default=str(REPO_ROOT / "docs"), help="where the policies go")
+
+
 def _check_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--release",
@@ -385,6 +407,7 @@ def _commands() -> list[Command]:
         ("check", cmd_check, _check_options),
         ("build-content", cmd_build_content, output_arg),
         ("build-model", cmd_build_model, _build_model_options),
+        ("build-release", cmd_build_release, _build_release_options),
         ("package", cmd_package, _package_options),
         ("lock", cmd_lock, _lock_options),
         ("rollback", cmd_rollback, _rollback_options),

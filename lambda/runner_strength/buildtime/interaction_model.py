@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from runner_strength.buildtime import release
 from runner_strength.content.model import BODY_AREAS, EQUIPMENT, Level
 
 if TYPE_CHECKING:
@@ -67,10 +68,8 @@ LOCALES: Mapping[str, str] = {
 # No endpoint: the ASK CLI cfn-deployer writes the Lambda ARN here after it deploys infra/, and a
 # placeholder ARN makes a first `ask deploy` fail its trigger check (alexa/ask-cli#365).
 ENDPOINT_URI: str | None = None
-# Placeholders until the skill has published pages; certification needs real ones: host
-# docs/PRIVACY.md and docs/TERMS.md and put their URLs here (`check --release` fails till then).
-PRIVACY_POLICY_URL = "https://example.com/runner-strength/privacy"
-TERMS_OF_USE_URL = "https://example.com/runner-strength/terms"
+# The privacy and terms URLs come from release.yaml (buildtime/release.py): example.com
+# placeholders until its hosting is filled in (`check --release` fails till then).
 # The store icons, in the skill package (tools/make_icons.py draws them); the ASK CLI uploads them.
 SMALL_ICON_URI = "file://assets/images/icon-108.png"
 LARGE_ICON_URI = "file://assets/images/icon-512.png"
@@ -676,6 +675,7 @@ def build_manifest(utterances: Utterances, endpoint_uri: str | None = ENDPOINT_U
     """The skill manifest (`skill.json`) as a dict."""
     listing = utterances.publishing
     endpoint = {"endpoint": {"uri": endpoint_uri}} if endpoint_uri else {}
+    urls = release.policy_urls()
     return {
         "manifest": {
             "manifestVersion": "1.0",
@@ -706,8 +706,8 @@ def build_manifest(utterances: Utterances, endpoint_uri: str | None = ENDPOINT_U
                 "containsAds": False,
                 "locales": {
                     locale: {
-                        "privacyPolicyUrl": PRIVACY_POLICY_URL,
-                        "termsOfUseUrl": TERMS_OF_USE_URL,
+                        "privacyPolicyUrl": urls.privacy,
+                        "termsOfUseUrl": urls.terms,
                     }
                     for locale in LOCALES
                 },
