@@ -607,7 +607,7 @@ def test_name_free_is_kept_out_of_the_package_until_asked_for(
         )
 
 
-# ---------------------------------------------------------------- issue 12, item 11
+# ---------------------------------------------------------------- more ways runners say it
 
 
 ISSUE_PHRASES: dict[str, tuple[str, dict[str, str]]] = {

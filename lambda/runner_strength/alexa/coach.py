@@ -145,7 +145,7 @@ class Turn:
         self.talk = Conversation(self.library, self.rng)
         self.routines = RoutineTalk(self.library, self.rng)
         self.asked = dialog.last_asked(handler_input)
-        # What the screen shows (h6-apl): the last engine outcome, or an exercise explained.
+        # What the screen shows: the last engine outcome, or an exercise explained.
         self.outcome: Outcome | None = None
         self.explained: Exercise | None = None
         logger.info(
@@ -237,7 +237,7 @@ class Turn:
             self.record = end_workout(record, self.device, entry, state.introduced)
         elif outcome.state is not None and outcome.state != self.state:
             # An unchanged state (status, a refused move) is not folded in: that would only bump
-            # `updated_at` and cost a write for a turn that changed nothing (issue 5).
+            # `updated_at` and cost a write for a turn that changed nothing.
             self.record = with_state(self.record, self.device, outcome.state, self.now)
         return outcome
 

@@ -614,7 +614,7 @@ def _type_value(value: SlotValue) -> JsonDict:
     return {"id": value.id, "name": name}
 
 
-# h6-apl: the Echo Show screen. Documents are saved in the package (response/display/); the
+# the Echo Show screen. Documents are saved in the package (response/display/); the
 # viewports are the standard hub (round, small, medium, large, extra large) and TV profiles.
 APL_INTERFACE: JsonDict = {
     "type": "ALEXA_PRESENTATION_APL",

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from runner_strength.engine.progress import ExerciseProgress
 
 LOWER_BODY = frozenset({Category.LOWER_LEG, Category.HIPS, Category.LEGS})
-# h2-dialog (issue 12): how an exercise's muscles and safety notes name each body area. A stand-in
+# how an exercise's muscles and safety notes name each body area. A stand-in
 # whose own safety note names the sore area ("stop if your inner knee hurts") loads it too.
 AREA_WORDS: Mapping[str, tuple[str, ...]] = {
     "foot": ("foot", "feet", "arch", "plantar", "sole"),

@@ -97,7 +97,7 @@ class UserRecord:
     pain_note_heard: bool = False  # the "see a professional if it persists" reminder was said
     light_until: float | None = None  # a light day (long run, race) lasts until this moment
     sore_until: Mapping[str, float] = field(default_factory=dict)  # body area -> spared until
-    # h5-alexa-apis: the Settings API time zone checks and the weekly reminder
+    # the Settings API time zone checks and the weekly reminder
     zone_checks: Mapping[str, ZoneCheck] = field(default_factory=dict)  # by device id
     reminder: Reminder | None = None  # the runner's weekly reminder, as Alexa holds it
     reminder_offer: Offer = Offer.NOT_OFFERED

@@ -84,15 +84,15 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     upgraded = dict(data)
     preferences = upgraded.get("preferences")
     if isinstance(preferences, dict):
-        # h1-narration: timer tones, on unless the runner said "no beeps"
-        # h4-content: the warm-up and cool-down preferences; a version 2 runner was never asked
+        # timer tones, on unless the runner said "no beeps"
+        # the warm-up and cool-down preferences; a version 2 runner was never asked
         upgraded["preferences"] = {
             "tones": True,
             "warm_up": RoutineChoice.ASK.value,
             "cool_down": RoutineChoice.ASK.value,
             **preferences,
         }
-    # h2-dialog: active workouts learn where "go back" returns to, and count pain reports.
+    # active workouts learn where "go back" returns to, and count pain reports.
     active = upgraded.get("active")
     if isinstance(active, dict):
         upgraded["active"] = {
@@ -101,7 +101,7 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
             else s
             for device, s in active.items()
         }
-    # h5-alexa-apis: Settings API time zone checks per device, the weekly reminder, its offer
+    # Settings API time zone checks per device, the weekly reminder, its offer
     return {
         "zone_checks": {},
         "reminder": None,

@@ -115,7 +115,7 @@ class WorkoutState:
     paused_at: float | None = None
     rolled_back: bool = False  # the pause interrupted a set's work, so resume repeats that set
     finished: bool = False
-    # h2-dialog (issue 12): navigation a runner can trust, and pain reports in this workout.
+    # navigation a runner can trust, and pain reports in this workout.
     undo_skip: int | None = None  # where the runner was before a skip: "go back" returns there
     return_to: int | None = None  # after "previous", carry on here once that exercise is redone
     pain_reports: int = 0  # how often something hurt during this workout
