@@ -1,4 +1,4 @@
-"""The session-aware repository: round trips per turn, conflict merge, degraded mode (issue 5).
+"""The session-aware repository: round trips per turn, conflict merge, degraded mode.
 
 Turns are simulated the way Alexa runs them: each turn gets a fresh ASK AttributesManager with
 the adapter, and session attributes travel between turns as JSON.

@@ -399,7 +399,7 @@ class Conversations(RuleBasedStateMachine):
 
         raw = world.entry(envelope, None)
 
-        if omit == "context":  # Alexa always sends one; without it the entry rejects (issue 15)
+        if omit == "context":  # Alexa always sends one; without it the entry rejects
             assert raw == REJECTED, raw
             return Reply(raw)
         assert raw != REJECTED, f"a real-shaped request was rejected: {envelope}"

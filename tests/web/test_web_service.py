@@ -1004,7 +1004,7 @@ def test_production_server_waitress_serves_and_limits(pki: Pki) -> None:
         production.asyncore.close_all(production._map)
 
 
-# ---------------------------------------------------------------- hardening (issue 15)
+# ---------------------------------------------------------------- hardening
 
 
 def test_json_with_a_5000_digit_integer_is_a_400(service: Service) -> None:

@@ -13,7 +13,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from runner_strength.alexa import apl, dialog, reminding, services
+from runner_strength.alexa import apl, dialog, observe, reminding, services
 from runner_strength.alexa.dialog import Asked, Question, Said
 from runner_strength.alexa.requests import device_id, log_user, request_id, time_zone
 from runner_strength.content.model import EQUIPMENT, Format, RoutineKind
@@ -145,7 +145,7 @@ class Turn:
         self.talk = Conversation(self.library, self.rng)
         self.routines = RoutineTalk(self.library, self.rng)
         self.asked = dialog.last_asked(handler_input)
-        # What the screen shows (h6-apl): the last engine outcome, or an exercise explained.
+        # What the screen shows: the last engine outcome, or an exercise explained.
         self.outcome: Outcome | None = None
         self.explained: Exercise | None = None
         logger.info(
@@ -222,6 +222,7 @@ class Turn:
     def apply(self, outcome: Outcome) -> Outcome:
         """Fold an engine outcome into the record: a new active state, or a finished one."""
         self.outcome = outcome
+        observe.note_events(outcome.events)  # the turn's metrics are derived from these
         finished = next((e for e in outcome.events if isinstance(e, WorkoutFinished)), None)
         if finished is not None and outcome.state is not None:
             state = outcome.state
@@ -236,7 +237,7 @@ class Turn:
             self.record = end_workout(record, self.device, entry, state.introduced)
         elif outcome.state is not None and outcome.state != self.state:
             # An unchanged state (status, a refused move) is not folded in: that would only bump
-            # `updated_at` and cost a write for a turn that changed nothing (issue 5).
+            # `updated_at` and cost a write for a turn that changed nothing.
             self.record = with_state(self.record, self.device, outcome.state, self.now)
         return outcome
 

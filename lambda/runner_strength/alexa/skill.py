@@ -20,6 +20,12 @@ from ask_sdk_runtime.exceptions import AskSdkException
 from runner_strength.alexa import snapstart
 from runner_strength.alexa.coach import Coach
 from runner_strength.alexa.handlers import CatchAllExceptionHandler, request_handlers
+from runner_strength.alexa.observe import (
+    CountedExceptionHandler,
+    ObservedApiClient,
+    ObservedEntry,
+    Observer,
+)
 from runner_strength.alexa.serializer import CachingSerializer
 from runner_strength.alexa.services import ShortTimeoutApiClient
 from runner_strength.config import Config
@@ -73,7 +79,7 @@ def build_skill(  # noqa: PLR0913  # every dependency passed in, each by keyword
         setattr(builder, "skill_id", skill_id)  # noqa: B010
     for handler in request_handlers(coach):
         builder.add_request_handler(handler)
-    builder.add_exception_handler(CatchAllExceptionHandler(coach))
+    builder.add_exception_handler(CountedExceptionHandler(CatchAllExceptionHandler(coach)))
     skill = builder.create()
     skill.serializer = CachingSerializer()
     return skill
@@ -89,21 +95,25 @@ def build_default_skill(config: Config | None = None) -> CustomSkill:
         adapter=adapter,
         clock=time.time,
         skill_id=config.skill_id,
-        api_client=ShortTimeoutApiClient(config.alexa_api_timeout),
+        api_client=ObservedApiClient(ShortTimeoutApiClient(config.alexa_api_timeout)),
     )
     snapstart.install(skill, adapter)
     return skill
 
 
-def build_lambda_entry(config: Config | None = None) -> LambdaEntry:
-    """The Lambda handler, built once at cold start; one warning when no skill id is configured."""
+def build_lambda_entry(config: Config | None = None) -> ObservedEntry:
+    """The Lambda handler, built once at cold start; one warning when no skill id is configured.
+
+    Observed (alexa/observe.py): JSON logs with correlation keys, metrics per turn.
+    """
     config = config or Config.from_env()
+    observer = Observer(config.service_name, level=config.log_level, adopt_loggers=config.on_lambda)
     if not config.skill_id:
         logger.warning(
             "SKILL_ID is not set: this function answers requests for any skill. Set it to the "
             "skill's id (infra/template.yaml passes its SkillId parameter)."
         )
-    return LambdaEntry(build_default_skill(config))
+    return ObservedEntry(LambdaEntry(build_default_skill(config)), observer)
 
 
 class LambdaEntry:

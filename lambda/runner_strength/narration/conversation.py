@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 # Exercises named as examples when a runner asks about one we do not know.
 EXAMPLE_EXERCISES = ("plank", "walking_lunge", "copenhagen_plank", "glute_bridge")
-# Longer lists are read this many at a time, each group followed by a question (issue 12).
+# Longer lists are read this many at a time, each group followed by a question.
 LIST_GROUP = 3
 
 
@@ -146,7 +146,7 @@ class Say(StrEnum):
     WEIGHT_BODYWEIGHT = "weight_bodyweight"
     WEIGHT_GENERAL = "weight_general"
     CREDIT_WORKOUT_ALSO = "credit_workout_also"
-    # pending questions (issue 12)
+    # pending questions
     RESUME_OR_NEW_PAUSED = "resume_or_new_paused"
     RESUME_OR_NEW_GOING = "resume_or_new_going"
     RESUME_OR_NEW_QUESTION = "resume_or_new_question"
@@ -247,7 +247,7 @@ class Conversation:
         """After a declined resume: offer a fresh workout instead."""
         return self._offer(Ssml().sentence(self._say(Say.OFFER_OTHER)), workout)
 
-    # ------------------------------------------------------------ pending questions (issue 12)
+    # ------------------------------------------------------------ pending questions
 
     def resume_question(self, state: WorkoutState, where: NextUp) -> Script:
         """The resume offer asked again: where the workout stopped, and whether to pick it up."""
@@ -322,7 +322,7 @@ class Conversation:
         )
 
     def list_workouts(self, start: int = 0) -> tuple[Script, int | None]:
-        """The workouts with their lengths, shortest first, three at a time (issue 12).
+        """The workouts with their lengths, shortest first, three at a time.
 
         Returns the script and, when some are still unread, where the next group starts: the
         script then asks whether to hear them, else which workout.

@@ -1,6 +1,6 @@
 """The session-aware layer handlers use to load and save a runner's record.
 
-Round trips (issue 5): a new session reads the store once, through the ASK attributes manager's
+Round trips: a new session reads the store once, through the ASK attributes manager's
 persistent attributes; the record and its store version then travel in ONE envelope in session
 attributes (key `rs`), so later turns of the session read nothing. `save` writes once, and only
 when the record differs from what the store holds.
