@@ -16,6 +16,7 @@ rule when the damage is in a field the skill does not depend on; never a 5xx, ne
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import time
 from typing import TYPE_CHECKING, Any
@@ -240,11 +241,16 @@ def web(library: Library, pki: Pki) -> Iterator[Connection]:
         connection.close()
 
 
+_REQUEST_NUMBERS = itertools.count(1)
+
+
 def _stamped(document: object) -> object:
-    """The document with a fresh request timestamp, when it has a request object to stamp."""
+    """The document with a fresh timestamp and its own request id (the service refuses replays)."""
     if isinstance(document, dict) and isinstance(document.get("request"), dict):
         document = copy.deepcopy(document)
         document["request"]["timestamp"] = alexa_timestamp(time.time())
+        if isinstance(document["request"].get("requestId"), str):
+            document["request"]["requestId"] += f".{next(_REQUEST_NUMBERS)}"
     return document
 
 
