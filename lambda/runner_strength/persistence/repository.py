@@ -74,6 +74,13 @@ MAX_CONFLICT_RETRIES = 3
 retries); two devices rarely write the same user in the same second, so 3 is generous."""
 RECENT_RECORDS = 256
 """Envelopes this process packed or unpacked lately, kept decoded (see `Repository._recent`)."""
+MAX_RECORD_BYTES = 256 * 1024
+"""A session record inflates to at most this much JSON; a full record is about 20 KB, so more is
+crafted (a zlib bomb), and it is not inflated further."""
+MAX_RECORD_DEPTH = 12
+"""Nesting a session record may have: ours nests five deep."""
+MAX_RECORD_LIST = 200
+"""Entries in any one list or object of a session record (the history holds at most 50)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +136,42 @@ def _pack_text(text: str) -> str:
 
 
 def unpack_record(packed: str) -> dict[str, Any]:
-    """The record dict back from `_pack_text`'s output; ValueError or TypeError if damaged."""
+    """The record dict back from `_pack_text`'s output; ValueError or TypeError if damaged.
+
+    Session attributes are untrusted input: the record inflates to `MAX_RECORD_BYTES` at most,
+    and one nested deeper than `MAX_RECORD_DEPTH` or with a list or object longer than
+    `MAX_RECORD_LIST` is refused as damaged (the store is read instead).
+    """
     try:
-        value = json.loads(zlib.decompress(base64.b64decode(packed, validate=True)))
-    except (binascii.Error, zlib.error, UnicodeDecodeError) as exc:
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(base64.b64decode(packed, validate=True), MAX_RECORD_BYTES)
+        if inflater.unconsumed_tail:
+            raise ValueError(f"session record inflates past {MAX_RECORD_BYTES} bytes")
+        value = json.loads(text)
+    except (binascii.Error, zlib.error, UnicodeDecodeError, RecursionError) as exc:
         raise ValueError(f"damaged session record: {exc}") from exc
     if not isinstance(value, dict):
         raise TypeError("session record is not a JSON object")
+    _check_shape(value)
     return value
+
+
+def _check_shape(value: object) -> None:
+    """ValueError when a decoded record is nested too deep or holds too long a list or object."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_RECORD_DEPTH:
+            raise ValueError(f"session record nests deeper than {MAX_RECORD_DEPTH}")
+        children: list[object] | None = None
+        if isinstance(node, dict):
+            children = list(node.values())
+        elif isinstance(node, list):
+            children = node
+        if children is not None:
+            if len(children) > MAX_RECORD_LIST:
+                raise ValueError(f"session record holds over {MAX_RECORD_LIST} entries in one")
+            stack.extend((child, depth + 1) for child in children)
 
 
 @dataclass(frozen=True, slots=True)
