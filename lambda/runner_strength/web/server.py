@@ -24,6 +24,7 @@ import ipaddress
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from runner_strength.alexa.services import ShortTimeoutApiClient
 from runner_strength.config import Config
 from runner_strength.web.app import MAX_BODY_BYTES, create_app
 from runner_strength.web.verifier import DOWNLOAD_SLOTS
@@ -94,6 +95,13 @@ def waitress_server(app: Flask, host: str, port: int) -> Any:  # noqa: ANN401  #
     )
 
 
+def _allow_local_api(skill: Any) -> None:  # noqa: ANN401  # ask_sdk_core.skill.CustomSkill
+    """--dev: Alexa API calls may go to a stand-in (any host, plain HTTP), never redirected."""
+    client = getattr(skill, "api_client", None)
+    if isinstance(client, ShortTimeoutApiClient):
+        client.local = True
+
+
 def _run_waitress(app: Flask, host: str, port: int, route: str, err: TextIO) -> None:
     """Block serving `app`; a separate function so tests can stand in for it."""
     server = waitress_server(app, host, port)
@@ -130,6 +138,7 @@ def serve(  # noqa: PLR0913  # the command's options, plus the stream tests read
         return 1
     if dev:
         print(DEV_WARNING, file=err, end="")
+        _allow_local_api(skill)
     app = create_app(skill, verify=not dev, route=route, skill_id=config.skill_id)
     mode = "verification OFF, --dev" if dev else "verifying Alexa signatures and timestamps"
     print(f"runner-strength: serving the skill ({mode})", file=err)
