@@ -38,11 +38,13 @@ from runner_strength.engine.serialize import (
     record_to_dict,
 )
 from runner_strength.persistence.base import (
+    OWNER_ATTRIBUTE,
     Snapshot,
     StorageUnavailable,
     VersionConflict,
     dump_record,
     log_key,
+    storage_key,
     user_key,
 )
 from runner_strength.persistence.schema import RECORD_ATTRIBUTE, SCHEMA_ATTRIBUTE, VERSION_ATTRIBUTE
@@ -412,7 +414,9 @@ class Repository(Generic[R]):
         except StorageUnavailable:
             logger.warning("could not delete the item of %s", _key(handler_input))
             return False
-        _envelope_holder(handler_input).pop(SESSION_KEY, None)
+        holder = _envelope_holder(handler_input)
+        holder.pop(SESSION_KEY, None)
+        holder.pop(OWNER_ATTRIBUTE, None)
         return True
 
     def _merge_conflict(
@@ -508,9 +512,13 @@ class Repository(Generic[R]):
         `decoded` is the record object `record` was made from, kept for the next turns.
         """
         text = dump_record(record) if text is None else text
+        holder = _envelope_holder(handler_input)
+        if OWNER_ATTRIBUTE not in holder:
+            # Whoever the session began with keeps its record for the whole session.
+            holder[OWNER_ATTRIBUTE] = storage_key(handler_input.request_envelope)
         recent = self._recent_by_text.get(text)
         packed = recent.packed if recent is not None else _pack_text(text)
-        _envelope_holder(handler_input)[SESSION_KEY] = Envelope(
+        holder[SESSION_KEY] = Envelope(
             format=ENVELOPE_FORMAT,
             schema_version=self._codec.schema_version,
             version=version,
