@@ -9,7 +9,13 @@ DEV_STAMP := $(VENV)/.stamp-dev
 # The APL validator (npm apl-suggester) for the screen's documents, pinned by tests/apl's lock.
 APL_CHECK := tests/apl/node_modules/.package-lock.json
 
-.PHONY: run test lint typecheck content model package bench clean
+.PHONY: run test check lint typecheck content model package bench clean
+
+# The two test lanes (tests/conftest.py marks tests/reliability slow; other slow tests say so).
+FAST_LANE := $(BIN)/pytest -m "not slow" --durations=10
+SLOW_LANE := $(BIN)/pytest -m slow --durations=10
+# DynamoDB Local, started once for everything it wraps, then stopped.
+WITH_DYNAMODB := $(BIN)/python tools/dynamodb_local.py run --
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,14 +36,22 @@ run: $(RUN_STAMP)
 $(APL_CHECK): tests/apl/package.json tests/apl/package-lock.json
 	npm ci --prefix tests/apl --no-audit --no-fund
 
-## test: install dev tools, start DynamoDB Local, run lint, types and the whole suite, stop it again
+## test: everything CI runs: content check, lint, types, then DynamoDB Local and the fast lane,
+## then the slow lane (reliability: fuzz, soak, load, faults; bundles; subprocess tools)
 test: $(DEV_STAMP) $(APL_CHECK)
 	$(BIN)/runner-strength check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python tools/dynamodb_local.py run -- $(BIN)/pytest
+	$(WITH_DYNAMODB) sh -c '$(FAST_LANE) && $(SLOW_LANE)'
+
+## check: quick feedback while working: lint, import contracts and the fast lane (no mypy, no slow lane)
+check: $(DEV_STAMP) $(APL_CHECK)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(WITH_DYNAMODB) $(FAST_LANE)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

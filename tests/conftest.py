@@ -30,6 +30,20 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 CONTENT_DIR = REPO_ROOT / "content"
 
 
+# ---------------------------------------------------------------- the two lanes
+# `make check` runs the fast lane (`-m "not slow"`); `make test` runs it, then the slow lane
+# (`-m slow`). Every test in these folders is slow; elsewhere a test says so itself.
+SLOW_FOLDERS = (Path(__file__).resolve().parent / "reliability",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in a slow folder `slow`."""
+    slow = pytest.mark.slow
+    for item in items:
+        if any(item.path.is_relative_to(folder) for folder in SLOW_FOLDERS):
+            item.add_marker(slow)
+
+
 @pytest.fixture(scope="session")
 def library() -> Library:
     """The real, validated content library from content/."""

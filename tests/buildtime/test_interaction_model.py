@@ -15,7 +15,7 @@ from runner_strength import cli
 from runner_strength.buildtime import interaction_model as im
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from runner_strength.content.model import Library
 
@@ -67,6 +67,12 @@ def utterances() -> im.Utterances:
 
 
 @pytest.fixture(scope="module")
+def package(library: Library, utterances: im.Utterances) -> Mapping[Path, str]:
+    """The skill package generated from content today, built once for the module."""
+    return im.build_package(library, utterances)
+
+
+@pytest.fixture(scope="module")
 def model() -> JsonDict:
     return im.load_model("en-US", package_dir=PACKAGE)
 
@@ -83,12 +89,9 @@ def _type(model: JsonDict, name: str) -> JsonDict:
 # ---------------------------------------------------------------- drift
 
 
-def test_committed_package_is_what_build_model_generates(
-    library: Library, utterances: im.Utterances
-) -> None:
+def test_committed_package_is_what_build_model_generates(package: Mapping[Path, str]) -> None:
     """The committed skill package equals what `build-model` generates from content today."""
-    files = im.build_package(library, utterances)
-    assert im.package_differences(files, PACKAGE) == [], "run `runner-strength build-model`"
+    assert im.package_differences(package, PACKAGE) == [], "run `runner-strength build-model`"
 
 
 def test_build_model_writes_the_package_and_check_reports_drift(
@@ -459,9 +462,9 @@ def test_utterance_data_errors_are_all_reported_with_their_field(tmp_path: Path)
     with pytest.raises(im.ModelError) as raised:
         im.load_utterances(path)
     text = str(raised.value)
-    assert "intents.ReadyIntent[1]: must be non-empty text, got False (quote yes, no" in text
+    assert "intents.ReadyIntent[1]: must be text, got False (quote yes, no" in text
     assert "surprise: unknown field" in text
-    assert "publishing.name: must be non-empty text" in text
+    assert "publishing.name: is required" in text
 
 
 # ---------------------------------------------------------------- helpers for the console
@@ -530,10 +533,10 @@ def test_match_gives_none_for_unknown_exercises_and_nonsense(
 
 
 def test_endpoint_written_by_ask_deploy_is_not_drift(
-    library: Library, utterances: im.Utterances, tmp_path: Path
+    package: Mapping[Path, str], tmp_path: Path
 ) -> None:
     """After `ask deploy` writes the Lambda ARN into skill.json, the drift check still passes."""
-    files = im.build_package(library, utterances)
+    files = package
     im.write_package(files, tmp_path)
     skill = tmp_path / "skill.json"
     manifest = json.loads(skill.read_text(encoding="utf-8"))
@@ -594,11 +597,10 @@ def test_name_free_checker_rejects_slots_strangers_and_too_many_phrases(
 
 
 def test_name_free_is_kept_out_of_the_package_until_asked_for(
-    library: Library, utterances: im.Utterances
+    library: Library, utterances: im.Utterances, package: Mapping[Path, str]
 ) -> None:
     """The committed models carry no name-free container; --with-name-free adds it to each."""
-    plain = im.build_package(library, utterances)
-    assert all(im.NAME_FREE_CONTAINER not in text for text in plain.values())
+    assert all(im.NAME_FREE_CONTAINER not in text for text in package.values())
     committed = json.loads(im.NAME_FREE_FILE.read_text(encoding="utf-8"))
     assert committed == {im.NAME_FREE_CONTAINER: im.build_name_free(utterances)}
     live = im.build_package(library, utterances, name_free=True)

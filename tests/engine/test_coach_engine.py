@@ -450,7 +450,7 @@ def test_a_version_one_record_loads_with_everything_new_empty() -> None:
 
 
 def test_a_version_two_state_loads_with_navigation_and_pain_at_defaults() -> None:
-    """A version 2 active workout loads through `_v2_to_v3`: no undo, no return point, no pain."""
+    """A version 2 active workout loads with its version 3 fields at their declared defaults."""
     v2 = record_to_dict(record_from_dict(json.loads(json.dumps(V1_RECORD))))
     v2["schema_version"] = 2
     for state in v2["active"].values():

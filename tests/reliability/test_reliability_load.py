@@ -1,9 +1,9 @@
-"""Load: the web service under 16 concurrent clients for 30 s, DynamoDB Local behind it.
+"""Load: the web service under 16 concurrent clients for 15 s, DynamoDB Local behind it.
 
 The production waitress server runs the verifying app on 127.0.0.1 with the real skill and the
 DynamoDB store; every request is stamped with the current time and signed by a test CA, as Alexa
 would. Sixteen client threads, each one Echo on its own keep-alive connection, hold mixed
-conversations until the 30 s are up: open and say yes to the offered workout, one-shot starts
+conversations until the 15 s are up: open and say yes to the offered workout, one-shot starts
 of a shortened workout, and pauses with the session closed and the workout resumed in a new one,
 with help, status, "why" and explanations in between, then "ready" until the workout finishes.
 Clients 0-7 each have a runner of their own; clients 8-15 share a runner in pairs (two Echos of
@@ -55,7 +55,7 @@ pytestmark = [pytest.mark.dynamodb, pytest.mark.slow]
 CLIENTS = 16
 PRIVATE_CLIENTS = 8
 """Clients 0-7 have a runner each; the other eight share four runners in pairs."""
-SECONDS = 30.0
+SECONDS = 15.0
 MAX_REQUESTS_PER_CLIENT = 20_000
 """A bound on each client's loop besides the clock."""
 WORKOUTS_PER_RUNNER = 15
@@ -207,7 +207,7 @@ def _count_conflicts(client: Any) -> Counter[str]:  # a boto3 DynamoDB client
     return seen
 
 
-def test_sixteen_clients_for_thirty_seconds_get_no_5xx_and_lose_nothing(
+def test_sixteen_clients_for_fifteen_seconds_get_no_5xx_and_lose_nothing(
     library: Library,
     dynamodb_local: DynamoDbLocalTable,
     capsys: pytest.CaptureFixture[str],

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from runner_strength.buildtime.fields import FieldReader, Problem, field_names
 from runner_strength.content.model import BODY_AREAS, EQUIPMENT, Level
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ _ONE_SHOT_CONNECTORS = ("to ", "for ", "about ", "")
 JsonDict = dict[str, Any]
 
 
-class ModelError(Exception):
+class ModelError(ValueError):
     """The utterance data or the generated model breaks a rule; `problems` lists every reason."""
 
     def __init__(self, problems: Sequence[str]) -> None:
@@ -218,166 +219,76 @@ def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise ModelError([f"{path}: cannot be read: {error}"]) from error
-    problems: list[str] = []
-    reader = _Reader(str(path), problems)
-    data = reader.mapping("", raw)
-    reader.unknown(
-        "",
-        data,
-        (
-            "invocation_name",
-            "slots",
-            "types",
-            "vocabulary",
-            "intents",
-            "builtin_phrases",
-            "publishing",
-            "spoken_forms",
-            "name_free",
-        ),
-    )
-    name_free = reader.mapping("name_free", data.get("name_free"), required=False)
-    reader.unknown("name_free", name_free, ("launch", "intents"))
-    forms = reader.mapping("spoken_forms", data.get("spoken_forms"), required=False)
-    reader.unknown("spoken_forms", forms, ("spellings", "letters", "uninflected"))
-    publishing = reader.mapping("publishing", data.get("publishing"))
-    reader.unknown(
-        "publishing",
-        publishing,
-        ("name", "summary", "description", "example_phrases", "keywords", "testing_instructions"),
-    )
+    problems: list[Problem] = []
+    r = FieldReader(str(path), raw, problems, spoken=False)
+    r.unknown(field_names(Utterances, leave_out=(), renamed={"slot_types": "slots"}))
+    slots, intents = r.mapping("slots"), r.mapping("intents")
+    types, builtins = r.mapping("types", required=False), r.mapping("builtin_phrases")
+    vocabulary = r.mapping("vocabulary", required=False)
     utterances = Utterances(
-        invocation_name=reader.text("invocation_name", data.get("invocation_name")),
-        slot_types={
-            str(k): reader.text(f"slots.{k}", v)
-            for k, v in reader.mapping("slots", data.get("slots")).items()
-        },
-        types={
-            str(k): _slot_values(reader, f"types.{k}", v)
-            for k, v in reader.mapping("types", data.get("types"), required=False).items()
-        },
-        intents={
-            str(k): reader.texts(f"intents.{k}", v)
-            for k, v in reader.mapping("intents", data.get("intents")).items()
-        },
-        builtin_phrases={
-            str(k): reader.texts(f"builtin_phrases.{k}", v)
-            for k, v in reader.mapping("builtin_phrases", data.get("builtin_phrases")).items()
-        },
-        publishing=Publishing(
-            name=reader.text("publishing.name", publishing.get("name")),
-            summary=reader.text("publishing.summary", publishing.get("summary")),
-            description=reader.text("publishing.description", publishing.get("description")),
-            example_phrases=reader.texts(
-                "publishing.example_phrases", publishing.get("example_phrases")
-            ),
-            keywords=reader.texts("publishing.keywords", publishing.get("keywords")),
-            testing_instructions=reader.text(
-                "publishing.testing_instructions", publishing.get("testing_instructions")
-            ),
-        ),
+        invocation_name=r.text("invocation_name"),
+        slot_types={name: slots.text(name) for name in slots.data},
+        types={name: _slot_values(types, name) for name in types.data},
+        intents={name: intents.texts(name, required=False) for name in intents.data},
+        builtin_phrases={name: builtins.texts(name, required=False) for name in builtins.data},
+        publishing=_publishing(r.mapping("publishing")),
         vocabulary={
-            str(type_name): {
-                str(term): reader.texts(f"vocabulary.{type_name}.{term}", synonyms)
-                for term, synonyms in reader.mapping(f"vocabulary.{type_name}", terms).items()
-            }
-            for type_name, terms in reader.mapping(
-                "vocabulary", data.get("vocabulary"), required=False
-            ).items()
+            name: {term: terms.texts(term, required=False) for term in terms.data}
+            for name in vocabulary.data
+            if (terms := vocabulary.mapping(name))
         },
-        name_free={
-            **(
-                {"LAUNCH": reader.texts("name_free.launch", name_free.get("launch"))}
-                if "launch" in name_free
-                else {}
-            ),
-            **{
-                str(k): reader.texts(f"name_free.intents.{k}", v)
-                for k, v in reader.mapping(
-                    "name_free.intents", name_free.get("intents"), required=False
-                ).items()
-            },
-        },
-        spoken_forms=SpokenForms(
-            spellings=tuple(
-                reader.texts(f"spoken_forms.spellings[{index}]", group)
-                for index, group in enumerate(
-                    forms.get("spellings") or [] if isinstance(forms, dict) else []
-                )
-            ),
-            letters={
-                str(k): reader.text(f"spoken_forms.letters.{k}", v)
-                for k, v in reader.mapping(
-                    "spoken_forms.letters", forms.get("letters"), required=False
-                ).items()
-            },
-            uninflected=frozenset(
-                reader.texts("spoken_forms.uninflected", forms.get("uninflected"))
-            ),
-        ),
+        name_free=_name_free(r.mapping("name_free", required=False)),
+        spoken_forms=_spoken_forms(r.mapping("spoken_forms", required=False)),
     )
     problems += [
-        f"{path}: spoken_forms.spellings: {list(group)!r} needs two or more spellings"
+        Problem(str(path), "spoken_forms.spellings", f"{list(group)!r} needs two or more spellings")
         for group in utterances.spoken_forms.spellings
         if len(group) < 2  # one spelling has nothing to swap with
     ]
     if problems:
-        raise ModelError(problems)
+        raise ModelError([str(problem) for problem in problems])
     return utterances
 
 
-class _Reader:
-    """Type-checks raw YAML, collecting problems so the author sees them all at once."""
-
-    def __init__(self, file: str, problems: list[str]) -> None:
-        self.file = file
-        self.problems = problems
-
-    def fail(self, field: str, message: str) -> None:
-        self.problems.append(f"{self.file}: {field or '(file)'}: {message}")
-
-    def mapping(self, field: str, value: object, *, required: bool = True) -> dict[str, Any]:
-        if value is None and not required:
-            return {}
-        if not isinstance(value, dict):
-            self.fail(field, f"must be a mapping, got {type(value).__name__}")
-            return {}
-        return value
-
-    def unknown(self, field: str, data: Mapping[str, Any], allowed: Iterable[str]) -> None:
-        for key in sorted(set(data) - set(allowed)):
-            self.fail(f"{field}.{key}" if field else str(key), "unknown field")
-
-    def text(self, field: str, value: object) -> str:
-        if not isinstance(value, str) or not value.strip():
-            # YAML reads an unquoted yes, no, on or off as a boolean; say so, it is the usual cause.
-            hint = " (quote yes, no, on and off)" if isinstance(value, bool) else ""
-            self.fail(field, f"must be non-empty text, got {value!r}{hint}")
-            return ""
-        return value.strip()
-
-    def texts(self, field: str, value: object) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.fail(field, f"must be a list, got {type(value).__name__}")
-            return ()
-        return tuple(self.text(f"{field}[{index}]", item) for index, item in enumerate(value))
+def _publishing(r: FieldReader) -> Publishing:
+    r.unknown(field_names(Publishing, leave_out=()))
+    return Publishing(
+        name=r.text("name"),
+        summary=r.text("summary"),
+        description=r.text("description"),
+        example_phrases=r.texts("example_phrases", required=False),
+        keywords=r.texts("keywords", required=False),
+        testing_instructions=r.text("testing_instructions"),
+    )
 
 
-def _slot_values(reader: _Reader, field: str, raw: object) -> tuple[SlotValue, ...]:
-    if not isinstance(raw, list):
-        reader.fail(field, "must be a list of {id, value, synonyms}")
-        return ()
+def _name_free(r: FieldReader) -> dict[str, tuple[str, ...]]:
+    """The name-free phrases: LAUNCH for the skill's launch phrases, then each intent's own."""
+    r.unknown(("launch", "intents"))
+    intents = r.mapping("intents", required=False)
+    launch = {"LAUNCH": r.texts("launch")} if "launch" in r.data else {}
+    return {**launch, **{name: intents.texts(name) for name in intents.data}}
+
+
+def _spoken_forms(r: FieldReader) -> SpokenForms:
+    r.unknown(field_names(SpokenForms, leave_out=()))
+    letters = r.mapping("letters", required=False)
+    return SpokenForms(
+        spellings=r.text_lists("spellings"),
+        letters={word: letters.text(word) for word in letters.data},
+        uninflected=frozenset(r.texts("uninflected", required=False)),
+    )
+
+
+def _slot_values(r: FieldReader, name: str) -> tuple[SlotValue, ...]:
     values = []
-    for index, item in enumerate(raw):
-        entry = reader.mapping(f"{field}[{index}]", item)
-        reader.unknown(f"{field}[{index}]", entry, ("id", "value", "synonyms"))
+    for entry in r.items(name):
+        entry.unknown(field_names(SlotValue, leave_out=()))
         values.append(
             SlotValue(
-                id=reader.text(f"{field}[{index}].id", entry.get("id")),
-                value=reader.text(f"{field}[{index}].value", entry.get("value")),
-                synonyms=reader.texts(f"{field}[{index}].synonyms", entry.get("synonyms")),
+                id=entry.text("id"),
+                value=entry.text("value"),
+                synonyms=entry.texts("synonyms", required=False),
             )
         )
     return tuple(values)
@@ -451,13 +362,17 @@ def _spelling_forms(phrase: str, spellings: Iterable[Sequence[str]]) -> list[str
     for group in spellings:
         alternatives = "|".join(re.escape(g) for g in sorted(group, key=len, reverse=True))
         pattern = re.compile(rf"\b(?:{alternatives})(?=s?\b)")
-        forms = [
-            # A replacement string reads backslashes as escapes; spellings are words, but be sure.
-            pattern.sub(spelling.replace("\\", "\\\\"), form)
-            for form in forms
-            for spelling in group
-        ]
-    return list(dict.fromkeys(forms))
+        # Deduplicated at each step (the same forms, in the same order, as deduplicating once at
+        # the end): otherwise every group multiplies the list, matching or not. A replacement
+        # string reads backslashes as escapes; spellings are words, but be sure.
+        forms = list(
+            dict.fromkeys(
+                pattern.sub(spelling.replace("\\", "\\\\"), form) if pattern.search(form) else form
+                for form in forms
+                for spelling in group
+            )
+        )
+    return forms
 
 
 def _spelled(phrase: str, letters: Mapping[str, str]) -> str:

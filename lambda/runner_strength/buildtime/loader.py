@@ -1,6 +1,8 @@
-"""Load and validate content: YAML sources for authors, one compiled JSON artefact for the skill.
+"""Load and validate the authored content (YAML under content/) into a `Library`; compile it.
 
-Both paths run the same validation, so the skill never starts on content that `check` would reject.
+Only authoring tools run this: `check`, `build-content` and the tests. `compile_to` writes the
+validated `Library` as the artefact the skill ships with (`content/compiled.py` encodes and reads
+it back without YAML or validation), so the skill only ever starts on content that validated here.
 Every problem names the file and the field, and all problems are reported at once.
 """
 
@@ -8,14 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, is_dataclass
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from runner_strength.content.compiled import COMPILED_FORMAT as ARTEFACT_FORMAT
-from runner_strength.content.compiled import COMPILED_PATH
+from runner_strength.buildtime.fields import PLACEHOLDER, FieldReader, Problem, field_names
+from runner_strength.content.compiled import COMPILED_FORMAT, COMPILED_PATH, encode
 from runner_strength.content.model import (
     BODY_AREAS,
     EQUIPMENT,
@@ -45,31 +44,17 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from enum import StrEnum
 
-COMPILED_FORMAT = 2
-"""The raw form `read_sources` returns and `from_raw` validates (the YAML files, parsed)."""
+SOURCES_FORMAT = 2
+"""The parsed YAML that `read_sources` returns and `from_raw` validates (not the artefact's format,
+which is `content.compiled.COMPILED_FORMAT`)."""
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SOURCE_ID = re.compile(r"^\d{3}_[0-9a-f]{16}$")
 _ALIAS = re.compile(r"^[a-z][a-z' ]*[a-z]$")
-_UNSPEAKABLE = re.compile(r"[&/%#<>\\{}\[\]]")
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-MAX_TEXT = 200
 # One side of one set, reps or hold: longer work cannot be timed inside one voice response.
 MAX_SIDE_SECONDS = 120
 
 E = TypeVar("E", bound="StrEnum")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with the content, located by file and field."""
-
-    file: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.message}"
 
 
 class ContentError(Exception):
@@ -81,214 +66,16 @@ class ContentError(Exception):
         super().__init__(f"{len(problems)} content problem(s):\n{lines}")
 
 
-class _Reader:
-    """Reads typed fields out of one raw record, collecting problems instead of raising."""
-
-    def __init__(
-        self,
-        file: str,
-        data: object,
-        problems: list[Problem],
-        prefix: str = "",
-        *,
-        placeholders: bool = False,
-    ) -> None:
-        self.file = file
-        self.placeholders = placeholders
-        self.problems = problems
-        self.prefix = prefix
-        if not isinstance(data, dict):
-            self.fail("", f"must be a mapping, got {type(data).__name__}")
-            data = {}
-        self.data: dict[str, Any] = data
-
-    def path(self, name: str) -> str:
-        return f"{self.prefix}{name}" if name else self.prefix.rstrip(".") or "(file)"
-
-    def fail(self, name: str, message: str) -> None:
-        self.problems.append(Problem(self.file, self.path(name), message))
-
-    def unknown(self, allowed: Iterable[str]) -> None:
-        for name in sorted(set(self.data) - set(allowed)):
-            self.fail(name, "unknown field")
-
-    def get(self, name: str, kind: type | tuple[type, ...], *, required: bool) -> Any:  # noqa: ANN401  # callers narrow by kind
-        if name not in self.data or self.data[name] is None:
-            if required:
-                self.fail(name, "is required")
-            return None
-        value = self.data[name]
-        if isinstance(value, bool) and kind in (int, float, (int, float)):
-            self.fail(name, "must be a number, got a boolean")
-            return None
-        if not isinstance(value, kind):
-            self.fail(name, f"must be {_kind_name(kind)}, got {type(value).__name__}")
-            return None
-        return value
-
-    def text(self, name: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-        value = self.get(name, str, required=required)
-        if value is None:
-            return ""
-        self._check_text(name, value, limit)
-        return str(value)
-
-    def _check_text(self, name: str, value: str, limit: int) -> None:
-        if not value.strip():
-            self.fail(name, "must not be empty")
-        if len(value) > limit:
-            self.fail(name, f"is {len(value)} characters; at most {limit}")
-        # Phrase files fill `{field}` placeholders before speaking; anywhere else braces are spoken.
-        spoken = _PLACEHOLDER.sub("", value) if self.placeholders else value
-        if bad := _UNSPEAKABLE.findall(spoken):
-            self.fail(name, f"has characters a speech engine stumbles over: {''.join(set(bad))}")
-
-    def texts(
-        self, name: str, *, low: int = 0, high: int = 99, required: bool = True
-    ) -> tuple[str, ...]:
-        value = self.get(name, list, required=required)
-        if value is None:
-            return ()
-        if not low <= len(value) <= high:
-            self.fail(name, f"must have {low} to {high} entries, has {len(value)}")
-        out: list[str] = []
-        for index, item in enumerate(value):
-            if not isinstance(item, str):
-                self.fail(f"{name}[{index}]", f"must be text, got {type(item).__name__}")
-                continue
-            self._check_text(f"{name}[{index}]", item, MAX_TEXT)
-            out.append(item)
-        return tuple(out)
-
-    def integer(self, name: str, low: int, high: int, *, required: bool = True) -> int | None:
-        value = self.get(name, int, required=required)
-        if value is not None and not low <= value <= high:
-            self.fail(name, f"must be between {low} and {high}, got {value}")
-        return int(value) if value is not None else None
-
-    def number(self, name: str, low: float, high: float, *, required: bool = True) -> float | None:
-        value = self.get(name, (int, float), required=required)
-        if value is not None and not low <= value <= high:
-            self.fail(name, f"must be between {low} and {high}, got {value}")
-        return float(value) if value is not None else None
-
-    def flag(self, name: str, *, default: bool = False) -> bool:
-        value = self.get(name, bool, required=False)
-        return default if value is None else bool(value)
-
-    def choice(self, name: str, enum: type[E], *, required: bool = True) -> E | None:
-        value = self.get(name, str, required=required)
-        if value is None:
-            return None
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(e.value for e in enum)
-            self.fail(name, f"must be one of {allowed}; got {value!r}")
-            return None
-
-    def words(self, name: str, vocabulary: frozenset[str] | None = None) -> tuple[str, ...]:
-        value = self.get(name, list, required=True)
-        if value is None:
-            return ()
-        out = []
-        for index, item in enumerate(value):
-            if not isinstance(item, str) or not item:
-                self.fail(f"{name}[{index}]", "must be a non-empty word")
-            elif vocabulary is not None and item not in vocabulary:
-                self.fail(
-                    f"{name}[{index}]", f"{item!r} is not one of {', '.join(sorted(vocabulary))}"
-                )
-            else:
-                out.append(item)
-        return tuple(out)
-
-    def pair(self, name: str, *, required: bool) -> tuple[int, int] | None:
-        value = self.get(name, list, required=required)
-        if value is None:
-            return None
-        if len(value) != 2 or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value
-        ):
-            self.fail(name, "must be two whole numbers [low, high]")
-            return None
-        low, high = int(value[0]), int(value[1])
-        if not 0 < low <= high:
-            self.fail(name, f"must satisfy 0 < low <= high, got [{low}, {high}]")
-        return (low, high)
-
-    def child(self, name: str) -> _Reader | None:
-        if name not in self.data or self.data[name] is None:
-            return None
-        return _Reader(self.file, self.data[name], self.problems, f"{self.prefix}{name}.")
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {
-        str: "text",
-        int: "a whole number",
-        bool: "true or false",
-        list: "a list",
-        dict: "a mapping",
-    }
-    if isinstance(kind, tuple):
-        return "a number"
-    return names.get(kind, kind.__name__)
-
-
 # ---------------------------------------------------------------- records
 
-_EXERCISE_FIELDS = (
-    "id",
-    "name",
-    "aliases",
-    "sources",
-    "category",
-    "muscles",
-    "why",
-    "equipment",
-    "setup",
-    "cues",
-    "mistakes",
-    "dosage",
-    "easier",
-    "harder",
-    "variants",
-    "safety",
-    "stresses",
-    "level",
-    "intensity",
-    "said_as",
-)
-_DOSAGE_FIELDS = (
-    "mode",
-    "sets",
-    "per_side",
-    "rest_seconds",
-    "reps",
-    "reps_range",
-    "tempo_seconds",
-    "hold_seconds",
-    "hold_range",
-    "pulses",
-)
+_EXERCISE_FIELDS = field_names(Exercise)
+_DOSAGE_FIELDS = field_names(Dosage)
 _OVERRIDE_FIELDS = ("sets", "reps", "hold_seconds", "rest_seconds", "per_side")
-_WORKOUT_FIELDS = (
-    "id",
-    "name",
-    "aliases",
-    "sources",
-    "focus",
-    "description",
-    "level",
-    "format",
-    "rounds",
-    "round_rest_seconds",
-    "exercises",
-)
+# A workout's `exercises` are written as its `items`, each naming an exercise.
+_WORKOUT_FIELDS = field_names(Workout, leave_out=("file",), renamed={"items": "exercises"})
 
 
-def _dosage(r: _Reader) -> Dosage | None:
+def _dosage(r: FieldReader) -> Dosage | None:
     r.unknown(_DOSAGE_FIELDS)
     mode = r.choice("mode", Mode)
     sets = r.integer("sets", 1, 6)
@@ -339,7 +126,7 @@ def _dosage(r: _Reader) -> Dosage | None:
     )
 
 
-def _pulses(r: _Reader, hold_range: tuple[int, int] | None) -> tuple[int | None, float | None]:
+def _pulses(r: FieldReader, hold_range: tuple[int, int] | None) -> tuple[int | None, float | None]:
     """The pulses that may end a hold, and their tempo (a hold's tempo times only its pulses)."""
     pulses = r.integer("pulses", 1, 30, required=False)
     tempo = r.number("tempo_seconds", 1, 8, required=pulses is not None)
@@ -354,7 +141,7 @@ def _pulses(r: _Reader, hold_range: tuple[int, int] | None) -> tuple[int | None,
     return pulses, tempo
 
 
-def _option(r: _Reader | None) -> Option | None:
+def _option(r: FieldReader | None) -> Option | None:
     if r is None:
         return None
     r.unknown(("text", "exercise"))
@@ -365,7 +152,7 @@ def _option(r: _Reader | None) -> Option | None:
     return Option(text=r.text("text"), exercise=exercise)
 
 
-def _identity(r: _Reader, file: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+def _identity(r: FieldReader, file: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
     ident = r.text("id")
     if ident and not _ID.match(ident):
         r.fail("id", f"{ident!r} must be snake_case")
@@ -385,7 +172,7 @@ def _identity(r: _Reader, file: str) -> tuple[str, str, tuple[str, ...], tuple[s
 
 
 def _exercise(file: str, raw: object, problems: list[Problem]) -> Exercise | None:
-    r = _Reader(file, raw, problems)
+    r = FieldReader(file, raw, problems)
     r.unknown(_EXERCISE_FIELDS)
     ident, name, aliases, sources = _identity(r, file)
     dosage_reader = r.child("dosage")
@@ -398,7 +185,7 @@ def _exercise(file: str, raw: object, problems: list[Problem]) -> Exercise | Non
         r.fail("variants", "must be a list")
         raw_variants = []
     for index, raw_variant in enumerate(raw_variants):
-        v = _Reader(file, raw_variant, problems, f"variants[{index}].")
+        v = FieldReader(file, raw_variant, problems, f"variants[{index}].")
         v.unknown(("name", "text", "sources"))
         variants.append(
             Variant(
@@ -433,7 +220,7 @@ def _exercise(file: str, raw: object, problems: list[Problem]) -> Exercise | Non
     return exercise if dosage else None
 
 
-def _said_as(r: _Reader, name: str) -> str:
+def _said_as(r: FieldReader, name: str) -> str:
     """The optional mid-sentence name: an article or determiner, then the name itself."""
     said_as = r.text("said_as", required=False, limit=80)
     if said_as and not normalise(said_as).endswith(normalise(name)):
@@ -446,7 +233,7 @@ def _said_as(r: _Reader, name: str) -> str:
 def _workout(
     file: str, raw: object, problems: list[Problem], exercises: dict[str, Exercise]
 ) -> Workout | None:
-    r = _Reader(file, raw, problems)
+    r = FieldReader(file, raw, problems)
     r.unknown(_WORKOUT_FIELDS)
     ident, name, aliases, sources = _identity(r, file)
     workout_format = r.choice("format", Format)
@@ -460,7 +247,7 @@ def _workout(
         r.fail("exercises", f"must list 2 to 12 exercises, lists {len(raw_items)}")
     items: list[WorkoutItem] = []
     for index, raw_item in enumerate(raw_items):
-        item = _Reader(file, raw_item, problems, f"exercises[{index}].")
+        item = FieldReader(file, raw_item, problems, f"exercises[{index}].")
         item.unknown(("exercise", *_OVERRIDE_FIELDS))
         exercise_id = item.text("exercise")
         base = exercises.get(exercise_id)
@@ -489,7 +276,7 @@ def _workout(
     )
 
 
-def _override(item: _Reader, base: Dosage) -> Dosage:
+def _override(item: FieldReader, base: Dosage) -> Dosage:
     sets = item.integer("sets", 1, 6, required=False)
     rest = item.integer("rest_seconds", 0, 180, required=False)
     reps = item.integer("reps", 1, 50, required=False)
@@ -529,7 +316,7 @@ def _override(item: _Reader, base: Dosage) -> Dosage:
     return dosage
 
 
-_ROUTINE_FIELDS = ("id", "name", "description", "moves")
+_ROUTINE_FIELDS = field_names(Routine)
 # A routine shorter than this is not worth offering.
 ROUTINE_MIN_SECONDS = 60
 
@@ -538,7 +325,7 @@ def _routine(
     file: str, raw: object, problems: list[Problem], exercises: dict[str, Exercise]
 ) -> Routine | None:
     """A warm-up or cool-down: library exercises, each at an easy dose, needing no kit."""
-    r = _Reader(file, raw, problems)
+    r = FieldReader(file, raw, problems)
     r.unknown(_ROUTINE_FIELDS)
     kind = r.choice("id", RoutineKind)
     if kind is not None and Path(file).stem != kind.value:
@@ -549,9 +336,8 @@ def _routine(
         r.fail("moves", f"must list 2 to 10 moves, lists {len(raw_moves)}")
     moves = [
         move
-        for index, raw_move in enumerate(raw_moves)
-        if (move := _routine_move(_Reader(file, raw_move, problems, f"moves[{index}]."), exercises))
-        is not None
+        for m in r.items("moves", required=False)
+        if (move := _routine_move(m, exercises)) is not None
     ]
     if kind is None or not moves:
         return None
@@ -566,7 +352,7 @@ def _routine(
     return routine
 
 
-def _routine_move(m: _Reader, exercises: dict[str, Exercise]) -> RoutineMove | None:
+def _routine_move(m: FieldReader, exercises: dict[str, Exercise]) -> RoutineMove | None:
     m.unknown(("exercise", "reps", "hold_seconds", "cue"))
     exercise_id = m.text("exercise")
     exercise = exercises.get(exercise_id)
@@ -617,11 +403,11 @@ def _routine_move(m: _Reader, exercises: dict[str, Exercise]) -> RoutineMove | N
 
 
 def _sources(file: str, raw: object, problems: list[Problem]) -> dict[str, Source]:
-    r = _Reader(file, raw, problems)
+    r = FieldReader(file, raw, problems)
     r.unknown(("sources",))
     out: dict[str, Source] = {}
     for index, entry in enumerate(r.get("sources", list, required=True) or []):
-        s = _Reader(file, entry, problems, f"sources[{index}].")
+        s = FieldReader(file, entry, problems, f"sources[{index}].")
         s.unknown(("id", "title", "author", "credit", "movements"))
         source = Source(
             id=s.text("id"),
@@ -643,7 +429,7 @@ def _phrases(files: list[tuple[str, object]], problems: list[Problem]) -> Phrase
     out: dict[str, tuple[str, ...]] = {}
     owner: dict[str, str] = {}
     for file, raw in files:
-        r = _Reader(file, raw, problems, placeholders=True)
+        r = FieldReader(file, raw, problems, placeholders=True)
         for key in r.data:
             if key in owner:
                 r.fail(key, f"is already defined in {owner[key]}")
@@ -652,11 +438,11 @@ def _phrases(files: list[tuple[str, object]], problems: list[Problem]) -> Phrase
     return PhraseBook(out)
 
 
-def _phrase_file(r: _Reader) -> dict[str, tuple[str, ...]]:
+def _phrase_file(r: FieldReader) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for key in r.data:
         variants = r.texts(key, low=1, high=20)
-        fields = {frozenset(_PLACEHOLDER.findall(v)) for v in variants}
+        fields = {frozenset(PLACEHOLDER.findall(v)) for v in variants}
         if len(fields) > 1:
             r.fail(
                 key,
@@ -931,7 +717,7 @@ def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> tuple[str, ob
 
 
 def read_sources(content_dir: Path) -> dict[str, Any]:
-    """Read the YAML files under `content_dir` into the raw form that `compile` writes out."""
+    """Read the YAML files under `content_dir`, parsed, for `from_raw` to validate."""
     problems: list[Problem] = []
 
     def many(folder: str) -> list[tuple[str, object]]:
@@ -940,7 +726,7 @@ def read_sources(content_dir: Path) -> dict[str, Any]:
         return [(file, raw) for file, raw in read if raw is not None]
 
     raw = {
-        "format": COMPILED_FORMAT,
+        "format": SOURCES_FORMAT,
         "sources": _read_yaml(content_dir / "sources.yaml", content_dir, problems),
         "exercises": many("exercises"),
         "workouts": many("workouts"),
@@ -953,14 +739,14 @@ def read_sources(content_dir: Path) -> dict[str, Any]:
 
 
 def from_raw(raw: dict[str, Any]) -> Library:
-    """Validate raw content (as read from YAML or from the compiled artefact) into a Library."""
-    if raw.get("format") != COMPILED_FORMAT:
+    """Validate raw content (the parsed YAML from `read_sources`) into a Library."""
+    if raw.get("format") != SOURCES_FORMAT:
         raise ContentError(
             [
                 Problem(
-                    "library.json",
+                    "content",
                     "format",
-                    f"is {raw.get('format')!r}; this code reads {COMPILED_FORMAT}",
+                    f"is {raw.get('format')!r}; this code reads {SOURCES_FORMAT}",
                 )
             ]
         )
@@ -986,7 +772,7 @@ def load_directory(content_dir: Path) -> Library:
 def compile_to(content_dir: Path, target: Path = COMPILED_PATH) -> str:
     """Validate the YAML content and write it as one JSON artefact; returns the JSON written."""
     library = from_raw(read_sources(content_dir))
-    artefact = {"format": ARTEFACT_FORMAT, "library": to_plain(library)}
+    artefact = {"format": COMPILED_FORMAT, "library": encode(library)}
     text = (
         json.dumps(artefact, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":"))
         + "\n"
@@ -994,18 +780,3 @@ def compile_to(content_dir: Path, target: Path = COMPILED_PATH) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return text
-
-
-def to_plain(value: object) -> object:
-    """A validated content object as plain JSON data, read back by `content.compiled.decode`."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, frozenset | set):
-        return sorted((to_plain(item) for item in value), key=str)
-    if isinstance(value, tuple | list):
-        return [to_plain(item) for item in value]
-    if isinstance(value, Mapping):
-        return {str(key): to_plain(item) for key, item in value.items()}
-    return value

@@ -22,7 +22,6 @@ from enum import Enum
 from typing import TYPE_CHECKING, TextIO
 
 from runner_strength.alexa.skill import LambdaEntry, build_skill
-from runner_strength.buildtime.interaction_model import ModelError
 from runner_strength.config import Config
 from runner_strength.console.clock import ConsoleClock
 from runner_strength.console.display import ESPEAK, Display, Speaker
@@ -340,7 +339,7 @@ def run_chat(options: ChatOptions, config: Config | None = None, io: Io | None =
         config = dataclasses.replace(config, db_path=options.db, table_name=None)
     try:
         resolver = Resolver.load()
-    except (OSError, ValueError, ModelError) as error:
+    except (OSError, ValueError) as error:  # the model unreadable or malformed
         io.stderr.write(f"chat: cannot read the interaction model: {error}\n")
         return 1
     saved = clock_file(config)

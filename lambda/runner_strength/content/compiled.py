@@ -1,9 +1,10 @@
-"""Read the compiled content artefact `data/library.json`: the only content code Lambda runs.
+"""The compiled content artefact `data/library.json`: its encoding, and the reader Lambda runs.
 
-The artefact is written by `runner-strength build-content` (runner_strength.buildtime.loader) only
-after the YAML under content/ validated, and a test fails when it drifts from content/. It holds
-the validated `Library` field by field, so loading it is one JSON parse plus building the frozen
-dataclasses from their own annotations: no YAML, no validator and no per-field schema here.
+`runner-strength build-content` (runner_strength.buildtime.loader) validates the YAML under
+content/ and writes the `Library` with `encode`; a test fails when the artefact drifts from
+content/. It holds the validated `Library` field by field, so loading it is one JSON parse plus
+`decode` building the frozen dataclasses from their own annotations: no YAML, no validator and no
+per-field schema here. `encode` and `decode` are each other's inverse.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from runner_strength.content.model import Library
 
 COMPILED_FORMAT = 3
-"""3: the validated Library, field by field (2 held the raw YAML and was validated on load)."""
+"""The artefact's format: 3, the validated Library field by field (2 held the parsed YAML)."""
 COMPILED_PATH = Path(__file__).resolve().parent.parent / "data" / "library.json"
 
 
@@ -53,6 +54,21 @@ def load_compiled(path: Path = COMPILED_PATH) -> Library:
 
 
 Converter = Callable[[Any], Any]
+
+
+def encode(value: object) -> object:
+    """A content object (a `Library` and all it holds) as plain JSON data, for `decode`."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: encode(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, frozenset | set):
+        return sorted((encode(item) for item in value), key=str)
+    if isinstance(value, tuple | list):
+        return [encode(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): encode(item) for key, item in value.items()}
+    return value
 
 
 def decode(kind: Any, value: Any) -> Any:  # noqa: ANN401  # a type-directed walk over JSON

@@ -13,6 +13,18 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from runner_strength.engine.fields import (
+    either,
+    from_newer_record,
+    furthest,
+    later_value,
+    latest,
+    merge_fields,
+    newer_by,
+    per_key,
+    stored,
+    union,
+)
 from runner_strength.engine.progress import Dose, ExerciseProgress
 from runner_strength.engine.reminder import OFFER_ORDER, Offer, Reminder
 
@@ -51,13 +63,17 @@ class Preferences:
 
     quick: bool = False  # start workouts in their quick version
     target_minutes: int | None = None  # a usual duration
-    level: Level | None = None  # None: never said; workouts as written, every workout
-    missing_equipment: frozenset[str] = frozenset()  # kit the runner said they do not have
-    verbosity: Verbosity = Verbosity.STANDARD
-    time_zone: str | None = None  # IANA name, from the device when a request carried it
-    tones: bool = True  # timer tones at go, a side switch and the end of a hold or rest
-    warm_up: RoutineChoice = RoutineChoice.ASK  # before a workout
-    cool_down: RoutineChoice = RoutineChoice.ASK  # after a finished workout
+    # None: never said; workouts as written, every workout
+    level: Level | None = field(default=None, metadata=stored(since=2))
+    # kit the runner said they do not have
+    missing_equipment: frozenset[str] = field(default=frozenset(), metadata=stored(since=2))
+    verbosity: Verbosity = field(default=Verbosity.STANDARD, metadata=stored(since=2))
+    # IANA name, from the device when a request carried it
+    time_zone: str | None = field(default=None, metadata=stored(since=2))
+    # timer tones at go, a side switch and the end of a hold or rest
+    tones: bool = field(default=True, metadata=stored(since=3))
+    warm_up: RoutineChoice = field(default=RoutineChoice.ASK, metadata=stored(since=3))
+    cool_down: RoutineChoice = field(default=RoutineChoice.ASK, metadata=stored(since=3))
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +87,8 @@ class HistoryEntry:
     finished: bool  # every slot was reached; False when ended early
     exercises_done: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
-    feelings: tuple[tuple[str, Feeling], ...] = ()  # (workout exercise id, how it felt)
+    # (workout exercise id, how it felt)
+    feelings: tuple[tuple[str, Feeling], ...] = field(default=(), metadata=stored(since=2))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,25 +99,87 @@ class ZoneCheck:
     found: bool
 
 
+def _merge_history(
+    ours: tuple[HistoryEntry, ...], theirs: tuple[HistoryEntry, ...], *_records: object
+) -> tuple[HistoryEntry, ...]:
+    """The union by entry id, capped (see `_capped`)."""
+    return _capped((*ours, *theirs))
+
+
+def _merge_active(
+    ours: Mapping[str, WorkoutState],
+    theirs: Mapping[str, WorkoutState],
+    ours_record: UserRecord,
+    theirs_record: UserRecord,
+) -> dict[str, WorkoutState]:
+    """Per device the newer state (by `updated_at`), minus workouts that ended in the history.
+
+    A workout that ended in the merged history (and was not touched after) is no longer active;
+    one workout on two devices stays only on the newer.
+    """
+    history = _merge_history(ours_record.history, theirs_record.history)
+    ended = {entry.id: entry.ended_at for entry in history}
+    devices: dict[str, WorkoutState] = {}
+    for device in sorted(set(ours) | set(theirs)):
+        candidates = [side[device] for side in (ours, theirs) if device in side]
+        newest = max(candidates, key=lambda s: (s.updated_at, s.id))
+        if newest.updated_at > ended.get(newest.id, float("-inf")):
+            devices[device] = newest
+    newest_copy: dict[str, tuple[float, str]] = {}
+    for device, state in devices.items():
+        best = newest_copy.get(state.id)
+        if best is None or (state.updated_at, device) > best:
+            newest_copy[state.id] = (state.updated_at, device)
+    return {device: s for device, s in devices.items() if newest_copy[s.id][1] == device}
+
+
 @dataclass(frozen=True, slots=True)
 class UserRecord:
-    """One runner's stored record. Holds a `Mapping`, so compare with `==`, never hash."""
+    """One runner's stored record. Holds a `Mapping`, so compare with `==`, never hash.
 
-    active: Mapping[str, WorkoutState] = field(default_factory=dict)  # by device id
-    health_note_heard: bool = False
-    intros_heard: frozenset[str] = frozenset()  # exercise ids
-    preferences: Preferences = field(default_factory=Preferences)
-    history: tuple[HistoryEntry, ...] = ()  # oldest first, at most HISTORY_LIMIT
-    updated_at: float = 0.0
+    Each field declares the schema version it came in and how it merges (`engine/fields.py`);
+    the codec (`engine/serialize.py`) and `merge` derive everything else from that. To add a
+    field, add one line here with a default, `since` the next schema version and a merge rule,
+    and a test; no migration is needed for a new defaulted field.
+    """
+
+    # By device id.
+    active: Mapping[str, WorkoutState] = field(
+        default_factory=dict, metadata=stored(merge=_merge_active)
+    )
+    health_note_heard: bool = field(default=False, metadata=stored(merge=either))
+    # Exercise ids.
+    intros_heard: frozenset[str] = field(default=frozenset(), metadata=stored(merge=union))
+    preferences: Preferences = field(
+        default_factory=Preferences, metadata=stored(merge=from_newer_record)
+    )
+    # Oldest first, at most HISTORY_LIMIT.
+    history: tuple[HistoryEntry, ...] = field(default=(), metadata=stored(merge=_merge_history))
+    updated_at: float = field(default=0.0, metadata=stored(merge=latest))
     # By the workout's exercise id; at most one entry per exercise in the library.
-    progress: Mapping[str, ExerciseProgress] = field(default_factory=dict)
-    pain_note_heard: bool = False  # the "see a professional if it persists" reminder was said
-    light_until: float | None = None  # a light day (long run, race) lasts until this moment
-    sore_until: Mapping[str, float] = field(default_factory=dict)  # body area -> spared until
-    # h5-alexa-apis: the Settings API time zone checks and the weekly reminder
-    zone_checks: Mapping[str, ZoneCheck] = field(default_factory=dict)  # by device id
-    reminder: Reminder | None = None  # the runner's weekly reminder, as Alexa holds it
-    reminder_offer: Offer = Offer.NOT_OFFERED
+    progress: Mapping[str, ExerciseProgress] = field(
+        default_factory=dict, metadata=stored(since=2, merge=per_key(newer_by("updated_at")))
+    )
+    # The "see a professional if it persists" reminder was said.
+    pain_note_heard: bool = field(default=False, metadata=stored(since=2, merge=either))
+    # A light day (long run, race) lasts until this moment.
+    light_until: float | None = field(default=None, metadata=stored(since=2, merge=latest))
+    # Body area -> spared until.
+    sore_until: Mapping[str, float] = field(
+        default_factory=dict, metadata=stored(since=2, merge=per_key(later_value))
+    )
+    # When each device's time zone was last asked of the Settings API.
+    zone_checks: Mapping[str, ZoneCheck] = field(
+        default_factory=dict, metadata=stored(since=3, merge=per_key(newer_by("at")))
+    )
+    # The runner's weekly reminder, as Alexa holds it.
+    reminder: Reminder | None = field(
+        default=None, metadata=stored(since=3, merge=from_newer_record)
+    )
+    # What the runner said to the reminder offer: the furthest answer wins (a no is never lost).
+    reminder_offer: Offer = field(
+        default=Offer.NOT_OFFERED, metadata=stored(since=3, merge=furthest(OFFER_ORDER))
+    )
 
     def is_light_day(self, now: float) -> bool:
         """Whether today's workouts are lighter because the runner asked."""
@@ -265,55 +344,6 @@ def end_workout(
 def merge(ours: UserRecord, theirs: UserRecord) -> UserRecord:
     """Both records' knowledge in one, after an optimistic-lock conflict. Nothing is lost.
 
-    Per device the newer workout state wins (by `updated_at`); a workout that ended in the
-    merged history (and was not touched after) is no longer active; one workout on two devices
-    stays only on the newer. History is the union by entry id (capped), intros the union, the
-    health and pain notes heard if either heard them, preferences from the newer record, progress
-    per exercise from whichever side updated it last, light days and sore areas the later end;
-    time zone checks per device the later, the reminder from the newer record, the reminder
-    offer the furthest answer (a no is never forgotten).
+    Each field merges by the rule it declares on `UserRecord`.
     """
-    history = _capped((*ours.history, *theirs.history))
-    ended = {entry.id: entry.ended_at for entry in history}
-    devices: dict[str, WorkoutState] = {}
-    for device in sorted(set(ours.active) | set(theirs.active)):
-        candidates = [r.active[device] for r in (ours, theirs) if device in r.active]
-        newest = max(candidates, key=lambda s: (s.updated_at, s.id))
-        if newest.updated_at > ended.get(newest.id, float("-inf")):
-            devices[device] = newest
-    newest_copy: dict[str, tuple[float, str]] = {}
-    for device, state in devices.items():
-        best = newest_copy.get(state.id)
-        if best is None or (state.updated_at, device) > best:
-            newest_copy[state.id] = (state.updated_at, device)
-    active = {device: s for device, s in devices.items() if newest_copy[s.id][1] == device}
-    newer = theirs if theirs.updated_at > ours.updated_at else ours
-    progress = dict(ours.progress)
-    for exercise_id, entry in theirs.progress.items():
-        known = progress.get(exercise_id)
-        if known is None or entry.updated_at > known.updated_at:
-            progress[exercise_id] = entry
-    sore = dict(ours.sore_until)
-    for area, until in theirs.sore_until.items():
-        sore[area] = max(until, sore.get(area, until))
-    light = [t for t in (ours.light_until, theirs.light_until) if t is not None]
-    zone_checks = dict(ours.zone_checks)
-    for device, check in theirs.zone_checks.items():
-        seen = zone_checks.get(device)
-        if seen is None or check.at > seen.at:
-            zone_checks[device] = check
-    return UserRecord(
-        active=active,
-        health_note_heard=ours.health_note_heard or theirs.health_note_heard,
-        intros_heard=ours.intros_heard | theirs.intros_heard,
-        preferences=newer.preferences,
-        history=history,
-        updated_at=max(ours.updated_at, theirs.updated_at),
-        progress=progress,
-        pain_note_heard=ours.pain_note_heard or theirs.pain_note_heard,
-        light_until=max(light) if light else None,
-        sore_until=sore,
-        zone_checks=zone_checks,
-        reminder=newer.reminder,
-        reminder_offer=max(ours.reminder_offer, theirs.reminder_offer, key=OFFER_ORDER.index),
-    )
+    return merge_fields(ours, theirs)

@@ -10,13 +10,11 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import tzinfo
-
-    from runner_strength.engine.record import HistoryEntry
 
 DEFAULT_HOUR = 7  # 7 in the morning: before work, when most runners who train at home do it
 DAYS_APART = 3  # with no pattern, the next reminder falls three days on: two sessions a week
@@ -70,7 +68,22 @@ class Reminder:
         )
 
 
-def usual_reminder(history: Sequence[HistoryEntry], now: float, zone: tzinfo) -> Reminder:
+class Session(Protocol):
+    """What the pattern reads of a past workout: a `record.HistoryEntry`.
+
+    The record imports this module, so this one names only what it reads.
+    """
+
+    @property
+    def started_at(self) -> float:
+        """When the workout started (epoch seconds)."""
+
+    @property
+    def exercises_done(self) -> tuple[str, ...]:
+        """The exercises done in it; a workout with none does not count."""
+
+
+def usual_reminder(history: Sequence[Session], now: float, zone: tzinfo) -> Reminder:
     """The days and hour this runner usually trains, else three days from today at 7 am.
 
     A weekday counts as usual when at least two of the recent sessions started on it (at most the

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from runner_strength.engine.fields import stored
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -104,9 +106,9 @@ class WorkoutState:
     skipped: frozenset[str] = frozenset()  # workout exercise ids the runner skipped
     # Fitted to the runner at the start (engine/personal.py): sets per workout exercise (straight
     # sets), exercises left out for want of kit or to spare a sore area, and a light day.
-    set_counts: Mapping[str, int] = field(default_factory=dict)
-    omitted: frozenset[str] = frozenset()
-    light: bool = False
+    set_counts: Mapping[str, int] = field(default_factory=dict, metadata=stored(since=2))
+    omitted: frozenset[str] = field(default=frozenset(), metadata=stored(since=2))
+    light: bool = field(default=False, metadata=stored(since=2))
     done: frozenset[str] = frozenset()  # workout exercise ids with at least one side performed
     introduced: frozenset[str] = frozenset()  # exercise ids introduced in this workout
     heard_before: frozenset[str] = frozenset()  # intros heard in earlier workouts (from the record)
@@ -116,9 +118,12 @@ class WorkoutState:
     rolled_back: bool = False  # the pause interrupted a set's work, so resume repeats that set
     finished: bool = False
     # h2-dialog (issue 12): navigation a runner can trust, and pain reports in this workout.
-    undo_skip: int | None = None  # where the runner was before a skip: "go back" returns there
-    return_to: int | None = None  # after "previous", carry on here once that exercise is redone
-    pain_reports: int = 0  # how often something hurt during this workout
+    # Where the runner was before a skip: "go back" returns there.
+    undo_skip: int | None = field(default=None, metadata=stored(since=3))
+    # After "previous", carry on here once that exercise is redone.
+    return_to: int | None = field(default=None, metadata=stored(since=3))
+    # How often something hurt during this workout.
+    pain_reports: int = field(default=0, metadata=stored(since=3))
 
     def phase_at(self, now: float) -> Phase:
         """The phase at `now`, derived from when the last performed set's audio started."""
