@@ -156,7 +156,7 @@ def api_echo(library: Library, clock: FakeClock) -> Iterator[Device]:
         adapter=MemoryAdapter(clock=clock, ttl_days=365),
         clock=clock,
         rng_for=random.Random,
-        api_client=ShortTimeoutApiClient(API_TIMEOUT),
+        api_client=ShortTimeoutApiClient(API_TIMEOUT, local=True),
     )
     yield Device(ApiEntry(LambdaEntry(skill), stub, granted=True), clock=clock)
     stub.stop()

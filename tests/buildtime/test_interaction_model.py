@@ -171,7 +171,10 @@ def test_manifest_has_the_privacy_answers_events_and_endpoint() -> None:
         assert "no substitute for professional medical advice" in description, locale
     # SKILL_DISABLED comes from ask-resources.json's skillEvents; `ask deploy` writes the block.
     assert "events" not in body
-    assert body["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
+    assert body["permissions"] == [
+        {"name": "alexa::alerts:reminders:skill:readwrite"},
+        {"name": "alexa::person_id:read"},
+    ]
     # The deployer fills the endpoint in; a committed ARN would be a placeholder that fails deploy.
     assert "endpoint" not in body["apis"]["custom"]
 

@@ -379,7 +379,11 @@ class Conversations(RuleBasedStateMachine):
             show = event("launch_echo_show")["context"]["System"]["device"]
             system["device"]["supportedInterfaces"] = show["supportedInterfaces"]
         request = envelope["request"]
-        request["requestId"] = f"amzn1.echo-api.request.fuzz-{self.request_number}"
+        # Unique across examples too, as Alexa's are: the entry acknowledges a repeated skill event
+        # without processing it again.
+        request["requestId"] = (
+            f"amzn1.echo-api.request.fuzz-{self.world.examples}-{self.request_number}"
+        )
         if "locale" in request:
             request["locale"] = locale
         in_session = "session" in envelope

@@ -79,8 +79,10 @@ CATEGORY = "EXERCISE_AND_WORKOUT"
 # `ask deploy` (ASK CLI 2.28+) writes manifest.events with the function as its endpoint. A committed
 # `events` block without an endpoint, or "events" in targetEndpoint, breaks the deploy.
 SUBSCRIBED_EVENTS = ("SKILL_DISABLED",)
-# Weekly reminders (alexa/reminding.py); the runner grants it by voice when first asked.
-PERMISSIONS = ("alexa::alerts:reminders:skill:readwrite",)
+# Weekly reminders (alexa/reminding.py); the runner grants it by voice when first asked. Skill
+# personalisation: Alexa then sends the personId of a recognised voice, so each runner of a
+# household keeps a record of their own (persistence/base.py `storage_key`).
+PERMISSIONS = ("alexa::alerts:reminders:skill:readwrite", "alexa::person_id:read")
 
 # ---------------------------------------------------------------- Alexa's limits and rules
 # Interaction model limits table ("Create the Interaction Model for Your Skill"): 140 characters per
