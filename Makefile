@@ -9,7 +9,7 @@ DEV_STAMP := $(VENV)/.stamp-dev
 # The APL validator (npm apl-suggester) for the screen's documents, pinned by tests/apl's lock.
 APL_CHECK := tests/apl/node_modules/.package-lock.json
 
-.PHONY: run test check lint typecheck content model package bench clean
+.PHONY: run test check lint typecheck content model package lock bench clean
 
 # The two test lanes (tests/conftest.py marks tests/reliability slow; other slow tests say so).
 FAST_LANE := $(BIN)/pytest -m "not slow" --durations=10
@@ -69,10 +69,15 @@ content: $(RUN_STAMP)
 model: $(RUN_STAMP)
 	$(BIN)/runner-strength build-model
 
-## package: build the Lambda deployment zip, its bytecode compiled by the runtime's Python (3.13;
-## found on PATH, pyenv or uv, or set LAMBDA_PYTHON=/path/to/python3.13)
-package: $(RUN_STAMP)
+## package: build the Lambda deployment zip from the locked, hashed dependencies
+## (requirements-lambda.txt), its bytecode compiled by the runtime's Python (3.13; found on PATH,
+## pyenv or uv, or set LAMBDA_PYTHON=/path/to/python3.13)
+package: $(RUN_STAMP) requirements-lambda.txt
 	$(BIN)/runner-strength package $(if $(LAMBDA_PYTHON),--python $(LAMBDA_PYTHON))
+
+## lock: re-resolve the Lambda bundle's dependencies for the runtime and write their hashes
+lock: $(RUN_STAMP)
+	$(BIN)/runner-strength lock
 
 ## bench: benchmarks against a baseline in the same run (not part of make test)
 bench: $(DEV_STAMP)

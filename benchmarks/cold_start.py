@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 TARGET_RATIO = 1.1
+ADAPTER_TARGET_RATIO = 1.15
+"""Against the hello world on the SDK's own DynamoDB adapter, with the same round trips."""
 SKILL_ID = "amzn1.ask.skill.2f3a8c1e-7d4b-4e1a-9c55-0b6d2e9f1a77"
 """The applicationId of tests/events/*.json; production sets SKILL_ID, so the subject does too."""
 STORE_VARIABLES = ("TABLE_NAME", "AWS_ENDPOINT_URL_DYNAMODB", "RUNNER_STRENGTH_DB")
@@ -150,6 +152,16 @@ def sides(work: Path) -> list[Side]:
             "baseline, from source", built.dirs["baseline source"], plain, shipped=False, store="-"
         ),
     ]
+    if "dynamodb" in stores:
+        found.append(
+            Side(
+                "adapter baseline, as shipped",
+                built.dirs["adapter shipped"],
+                {**plain, **stores["dynamodb"]},
+                shipped=True,
+                store="dynamodb",
+            )
+        )
     for store, env in stores.items():
         found.append(
             Side(
@@ -256,12 +268,25 @@ def rows(runs: int, *, profile: bool) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="rs-bench-cold-") as tmp:
         samples, everyone = measure(runs, Path(tmp))
         baselines = {True: samples[everyone[0].name], False: samples[everyone[1].name]}
+        adapter = next((s for s in everyone if s.name.startswith("adapter baseline")), None)
         result = []
         for side in everyone[2:]:
+            if side is adapter:
+                continue
             row = _row(side, samples[side.name], baselines[side.shipped], runs)
             if profile:
                 row.details["importtime_top"] = importtime_profile(side)
             if side.shipped and not side.pyc_only:
                 ratio_at_most(row, TARGET_RATIO)
             result.append(row)
+            if adapter is not None and side.store == "dynamodb" and side.shipped:
+                against = _row(side, samples[side.name], samples[adapter.name], runs)
+                against.figure += " vs the SDK's DynamoDB adapter"
+                against.notes += (
+                    "; baseline here: the hello world persisting through ask-sdk-dynamodb-"
+                    "persistence-adapter with the same round trips (one GetItem at launch)"
+                )
+                if not side.pyc_only:
+                    ratio_at_most(against, ADAPTER_TARGET_RATIO)
+                result.append(against)
     return result

@@ -141,7 +141,7 @@ def _number(value: float | None) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    """The results as a Markdown table (prints fine in a terminal, pastes into the README)."""
+    """The results as a Markdown table (prints in a terminal, pastes into docs/benchmarks.md)."""
     header = ["figure", "subject", "baseline", "ratio", "target", "met?"]
     lines = [header]
     for row in rows:

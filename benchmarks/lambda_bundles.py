@@ -5,6 +5,8 @@
 - subject, from source: the same zip without its .pyc files (what Lambda ran before bytecode);
 - baseline (hello world), as shipped and from source: the same dependencies with
   `baseline_skill.py` as `lambda_function.py`, compiled by the same interpreter the same way;
+- adapter baseline, as shipped: the same again with `adapter_baseline_skill.py` and the SDK's own
+  DynamoDB persistence adapter (ask-sdk-dynamodb-persistence-adapter, `ADAPTER_REQUIREMENT`);
 - the runtime: boto3 and botocore for Python 3.13, precompiled, in a directory placed after the
   bundle on sys.path, as the Lambda Python runtime provides them.
 
@@ -28,6 +30,8 @@ from common import BENCH_DIR, REPO_ROOT, log
 from runner_strength.buildtime import packaging
 
 OWN_ENTRIES = ("runner_strength/", "lambda_function.py", "__pycache__/lambda_function.")
+ADAPTER_REQUIREMENT = "ask-sdk-dynamodb-persistence-adapter==1.19.0"
+"""The SDK's DynamoDB adapter, the release of the same date as the ask-sdk-core the skill locks."""
 RUNTIME_CACHE = REPO_ROOT / "build" / "bench-runtime"
 """boto3 and botocore for the runtime's Python, kept between runs (build/ is gitignored)."""
 
@@ -40,7 +44,7 @@ class Bundles:
     runtime: Path
     dirs: dict[str, Path]
     """"subject shipped", "subject source", "subject pyc only", "baseline shipped", "baseline
-    source"."""
+    source", "adapter shipped"."""
     zips: dict[str, Path]
     reports: dict[str, packaging.BundleReport]
 
@@ -99,11 +103,17 @@ def _runtime(interpreter: packaging.Interpreter) -> Path:
     return target
 
 
-def _baseline_zip(
-    subject: Path, target: Path, interpreter: packaging.Interpreter, staging: Path
+def _baseline_zip(  # noqa: PLR0913  # the same build, for either baseline
+    subject: Path,
+    target: Path,
+    interpreter: packaging.Interpreter,
+    staging: Path,
+    *,
+    handler: Path,
+    extra: Path | None = None,
 ) -> packaging.BundleReport:
-    """The subject's dependencies with the hello-world handler, compiled the same way."""
-    deps = staging / "baseline-sources"
+    """The subject's dependencies (plus `extra`'s files) with `handler`, compiled the same way."""
+    deps = staging / f"{target.stem}-sources"
     files: dict[str, Path] = {}
     with zipfile.ZipFile(subject) as source:
         for info in source.infolist():
@@ -112,9 +122,14 @@ def _baseline_zip(
                 continue
             source.extract(info, deps)
             files[name] = deps / name
-    files["lambda_function.py"] = BENCH_DIR / "baseline_skill.py"
+    if extra is not None:
+        for path in extra.rglob("*"):
+            name = path.relative_to(extra).as_posix()
+            if path.is_file() and "__pycache__" not in name and not name.startswith("bin/"):
+                files[name] = path
+    files["lambda_function.py"] = handler
     compiled = packaging.compile_bundle(
-        files, staging / "baseline-task", interpreter, "with-sources"
+        files, staging / f"{target.stem}-task", interpreter, "with-sources"
     )
     packaging.write_zip(compiled, target)
     return packaging.BundleReport(
@@ -127,6 +142,32 @@ def _baseline_zip(
         bytecode="with-sources",
         python=interpreter.version,
     )
+
+
+def _adapter_package(interpreter: packaging.Interpreter, target: Path) -> Path:
+    """The SDK's DynamoDB adapter (pure Python) for the runtime's Python, without dependencies."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--disable-pip-version-check",
+            "install",
+            "--quiet",
+            "--no-compile",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--python-version",
+            interpreter.version,
+            "--implementation",
+            "cp",
+            "--target",
+            str(target),
+            ADAPTER_REQUIREMENT,
+        ],
+        check=True,
+    )
+    return target
 
 
 @cache
@@ -148,7 +189,19 @@ def bundles() -> Bundles:
         work / "subject-pyc-only.zip", python=interpreter.path, bytecode="only"
     )
     reports["baseline shipped"] = _baseline_zip(
-        work / "subject.zip", work / "baseline.zip", interpreter, work
+        work / "subject.zip",
+        work / "baseline.zip",
+        interpreter,
+        work,
+        handler=BENCH_DIR / "baseline_skill.py",
+    )
+    reports["adapter shipped"] = _baseline_zip(
+        work / "subject.zip",
+        work / "adapter.zip",
+        interpreter,
+        work,
+        handler=BENCH_DIR / "adapter_baseline_skill.py",
+        extra=_adapter_package(interpreter, work / "adapter-deps"),
     )
     zips = {name: report.path for name, report in reports.items()}
     dirs = {
@@ -164,6 +217,9 @@ def bundles() -> Bundles:
         ),
         "baseline source": _unpack(
             zips["baseline shipped"], work / "baseline-source", keep_pyc=False
+        ),
+        "adapter shipped": _unpack(
+            zips["adapter shipped"], work / "adapter-shipped", keep_pyc=True
         ),
     }
     return Bundles(interpreter, _runtime(interpreter), dirs, zips, reports)

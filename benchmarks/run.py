@@ -25,7 +25,8 @@ from common import BENCH_DIR, Row, ensure_paths, log, machine, table
 
 ensure_paths()
 
-import cold_start  # noqa: E402  # needs lambda/ on sys.path (set just above)
+import adapter_turns  # noqa: E402  # needs lambda/ on sys.path (set just above)
+import cold_start  # noqa: E402
 import footprint  # noqa: E402
 import round_trips  # noqa: E402
 import warm_turn  # noqa: E402
@@ -34,7 +35,7 @@ import web_service  # noqa: E402
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-BENCHMARKS = ("cold", "warm", "storage", "web", "bundle", "memory")
+BENCHMARKS = ("cold", "warm", "warm-dynamodb", "storage", "web", "bundle", "memory")
 
 
 def _settings(quick: bool) -> dict[str, int]:  # noqa: FBT001
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     steps: dict[str, Callable[[], list[Row]]] = {
         "cold": lambda: cold_start.rows(settings["cold_runs"], profile=args.profile),
         "warm": lambda: warm_turn.rows(settings["workouts"], profile_turns=args.profile),
+        "warm-dynamodb": lambda: adapter_turns.rows(max(1, settings["workouts"] // 4)),
         "storage": storage,
         "web": lambda: web_service.rows(settings["web_rounds"], settings["web_per_client"]),
         "bundle": footprint.bundle_rows,

@@ -18,7 +18,7 @@ Deploy from WSL (Windows Subsystem for Linux) instead, where hooks/build.sh buil
   4. git clone <this repository> and cd into it (inside the Linux file system, e.g. ~/src)
   5. ask deploy
 Or build the zip on any Linux or macOS machine with `make package` and deploy it with
-CloudFormation as the README describes.
+CloudFormation as docs/deploy.md describes.
 "@
 
 [Console]::Error.WriteLine($message)

@@ -21,7 +21,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from runner_strength.web.verifier import CertificateFetchError
 
-CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
+CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-99.pem"
 
 
 def _key() -> rsa.RSAPrivateKey:
@@ -88,6 +88,8 @@ class Pki:
     root: x509.Certificate
     chain_pem: bytes
     signing_key: rsa.RSAPrivateKey
+    intermediate_key: rsa.RSAPrivateKey | None = None
+    """The key that issued the signing certificate, to issue others beside it."""
 
     @property
     def root_pem(self) -> bytes:
@@ -126,4 +128,4 @@ def make_pki(now: float) -> Pki:
         ca=False,
     )
     chain = leaf.public_bytes(Encoding.PEM) + intermediate.public_bytes(Encoding.PEM)
-    return Pki(root, chain, signing_key)
+    return Pki(root, chain, signing_key, intermediate_key)

@@ -50,7 +50,7 @@ def library() -> Library:
     return load_directory(CONTENT_DIR)
 
 
-# ---------------------------------------------------------------- DynamoDB Local (issue 5)
+# ---------------------------------------------------------------- DynamoDB Local
 # `make test` runs pytest under tools/dynamodb_local.py, which exports AWS_ENDPOINT_URL_DYNAMODB
 # and TABLE_NAME. When a test is run on its own, these fixtures start DynamoDB Local for the
 # session instead (and stop it afterwards), with a table made from the same infra template.

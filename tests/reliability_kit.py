@@ -4,7 +4,7 @@
 - a test PKI and Alexa-style request signing (a minimal copy of tests/web/test_web_service.py's), so
   the web service runs with signature verification on;
 - the production waitress server on a loopback port, started and stopped by a context manager;
-- process memory (RSS) and percentiles for the figures the README quotes;
+- process memory (RSS) and percentiles for the figures docs/reliability.md quotes;
 - `figures()`, which prints one line past pytest's output capture.
 """
 
@@ -55,7 +55,7 @@ SKILL_ID = "amzn1.ask.skill.2f3a8c1e-7d4b-4e1a-9c55-0b6d2e9f1a77"
 
 
 def figures(capsys: pytest.CaptureFixture[str], line: str) -> None:
-    """Print one line of figures for the README even while pytest captures output."""
+    """Print one line of figures for docs/reliability.md even while pytest captures output."""
     with capsys.disabled():
         print(f"\n[reliability] {line}", flush=True)
 

@@ -184,6 +184,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build_release(args: argparse.Namespace) -> int:
+    """Fill docs/PRIVACY.md, docs/TERMS.md and the manifest's policy URLs from release.yaml."""
+    from runner_strength.buildtime import release  # noqa: PLC0415  # keep `check` light
+
+    try:
+        config = release.load_release_config(Path(args.config))
+    except release.ReleaseConfigError as error:
+        print(error, file=sys.stderr)
+        return 1
+    written = release.fill_policies(config, Path(args.docs_dir))
+    urls = release.policy_urls(config)
+    print(f"policies: filled {len(written)} of {len(release.POLICY_FILES)} files")
+    print(f"privacy {urls.privacy}, terms {urls.terms}")
+    print("now run `runner-strength build-model` (it writes these URLs into skill.json)")
+    return 0
+
+
+def _build_release_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", default=str(REPO_ROOT / "release.yaml"), help="the release file")
+    p.add_argument("--docs-dir", default=str(REPO_ROOT / "docs"), help="where the policies go")
+
+
 def _check_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--release",
@@ -239,6 +261,55 @@ def _package_options(p: argparse.ArgumentParser) -> None:
         default=None,
         help="the Python 3.13 that compiles the bytecode (default: found on PATH, pyenv or uv)",
     )
+
+
+def cmd_lock(args: argparse.Namespace) -> int:
+    """Lock the Lambda bundle's dependencies with hashes (requirements-lambda.txt)."""
+    from runner_strength.buildtime import packaging  # noqa: PLC0415  # keep the other commands light
+
+    try:
+        wheels = packaging.lock_dependencies(Path(args.output))
+    except packaging.BundleError as error:
+        print(f"lock failed: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"{args.output}: {len(wheels)} wheels for CPython {packaging.LAMBDA_PYTHON}, "
+        f"{packaging.LAMBDA_PLATFORM}"
+    )
+    return 0
+
+
+def _lock_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--output", default=str(REPO_ROOT / "requirements-lambda.txt"), help="where to write it"
+    )
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """Point the skill's `live` alias back at the previous published version (or --to N)."""
+    import boto3  # noqa: PLC0415  # only this command talks to AWS
+
+    from runner_strength.buildtime import rollback  # noqa: PLC0415  # keep the other commands light
+
+    session = boto3.session.Session(region_name=args.region)
+    try:
+        function_name = args.function or rollback.function_of_stack(
+            session.client("cloudformation"), args.stack
+        )
+        moved = rollback.roll_back(session.client("lambda"), function_name, to=args.to)
+    except rollback.RollbackError as error:
+        print(f"rollback failed: {error}", file=sys.stderr)
+        return 1
+    print(moved.summary())
+    return 0
+
+
+def _rollback_options(p: argparse.ArgumentParser) -> None:
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--function", help="the skill function's name (the stack's FunctionName)")
+    which.add_argument("--stack", help="the stack's name or id (.ask/ask-states.json: stackId)")
+    p.add_argument("--to", type=int, default=None, help="this version instead of the previous one")
+    p.add_argument("--region", default=None, help="AWS region (default: the AWS profile's)")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -345,7 +416,10 @@ def _commands() -> list[Command]:
         ("check", cmd_check, _check_options),
         ("build-content", cmd_build_content, output_arg),
         ("build-model", cmd_build_model, _build_model_options),
+        ("build-release", cmd_build_release, _build_release_options),
         ("package", cmd_package, _package_options),
+        ("lock", cmd_lock, _lock_options),
+        ("rollback", cmd_rollback, _rollback_options),
         ("serve", cmd_serve, serve_args),
         ("chat", cmd_chat, add_chat_arguments),
     ]

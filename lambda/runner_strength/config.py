@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 DEFAULT_TTL_DAYS = 365
 DEFAULT_ALEXA_API_TIMEOUT_SECONDS = 2.0
+DEFAULT_SERVICE_NAME = "runner-strength"
 
 
 def default_state_dir(env: Mapping[str, str]) -> Path:
@@ -43,6 +44,12 @@ class Config:
     log_level: str
     alexa_api_timeout: float = DEFAULT_ALEXA_API_TIMEOUT_SECONDS
     """Seconds each call to Alexa's Settings and Reminders APIs may take (inside Alexa's 8 s)."""
+    on_lambda: bool = False
+    """Running in AWS Lambda (AWS_LAMBDA_FUNCTION_NAME is set): log lines become JSON for
+    CloudWatch; elsewhere (tests, the console) Python's logging stays as it is."""
+    service_name: str = DEFAULT_SERVICE_NAME
+    """The logs' `service` and the metrics' `service` dimension: the stack's name when deployed
+    (POWERTOOLS_SERVICE_NAME, which Powertools also reads), so alarms watch one stack."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -59,4 +66,6 @@ class Config:
             alexa_api_timeout=float(
                 env.get("ALEXA_API_TIMEOUT_SECONDS", DEFAULT_ALEXA_API_TIMEOUT_SECONDS)
             ),
+            on_lambda=bool(env.get("AWS_LAMBDA_FUNCTION_NAME")),
+            service_name=env.get("POWERTOOLS_SERVICE_NAME") or DEFAULT_SERVICE_NAME,
         )

@@ -205,7 +205,7 @@ def test_list_workouts_names_each_with_minutes(echo: Device, library: Library) -
     heard = reply.text
     while (reply.raw.get("sessionAttributes") or {}).get("question", {}).get(
         "question"
-    ) == "list_more":  # three at a time (issue 12), until all are read
+    ) == "list_more":  # three at a time, until all are read
         reply = echo.say("AMAZON.YesIntent")
         heard += reply.text
     assert all(w.name in heard for w in library.workouts.values())

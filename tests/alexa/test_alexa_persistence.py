@@ -1,4 +1,4 @@
-"""Dialogs through the Lambda entry against real stores (issue 5).
+"""Dialogs through the Lambda entry against real stores.
 
 Every test drives `LambdaEntry(build_skill(...))` with real request envelopes (tests/skilltest.py)
 and checks the store behind it: a workout paused on one Echo resumes on another, two Echos of one
@@ -454,7 +454,7 @@ def full_workout_with_lookups(meter: Meter, clock: FakeClock) -> None:
     clock.advance(4)
     assert meter.say("pause", "AMAZON.PauseIntent").ends_session
 
-    # Session 2: a one-shot "how much is left" while paused; it offers the workout back (issue 12)
+    # Session 2: a one-shot "how much is left" while paused; it offers the workout back
     # and the runner lets the microphone time out.
     status = meter.turn("status", lambda: meter.echo.say("WorkoutStatusIntent", new_session=True))
     assert not status.ends_session, "a paused workout is offered back, the session kept open"

@@ -49,7 +49,7 @@ def api_entry(library: Library, clock: FakeClock, stub: AlexaApiStub) -> ApiEntr
         adapter=adapter,
         clock=clock,
         rng_for=random.Random,
-        api_client=ShortTimeoutApiClient(TIMEOUT),
+        api_client=ShortTimeoutApiClient(TIMEOUT, local=True),
     )
     return ApiEntry(LambdaEntry(skill), stub)
 

@@ -1,4 +1,4 @@
-"""Issue 12, item 8: pain heard in every form, stand-ins that spare the sore area.
+"""Pain heard in every form, stand-ins that spare the sore area.
 
 A second report in one workout suggests a stop for today.
 """

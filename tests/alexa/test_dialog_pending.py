@@ -1,4 +1,4 @@
-"""Issue 12: every pending question survives every intent that does not answer it.
+"""Every pending question survives every intent that does not answer it.
 
 Each conversation runs through the Lambda entry with real request envelopes (tests/skilltest.py),
 so the session attributes carry the typed last-question context from turn to turn as on a device.
@@ -83,7 +83,7 @@ def _ready(echo: Device, clock: FakeClock) -> Reply:  # same signature as the ot
 
 
 def _reminder_offer(echo: Device, clock: FakeClock) -> Reply:
-    """A short workout to its end: "want me to remind you every Thursday at 7 ...?" (issue 17)."""
+    """A short workout to its end: "want me to remind you every Thursday at 7 ...?"."""
     return play_short_workout(echo, clock)
 
 
@@ -156,7 +156,7 @@ def api_echo(library: Library, clock: FakeClock) -> Iterator[Device]:
         adapter=MemoryAdapter(clock=clock, ttl_days=365),
         clock=clock,
         rng_for=random.Random,
-        api_client=ShortTimeoutApiClient(API_TIMEOUT),
+        api_client=ShortTimeoutApiClient(API_TIMEOUT, local=True),
     )
     yield Device(ApiEntry(LambdaEntry(skill), stub, granted=True), clock=clock)
     stub.stop()

@@ -1,4 +1,4 @@
-"""Issue 12: explanations in layers, heard through the Lambda entry.
+"""Explanations in layers, heard through the Lambda entry.
 
 The first layer (what, why, set-up, two or three cues) is about 30 seconds. Outside a workout it
 ends with "Want the common mistakes and easier or harder versions?"; mid-workout it ends with the
@@ -72,7 +72,7 @@ def test_an_explanation_outside_a_workout_ends_with_the_offer_of_more(
     assert not any(mistake in reply.text for mistake in bridge.mistakes), reply.text
     assert reply.text.rstrip().endswith(OFFER_WORDS), reply.text
     assert reply.text.count("?") == 1, reply.text
-    assert reply.seconds <= 35, reply.seconds  # issue 12: "at most ~30 s"
+    assert reply.seconds <= 35, reply.seconds  # the short layer is "at most ~30 s"
     assert _question(reply) == "explain_deeper"
     assert not reply.ends_session
 

@@ -20,7 +20,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "interaction_model" / "interactionModels" / "custom" / "en-US.json"
 PHRASES = sorted((REPO / "content" / "phrases").glob("*.yaml"))
-SAY = re.compile(r"\b[Ss]ay,? (.*?)(?:[.?!]|$)")
+SAY = re.compile(r"(?<!I'll )\b[Ss]ay,? (.*?)(?:[.?!]|$)")
 ONE_SHOT = re.compile(r"^(?:alexa,? )?(?:ask runner strength to |open runner strength\b)")
 LAUNCH = "LaunchRequest"
 # What each utterance the coach suggests promises to do.

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 
+from committed import committed_json
+from runner_strength import cli
 from runner_strength.buildtime import interaction_model as im
 
 if TYPE_CHECKING:
@@ -96,8 +98,9 @@ def deploy_problems(manifest: dict[str, Any]) -> list[str]:
 
 
 def _committed() -> tuple[dict[str, Any], dict[str, Any]]:
-    manifest = json.loads((REPO_ROOT / "interaction_model" / "skill.json").read_text("utf-8"))
-    resources = json.loads((REPO_ROOT / "ask-resources.json").read_text("utf-8"))
+    # As committed: after a real `ask deploy` the working tree's skill.json holds the endpoint.
+    manifest = committed_json(REPO_ROOT / "interaction_model" / "skill.json")
+    resources = committed_json(REPO_ROOT / "ask-resources.json")
     return manifest, resources
 
 
@@ -157,8 +160,43 @@ def test_the_model_drift_check_passes_after_ask_deploy(library: Library, tmp_pat
     deployed = cli_manifest_update(manifest, resources, DEPLOY_RESULT)
     (tmp_path / "skill.json").write_text(json.dumps(deployed), encoding="utf-8")
     assert im.package_differences(files, tmp_path) == []
-    deployed["manifest"]["events"]["subscriptions"].append({"eventName": "SKILL_ENABLED"})
+    deployed["manifest"]["permissions"] = []
     (tmp_path / "skill.json").write_text(json.dumps(deployed), encoding="utf-8")
     assert im.package_differences(files, tmp_path) == [
         "skill.json: differs from what build-model generates"
     ]
+
+
+def test_build_model_keeps_what_ask_deploy_and_the_publisher_wrote(tmp_path: Path) -> None:
+    """After `ask deploy`, build-model keeps the endpoint, the events and a hand-added field.
+
+    It still rewrites what it owns (a stale summary comes back), writes nothing the second time,
+    and the result is a manifest the CLI's enable step accepts.
+    """
+    package = tmp_path / "interaction_model"
+    args = ["--content", str(REPO_ROOT / "content"), "build-model", "--package-dir", str(package)]
+    args += ["--name-free-file", str(tmp_path / "name_free.json")]
+    assert cli.main(args) == 0
+    skill = package / "skill.json"
+    _, resources = _committed()
+    deployed = cli_manifest_update(json.loads(skill.read_text("utf-8")), resources, DEPLOY_RESULT)
+    body = deployed["manifest"]
+    body["publishingInformation"]["automaticDistribution"] = {"isActive": False}
+    summary = body["publishingInformation"]["locales"]["en-US"]["summary"]
+    body["publishingInformation"]["locales"]["en-US"]["summary"] = "stale"
+    skill.write_text(json.dumps(deployed), encoding="utf-8")
+
+    assert cli.main(args) == 0
+    rebuilt = json.loads(skill.read_text("utf-8"))["manifest"]
+    assert rebuilt["apis"]["custom"]["endpoint"] == {"uri": ARN}
+    assert rebuilt["events"] == {
+        "endpoint": {"uri": ARN},
+        "subscriptions": [{"eventName": "SKILL_DISABLED"}],
+    }
+    assert rebuilt["publishingInformation"]["automaticDistribution"] == {"isActive": False}
+    assert rebuilt["publishingInformation"]["locales"]["en-US"]["summary"] == summary
+    assert deploy_problems({"manifest": rebuilt}) == []
+    before = skill.read_text("utf-8")
+    assert cli.main([*args, "--check"]) == 0
+    assert cli.main(args) == 0
+    assert skill.read_text("utf-8") == before

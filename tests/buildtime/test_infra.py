@@ -47,6 +47,11 @@ def _one(template: dict[str, Any], resource_type: str) -> tuple[str, dict[str, A
     return next(iter(found.items()))
 
 
+def _skill_function(template: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The skill's function (the other one reports its code hash to CloudFormation)."""
+    return "Function", template["Resources"]["Function"]
+
+
 def _as_list(value: object) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
@@ -115,7 +120,9 @@ def test_table_is_on_demand_recoverable_encrypted_and_retained(template: dict[st
     assert properties["BillingMode"] == "PAY_PER_REQUEST"
     assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert properties["SSESpecification"]["SSEEnabled"] is True
-    assert table["DeletionPolicy"] == "Retain"
+    assert properties["DeletionProtectionEnabled"] is True
+    # Retained when the stack is deleted or replaces it, deleted when the stack's creation fails.
+    assert table["DeletionPolicy"] == "RetainExceptOnCreate"
     assert table["UpdateReplacePolicy"] == "Retain"
     assert "TableName" not in properties, "a fixed name collides with a retained table on re-create"
 
@@ -129,7 +136,21 @@ def test_role_grants_only_item_actions_on_the_table_and_logs_on_its_group(
     """
     table_id, _ = _one(template, "AWS::DynamoDB::Table")
     log_group_id, _ = _one(template, "AWS::Logs::LogGroup")
-    _, role = _one(template, "AWS::IAM::Role")
+    role = template["Resources"]["FunctionRole"]
+    assert set(packaging.resources_of_type(template, "AWS::IAM::Role")) == {
+        "FunctionRole",
+        "CodeHashRole",
+    }
+    hash_policies = template["Resources"]["CodeHashRole"]["Properties"]["Policies"]
+    assert [p["PolicyDocument"]["Statement"] for p in hash_policies] == [
+        [
+            {
+                "Effect": "Allow",
+                "Action": ["lambda:GetFunctionConfiguration"],
+                "Resource": {"Fn::GetAtt": ["Function", "Arn"]},
+            }
+        ]
+    ]
     for other in (
         "AWS::IAM::Policy",
         "AWS::IAM::ManagedPolicy",
@@ -184,7 +205,7 @@ def test_only_this_skill_may_invoke_the_function(template: dict[str, Any]) -> No
 
 def test_function_matches_the_bundle_and_alexas_limit(template: dict[str, Any]) -> None:
     """The function runs the bundle's runtime, architecture and handler; it stops before 8 s."""
-    _, function = _one(template, "AWS::Lambda::Function")
+    _, function = _skill_function(template)
     properties = function["Properties"]
     assert _resolve(template, properties["Runtime"]) == packaging.LAMBDA_RUNTIME
     assert template["Parameters"]["LambdaRuntime"]["AllowedValues"] == [packaging.LAMBDA_RUNTIME]
@@ -199,9 +220,11 @@ def test_function_matches_the_bundle_and_alexas_limit(template: dict[str, Any]) 
 
 def test_function_environment_is_what_config_reads(template: dict[str, Any]) -> None:
     """The template sets exactly the variables config.py reads for a deployed skill."""
-    _, function = _one(template, "AWS::Lambda::Function")
+    _, function = _skill_function(template)
     variables = function["Properties"]["Environment"]["Variables"]
     app_variables = {"TABLE_NAME", "SKILL_ID", "STATE_TTL_DAYS", "LOG_LEVEL"}
+    # Powertools reads its service name itself; it names the metrics' dimension the alarms watch.
+    app_variables.add("POWERTOOLS_SERVICE_NAME")
     # No PYTHONWARNINGS: the bundle ships bytecode, so a cold start compiles nothing and warns of
     # nothing (tests/buildtime/test_package.py runs it with SyntaxWarnings as errors).
     assert set(variables) == app_variables
@@ -226,19 +249,72 @@ def test_function_environment_is_what_config_reads(template: dict[str, Any]) -> 
 
 
 def test_log_group_is_the_functions_own_and_expires(template: dict[str, Any]) -> None:
-    """The log group is /aws/lambda/<function name>, made by the stack with a retention period."""
-    _, function = _one(template, "AWS::Lambda::Function")
-    _, log_group = _one(template, "AWS::Logs::LogGroup")
-    function_name = function["Properties"]["FunctionName"]["Fn::Sub"]
-    assert log_group["Properties"]["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/{function_name}"}
+    """The function logs to the stack's log group, which has a retention period."""
+    _, function = _skill_function(template)
+    log_group_id, log_group = _one(template, "AWS::Logs::LogGroup")
+    assert function["Properties"]["LoggingConfig"] == {"LogGroup": {"Ref": log_group_id}}
     assert 1 <= log_group["Properties"]["RetentionInDays"] <= 365
+
+
+def test_names_come_from_the_stack(template: dict[str, Any]) -> None:
+    """No resource has a fixed name, so two stacks in one account never collide."""
+    fixed = {"FunctionName", "TableName", "LogGroupName", "RoleName", "TopicName", "AlarmName"}
+    for name, resource in template["Resources"].items():
+        properties = resource.get("Properties", {})
+        if resource["Type"] in {"AWS::Lambda::Version", "AWS::Lambda::Alias"}:
+            continue  # FunctionName there refers to the function, it does not name a resource
+        if resource["Type"] == "AWS::Lambda::Permission" or resource["Type"].startswith("Custom::"):
+            continue
+        assert not fixed & set(properties), name
+
+
+def test_reserved_concurrency_is_optional_with_no_default(template: dict[str, Any]) -> None:
+    """Empty (the default) leaves concurrency unreserved; a number reserves exactly that."""
+    parameter = template["Parameters"]["ReservedConcurrency"]
+    assert parameter["Default"] == ""
+    _, function = _skill_function(template)
+    assert function["Properties"]["ReservedConcurrentExecutions"] == {
+        "Fn::If": [
+            "HasReservedConcurrency",
+            {"Ref": "ReservedConcurrency"},
+            {"Ref": "AWS::NoValue"},
+        ]
+    }
+
+
+def test_alarms_watch_errors_handled_errors_latency_and_throttles(template: dict[str, Any]) -> None:
+    """Four alarms notify one topic; an e-mail subscription exists only when an address is given."""
+    alarms = packaging.resources_of_type(template, "AWS::CloudWatch::Alarm")
+    watched: set[str] = set()
+    for alarm in alarms.values():
+        properties = alarm["Properties"]
+        assert properties["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        names = [properties.get("MetricName")] + [
+            m["MetricStat"]["Metric"]["MetricName"]
+            for m in properties.get("Metrics", [])
+            if "MetricStat" in m
+        ]
+        watched.update(n for n in names if n)
+    assert watched == {
+        "Errors",
+        "HandledErrors",
+        "Duration",
+        "ReadThrottleEvents",
+        "WriteThrottleEvents",
+    }
+    assert alarms["DurationAlarm"]["Properties"]["ExtendedStatistic"] == "p99"
+    handled = alarms["HandledErrorsAlarm"]["Properties"]
+    assert handled["Dimensions"] == [{"Name": "service", "Value": {"Ref": "AWS::StackName"}}]
+    subscription = template["Resources"]["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert template["Parameters"]["AlarmEmail"]["Default"] == ""
 
 
 def test_template_fits_the_cfn_deployer(template: dict[str, Any]) -> None:
     """The template declares what cfn-deployer passes and outputs the SkillEndpoint it reads."""
     parameters = template["Parameters"]
     assert set(parameters) >= CFN_DEPLOYER_PARAMETERS
-    function_id, _ = _one(template, "AWS::Lambda::Function")
+    function_id, _ = _skill_function(template)
     table_id, _ = _one(template, "AWS::DynamoDB::Table")
     alias_id, _ = _one(template, "AWS::Lambda::Alias")
     outputs = template["Outputs"]
@@ -292,9 +368,9 @@ def test_snapstart_is_a_parameter_on_a_published_version_behind_the_alias(
 ) -> None:
     """SnapStart is off by default; the skill's alias points at a version each deploy publishes.
 
-    A new code upload or any changed parameter the function reads publishes a new version.
+    A changed code hash or configuration digest publishes a new version; nothing else does.
     """
-    function_id, function = _one(template, "AWS::Lambda::Function")
+    function_id, function = _skill_function(template)
     version_id, version = _one(template, "AWS::Lambda::Version")
     _, alias = _one(template, "AWS::Lambda::Alias")
     parameter = template["Parameters"]["SnapStart"]
@@ -304,8 +380,7 @@ def test_snapstart_is_a_parameter_on_a_published_version_behind_the_alias(
     assert version["Properties"]["FunctionName"] == {"Ref": function_id}
     assert alias["Properties"]["FunctionName"] == {"Ref": function_id}
     assert alias["Properties"]["FunctionVersion"] == {"Fn::GetAtt": [version_id, "Version"]}
+    # Published on a changed code hash or configuration digest (tests/buildtime/test_redeploy.py).
+    assert version["Properties"]["CodeSha256"] == {"Fn::GetAtt": ["FunctionCodeHash", "CodeSha256"]}
     description = version["Properties"]["Description"]["Fn::Sub"]
-    variables = function["Properties"]["Environment"]["Variables"]
-    read = {v["Ref"] for v in variables.values() if isinstance(v, dict) and "Ref" in v}
-    parameters = read & set(template["Parameters"]) | {"CodeKey", "CodeVersion", "SnapStart"}
-    assert all(f"${{{name}}}" in description for name in parameters), description
+    assert "${FunctionCodeHash.ConfigurationDigest}" in description

@@ -243,7 +243,7 @@ def test_runners_phrasings_reach_the_right_intent_and_slot(run: Run) -> None:
         f"{rate:.1%} of {len(run.phrases)} right; {fresh_rate:.1%} of the {len(fresh)} that are "
         "no sample verbatim; misses:\n" + "\n".join(misses)
     )
-    print(report)  # the figure and the misses, for the README and for whoever fixes
+    print(report)  # the figure and the misses, for docs/what-runners-say.md and for whoever fixes
     assert rate >= TARGET, report
 
 

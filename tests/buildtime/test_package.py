@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -20,7 +21,6 @@ EXCLUDED_TOP_LEVEL = {
     "boto3",
     "botocore",
     "s3transfer",
-    "jmespath",
     "yaml",
     "_yaml",
     "flask",
@@ -188,6 +188,32 @@ def test_package_command_reports_build_errors(
     assert "package failed: no handler" in capsys.readouterr().err
 
 
+def test_the_lock_is_current_and_within_pyprojects_ranges() -> None:
+    """requirements-lambda.txt was made from today's dependencies; each pin satisfies its range."""
+    from packaging.requirements import Requirement  # noqa: PLC0415  # only this test reads ranges
+
+    inputs, locked = packaging.read_lock()
+    requirements = packaging.runtime_requirements()
+    assert inputs == packaging.requirements_digest(requirements), "run `runner-strength lock`"
+    versions = {wheel.name: wheel.version for wheel in locked}
+    assert len(versions) == len(locked), "one version per distribution"
+    for text in requirements:
+        requirement = Requirement(text)
+        name = packaging._distribution_name(requirement.name)
+        assert name in versions, f"{name} is not locked"
+        assert requirement.specifier.contains(versions[name]), (name, versions[name])
+    assert all(len(wheel.sha256) == 64 for wheel in locked)
+
+
+def test_a_stale_lock_is_refused(tmp_path: Path) -> None:
+    """A lock made from other dependencies stops the build and says which command fixes it."""
+    stale = tmp_path / "requirements-lambda.txt"
+    text = packaging.LOCK_PATH.read_text(encoding="utf-8")
+    stale.write_text(re.sub(r"# inputs: \w+", "# inputs: 0000", text), encoding="utf-8")
+    with pytest.raises(packaging.BundleError, match="runner-strength lock"):
+        packaging.install_dependencies([], tmp_path / "deps", platform="lambda", lock=stale)
+
+
 # ---------------------------------------------------------------- slow: real builds
 
 
@@ -242,6 +268,26 @@ def test_lambda_bundle_fits_and_holds_only_what_lambda_needs(
     assert not [n for n in names if n.startswith(developer_only)]
     native = [n for n in names if n.endswith(".so")]
     assert all("aarch64" in n and "cpython-313" in n for n in native), native
+
+
+@pytest.mark.slow
+def test_lambda_bundle_holds_exactly_the_locked_versions(
+    lambda_bundle: packaging.BundleReport,
+) -> None:
+    """The zip ships each locked distribution the runtime lacks, at its locked version, no other."""
+    with zipfile.ZipFile(lambda_bundle.path) as archive:
+        infos = {n.split("/")[0] for n in archive.namelist() if ".dist-info/" in n}
+    shipped = {}
+    for info in infos:
+        name, version = info.removesuffix(".dist-info").rsplit("-", 1)
+        shipped[packaging._distribution_name(name)] = version
+    _, locked = packaging.read_lock()
+    expected = {
+        wheel.name: wheel.version
+        for wheel in locked
+        if wheel.name not in packaging.RUNTIME_PROVIDED
+    }
+    assert shipped == expected
 
 
 @pytest.mark.slow

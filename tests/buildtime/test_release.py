@@ -13,6 +13,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from runner_strength.buildtime import interaction_model as im
+from runner_strength.buildtime import release
 from runner_strength.buildtime.release import placeholder_url_problem, png_size, release_problems
 from runner_strength.cli import main
 
@@ -107,6 +108,15 @@ def test_privacy_policy_says_what_is_stored_for_how_long_and_how_to_delete_it() 
         assert fact in text, fact
 
 
+def test_privacy_policy_offers_only_the_deletion_the_skill_performs() -> None:
+    """Disabling the skill deletes the record; no deletion by e-mail it could not honour."""
+    text = " ".join((DOCS / "PRIVACY.md").read_text("utf-8").split())
+    choices = text[text.index("## Your choices") : text.index("## Children")]
+    assert "disable the skill" in choices
+    assert "the only one we offer" in choices
+    assert "have it deleted without disabling" not in text
+
+
 def test_terms_say_it_is_not_medical_advice() -> None:
     """The terms carry the health disclaimer the store description promises."""
     text = (DOCS / "TERMS.md").read_text("utf-8")
@@ -129,36 +139,74 @@ def test_check_release_fails_while_the_manifest_holds_placeholder_urls(
     assert main(["check"]) == 0
 
 
-def _release_ready(tmp_path: Path) -> tuple[Path, Path]:
+FILLED_RELEASE = """\
+publisher: Jo Runner
+contact_email: jo@runner.dev
+effective_date: 1 December 2026
+hosting:
+  base_url: https://runner.dev/strength
+  privacy_page: privacy
+  terms_page: terms
+"""
+"""A publisher's filled release.yaml."""
+
+
+def _release_ready(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """The package and policies built from a filled release.yaml, as a publisher would."""
     package, docs = tmp_path / "interaction_model", tmp_path / "docs"
-    shutil.copytree(PACKAGE, package)
+    shutil.copytree(PACKAGE / "assets", package / "assets")
     docs.mkdir()
     for name in ("PRIVACY.md", "TERMS.md"):
-        text = (DOCS / name).read_text("utf-8")
-        for key, value in {
-            "{{PUBLISHER}}": "Jo Runner",
-            "{{CONTACT_EMAIL}}": "jo@runner.dev",
-            "{{EFFECTIVE_DATE}}": "1 December 2026",
-        }.items():
-            text = text.replace(key, value)
-        (docs / name).write_text(text, "utf-8")
-    manifest_path = package / "skill.json"
-    manifest = json.loads(manifest_path.read_text("utf-8"))
-    for urls in manifest["manifest"]["privacyAndCompliance"]["locales"].values():
-        urls["privacyPolicyUrl"] = "https://runner.dev/strength/privacy"
-        urls["termsOfUseUrl"] = "https://runner.dev/strength/terms"
-    manifest_path.write_text(json.dumps(manifest), "utf-8")
+        shutil.copy(DOCS / name, docs / name)
+    config = tmp_path / "release.yaml"
+    config.write_text(FILLED_RELEASE, "utf-8")
+    monkeypatch.setattr(release, "RELEASE_FILE", config)
+    assert main(["build-release", "--config", str(config), "--docs-dir", str(docs)]) == 0
+    name_free = ["--name-free-file", str(tmp_path / "name_free.json")]
+    assert main(["build-model", "--package-dir", str(package), *name_free]) == 0
     return package, docs
 
 
-def test_release_check_passes_once_pages_are_published(tmp_path: Path) -> None:
-    """Real https URLs and filled-in documents leave nothing to report."""
-    assert release_problems(*_release_ready(tmp_path)) == []
+def test_release_check_passes_once_release_yaml_is_filled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """build-release and build-model from a filled release.yaml leave check --release nothing."""
+    package, docs = _release_ready(tmp_path, monkeypatch)
+    assert release_problems(package, docs) == []
+    manifest = json.loads((package / "skill.json").read_text("utf-8"))["manifest"]
+    locales = manifest["privacyAndCompliance"]["locales"]
+    assert len(locales) == 5
+    for urls in locales.values():
+        assert urls == {
+            "privacyPolicyUrl": "https://runner.dev/strength/privacy",
+            "termsOfUseUrl": "https://runner.dev/strength/terms",
+        }
+    privacy = (docs / "PRIVACY.md").read_text("utf-8")
+    assert "published by Jo Runner" in privacy
+    assert "jo@runner.dev" in privacy
+    assert "{{" not in privacy + (docs / "TERMS.md").read_text("utf-8")
 
 
-def test_release_check_catches_a_wrong_sized_or_missing_icon(tmp_path: Path) -> None:
+def test_the_committed_release_file_is_unfilled_and_names_its_fields() -> None:
+    """As committed, release.yaml is empty (a development build) and reads without error."""
+    config = release.load_release_config()
+    assert config == release.ReleaseConfig()
+    assert release.policy_urls(config).privacy.startswith("https://example.com/")
+
+
+def test_a_release_file_with_an_unknown_field_is_refused(tmp_path: Path) -> None:
+    """A misspelt field names the file and the field instead of being ignored."""
+    config = tmp_path / "release.yaml"
+    config.write_text("publisher: Jo\nhosting:\n  base_ulr: https://x.dev\n", "utf-8")
+    with pytest.raises(release.ReleaseConfigError, match=r"hosting\.base_ulr"):
+        release.load_release_config(config)
+
+
+def test_release_check_catches_a_wrong_sized_or_missing_icon(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An icon of the wrong size, or none at all, is a release problem."""
-    package, docs = _release_ready(tmp_path)
+    package, docs = _release_ready(tmp_path, monkeypatch)
     Image.new("RGB", (100, 100)).save(package / "assets/images/icon-108.png")
     (package / "assets/images/icon-512.png").unlink()
     problems = release_problems(package, docs)

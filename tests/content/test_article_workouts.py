@@ -1,4 +1,4 @@
-"""The article workouts as the runner hears them: issue 13's dosages said and timed."""
+"""The article workouts as the runner hears them: the articles' dosages said and timed."""
 
 import random
 import re

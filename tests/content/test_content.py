@@ -21,7 +21,7 @@ from runner_strength.content.model import (
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
 # Every movement of the five sources, in each article's order, by the id it has in content/
-# (issue 2 lists them; issue 13 splits the seated calf raise and 003's hold-and-pulse bridge out).
+# (the seated calf raise and 003's hold-and-pulse bridge are exercises of their own).
 SOURCE_EXERCISES = {
     "000_e29b8790add9e4a5": [
         "calf_raise",
@@ -30,7 +30,7 @@ SOURCE_EXERCISES = {
         "frog_walk",
         "side_plank_rotation",
         "mountain_climber",
-        "step_up",
+        "alternating_step_up",
         "bulgarian_split_squat",
     ],
     "001_4fbeb7d2e7af2cd2": ["walking_lunge", "squat", "plank", "push_up", "back_extension"],
@@ -486,7 +486,7 @@ def test_progression_links_agree_with_intensity(library: Library) -> None:
 
 
 def test_coach_reviewed_content_errors_are_fixed(library: Library) -> None:
-    """Issue 13's errors: muscles are muscles, set-up agrees with cues, the slip is warned of."""
+    """Old errors: muscles are muscles, set-up agrees with cues, the slip is warned of."""
     assert "shoulder blades" not in library.exercise("back_extension").muscles
     heel_taps = library.exercise("double_heel_tap")
     assert "neutral" in heel_taps.setup

@@ -1,6 +1,7 @@
 """The guided warm-up and cool-down, through the Lambda entry: offered, taken, skipped, kept."""
 
 import json
+import random
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 import yaml
 
 from runner_strength.buildtime.loader import ContentError, load_directory
-from runner_strength.content.model import Library, RoutineKind
+from runner_strength.content.model import Library, RoutineKind, RoutineMove
 from runner_strength.engine.record import Preferences, RoutineChoice, UserRecord
 from runner_strength.engine.serialize import record_from_dict, record_to_dict
 from runner_strength.narration import routine as routine_module
@@ -29,14 +30,25 @@ def _start(echo: Device, workout_id: str = "five_basics", duration: str | None =
     )
 
 
+def _name(library: Library, move: RoutineMove) -> str:
+    """How a move is named mid-sentence: its own name, or the exercise's ("the glute bridge")."""
+    return move.name or library.exercise(move.exercise_id).called
+
+
 def _counted_moves(reply: Reply, library: Library, kind: RoutineKind) -> list[str]:
     """The routine's moves the runner heard, each named and counted or timed."""
-    heard = []
-    for move in library.routines[kind].moves:
-        name = library.exercise(move.exercise_id).called  # named mid-sentence: "the glute bridge"
-        if name in reply.text:
-            heard.append(move.exercise_id)
-    return heard
+    return [
+        _name(library, move)
+        for move in library.routines[kind].moves
+        if _name(library, move) in reply.text
+    ]
+
+
+def _expected(library: Library, kind: RoutineKind, workout_id: str) -> list[str]:
+    workout = library.workout(workout_id)
+    ids = frozenset(i.exercise_id for i in workout.items)
+    areas = frozenset(a for i in ids for a in library.exercise(i).stresses)
+    return [_name(library, m) for m in library.routines[kind].moves_for(ids, areas)]
 
 
 # ---------------------------------------------------------------- warm-up
@@ -51,11 +63,11 @@ def test_a_started_workout_offers_the_warm_up_and_yes_plays_it(
     assert "warm-up" in start.text
     assert start.text.rstrip().endswith("?")
     warm = echo.say("AMAZON.YesIntent")
-    moves = library.routines[RoutineKind.WARM_UP].moves
-    assert _counted_moves(warm, library, RoutineKind.WARM_UP) == [m.exercise_id for m in moves]
-    assert re.search(r"\b1 \[2\.5 s\] 2 \[2\.5 s\] 3\b", warm.text), "the reps are counted"
-    assert "Switch sides" in warm.text or "Other side" in warm.text
-    assert 150 <= warm.seconds <= MAX_AUDIO_SECONDS - 40, "about three minutes, in one response"
+    heard = _counted_moves(warm, library, RoutineKind.WARM_UP)
+    assert heard == _expected(library, RoutineKind.WARM_UP, "five_basics")
+    assert "wrist and shoulder circles" in heard, "planks and push-ups today: wrists first"
+    assert re.search(r"\b3 \[0\.5 s\] 2 \[0\.5 s\] 1\b", warm.text), "each move is timed"
+    assert 150 <= warm.seconds <= MAX_AUDIO_SECONDS - 30, "about three minutes, in one response"
     assert warm.asked == "warmed_up"
     assert "walking lunge?" in warm.text.lower()
     first = echo.say("ReadyIntent")
@@ -124,8 +136,9 @@ def test_always_warm_up_plays_it_at_every_start_within_the_audio_limit(
     for workout_id in sorted(library.workouts):
         clock.advance(DAY)
         reply = _start(echo, workout_id)
-        assert _counted_moves(reply, library, RoutineKind.WARM_UP), workout_id
-        assert reply.seconds <= MAX_AUDIO_SECONDS - 20, (workout_id, reply.seconds)
+        heard = _counted_moves(reply, library, RoutineKind.WARM_UP)
+        assert heard == _expected(library, RoutineKind.WARM_UP, workout_id), workout_id
+        assert reply.seconds <= MAX_AUDIO_SECONDS - 10, (workout_id, reply.seconds)
         assert reply.asked == "warmed_up"
         first = library.exercise(library.workout(workout_id).items[0].exercise_id).name
         assert reply.text.rstrip().endswith("?")
@@ -154,10 +167,13 @@ def test_the_last_set_offers_a_cool_down_and_yes_plays_it(echo: Device, library:
     assert "minute" in last.text
     cool = echo.say("CoolDownIntent")
     moves = library.routines[RoutineKind.COOL_DOWN].moves
-    assert _counted_moves(cool, library, RoutineKind.COOL_DOWN) == [m.exercise_id for m in moves]
-    assert "20 seconds" in cool.text, "the hip stretch is timed"
+    assert _counted_moves(cool, library, RoutineKind.COOL_DOWN) == [
+        _name(library, m) for m in moves
+    ]
+    assert "Hold 30 seconds on each side" in cool.text, "the hip stretch is held a side"
+    assert "kneel on your left knee" in cool.text, "the first side in words"
     assert cool.ends_session
-    assert 90 <= cool.seconds <= MAX_AUDIO_SECONDS - 40
+    assert 120 <= cool.seconds <= MAX_AUDIO_SECONDS - 20
 
 
 def test_no_to_the_cool_down_says_goodbye(echo: Device) -> None:
@@ -228,34 +244,71 @@ def _move(content: Path, index: int, change: dict[str, object]) -> None:
 
 
 def test_routines_use_library_moves_at_easy_doses_and_no_kit(library: Library) -> None:
-    """Both routines exist; each move is a library exercise needing no kit, at most its own dose."""
+    """Library moves need no kit and stay at most at their own dose; every move has a set-up."""
     assert set(library.routines) == set(RoutineKind)
     for routine in library.routines.values():
         for move in routine.moves:
+            assert move.setup
+            if not move.exercise_id:
+                continue
             exercise = library.exercise(move.exercise_id)
             assert exercise.equipment == frozenset()
             if move.dosage.reps is not None:
                 assert move.dosage.reps <= (exercise.dosage.reps or 0)
     warm_up = library.routines[RoutineKind.WARM_UP]
-    assert {library.exercise(m.exercise_id).category.value for m in warm_up.moves} >= {
-        "mobility",
-        "hips",
-        "core",
-    }
-    assert 150 <= warm_up.estimated_seconds() <= 190, "about three minutes"
+    assert 150 <= warm_up.estimated_seconds() <= 205, "about three minutes"
+
+
+def test_the_warm_up_raises_the_heart_rate_then_preps_the_day(library: Library) -> None:
+    """Two minutes moving first; then ramp-ups before the big lifts, wrists before planks."""
+    warm_up = library.routines[RoutineKind.WARM_UP]
+    general = warm_up.general()
+    assert all(m.moving for m in general)
+    assert sum(m.dosage.work_seconds() for m in general) >= 120
+    prep = {w: _expected(library, RoutineKind.WARM_UP, w)[len(general) :] for w in library.workouts}
+    assert prep["strength_with_equipment"] == ["a practice get up without the bell"]
+    assert prep["top_six"] == ["a light practice set of hip hinges"]
+    assert prep["five_basics"] == ["wrist and shoulder circles"]
+    assert prep["lower_leg_and_hips"] == ["the half kneeling ankle rock back"]
+    assert all(prep.values()), "every workout gets its prep"
+
+
+def test_the_cool_down_is_static_stretches_held_half_a_minute(library: Library) -> None:
+    """Every cool-down move is a held stretch of at least 30 s a side, its position named."""
+    for move in library.routines[RoutineKind.COOL_DOWN].moves:
+        assert not move.moving
+        assert move.dosage.reps is None
+        assert (move.dosage.hold_seconds or 0) >= 30
+        assert move.setup
+        assert "stretch" in move.name
 
 
 def test_a_routine_move_needing_kit_or_too_much_is_rejected(content_copy: Path) -> None:
     """A kit-needing move, a heavy one and reps above the exercise's own are named by field."""
-    _move(content_copy, 0, {"exercise": "step_up", "reps": 4})
-    _move(content_copy, 1, {"exercise": "squat", "reps": 15})
-    _move(content_copy, 2, {"exercise": "plank"})
+    setup = "Stand tall."
+    _move(content_copy, 2, {"exercise": "step_up", "reps": 4, "setup": setup})
+    _move(content_copy, 3, {"exercise": "squat", "reps": 15, "setup": setup})
+    _move(content_copy, 4, {"exercise": "plank", "setup": setup})
     with pytest.raises(ContentError) as caught:
         load_directory(content_copy)
     message = str(caught.value)
-    assert "content/routines/warm_up.yaml: moves[0].exercise: 'step_up' needs bench" in message
-    assert "content/routines/warm_up.yaml: moves[1].reps: 15 is more than" in message
-    assert "content/routines/warm_up.yaml: moves[2].reps: give reps or hold_seconds" in message
+    assert "content/routines/warm_up.yaml: moves[2].exercise: 'step_up' needs bench" in message
+    assert "content/routines/warm_up.yaml: moves[3].reps: 15 is more than" in message
+    assert "content/routines/warm_up.yaml: moves[4].reps: give reps, seconds" in message
+
+
+def test_a_thin_warm_up_or_a_moving_cool_down_is_rejected(content_copy: Path) -> None:
+    """Less than two minutes of moving, or a cool-down move that is not a held stretch, fail."""
+    _move(content_copy, 0, {"move": "march", "name": "marching", "setup": "Stand.", "seconds": 30})
+    path = content_copy / "routines" / "cool_down.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["moves"][1] = {"move": "walk", "name": "walking", "setup": "Stand.", "seconds": 30}
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ContentError) as caught:
+        load_directory(content_copy)
+    message = str(caught.value)
+    assert "warm_up.yaml: moves: move for 90 s; a warm-up raises the heart rate" in message
+    assert "cool_down.yaml: moves[1]: a cool-down stretch is a static hold" in message
 
 
 def test_a_missing_routine_file_is_reported(content_copy: Path) -> None:
@@ -280,3 +333,18 @@ def test_the_routine_slot_names_exactly_the_content_routines(library: Library) -
     utterances = yaml.safe_load((CONTENT_DIR / "utterances" / "en.yaml").read_text())
     ids = {value["id"] for value in utterances["types"]["ROUTINE"]}
     assert ids == {kind.value for kind in library.routines}
+
+
+def test_a_sore_area_keeps_routine_moves_that_load_it_out(library: Library) -> None:
+    """A sore knee: no kneeling stretch in the cool-down, no kneeling ankle rocks in the warm-up."""
+    talk = routine_module.RoutineTalk(library, random.Random(0))
+    knee = frozenset({"knee"})
+    cool = talk.moves(RoutineKind.COOL_DOWN, sore=knee)
+    assert "a kneeling hip flexor stretch" not in [m.name for m in cool]
+    assert len(cool) == len(library.routines[RoutineKind.COOL_DOWN].moves) - 1
+    warm = talk.moves(RoutineKind.WARM_UP, "lower_leg_and_hips", sore=knee)
+    assert all("knee" not in m.stresses for m in warm)
+    assert "ankle_rock_back" not in [m.exercise_id for m in warm]
+    played = talk.play(RoutineKind.COOL_DOWN, sore=knee).speech
+    assert "kneel" not in played.markup().lower()
+    assert "hamstring stretch" in played.markup()

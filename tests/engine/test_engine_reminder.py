@@ -139,7 +139,7 @@ def test_the_console_reads_times_as_alexa_sends_them(said: str, value: str | Non
 def test_reminder_phrases_reach_their_intents(
     said: str, intent: str, slots: dict[str, str]
 ) -> None:
-    """The phrasings of issue 17 resolve to the reminder intents with their slots."""
+    """The reminder phrasings runners use resolve to the reminder intents with their slots."""
     heard = Resolver.load().hear(said)
     assert heard is not None
     assert heard.match is not None

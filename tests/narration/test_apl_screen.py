@@ -1,4 +1,4 @@
-"""The Echo Show screen (issue 14): documents, datasources, touches, sizes, speaker parity.
+"""The Echo Show screen: documents, datasources, touches, sizes, speaker parity.
 
 Every APL document and every datasource-bound render the workouts produce is validated with
 Amazon's `apl-suggester` (npm, installed into tests/apl by `make test`); its warnings are printed.

@@ -95,7 +95,7 @@ def _copy(tmp_path: Path) -> Path:
 
 
 def test_check_rejects_an_exercise_with_more_cues_than_its_sets_can_say(tmp_path: Path) -> None:
-    """A workout giving the walking lunge one set cannot reach its five cues: check says so."""
+    """A workout giving the walking lunge one set cannot reach its six cues: check says so."""
     content = _copy(tmp_path)
     path = content / "workouts" / "five_basics.yaml"
     data = yaml.safe_load(path.read_text())
@@ -104,7 +104,7 @@ def test_check_rejects_an_exercise_with_more_cues_than_its_sets_can_say(tmp_path
     with pytest.raises(
         ContentError,
         match=r"five_basics.yaml: exercises\[0\]: 'walking_lunge' "
-        r"has 5 cues but 1 set\(s\) here speak at most 4",
+        r"has 6 cues but 1 set\(s\) here speak at most 4",
     ):
         load_directory(content)
 

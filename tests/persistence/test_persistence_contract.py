@@ -1,4 +1,4 @@
-"""One contract, three stores: memory, SQLite and DynamoDB Local behave the same (issue 5)."""
+"""One contract, three stores: memory, SQLite and DynamoDB Local behave the same."""
 
 from __future__ import annotations
 

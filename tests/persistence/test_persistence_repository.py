@@ -1,4 +1,4 @@
-"""The session-aware repository: round trips per turn, conflict merge, degraded mode (issue 5).
+"""The session-aware repository: round trips per turn, conflict merge, degraded mode.
 
 Turns are simulated the way Alexa runs them: each turn gets a fresh ASK AttributesManager with
 the adapter, and session attributes travel between turns as JSON.
@@ -32,6 +32,7 @@ from runner_strength.engine.record import HistoryEntry, Preferences, UserRecord
 from runner_strength.engine.serialize import SCHEMA_VERSION, record_to_dict
 from runner_strength.persistence import repository
 from runner_strength.persistence.base import (
+    OWNER_ATTRIBUTE,
     Snapshot,
     StorageUnavailable,
     VersionedAdapter,
@@ -348,13 +349,14 @@ def test_resume_on_another_device_sees_the_last_write(
 def test_session_attributes_hold_one_json_envelope(
     store: MemoryAdapter, repo: Repository[UserRecord], uid: str
 ) -> None:
-    """The repository owns exactly one JSON-safe session attribute holding record and version."""
+    """The repository owns one JSON-safe envelope holding record and version, and the owner key."""
     echo = Echo(store, uid, "kitchen")
     turn = echo.request()
     session_of(turn)["handler_state"] = "kept"
     repo.save(turn, heard(repo.load(turn).record, "squat"))
     attributes = session_of(turn)
-    assert set(attributes) == {SESSION_KEY, "handler_state"}
+    assert set(attributes) == {SESSION_KEY, OWNER_ATTRIBUTE, "handler_state"}
+    assert attributes[OWNER_ATTRIBUTE] == hash_user_id(uid)
     envelope = json.loads(json.dumps(attributes[SESSION_KEY]))
     assert envelope["version"] == 1
     assert envelope["dirty"] is False
@@ -566,7 +568,8 @@ def test_logs_never_contain_the_raw_user_id(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Outages and conflicts are logged by hashed key only."""
-    caplog.set_level(logging.DEBUG)
+    # On the package logger: an earlier test may have set its level (LOG_LEVEL) above INFO.
+    caplog.set_level(logging.DEBUG, logger="runner_strength")
     kitchen, bedroom = Echo(counting, uid, "kitchen"), Echo(counting, uid, "bedroom")
     play_turn(kitchen, repo, "squat")
     play_turn(bedroom, repo, "plank")

@@ -1,4 +1,4 @@
-"""The embedded SQLite store's own concerns: its file, WAL, locking and damage (issue 5)."""
+"""The embedded SQLite store's own concerns: its file, WAL, locking and damage."""
 
 from __future__ import annotations
 

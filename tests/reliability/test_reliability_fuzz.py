@@ -379,7 +379,11 @@ class Conversations(RuleBasedStateMachine):
             show = event("launch_echo_show")["context"]["System"]["device"]
             system["device"]["supportedInterfaces"] = show["supportedInterfaces"]
         request = envelope["request"]
-        request["requestId"] = f"amzn1.echo-api.request.fuzz-{self.request_number}"
+        # Unique across examples too, as Alexa's are: the entry acknowledges a repeated skill event
+        # without processing it again.
+        request["requestId"] = (
+            f"amzn1.echo-api.request.fuzz-{self.world.examples}-{self.request_number}"
+        )
         if "locale" in request:
             request["locale"] = locale
         in_session = "session" in envelope
@@ -399,7 +403,7 @@ class Conversations(RuleBasedStateMachine):
 
         raw = world.entry(envelope, None)
 
-        if omit == "context":  # Alexa always sends one; without it the entry rejects (issue 15)
+        if omit == "context":  # Alexa always sends one; without it the entry rejects
             assert raw == REJECTED, raw
             return Reply(raw)
         assert raw != REJECTED, f"a real-shaped request was rejected: {envelope}"

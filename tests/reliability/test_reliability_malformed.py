@@ -15,9 +15,12 @@ rule when the damage is in a field the skill does not depend on; never a 5xx, ne
 
 from __future__ import annotations
 
+import base64
 import copy
+import itertools
 import json
 import time
+import zlib
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -32,8 +35,8 @@ from reliability_kit import (
     waitress_on_loopback,
 )
 from runner_strength.alexa.skill import REJECTED, LambdaEntry, build_skill
-from runner_strength.engine.serialize import record_from_dict
-from runner_strength.persistence.base import load_record
+from runner_strength.engine.serialize import SCHEMA_VERSION, record_from_dict
+from runner_strength.persistence.base import OWNER_ATTRIBUTE, load_record
 from runner_strength.persistence.memory import MemoryAdapter
 from runner_strength.web.app import MAX_BODY_BYTES, create_app
 from skilltest import FakeClock, Reply, check_response, event
@@ -149,6 +152,83 @@ def damaged_events(bases: dict[str, dict[str, Any]]) -> Iterator[tuple[str, obje
     tops: tuple[object, ...] = (None, [], "text", 5, b"\xff", {"request": None}, {"request": []})
     for top in tops:
         yield f"envelope {top!r}", top
+    yield from hostile_events(bases)
+
+
+OTHER_SKILL = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+
+def _packed(record: object) -> str:
+    return base64.b64encode(zlib.compress(json.dumps(record).encode(), 9)).decode()
+
+
+def _rs(packed: str) -> dict[str, Any]:
+    return {
+        "rs": {
+            "format": 2,
+            "schema_version": SCHEMA_VERSION,
+            "version": 1,
+            "record": packed,
+            "dirty": False,
+            "synced": True,
+        }
+    }
+
+
+def hostile_shapes(base: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """(name, envelope, must_refuse): shapes an attacker sent, on one real envelope with a session.
+
+    `must_refuse` ones cannot be a request Alexa sent; the others carry a hostile part the skill
+    must ignore and may answer.
+    """
+    timestamp = ("request", "timestamp")
+    yield "fuzzy timestamp 60 KB", replaced(base, timestamp, "1 " * 30_000), True
+    for stamp in ("yesterday", "2026-05-28 20:26:40", "20260528T202640Z"):
+        yield f"timestamp {stamp!r}", replaced(base, timestamp, stamp), True
+    request_type = "LaunchRequest\n2026-01-01 CRITICAL root: forged\x1b[2J"
+    yield "type with a newline and ANSI", replaced(base, ("request", "type"), request_type), True
+    application = ("context", "System", "application")
+    ours = base["context"]["System"]["application"]["applicationId"]
+    hidden = {"applicationId": ours, "application_id": OTHER_SKILL}
+    yield "snake_case id beside ours", replaced(base, application, hidden), False
+    swapped = {"applicationId": OTHER_SKILL, "application_id": ours}
+    yield "snake_case ours beside another", replaced(base, application, swapped), True
+    attributes = ("session", "attributes")
+    deep: object = 1
+    for _ in range(900):
+        deep = {"d": deep}
+    deep_envelope = copy.deepcopy(base)  # set in place: deepcopy cannot recurse 900 levels
+    deep_envelope["session"]["attributes"] = {"deep": deep}
+    yield "attributes 900 deep", deep_envelope, True
+    yield "attributes 30 KB", replaced(base, attributes, {"padding": "x" * 30_000}), True
+    yield "attributes 7,000-entry list", replaced(base, attributes, {"l": list(range(7000))}), True
+    bomb = base64.b64encode(zlib.compress(b"0" * 15_000_000, 9)).decode()
+    yield "zlib bomb in the session record", replaced(base, attributes, _rs(bomb)), False
+    entry = {"id": "w1", "workout_id": "core", "started_at": 1, "ended_at": 2, "finished": True}
+    history = _packed({"schema_version": SCHEMA_VERSION, "history": [entry] * 7000})
+    yield "7,000-entry history in the session", replaced(base, attributes, _rs(history)), False
+    for owner in ("0" * 64, "f" * 64 + "." + "0" * 64, "../../etc", 5):
+        yield (
+            f"session owner {owner!r}",
+            replaced(base, attributes, {OWNER_ATTRIBUTE: owner}),
+            False,
+        )
+    person = ("context", "System", "person")
+    persons: tuple[object, ...] = (
+        {"personId": "x" * 100_000},
+        {"personId": 5},
+        {"personId": None},
+        "text",
+        [],
+    )
+    for value in persons:
+        yield f"person {str(value)[:30]!r}", replaced(base, person, value), False
+
+
+def hostile_events(bases: dict[str, dict[str, Any]]) -> Iterator[tuple[str, object]]:
+    """The hostile shapes on the mid-workout envelope, for the Lambda entry."""
+    for name, damaged, _ in hostile_shapes(bases["mid_workout"]):
+        yield f"hostile: {name}", damaged
 
 
 def _at(document: object, path: Path) -> object:
@@ -213,6 +293,23 @@ def test_lambda_entry_answers_every_damaged_envelope_cleanly(
     assert problems == [], "\n".join(problems[:40])
 
 
+def test_lambda_entry_refuses_every_hostile_shape_alexa_never_sends(library: Library) -> None:
+    """Fuzzy timestamps, forged log lines, oversized or deep attributes: the rejection, no raise."""
+    clock = FakeClock()
+    adapter = MemoryAdapter(clock=clock, ttl_days=365)
+    skill = build_skill(library=library, adapter=adapter, clock=clock, skill_id=SKILL_ID)
+    entry = LambdaEntry(skill)
+    bases = base_events(entry)
+    wrong = []
+    for name, damaged, must_refuse in hostile_shapes(bases["mid_workout"]):
+        answer = entry(damaged, None)
+        if must_refuse and answer != REJECTED:
+            wrong.append(f"{name}: answered")
+        elif not must_refuse and _problem(answer) is not None:
+            wrong.append(f"{name}: {_problem(answer)}")
+    assert wrong == [], "\n".join(wrong)
+
+
 # ---------------------------------------------------------------- the web service
 
 
@@ -240,11 +337,17 @@ def web(library: Library, pki: Pki) -> Iterator[Connection]:
         connection.close()
 
 
+_REQUEST_NUMBERS = itertools.count(1)
+
+
 def _stamped(document: object) -> object:
-    """The document with a fresh request timestamp, when it has a request object to stamp."""
+    """The document with a fresh timestamp and its own request id (the service refuses replays)."""
     if isinstance(document, dict) and isinstance(document.get("request"), dict):
-        document = copy.deepcopy(document)
+        # Only `request` changes: copying just it leaves deep attributes uncopied.
+        document = {**document, "request": dict(document["request"])}
         document["request"]["timestamp"] = alexa_timestamp(time.time())
+        if isinstance(document["request"].get("requestId"), str):
+            document["request"]["requestId"] += f".{next(_REQUEST_NUMBERS)}"
     return document
 
 
@@ -306,6 +409,18 @@ def raw_bodies() -> Iterator[tuple[str, bytes, bool]]:
         where = ".".join(map(str, path))
         for wrong in FEW_WRONG_VALUES:
             yield f"{where}={wrong!r}", _body(replaced(start, path, wrong)), False
+    launch_in_session = copy.deepcopy(launch)
+    launch_in_session["session"]["new"] = False
+    for name, damaged, must_refuse in hostile_shapes(launch_in_session):
+        body = json.dumps(_stamped(damaged) if "timestamp" not in name else _fresh_id(damaged))
+        yield f"hostile: {name}", body.encode("utf-8"), must_refuse
+
+
+def _fresh_id(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with its own request id, its (damaged) timestamp kept."""
+    document = {**document, "request": dict(document["request"])}
+    document["request"]["requestId"] += f".{next(_REQUEST_NUMBERS)}"
+    return document
 
 
 def test_web_service_refuses_damaged_bodies_with_4xx_never_5xx(

@@ -108,7 +108,7 @@ def test_skill_id_from_the_environment_is_enforced_even_with_dev(
     assert main(["serve", "--dev"]) == 0
     client = started["app"].test_client()
     assert _post(client) == 200
-    assert _post(client, skill_id="amzn1.ask.skill.other") == 403
+    assert _post(client, skill_id="amzn1.ask.skill.other") == 400
 
 
 def test_serve_reports_a_missing_skill_factory(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import http.server
+import itertools
 import json
 import logging
 import threading
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 NOW = 1_780_000_000.0  # 2026-05-28T20:26:40Z: the fixed "now" of every test clock
 NOW_DT = datetime.fromtimestamp(NOW, UTC)
 DAY = timedelta(days=1)
-CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
+CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-99.pem"
 SKILL_ID = "amzn1.ask.skill.2f3a8c1e-7d4b-4e1a-9c55-0b6d2e9f1a77"
 OTHER_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
@@ -209,6 +210,10 @@ def _tiny_skill() -> Any:  # ask_sdk_core.skill.CustomSkill is untyped
     return builder.create()
 
 
+_REQUEST_NUMBERS = itertools.count(1)
+"""Each envelope gets its own request id, as Alexa's do: the service refuses a replayed one."""
+
+
 def _stamp(age_seconds: float) -> str:
     return datetime.fromtimestamp(NOW - age_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -225,7 +230,7 @@ def envelope(
     user = {"userId": "amzn1.ask.account.AMAXQ7TESTUSERQ3KJZ5Y2ZL4XN7OQW6BPL3RDWAEXAMPLE"}
     request: dict[str, Any] = {
         "type": request_type,
-        "requestId": "amzn1.echo-api.request.9a8b7c6d-5e4f-3a2b-1c0d-e9f8a7b6c5d4",
+        "requestId": f"amzn1.echo-api.request.9a8b7c6d-{next(_REQUEST_NUMBERS):012d}",
         "timestamp": _stamp(age),
         "locale": "en-US",
     }
@@ -570,7 +575,7 @@ def test_garbage_instead_of_a_chain_is_rejected(pki: Pki, serve: Callable[[Flask
 def test_chain_that_cannot_be_downloaded_is_rejected(service: Service) -> None:
     """A well-formed URL that the host cannot serve is a 400."""
     body = envelope()
-    url = "https://s3.amazonaws.com/echo.api/missing.pem"
+    url = "https://s3.amazonaws.com/echo.api/echo-api-cert-404.pem"
     _assert_rejected(post(service.base, body, sign(service.pki, body, url)), 400, "downloaded")
     assert service.host.fetched == [url]
 
@@ -673,10 +678,17 @@ def test_unknown_request_type_is_a_400(service: Service) -> None:
     _assert_rejected(post(service.base, envelope("Bogus.Request")), 400, "unsupported request type")
 
 
-def test_unreadable_envelope_field_is_a_400(service: Service) -> None:
-    """A known request type with an unparseable field (the timestamp) is the caller's error."""
+def test_timestamp_that_is_not_iso_8601_is_a_400(service: Service) -> None:
+    """A signed request whose timestamp is not ISO 8601 is refused; no date is guessed."""
     body = envelope().replace(_stamp(0).encode(), b"yesterday-ish")
-    _assert_rejected(post(service.base, body), 400, "could not be read")
+    _assert_rejected(post(service.base, body, sign(service.pki, body)), 400, "ISO 8601")
+
+
+def test_unreadable_envelope_field_is_a_400(service: Service) -> None:
+    """A signed request with a field the ASK model cannot read is the caller's error."""
+    body = envelope("IntentRequest", intent="AMAZON.HelpIntent")
+    body = body.replace(b'"locale"', b'"dialogState": "NOT_A_STATE", "locale"')
+    _assert_rejected(post(service.base, body, sign(service.pki, body)), 400, "could not be read")
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
@@ -701,10 +713,10 @@ def test_body_just_under_the_limit_is_served(service: Service) -> None:
     assert post(service.base, body, sign(service.pki, body)).status == 200
 
 
-def test_foreign_skill_id_is_a_403(service: Service) -> None:
-    """A signed request for another skill is refused."""
+def test_foreign_skill_id_is_a_400(service: Service) -> None:
+    """A signed request for another skill is refused with the 400 every refusal gets."""
     body = envelope(skill_id=OTHER_SKILL_ID)
-    _assert_rejected(post(service.base, body, sign(service.pki, body)), 403, "different skill")
+    _assert_rejected(post(service.base, body, sign(service.pki, body)), 400, "different skill")
 
 
 def test_missing_skill_id_is_a_400(service: Service) -> None:
@@ -795,7 +807,7 @@ def test_verify_false_still_checks_input_and_skill_id(serve: Callable[[Flask], s
     """Turning verification off does not turn off input validation or the skill id check."""
     base = serve(create_app(_tiny_skill(), verify=False, skill_id=SKILL_ID))
     assert post(base, b"{").status == 400
-    assert post(base, envelope(skill_id=OTHER_SKILL_ID)).status == 403
+    assert post(base, envelope(skill_id=OTHER_SKILL_ID)).status == 400
 
 
 # ---------------------------------------------------------------- certificate cache
@@ -880,15 +892,17 @@ def test_cache_is_bounded_and_keeps_the_recently_used(pki: Pki) -> None:
 
 def test_many_certificate_urls_do_not_grow_the_cache(service: Service) -> None:
     """Distinct URLs (all valid) are each verified, but the cache stays within its bound."""
-    urls = [f"https://s3.amazonaws.com/echo.api/cert-{i}.pem" for i in range(40)]
+    urls = [f"https://s3.amazonaws.com/echo.api/echo-api-cert-{i}.pem" for i in range(40)]
     for url in urls:
         service.host.files[url] = service.pki.chain_pem()
-        body = envelope()
+        service.clock.now += 61  # one source may start 4 downloads a minute
+        body = envelope(age=NOW - service.clock.now)
         assert post(service.base, body, sign(service.pki, body, url)).status == 200
     assert service.host.fetched == urls
-    body = envelope()
+    body = envelope(age=NOW - service.clock.now)
     post(service.base, body, sign(service.pki, body, urls[-1]))  # recent: still cached
     assert len(service.host.fetched) == len(urls)
+    body = envelope(age=NOW - service.clock.now)
     post(service.base, body, sign(service.pki, body, urls[0]))  # oldest: long evicted
     assert service.host.fetched[-1] == urls[0]
     assert len(service.host.fetched) == len(urls) + 1
@@ -1004,7 +1018,7 @@ def test_production_server_waitress_serves_and_limits(pki: Pki) -> None:
         production.asyncore.close_all(production._map)
 
 
-# ---------------------------------------------------------------- hardening (issue 15)
+# ---------------------------------------------------------------- hardening
 
 
 def test_json_with_a_5000_digit_integer_is_a_400(service: Service) -> None:
@@ -1043,12 +1057,12 @@ def test_signed_request_without_context_is_a_400_in_dev_mode_too(
     _assert_rejected(post(base, json.dumps(document).encode()), 400, "applicationId")
 
 
-def test_foreign_session_application_with_our_context_id_is_a_403(service: Service) -> None:
+def test_foreign_session_application_with_our_context_id_is_a_400(service: Service) -> None:
     """Both ids must be ours: a foreign session id is refused though the context id is ours."""
     document = json.loads(envelope())
     document["session"]["application"]["applicationId"] = OTHER_SKILL_ID
     body = json.dumps(document).encode()
-    _assert_rejected(post(service.base, body, sign(service.pki, body)), 403, "different skill")
+    _assert_rejected(post(service.base, body, sign(service.pki, body)), 400, "different skill")
 
 
 def _forged_headers(url: str = CERT_URL) -> dict[str, str]:
@@ -1063,25 +1077,30 @@ def test_a_stale_forged_request_is_refused_without_a_download(service: Service) 
     assert service.host.fetched == []
 
 
-def test_a_forged_request_for_another_skill_is_refused_without_a_download(
+def test_a_forged_request_cannot_tell_a_right_skill_id_from_a_wrong_one(
     service: Service,
 ) -> None:
-    """The skill id is checked before any certificate is fetched."""
-    body = envelope(skill_id=OTHER_SKILL_ID)
-    _assert_rejected(post(service.base, body, _forged_headers()), 403, "different skill")
-    assert service.host.fetched == []
+    """Unsigned, our skill id and another get the same status and reason: the signature fails."""
+    replies = []
+    for skill_id in (SKILL_ID, OTHER_SKILL_ID):
+        body = envelope(skill_id=skill_id)
+        replies.append(post(service.base, body, _forged_headers()))
+    assert [r.status for r in replies] == [400, 400]
+    assert (
+        replies[0].body == replies[1].body == {"error": "request signature does not match the body"}
+    )
 
 
 @pytest.mark.parametrize(
     "spelling",
     [
         CERT_URL,
-        "https://s3.amazonaws.com:443/echo.api/echo-api-cert-test.pem",
-        "HTTPS://S3.AMAZONAWS.COM/echo.api/echo-api-cert-test.pem",
-        "https://s3.amazonaws.com/echo.api/../echo.api/./echo-api-cert-test.pem",
-        "https://s3.amazonaws.com/echo.api//echo-api-cert-test.pem",
-        "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem?versionId=evil#frag",
-        "https://user:secret@s3.amazonaws.com/echo.api/echo-api-cert-test.pem",
+        "https://s3.amazonaws.com:443/echo.api/echo-api-cert-99.pem",
+        "HTTPS://S3.AMAZONAWS.COM/echo.api/echo-api-cert-99.pem",
+        "https://s3.amazonaws.com/echo.api/../echo.api/./echo-api-cert-99.pem",
+        "https://s3.amazonaws.com/echo.api//echo-api-cert-99.pem",
+        "https://s3.amazonaws.com/echo.api/echo-api-cert-99.pem?versionId=evil#frag",
+        "https://user:secret@s3.amazonaws.com/echo.api/echo-api-cert-99.pem",
     ],
 )
 def test_the_certificate_url_is_rebuilt_from_its_normalised_path(spelling: str) -> None:
@@ -1093,8 +1112,8 @@ def test_spellings_of_one_certificate_url_share_one_download(service: Service) -
     """The normalised URL is both what is downloaded and the cache key: one fetch for all."""
     for url in (
         CERT_URL,
-        "https://S3.amazonaws.com:443/echo.api/../echo.api/echo-api-cert-test.pem",
-        "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem?x=1",
+        "https://S3.amazonaws.com:443/echo.api/../echo.api/echo-api-cert-99.pem",
+        "https://s3.amazonaws.com/echo.api/echo-api-cert-99.pem?x=1",
     ):
         body = envelope()
         reply = post(service.base, body, sign(service.pki, body, url))
@@ -1178,16 +1197,18 @@ def test_at_most_the_slot_count_of_urls_download_at_once(pki: Pki) -> None:
     leader.start()
     time.sleep(0.2)
     with pytest.raises(RequestRejected, match="busy") as refused:
-        verifier.signing_certificate("https://s3.amazonaws.com/echo.api/other.pem")
+        verifier.signing_certificate("https://s3.amazonaws.com/echo.api/echo-api-cert-7.pem")
     assert refused.value.status == 503
     release.set()
     leader.join(10)
-    verifier.signing_certificate("https://s3.amazonaws.com/echo.api/other.pem")  # slot free again
+    verifier.signing_certificate(
+        "https://s3.amazonaws.com/echo.api/echo-api-cert-7.pem"
+    )  # slot free again
 
 
 def test_a_failed_download_is_remembered_for_about_a_minute(service: Service) -> None:
     """A URL whose chain cannot be had is not fetched again for 60 s, then it is."""
-    url = "https://s3.amazonaws.com/echo.api/missing.pem"
+    url = "https://s3.amazonaws.com/echo.api/echo-api-cert-404.pem"
     for _ in range(3):
         body = envelope()
         _assert_rejected(post(service.base, body, sign(service.pki, body, url)), 400, "downloaded")
@@ -1255,7 +1276,7 @@ def test_slow_downloads_never_hold_every_server_thread(pki: Pki, trickle_server:
 
         def slow(index: int) -> None:
             body = envelope()
-            url = f"https://s3.amazonaws.com/echo.api/slow-{index}.pem"
+            url = f"https://s3.amazonaws.com/echo.api/echo-api-cert-{index}.pem"
             statuses.append(post(base, body, sign(pki, body, url)).status)
 
         threads = [threading.Thread(target=slow, args=(i,)) for i in range(8)]
@@ -1277,7 +1298,7 @@ def test_a_rejection_is_one_warning_line_without_traceback_or_the_whole_url(
     service: Service, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A forged request logs one WARNING with the reason and at most 100 characters of its URL."""
-    url = "https://s3.amazonaws.com/echo.api/" + "A" * 3000 + ".pem"
+    url = "https://s3.amazonaws.com/echo.api/echo-api-cert-1.pem?" + "A" * 3000
     body = envelope()
     with caplog.at_level(logging.DEBUG):
         reply = post(service.base, body, sign(service.pki, body, url))

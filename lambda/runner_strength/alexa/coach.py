@@ -13,7 +13,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from runner_strength.alexa import apl, dialog, reminding, safety, services
+from runner_strength.alexa import apl, dialog, observe, reminding, safety, services
 from runner_strength.alexa.dialog import Asked, Question, Said
 from runner_strength.alexa.dialog_table import OPENS_ITS_OWN, Role, meaning
 from runner_strength.alexa.requests import (
@@ -160,7 +160,7 @@ class Turn:
         self.intent = intent_name(handler_input)
         self.said_first: Ssml | None = None  # said before the response (what became of a workout)
         safety.forget_expired(self)
-        # What the screen shows (h6-apl): the last engine outcome, or an exercise explained.
+        # What the screen shows: the last engine outcome, or an exercise explained.
         self.outcome: Outcome | None = None
         self.explained: Exercise | None = None
         logger.info(
@@ -237,6 +237,7 @@ class Turn:
     def apply(self, outcome: Outcome) -> Outcome:
         """Fold an engine outcome into the record: a new active state, or a finished one."""
         self.outcome = outcome
+        observe.note_events(outcome.events)  # the turn's metrics are derived from these
         finished = next((e for e in outcome.events if isinstance(e, WorkoutFinished)), None)
         if finished is not None and outcome.state is not None:
             state = outcome.state
@@ -251,7 +252,7 @@ class Turn:
             self.record = end_workout(record, self.device, entry, state.introduced)
         elif outcome.state is not None and outcome.state != self.state:
             # An unchanged state (status, a refused move) is not folded in: that would only bump
-            # `updated_at` and cost a write for a turn that changed nothing (issue 5).
+            # `updated_at` and cost a write for a turn that changed nothing.
             self.record = with_state(self.record, self.device, outcome.state, self.now)
         return outcome
 
@@ -939,7 +940,9 @@ class Turn:
             return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
         started = self.narrator.script(outcome, ask=False)
         if choice is RoutineChoice.ALWAYS:
-            played = self.routines.play(RoutineKind.WARM_UP)
+            workout_id = outcome.state.workout_id if outcome.state is not None else None
+            sore = self.record.sore_areas(self.now)
+            played = self.routines.play(RoutineKind.WARM_UP, workout_id, sore)
             return self.respond(
                 started.then(played).then(self.narrator.closing(outcome)), Asked(Question.WARMED_UP)
             )
@@ -965,7 +968,9 @@ class Turn:
 
     def warm_up(self, first: Script | None = None) -> Response:
         """Play the warm-up, then ask for the first set (or, with no workout, what next)."""
-        played = _after(first, self.routines.play(RoutineKind.WARM_UP))
+        workout_id = self.state.workout_id if self.state is not None else None
+        sore = self.record.sore_areas(self.now)
+        played = _after(first, self.routines.play(RoutineKind.WARM_UP, workout_id, sore))
         if self.state is not None:
             question, asked = self.workout_question()
             # "Next" or "skip" said over the warm-up means the warm-up, not the first exercise.
@@ -983,7 +988,8 @@ class Turn:
 
     def cool_down(self, first: Script | None = None) -> Response:
         """Play the cool-down and say goodbye (mid-workout, go back to the workout after it)."""
-        played = _after(first, self.routines.play(RoutineKind.COOL_DOWN))
+        sore = self.record.sore_areas(self.now)
+        played = _after(first, self.routines.play(RoutineKind.COOL_DOWN, sore=sore))
         if self.state is not None:
             question, asked = self.next_question()
             return self.respond(played.then(question), asked)
@@ -1104,5 +1110,6 @@ def _short_question(turn: Turn) -> Ssml | None:
     short = {
         Question.ANOTHER_EXERCISE: DialogSay.SHORT_ANOTHER_EXERCISE,
         Question.SAFETY_CHECK: DialogSay.SHORT_SAFETY_CHECK,
+        Question.EXPLAIN_DEEPER: DialogSay.SHORT_EXPLAIN_DEEPER,
     }.get(question)
     return talk.short(short) if short is not None else None

@@ -230,6 +230,43 @@ class CreditsHandler(CoachHandler):
         return turn.respond(script.then(question), asked)
 
 
+class WorkoutCreditsHandler(CoachHandler):
+    """Where the named or current workout comes from: its own article, then the others."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("WorkoutCreditsIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        slot = resolved_slot(handler_input, "workout")
+        workout = turn.library.workouts.get(slot.id or "")
+        if workout is None and turn.state is not None:
+            workout = turn.library.workouts.get(turn.state.workout_id)
+        if workout is None:  # the workout just offered, if any
+            workout = turn.library.workouts.get(turn.asked.workout_id or "")
+        script = turn.talk.workout_credits(workout) if workout else turn.talk.credits(None)
+        question, asked = turn.pending()  # the waiting question, asked again
+        return turn.respond(script.then(question), asked)
+
+
+class WeightHandler(CoachHandler):
+    """How heavy to go for the named or current exercise (the general rule without one)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("WeightIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        slot = resolved_slot(handler_input, "exercise")
+        exercise = turn.library.exercises.get(slot.id or "")
+        if exercise is None and slot.heard:
+            exercise = turn.library.find_exercise(slot.heard)
+        if exercise is None and (where := turn.where()) is not None:
+            exercise = turn.library.exercises.get(where.exercise_id)
+        question, asked = turn.pending()  # the waiting question, asked again
+        return turn.respond(turn.talk.weight(exercise).then(question), asked)
+
+
 class FeedbackHandler(CoachHandler):
     """Too easy, too hard or just right: the exercise just done is adjusted for next time."""
 
@@ -434,6 +471,8 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         ExplainHandler(coach),
         ExplainMoreHandler(coach),
         CreditsHandler(coach),
+        WorkoutCreditsHandler(coach),
+        WeightHandler(coach),
         FeedbackHandler(coach),
         LevelHandler(coach),
         EquipmentHandler(coach),

@@ -1,24 +1,28 @@
 """Alexa's own services: the Settings API (time zone) and the Reminders API.
 
 The skill builder gets one `ShortTimeoutApiClient` at cold start; the SDK then builds service
-clients per request from the request's `apiEndpoint` and `apiAccessToken`. Every call here has a
-short timeout well inside Alexa's 8 s and turns every failure (timeout, refused connection, 401,
-403, 429, 5xx, a body that does not parse) into a plain result, so a turn that needed the service
-still answers and keeps everything else it did.
+clients per request from the request's `apiEndpoint` and `apiAccessToken`. Every call here goes
+only to Alexa's own API hosts over HTTPS, follows no redirect, has a deadline for the whole call
+and for the turn (`turn_budget`) well inside Alexa's 8 s and a cap on the answer's size, and turns
+every failure (refused host, timeout, refused connection, 3xx, 401, 403, 429, 5xx, a body that
+does not parse) into a plain result, so a turn that needed the service still answers and keeps
+everything else it did.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import contextlib
+import http.client
 import json
 import logging
-import urllib.error
-import urllib.request
+import socket
+import ssl
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_core.exceptions import ApiClientException
@@ -41,6 +45,8 @@ from ask_sdk_model.services.service_client_factory import ServiceClientFactory
 from ask_sdk_model.services.service_exception import ServiceException
 from ask_sdk_runtime.exceptions import AskSdkException
 
+from runner_strength import turn_budget
+
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
     from ask_sdk_model.services.api_client_request import ApiClientRequest
@@ -52,7 +58,7 @@ logger = logging.getLogger(__name__)
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 """The permission the manifest declares and the runner grants for reminders."""
 DEFAULT_TIMEOUT_SECONDS = 2.0
-"""Per call: two calls in one turn (time zone, reminder) still leave room inside Alexa's 8 s."""
+"""Per call, all of it: two calls in one turn (time zone, reminder) fit the turn's budget."""
 _FAILURES = (ServiceException, AskSdkException, ValueError, TypeError, AttributeError, KeyError)
 """What a service call can raise: the SDK's errors, and its reader choking on an odd answer body
 (an error code it does not know raises while the error itself is being read)."""
@@ -77,61 +83,159 @@ class Saved:
     status: int | None = None  # the HTTP status of a failure, for the log
 
 
-class ShortTimeoutApiClient(ApiClient):
-    """The SDK's `ApiClient` on urllib with a short timeout (the SDK's default has none).
+ALEXA_API_HOSTS = frozenset(
+    {"api.amazonalexa.com", "api.eu.amazonalexa.com", "api.fe.amazonalexa.com"}
+)
+"""The `apiEndpoint` hosts Amazon documents (North America, Europe, Far East): the only hosts the
+runner's API token is ever sent to, over HTTPS on port 443."""
+MAX_RESPONSE_BYTES = 256 * 1024
+"""A time zone is a few bytes and a runner's reminders a few kilobytes; more is not Alexa."""
+MIN_CALL_SECONDS = 0.05
+"""Below this much time left in the turn, a call is not started at all."""
 
-    HTTPS only, except plain HTTP to a loopback address (a local stand-in for Alexa's API).
-    An HTTP error status is returned as a response for the service client to map; a timeout or a
-    network failure raises `ApiClientException`, which the service client reports as a 500.
+
+class ShortTimeoutApiClient(ApiClient):
+    """The SDK's `ApiClient` on `http.client`, trusting nothing it talks to.
+
+    - HTTPS to Alexa's API hosts only (`ALEXA_API_HOSTS`, port 443); `local=True` (tests and
+      `serve --dev`, with a stand-in on loopback) also allows any host, HTTP included.
+    - No redirects: a 3xx comes back as the answer, so the bearer token never follows one to
+      another host or scheme.
+    - `timeout` is a deadline for the whole call (connect, send, every read), enforced by a
+      watchdog that shuts the socket down, so a server trickling a byte at a time is cut off; the
+      turn's budget (`turn_budget.remaining()`) shortens it further.
+    - At most `max_bytes` of answer are read; a longer answer is a failure.
+
+    An HTTP error status is returned as a response for the service client to map; a refused
+    host, a timeout or a network failure raises `ApiClientException`, which the service client
+    reports as a 500 and the callers here as `Outcome.FAILED`.
     """
 
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        *,
+        local: bool = False,
+        max_bytes: int = MAX_RESPONSE_BYTES,
+    ) -> None:
         self.timeout = timeout
-        # Loopback calls never go through a proxy from the environment.
-        self._direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        self._default = urllib.request.build_opener()
+        self.local = local
+        self.max_bytes = max_bytes
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
         """Send one request; any status comes back as a response, failures raise."""
         url = str(request.url or "")
-        parts = urlsplit(url)
-        loopback = _is_loopback(parts.hostname or "")
-        if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
-            raise ApiClientException("only HTTPS endpoints (or HTTP on loopback) are allowed")
+        parts = _allowed(url, local=self.local)
+        seconds = self.timeout
+        left = turn_budget.remaining()
+        if left is not None:
+            seconds = min(seconds, left)
+        if seconds < MIN_CALL_SECONDS:
+            raise ApiClientException("no time left in this turn for an Alexa API call")
         headers = {str(k): str(v) for k, v in (request.headers or [])}
         data = None
         if request.body is not None:
             body = request.body
             data = (body if isinstance(body, str) else json.dumps(body)).encode("utf-8")
             headers.setdefault("Content-Type", "application/json")
-        outgoing = urllib.request.Request(  # noqa: S310  # the scheme is checked above
-            url, data=data, headers=headers, method=str(request.method or "GET")
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+        return _exchange(
+            parts,
+            str(request.method or "GET"),
+            path,
+            headers=headers,
+            data=data,
+            seconds=seconds,
+            max_bytes=self.max_bytes,
         )
-        opener = self._direct if loopback else self._default
-        try:
-            with opener.open(outgoing, timeout=self.timeout) as answer:
-                return ApiClientResponse(
-                    headers=list(answer.headers.items()),
-                    status_code=answer.status,
-                    body=answer.read().decode("utf-8", "replace"),
-                )
-        except urllib.error.HTTPError as error:
-            with error:
-                text = error.read().decode("utf-8", "replace")
-            return ApiClientResponse(
-                headers=list(error.headers.items()), status_code=error.code, body=text
-            )
-        except (OSError, ValueError) as error:  # URLError, timeouts and resets are OSErrors
-            raise ApiClientException(f"{type(error).__name__}: {error}") from error
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
+def _allowed(url: str, *, local: bool) -> SplitResult:
+    """The parts of `url` when a call may go there; `ApiClientException` when not."""
     try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise ApiClientException("malformed Alexa API URL") from error
+    if parts.username is not None or parts.password is not None:
+        raise ApiClientException("an Alexa API URL carries no user info")
+    if local:
+        if parts.scheme not in {"https", "http"} or not parts.hostname:
+            raise ApiClientException("only HTTP(S) URLs are allowed")
+        return parts
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or host not in ALEXA_API_HOSTS or port not in {None, 443}:
+        raise ApiClientException("the API endpoint is not one of Alexa's HTTPS hosts")
+    return parts
+
+
+def _exchange(  # noqa: PLR0913  # one request's parts, as http.client wants them
+    parts: SplitResult,
+    method: str,
+    path: str,
+    *,
+    headers: dict[str, str],
+    data: bytes | None,
+    seconds: float,
+    max_bytes: int,
+) -> ApiClientResponse:
+    """One HTTP exchange, all of it within `seconds`; redirects are answers, never followed."""
+    host, port = parts.hostname or "", parts.port
+    connection: http.client.HTTPConnection
+    if parts.scheme == "https":
+        context = ssl.create_default_context()
+        connection = http.client.HTTPSConnection(host, port, timeout=seconds, context=context)
+    else:
+        connection = http.client.HTTPConnection(host, port, timeout=seconds)
+    expired = threading.Event()
+    sockets: list[socket.socket] = []
+
+    def cut_off() -> None:
+        expired.set()
+        for sock in [*sockets, connection.sock]:
+            if sock is not None:
+                with contextlib.suppress(OSError):  # closed already: the call ended by itself
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    watchdog = threading.Timer(seconds, cut_off)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        connection.connect()
+        sockets.append(connection.sock)
+        connection.request(method, path, body=data, headers=headers)
+        answer = connection.getresponse()
+        body = _read_capped(answer, max_bytes)
+        result = ApiClientResponse(
+            headers=list(answer.headers.items()),
+            status_code=answer.status,
+            body=body.decode("utf-8", "replace"),
+        )
+    except (http.client.HTTPException, OSError, ValueError) as error:
+        if expired.is_set():
+            raise ApiClientException(f"no answer within {seconds:.2f} s") from error
+        raise ApiClientException(f"{type(error).__name__}: {error}") from error
+    finally:
+        watchdog.cancel()
+        connection.close()
+    if expired.is_set():
+        raise ApiClientException(f"no answer within {seconds:.2f} s")
+    return result
+
+
+def _read_capped(answer: http.client.HTTPResponse, max_bytes: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = answer.read1(max_bytes + 1 - size)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            raise ValueError(f"answer larger than {max_bytes} bytes")
 
 
 def _factory(handler_input: HandlerInput) -> ServiceClientFactory | None:

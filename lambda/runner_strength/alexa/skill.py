@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.skill_builder import CustomSkillBuilder
@@ -17,9 +19,16 @@ from ask_sdk_model.request import Request
 from ask_sdk_model.request_envelope import RequestEnvelope
 from ask_sdk_runtime.exceptions import AskSdkException
 
+from runner_strength import safe_log, turn_budget
 from runner_strength.alexa import snapstart
 from runner_strength.alexa.coach import Coach
 from runner_strength.alexa.handlers import CatchAllExceptionHandler, request_handlers
+from runner_strength.alexa.observe import (
+    CountedExceptionHandler,
+    ObservedApiClient,
+    ObservedEntry,
+    Observer,
+)
 from runner_strength.alexa.serializer import CachingSerializer
 from runner_strength.alexa.services import ShortTimeoutApiClient
 from runner_strength.config import Config
@@ -47,6 +56,18 @@ REJECTED: dict[str, Any] = {
     },
 }
 """What the Lambda entry answers to an envelope it cannot read or that is not for this skill."""
+ACKNOWLEDGED: dict[str, Any] = {"version": "1.0", "response": {}}
+"""What the Lambda entry answers to a skill event it has already processed."""
+
+MAX_SESSION_ATTRIBUTE_CHARACTERS = 24 * 1024
+"""Session attributes come back in Alexa's 24 KB response, so a larger set never came from us."""
+MAX_SESSION_ATTRIBUTE_DEPTH = 8
+"""Our attributes nest three deep; a deeper set is crafted (900 levels crashed a decoder once)."""
+MAX_SESSION_ATTRIBUTE_ITEMS = 256
+"""Entries in any one list or object of the session attributes."""
+SKILL_EVENT_PREFIX = "AlexaSkillEvent."
+SEEN_EVENTS = 1024
+"""Skill event request ids the Lambda entry remembers, to process a retried event only once."""
 
 
 def build_skill(  # noqa: PLR0913  # every dependency passed in, each by keyword
@@ -73,7 +94,7 @@ def build_skill(  # noqa: PLR0913  # every dependency passed in, each by keyword
         setattr(builder, "skill_id", skill_id)  # noqa: B010
     for handler in request_handlers(coach):
         builder.add_request_handler(handler)
-    builder.add_exception_handler(CatchAllExceptionHandler(coach))
+    builder.add_exception_handler(CountedExceptionHandler(CatchAllExceptionHandler(coach)))
     skill = builder.create()
     skill.serializer = CachingSerializer()
     return skill
@@ -89,21 +110,25 @@ def build_default_skill(config: Config | None = None) -> CustomSkill:
         adapter=adapter,
         clock=time.time,
         skill_id=config.skill_id,
-        api_client=ShortTimeoutApiClient(config.alexa_api_timeout),
+        api_client=ObservedApiClient(ShortTimeoutApiClient(config.alexa_api_timeout)),
     )
     snapstart.install(skill, adapter)
     return skill
 
 
-def build_lambda_entry(config: Config | None = None) -> LambdaEntry:
-    """The Lambda handler, built once at cold start; one warning when no skill id is configured."""
+def build_lambda_entry(config: Config | None = None) -> ObservedEntry:
+    """The Lambda handler, built once at cold start; one warning when no skill id is configured.
+
+    Observed (alexa/observe.py): JSON logs with correlation keys, metrics per turn.
+    """
     config = config or Config.from_env()
+    observer = Observer(config.service_name, level=config.log_level, adopt_loggers=config.on_lambda)
     if not config.skill_id:
         logger.warning(
             "SKILL_ID is not set: this function answers requests for any skill. Set it to the "
             "skill's id (infra/template.yaml passes its SkillId parameter)."
         )
-    return LambdaEntry(build_default_skill(config))
+    return ObservedEntry(LambdaEntry(build_default_skill(config)), observer)
 
 
 class LambdaEntry:
@@ -118,13 +143,18 @@ class LambdaEntry:
         self.skill = skill
         configured = getattr(skill, "skill_id", None)
         self.skill_id: str | None = configured if isinstance(configured, str) else None
+        self._events = SeenEvents()
+        safe_log.install()
 
     def __call__(self, event: object, context: object) -> dict[str, Any]:
         """Answer one request envelope; an unreadable or foreign one gets a logged rejection."""
-        problem = application_problem(event, self.skill_id)
+        problem = application_problem(event, self.skill_id) or session_problem(event)
         if problem is not None:
             logger.warning("rejected a request envelope: %s", problem)
             return REJECTED
+        if not self._events.first_time(event):
+            logger.info("acknowledged a skill event already processed")
+            return ACKNOWLEDGED
         try:
             envelope = self.skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
         except Exception as error:  # noqa: BLE001  # any shape the SDK's reader chokes on is a bad request
@@ -134,7 +164,8 @@ class LambdaEntry:
             logger.warning("rejected a request envelope without a request")
             return REJECTED
         try:
-            response = self.skill.invoke(request_envelope=envelope, context=context)
+            with turn_budget.turn():
+                response = self.skill.invoke(request_envelope=envelope, context=context)
         except AskSdkException as error:
             # Skill id mismatch or a request no handler takes; the catch-all handles the rest.
             logger.warning("rejected a request: %s", error)
@@ -143,6 +174,74 @@ class LambdaEntry:
         if not isinstance(result, dict):
             raise TypeError("the SDK serialised a response envelope to something other than a dict")
         return result
+
+
+class SeenEvents:
+    """Request ids of the skill events this process answered (Alexa may deliver one twice).
+
+    Bounded: the oldest of `SEEN_EVENTS` ids goes first. Another Lambda instance does not share
+    them, so a retry that lands elsewhere is processed again; every skill event handler here is
+    idempotent (a second delete finds nothing), so that costs a write, not a wrong answer.
+    """
+
+    def __init__(self, max_entries: int = SEEN_EVENTS) -> None:
+        self._max_entries = max_entries
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_time(self, event: object) -> bool:
+        """False for a skill event whose request id was seen; True for anything else."""
+        request_type = _dig(event, "request", "type")
+        request_id = _dig(event, "request", "requestId")
+        if not isinstance(request_type, str) or not request_type.startswith(SKILL_EVENT_PREFIX):
+            return True
+        if not isinstance(request_id, str) or not request_id:
+            return True
+        with self._lock:
+            if request_id in self._seen:
+                return False
+            self._seen[request_id] = None
+            while len(self._seen) > self._max_entries:
+                self._seen.popitem(last=False)
+            return True
+
+
+def session_problem(event: object) -> str | None:  # noqa: PLR0911  # one reason per limit
+    """Why the session attributes of `event` cannot be ours (too large, deep or long), or None.
+
+    Checked on the raw JSON before anything decodes them: a crafted set could otherwise cost
+    memory (a compressed record that inflates), a crash (deep nesting) or responses over 24 KB.
+    """
+    session = _dig(event, "session")
+    if session is None:
+        return None
+    if not isinstance(session, dict):
+        return "session is not an object"
+    attributes = session.get("attributes")
+    if attributes is None:
+        return None
+    if not isinstance(attributes, dict):
+        return "session attributes are not an object"
+    characters = 0
+    stack: list[tuple[object, int]] = [(attributes, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_SESSION_ATTRIBUTE_DEPTH:
+            return f"session attributes nest deeper than {MAX_SESSION_ATTRIBUTE_DEPTH}"
+        if isinstance(node, dict):
+            if len(node) > MAX_SESSION_ATTRIBUTE_ITEMS:
+                return f"a session attribute object has over {MAX_SESSION_ATTRIBUTE_ITEMS} keys"
+            characters += sum(len(str(key)) + 4 for key in node)
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            if len(node) > MAX_SESSION_ATTRIBUTE_ITEMS:
+                return f"a session attribute list has over {MAX_SESSION_ATTRIBUTE_ITEMS} items"
+            stack.extend((value, depth + 1) for value in node)
+        else:
+            characters += len(node) + 2 if isinstance(node, str) else 8
+        if characters > MAX_SESSION_ATTRIBUTE_CHARACTERS:
+            return f"session attributes are over {MAX_SESSION_ATTRIBUTE_CHARACTERS} characters"
+    return None
 
 
 def application_problem(event: object, skill_id: str | None) -> str | None:

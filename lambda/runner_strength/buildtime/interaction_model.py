@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from runner_strength.buildtime import release
 from runner_strength.buildtime.fields import FieldReader, Problem, field_names
 from runner_strength.content.model import BODY_AREAS, EQUIPMENT, Level
 
@@ -68,10 +69,8 @@ LOCALES: Mapping[str, str] = {
 # No endpoint: the ASK CLI cfn-deployer writes the Lambda ARN here after it deploys infra/, and a
 # placeholder ARN makes a first `ask deploy` fail its trigger check (alexa/ask-cli#365).
 ENDPOINT_URI: str | None = None
-# Placeholders until the skill has published pages; certification needs real ones: host
-# docs/PRIVACY.md and docs/TERMS.md and put their URLs here (`check --release` fails till then).
-PRIVACY_POLICY_URL = "https://example.com/runner-strength/privacy"
-TERMS_OF_USE_URL = "https://example.com/runner-strength/terms"
+# The privacy and terms URLs come from release.yaml (buildtime/release.py): example.com
+# placeholders until its hosting is filled in (`check --release` fails till then).
 # The store icons, in the skill package (tools/make_icons.py draws them); the ASK CLI uploads them.
 SMALL_ICON_URI = "file://assets/images/icon-108.png"
 LARGE_ICON_URI = "file://assets/images/icon-512.png"
@@ -80,8 +79,10 @@ CATEGORY = "EXERCISE_AND_WORKOUT"
 # `ask deploy` (ASK CLI 2.28+) writes manifest.events with the function as its endpoint. A committed
 # `events` block without an endpoint, or "events" in targetEndpoint, breaks the deploy.
 SUBSCRIBED_EVENTS = ("SKILL_DISABLED",)
-# Weekly reminders (alexa/reminding.py); the runner grants it by voice when first asked.
-PERMISSIONS = ("alexa::alerts:reminders:skill:readwrite",)
+# Weekly reminders (alexa/reminding.py); the runner grants it by voice when first asked. Skill
+# personalisation: Alexa then sends the personId of a recognised voice, so each runner of a
+# household keeps a record of their own (persistence/base.py `storage_key`).
+PERMISSIONS = ("alexa::alerts:reminders:skill:readwrite", "alexa::person_id:read")
 
 # ---------------------------------------------------------------- Alexa's limits and rules
 # Interaction model limits table ("Create the Interaction Model for Your Skill"): 140 characters per
@@ -530,7 +531,7 @@ def _type_value(value: SlotValue) -> JsonDict:
     return {"id": value.id, "name": name}
 
 
-# h6-apl: the Echo Show screen. Documents are saved in the package (response/display/); the
+# the Echo Show screen. Documents are saved in the package (response/display/); the
 # viewports are the standard hub (round, small, medium, large, extra large) and TV profiles.
 APL_INTERFACE: JsonDict = {
     "type": "ALEXA_PRESENTATION_APL",
@@ -591,6 +592,7 @@ def build_manifest(utterances: Utterances, endpoint_uri: str | None = ENDPOINT_U
     """The skill manifest (`skill.json`) as a dict."""
     listing = utterances.publishing
     endpoint = {"endpoint": {"uri": endpoint_uri}} if endpoint_uri else {}
+    urls = release.policy_urls()
     return {
         "manifest": {
             "manifestVersion": "1.0",
@@ -621,8 +623,8 @@ def build_manifest(utterances: Utterances, endpoint_uri: str | None = ENDPOINT_U
                 "containsAds": False,
                 "locales": {
                     locale: {
-                        "privacyPolicyUrl": PRIVACY_POLICY_URL,
-                        "termsOfUseUrl": TERMS_OF_USE_URL,
+                        "privacyPolicyUrl": urls.privacy,
+                        "termsOfUseUrl": urls.terms,
                     }
                     for locale in LOCALES
                 },
@@ -712,11 +714,39 @@ def build_package(
     return files
 
 
+def keep_unowned(on_disk: object, generated: object) -> object:
+    """`generated`, plus every key of `on_disk` that build-model does not generate.
+
+    build-model owns the keys it writes; everything else in skill.json belongs to someone else
+    and survives a rebuild: `apis.custom.endpoint` and `events` (written by `ask deploy` from the
+    stack's SkillEndpoint and ask-resources.json's skillEvents), regional endpoints, and any field
+    a publisher added by hand. Lists are values, so a generated list replaces the one on disk.
+    """
+    if not isinstance(on_disk, dict) or not isinstance(generated, dict):
+        return generated
+    merged = {key: keep_unowned(on_disk.get(key), value) for key, value in generated.items()}
+    merged.update({key: value for key, value in on_disk.items() if key not in generated})
+    return merged
+
+
+def _with_unowned(relative: Path, text: str, target: Path) -> str:
+    """The text to write: for skill.json, what is on disk and not build-model's is kept."""
+    if relative != MANIFEST_FILE or not target.is_file():
+        return text
+    try:
+        on_disk = json.loads(target.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return text
+    merged = keep_unowned(on_disk, json.loads(text))
+    return to_json(merged) if isinstance(merged, dict) else text
+
+
 def write_package(files: Mapping[Path, str], package_dir: Path = PACKAGE_DIR) -> list[Path]:
-    """Write the files that changed; returns the paths written."""
+    """Write the files that changed (skill.json keeps what others wrote); the paths written."""
     written = []
-    for relative, text in files.items():
+    for relative, generated in files.items():
         target = package_dir / relative
+        text = _with_unowned(relative, generated, target)
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -725,25 +755,12 @@ def write_package(files: Mapping[Path, str], package_dir: Path = PACKAGE_DIR) ->
     return written
 
 
-def _comparable(relative: Path, text: str) -> object:
-    """The file's content, minus what `ask deploy` writes into skill.json.
-
-    ASK CLI 2.30 writes `apis.custom.endpoint` (targetEndpoint ["custom"]) and, from
-    ask-resources.json's skillEvents, `events` = the same endpoint and the subscriptions.
-    """
-    if relative.name != "skill.json":
-        return text
-    manifest = json.loads(text)
-    body = manifest.get("manifest", {})
-    body.get("apis", {}).get("custom", {}).pop("endpoint", None)
-    events = body.get("events")
-    written = [{"eventName": name} for name in SUBSCRIBED_EVENTS]
-    if isinstance(events, dict) and events.get("subscriptions") == written:
-        events.pop("endpoint", None)
-        events.pop("subscriptions")
-        if not events:
-            del body["events"]
-    return manifest
+def _up_to_date(relative: Path, on_disk: str, generated: str) -> bool:
+    """Whether the file on disk is what build-model writes (skill.json: plus what it keeps)."""
+    if relative != MANIFEST_FILE:
+        return on_disk == generated
+    current = json.loads(on_disk)
+    return bool(current == keep_unowned(current, json.loads(generated)))
 
 
 def package_differences(files: Mapping[Path, str], package_dir: Path = PACKAGE_DIR) -> list[str]:
@@ -753,9 +770,7 @@ def package_differences(files: Mapping[Path, str], package_dir: Path = PACKAGE_D
         target = package_dir / relative
         if not target.is_file():
             differences.append(f"{relative}: missing")
-        elif _comparable(relative, target.read_text(encoding="utf-8")) != _comparable(
-            relative, text
-        ):
+        elif not _up_to_date(relative, target.read_text(encoding="utf-8"), text):
             differences.append(f"{relative}: differs from what build-model generates")
     # A locale file nobody generates would still be deployed by the ASK CLI.
     models = package_dir / MODELS_DIR

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from runner_strength.buildtime.coaching import coaching_problems
 from runner_strength.buildtime.fields import PLACEHOLDER, FieldReader, Problem, field_names
 from runner_strength.content.compiled import COMPILED_FORMAT, COMPILED_PATH, encode
 from runner_strength.content.model import (
@@ -51,6 +52,8 @@ which is `content.compiled.COMPILED_FORMAT`)."""
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SOURCE_ID = re.compile(r"^\d{3}_[0-9a-f]{16}$")
 _ALIAS = re.compile(r"^[a-z][a-z' ]*[a-z]$")
+# Punctuation a title carries in print that a person does not say aloud.
+_TITLE_MARKS = re.compile(r"[:!?;]")
 # One side of one set, reps or hold: longer work cannot be timed inside one voice response.
 MAX_SIDE_SECONDS = 120
 
@@ -215,6 +218,8 @@ def _exercise(file: str, raw: object, problems: list[Problem]) -> Exercise | Non
         level=r.choice("level", Level) or Level.BEGINNER,
         intensity=r.choice("intensity", Intensity) or Intensity.MODERATE,
         said_as=_said_as(r, name),
+        first_side=r.text("first_side", required=False),
+        weight=r.text("weight", required=False),
         file=file,
     )
     return exercise if dosage else None
@@ -342,6 +347,7 @@ def _routine(
     if kind is None or not moves:
         return None
     routine = Routine(kind, name, description, tuple(moves), file)
+    _check_routine_kind(r, routine)
     seconds = routine.estimated_seconds()
     if not ROUTINE_MIN_SECONDS <= seconds <= ROUTINE_MAX_SECONDS:
         r.fail(
@@ -352,36 +358,149 @@ def _routine(
     return routine
 
 
+_ROUTINE_MOVE_FIELDS = (
+    "exercise",
+    "move",
+    "name",
+    "setup",
+    "first_side",
+    "per_side",
+    "reps",
+    "tempo_seconds",
+    "seconds",
+    "hold_seconds",
+    "cue",
+    "for_exercises",
+    "for_areas",
+    "stresses",
+)
+
+
+# A warm-up raises the heart rate first: at least this many seconds of moving, every time.
+WARM_UP_MOVING_SECONDS = 120
+# A cool-down stretch is held at least this long on each side.
+COOL_DOWN_HOLD_SECONDS = 30
+
+
+def _check_routine_kind(r: FieldReader, routine: Routine) -> None:
+    """A warm-up starts with two minutes of moving; a cool-down is static stretches, held."""
+    if routine.id is RoutineKind.WARM_UP:
+        moving = sum(m.dosage.work_seconds() for m in routine.general() if m.moving)
+        if moving < WARM_UP_MOVING_SECONDS:
+            r.fail(
+                "moves",
+                f"move for {moving:g} s; a warm-up raises the heart rate with at least "
+                f"{WARM_UP_MOVING_SECONDS} s of moving before any prep",
+            )
+        return
+    for index, move in enumerate(routine.moves):
+        held = move.dosage.mode is Mode.HOLD and not move.moving
+        if not held or (move.dosage.hold_seconds or 0) < COOL_DOWN_HOLD_SECONDS:
+            r.fail(
+                f"moves[{index}]",
+                f"a cool-down stretch is a static hold of at least {COOL_DOWN_HOLD_SECONDS} s "
+                "a side",
+            )
+
+
 def _routine_move(m: FieldReader, exercises: dict[str, Exercise]) -> RoutineMove | None:
-    m.unknown(("exercise", "reps", "hold_seconds", "cue"))
-    exercise_id = m.text("exercise")
-    exercise = exercises.get(exercise_id)
+    """A library exercise at an easy dose (`exercise`), or a move of the routine's own (`move`)."""
+    m.unknown(_ROUTINE_MOVE_FIELDS)
     reps = m.integer("reps", 1, 20, required=False)
     hold = m.integer("hold_seconds", 5, 60, required=False)
+    moving = m.integer("seconds", 10, 90, required=False)
     cue = m.text("cue", required=False) or None
+    setup = m.text("setup")
+    if setup.strip(" .").count(". ") or setup.count("? "):
+        m.fail("setup", "one sentence: the runner hears it while getting into position")
+    for_exercises = m.texts("for_exercises", required=False)
+    for index, exercise_id in enumerate(for_exercises):
+        if exercise_id not in exercises:
+            m.fail(f"for_exercises[{index}]", f"{exercise_id!r} is not an exercise id")
+    for_areas = m.words("for_areas", BODY_AREAS) if "for_areas" in m.data else ()
+    if sum(x is not None for x in (reps, hold, moving)) != 1:
+        m.fail("reps", "give reps, seconds (moving) or hold_seconds (held), one of the three")
+        return None
+    if "move" in m.data:
+        dosage = _own_move_dosage(m, reps, hold or moving)
+        if dosage is None:
+            return None
+        return RoutineMove(
+            "",
+            dosage,
+            cue,
+            name=m.text("name", limit=60),
+            setup=setup,
+            moving=moving is not None,
+            first_side=m.text("first_side", required=dosage.per_side),
+            for_exercises=for_exercises,
+            for_areas=for_areas,
+            stresses=frozenset(m.words("stresses", BODY_AREAS)),
+        )
+    exercise_id = m.text("exercise")
+    exercise = exercises.get(exercise_id)
     if exercise is None:
         if exercise_id:
             m.fail("exercise", f"{exercise_id!r} is not an exercise id")
         return None
-    if (reps is None) == (hold is None):
-        m.fail("reps", "give reps or hold_seconds, one of the two")
+    dosage = _library_move_dosage(m, exercise, reps, hold)
+    if dosage is None:
         return None
+    if "stresses" in m.data:
+        m.fail("stresses", "a library exercise's stresses are its own")
+    return RoutineMove(
+        exercise_id,
+        dosage,
+        cue,
+        setup=setup,
+        for_exercises=for_exercises,
+        for_areas=for_areas,
+        stresses=exercise.stresses,
+    )
+
+
+def _own_move_dosage(m: FieldReader, reps: int | None, seconds: int | None) -> Dosage | None:
+    per_side = m.flag("per_side")
+    if reps is not None:
+        tempo = m.number("tempo_seconds", 1, 8)
+        return Dosage(
+            Mode.REPS,
+            1,
+            per_side=per_side,
+            rest_seconds=0,
+            reps=reps,
+            reps_range=(reps, reps),
+            tempo_seconds=tempo,
+        )
+    return Dosage(
+        Mode.HOLD,
+        1,
+        per_side=per_side,
+        rest_seconds=0,
+        hold_seconds=seconds,
+        hold_range=(seconds or 5, seconds or 5),
+    )
+
+
+def _library_move_dosage(
+    m: FieldReader, exercise: Exercise, reps: int | None, hold: int | None
+) -> Dosage | None:
     base = exercise.dosage
     if exercise.equipment:
         m.fail(
             "exercise",
-            f"{exercise_id!r} needs {', '.join(sorted(exercise.equipment))}; "
+            f"{exercise.id!r} needs {', '.join(sorted(exercise.equipment))}; "
             "a routine needs no kit",
         )
     if exercise.intensity is Intensity.HEAVY:
-        m.fail("exercise", f"{exercise_id!r} is heavy; a routine uses easy doses")
+        m.fail("exercise", f"{exercise.id!r} is heavy; a routine uses easy doses")
     if reps is not None and base.mode is not Mode.REPS:
-        m.fail("reps", f"{exercise_id!r} is a hold; give hold_seconds")
+        m.fail("reps", f"{exercise.id!r} is a hold; give hold_seconds")
         return None
     if reps is not None and base.reps is not None and reps > base.reps:
         m.fail("reps", f"{reps} is more than the exercise's own {base.reps}; keep it easy")
     if reps is not None:
-        dosage = Dosage(
+        return Dosage(
             Mode.REPS,
             1,
             per_side=base.per_side,
@@ -390,16 +509,17 @@ def _routine_move(m: FieldReader, exercises: dict[str, Exercise]) -> RoutineMove
             reps_range=(reps, reps),
             tempo_seconds=base.tempo_seconds,
         )
-    else:
-        dosage = Dosage(
-            Mode.HOLD,
-            1,
-            per_side=base.per_side,
-            rest_seconds=0,
-            hold_seconds=hold,
-            hold_range=(hold or 5, hold or 5),
-        )
-    return RoutineMove(exercise_id, dosage, cue)
+    if hold is None:
+        m.fail("hold_seconds", "a library exercise is counted or held, not timed as moving")
+        return None
+    return Dosage(
+        Mode.HOLD,
+        1,
+        per_side=base.per_side,
+        rest_seconds=0,
+        hold_seconds=hold,
+        hold_range=(hold, hold),
+    )
 
 
 def _sources(file: str, raw: object, problems: list[Problem]) -> dict[str, Source]:
@@ -408,14 +528,20 @@ def _sources(file: str, raw: object, problems: list[Problem]) -> dict[str, Sourc
     out: dict[str, Source] = {}
     for index, entry in enumerate(r.get("sources", list, required=True) or []):
         s = FieldReader(file, entry, problems, f"sources[{index}].")
-        s.unknown(("id", "title", "author", "credit", "movements"))
+        s.unknown(("id", "title", "spoken_title", "author", "credit", "movements"))
         source = Source(
             id=s.text("id"),
             title=s.text("title"),
             author=str(s.data.get("author") or ""),
             credit=s.text("credit"),
             movements=s.texts("movements", low=1, high=12),
+            spoken_title=s.text("spoken_title", required=False),
         )
+        if _TITLE_MARKS.search(source.said) or re.search(r"\d", source.said):
+            s.fail(
+                "spoken_title",
+                f"{source.said!r} is read aloud: no title punctuation (: ! ? ;), numbers in words",
+            )
         if source.id and not _SOURCE_ID.match(source.id):
             s.fail("id", f"{source.id!r} is not a source file id like 000_e29b8790add9e4a5")
         if source.id in out:
@@ -646,6 +772,7 @@ def _cross_check(
     _check_movements(problems, sources_file, sources, exercises)
     for workout in workouts.values():
         _check_workout(problems, sources, exercises, workout)
+    problems.extend(Problem(*found) for found in coaching_problems(exercises))
     return _index_names(problems, exercises.values(), "exercise"), _index_names(
         problems, workouts.values(), "workout"
     )

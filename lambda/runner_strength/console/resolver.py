@@ -403,7 +403,7 @@ class Resolver:
         for pattern in self._patterns:
             if not pattern.slots or pattern.text == f"{{{pattern.slots[0]}}}":
                 # A bare "{exercise}" sample answers "which exercise?" with a known name only;
-                # any words at all would fill it (issue 12), and those are the Fallback's.
+                # any words at all would fill it, and those are the Fallback's.
                 continue
             found = pattern.regex.fullmatch(said)
             if found is None:

@@ -98,11 +98,12 @@ BODY_AREAS = frozenset(
 SIDE_SWITCH_SECONDS = 5
 # Seconds the coach needs between a hold and the pulses after it ("now pulse").
 PULSE_SWITCH_SECONDS = 3
-# Seconds a warm-up or cool-down move takes to name and cue, and the most a routine may take:
-# it is played in one voice response, which holds at most 240 s of audio.
-ROUTINE_MOVE_TALK_SECONDS = 10
+# Seconds a warm-up or cool-down move takes to name, set up, cue and start (measured on the
+# played routines), and the most a routine may take: it is played in one voice response, which
+# holds at most 240 s of audio, after the workout's opening when the runner always warms up.
+ROUTINE_MOVE_TALK_SECONDS = 17
 ROUTINE_OPEN_CLOSE_SECONDS = 12
-ROUTINE_MAX_SECONDS = 190
+ROUTINE_MAX_SECONDS = 205
 # Seconds of talk a set costs beyond its work and rest (naming it, cues, the closing question).
 SET_TALK_SECONDS = 15
 
@@ -166,6 +167,13 @@ class Source:
     credit: str
     # The article's movements as exercise ids, in the article's order (its own workout follows it).
     movements: tuple[str, ...] = ()
+    # The title as a person says it: no title punctuation, numbers in words ("" when the title is).
+    spoken_title: str = ""
+
+    @property
+    def said(self) -> str:
+        """The title as the coach says it."""
+        return self.spoken_title or self.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +272,11 @@ class Exercise:
     level: Level
     intensity: Intensity
     said_as: str = ""  # the name inside a sentence, article included ("the Copenhagen plank")
+    # One-sided work: what the left side (always the first) means for this exercise, said before
+    # it starts ("Left side first: lie on your left hip, left elbow under your shoulder.").
+    first_side: str = ""
+    # How to choose the load, said when the runner asks what weight to use ("" for body weight).
+    weight: str = ""
     file: str = field(default="", compare=False)
 
     def spoken_names(self) -> tuple[str, ...]:
@@ -333,14 +346,38 @@ class RoutineKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RoutineMove:
-    """One move of a warm-up or cool-down: a library exercise at an easy dose, maybe its own cue.
+    """One move of a warm-up or cool-down: a library exercise at an easy dose, or its own move.
 
-    `dosage` is reps or a hold per side (per side when `dosage.per_side`); one set only.
+    `dosage` is reps or seconds per side (per side when `dosage.per_side`); one set only. A move
+    with `for_exercises` or `for_areas` is the day's specific prep: played only before a workout
+    that has one of those exercises or loads one of those areas.
     """
 
-    exercise_id: str
+    exercise_id: str  # a library exercise, or "" for a move of the routine's own
     dosage: Dosage
     cue: str | None = None  # said instead of the exercise's first cue, for this routine's purpose
+    name: str = ""  # the move's name mid-sentence ("marching on the spot"); own moves only
+    setup: str = ""  # one sentence putting the runner in position, said before it starts
+    moving: bool = False  # timed movement (marching, jacks) rather than a held position
+    first_side: str = ""  # one-sided own moves: what the left side, always first, means
+    for_exercises: tuple[str, ...] = ()
+    for_areas: tuple[str, ...] = ()
+    # The body areas it loads (a library exercise's own stresses): left out when one is sore.
+    stresses: frozenset[str] = frozenset()
+
+    @property
+    def specific(self) -> bool:
+        """Whether the move is prep for particular workouts rather than for every one."""
+        return bool(self.for_exercises or self.for_areas)
+
+    def talk_seconds(self) -> float:
+        """Seconds of work, and the talk that names, sets up and cues it."""
+        return self.dosage.work_seconds() + ROUTINE_MOVE_TALK_SECONDS
+
+
+def routine_seconds(moves: tuple[RoutineMove, ...]) -> int:
+    """A routine's length: every move's work, naming and cueing each, opening and close."""
+    return round(sum(move.talk_seconds() for move in moves) + ROUTINE_OPEN_CLOSE_SECONDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,14 +390,39 @@ class Routine:
     moves: tuple[RoutineMove, ...]
     file: str = field(default="", compare=False)
 
+    def general(self, sore: frozenset[str] = frozenset()) -> tuple[RoutineMove, ...]:
+        """The moves played before every workout (or with no workout), sparing sore areas."""
+        return tuple(m for m in self.moves if not m.specific and not m.stresses & sore)
+
+    def moves_for(
+        self,
+        exercise_ids: frozenset[str],
+        areas: frozenset[str],
+        sore: frozenset[str] = frozenset(),
+    ) -> tuple[RoutineMove, ...]:
+        """The general moves, then the specific prep the workout needs, in order, while it fits.
+
+        A routine is one voice response: prep that would take it past `ROUTINE_MAX_SECONDS` waits
+        for another day (the moves are ordered by need: ramp-ups for the big lifts first). A move
+        loading a sore area is left out.
+        """
+        chosen = list(self.general(sore))
+        for move in self.moves:
+            needed = bool(set(move.for_exercises) & exercise_ids or set(move.for_areas) & areas)
+            if move.stresses & sore:
+                continue
+            if needed and routine_seconds((*chosen, move)) <= ROUTINE_MAX_SECONDS:
+                chosen.append(move)
+        order = {id(move): index for index, move in enumerate(self.moves)}
+        return tuple(sorted(chosen, key=lambda move: order[id(move)]))
+
     def work_seconds(self) -> float:
-        """Seconds of movement (both sides and the switches included), without the talk."""
-        return sum(move.dosage.work_seconds() for move in self.moves)
+        """Seconds of movement of the general moves (both sides and the switches included)."""
+        return sum(move.dosage.work_seconds() for move in self.general())
 
     def estimated_seconds(self) -> int:
-        """The routine's length: every move's work, naming and cueing each, opening and close."""
-        talk = ROUTINE_MOVE_TALK_SECONDS * len(self.moves) + ROUTINE_OPEN_CLOSE_SECONDS
-        return round(self.work_seconds() + talk)
+        """The general routine's length: work, naming and cueing each move, opening and close."""
+        return routine_seconds(self.general())
 
 
 @dataclass(frozen=True, slots=True)

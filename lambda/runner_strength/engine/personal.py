@@ -7,12 +7,16 @@ left-out exercises, the light flag), so the plan stays a pure function of the st
 For each of the workout's exercises, in this order:
 
 1. the dose: next time's dose from the runner's feedback if there is one, else the level's;
-2. equipment: an exercise needing kit the runner lacks becomes a linked (easier, then harder)
-   exercise, or a similar one, that needs none of it; with none, it is left out;
+2. equipment: an exercise needing kit the runner lacks becomes its easier linked exercise, or a
+   similar one, that needs none of it; with none, it is left out;
 3. sore areas: an exercise loading an area that hurts today becomes a gentler one of a similar
    category that spares it (`gentler`); with none, it is left out;
 4. a light day (a long run yesterday, a race soon) leaves out heavy lower-body work, or swaps in
    its easier linked exercise when that is not heavy; the plan also drops a set (see `plan.py`).
+
+Every stand-in passes `fair_stand_in`: never more intense, never a higher level, never a harder
+version of the exercise, never kit beyond the exercise's own that the runner has. When nothing
+passes, the exercise is left out and the coach says so.
 
 Nothing is ever fitted down to an empty workout: if everything would go, nothing is left out.
 """
@@ -36,10 +40,10 @@ if TYPE_CHECKING:
     from runner_strength.engine.progress import ExerciseProgress
 
 LOWER_BODY = frozenset({Category.LOWER_LEG, Category.HIPS, Category.LEGS})
-# h2-dialog (issue 12): how an exercise's muscles and safety notes name each body area. A stand-in
+# How an exercise's muscles and safety notes name each body area. A stand-in
 # whose own safety note names the sore area ("stop if your inner knee hurts") loads it too.
 AREA_WORDS: Mapping[str, tuple[str, ...]] = {
-    "foot": ("foot", "feet", "arch", "plantar", "sole"),
+    "foot": ("foot", "feet", "arch", "plantar", "sole of"),
     "ankle": ("ankle",),
     "achilles": ("achilles",),
     "calf": ("calf", "calves", "gastrocnemius", "soleus"),
@@ -51,7 +55,7 @@ AREA_WORDS: Mapping[str, tuple[str, ...]] = {
     "groin": ("groin", "adductor", "inner thigh"),
     "glute": ("glute",),
     "lower_back": ("lower back", "low back"),
-    "upper_back": ("upper back", "shoulder blade", "lats"),
+    "upper_back": ("upper back", "shoulder blade", "lats", "rhomboid"),
     "shoulder": ("shoulder",),
     "wrist": ("wrist",),
     "neck": ("neck",),
@@ -128,33 +132,76 @@ def suits_level(level_of_workout: Level, runner: Level | None) -> bool:
 # ---------------------------------------------------------------- stand-ins
 
 
+def harder_versions(library: Library, exercise_id: str) -> frozenset[str]:
+    """Every exercise the content names as a harder version of this one, directly or in a chain.
+
+    Its `harder` link, that exercise's `harder` link and so on, and every exercise whose `easier`
+    link leads back down to it: none of them may ever stand in for it.
+    """
+    above: set[str] = set()
+    frontier = [exercise_id]
+    while frontier:
+        current = library.exercises.get(frontier.pop())
+        if current is None:
+            continue
+        linked = [current.harder.exercise] if current.harder is not None else []
+        linked += [
+            e.id
+            for e in library.exercises.values()
+            if e.easier is not None and e.easier.exercise == current.id
+        ]
+        for other in linked:
+            if other is not None and other != exercise_id and other not in above:
+                above.add(other)
+                frontier.append(other)
+    return frozenset(above)
+
+
+def fair_stand_in(
+    library: Library, original: Exercise, candidate: Exercise, missing: frozenset[str]
+) -> bool:
+    """Whether `candidate` may replace `original`: never harder, never new kit.
+
+    Never more intense, never a higher level, never a harder version of it, and needing no kit
+    beyond what the original needs and the runner has (a stand-in never sends anyone shopping).
+    """
+    return (
+        _INTENSITY_ORDER.index(candidate.intensity) <= _INTENSITY_ORDER.index(original.intensity)
+        and _LEVEL_ORDER.index(candidate.level) <= _LEVEL_ORDER.index(original.level)
+        and candidate.equipment <= original.equipment - missing
+        and candidate.id not in harder_versions(library, original.id)
+    )
+
+
 def _stand_in(
     library: Library,
     exercise_id: str,
     fits: Callable[[Exercise], bool],
     exclude: frozenset[str],
+    *,
+    missing: frozenset[str],
 ) -> str | None:
-    """The closest exercise to `exercise_id` that `fits`, or None when nothing fits.
+    """The closest fair exercise to `exercise_id` that `fits`, or None: then it is dropped.
 
-    Its easier, then harder link first; then one of the same or a similar category, measured the
-    same way (reps or a hold), needing less kit, lighter and closer in level first.
+    Its easier link first (never its harder one); then one of the same or a similar category,
+    measured the same way (reps or a hold), less kit, lighter and closer in level first. Every
+    choice passes `fair_stand_in`: a stand-in is never harder than what it replaces.
     """
     exercise = library.exercise(exercise_id)
-    for option in (exercise.easier, exercise.harder):
-        linked = option.exercise if option is not None else None
-        if (
-            linked is not None
-            and linked in library.exercises
-            and linked not in exclude
-            and fits(library.exercise(linked))
-        ):
-            return linked
+
+    def allowed(e: Exercise) -> bool:
+        return (
+            e.id not in exclude
+            and e.id != exercise_id
+            and fair_stand_in(library, exercise, e, missing)
+            and fits(e)
+        )
+
+    linked = exercise.easier.exercise if exercise.easier is not None else None
+    if linked is not None and linked in library.exercises and allowed(library.exercise(linked)):
+        return linked
     categories = (exercise.category, *SIMILAR.get(exercise.category, ()))
-    candidates = [
-        e
-        for e in library.exercises.values()
-        if e.category in categories and e.id not in exclude and e.id != exercise_id and fits(e)
-    ]
+    candidates = [e for e in library.exercises.values() if e.category in categories and allowed(e)]
     if not candidates:
         return None
     best = min(
@@ -165,6 +212,8 @@ def _stand_in(
             len(e.equipment),  # a stand-in should not send the runner off to find more kit
             _INTENSITY_ORDER.index(e.intensity),
             abs(_LEVEL_ORDER.index(e.level) - _LEVEL_ORDER.index(exercise.level)),
+            -len(set(e.muscles) & set(exercise.muscles)),  # the same muscles, where it can
+            len(e.stresses),  # then the one that loads the fewest areas
             e.id,
         ),
     )
@@ -193,16 +242,12 @@ def gentler(
     missing: frozenset[str] = frozenset(),
     exclude: frozenset[str] = frozenset(),
 ) -> str | None:
-    """A stand-in for an exercise that hurts `area`: similar, sparing the area, never heavy."""
+    """A stand-in for an exercise that hurts `area`: fair, sparing the area, never heavy."""
 
     def fits(e: Exercise) -> bool:
-        return (
-            not loads(e, area)
-            and e.intensity is not Intensity.HEAVY
-            and not needs_missing(e, missing)
-        )
+        return not loads(e, area) and e.intensity is not Intensity.HEAVY
 
-    return _stand_in(library, exercise_id, fits, exclude)
+    return _stand_in(library, exercise_id, fits, exclude, missing=with_implied(missing))
 
 
 def kit_free(
@@ -212,8 +257,8 @@ def kit_free(
     *,
     exclude: frozenset[str] = frozenset(),
 ) -> str | None:
-    """A stand-in for an exercise needing kit the runner lacks: similar, needing none of it."""
-    return _stand_in(library, exercise_id, lambda e: not needs_missing(e, missing), exclude)
+    """A stand-in for an exercise needing kit the runner lacks: fair, needing none of it."""
+    return _stand_in(library, exercise_id, lambda _: True, exclude, missing=with_implied(missing))
 
 
 # ---------------------------------------------------------------- fitting a workout
@@ -313,11 +358,12 @@ def _fit_item(  # noqa: PLR0913  # one item's dose and every constraint of the d
     if light and heavy_lower_body(library.exercise(current.exercise_id)):
         easier = library.exercise(current.exercise_id).easier
         linked = easier.exercise if easier is not None else None
+        original = library.exercise(current.exercise_id)
         if (
             linked is None
             or linked not in library.exercises
             or heavy_lower_body(library.exercise(linked))
-            or needs_missing(library.exercise(linked), missing)
+            or not fair_stand_in(library, original, library.exercise(linked), missing)
         ):
             return None, refitted
         current = Dose(linked, library.exercise(linked).dosage.amount(), current.extra_sets)

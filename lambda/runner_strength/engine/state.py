@@ -117,7 +117,7 @@ class WorkoutState:
     paused_at: float | None = None
     rolled_back: bool = False  # the pause interrupted a set's work, so resume repeats that set
     finished: bool = False
-    # h2-dialog (issue 12): navigation a runner can trust, and pain reports in this workout.
+    # Navigation a runner can trust, and pain reports in this workout.
     # Where the runner was before a skip: "go back" returns there.
     undo_skip: int | None = field(default=None, metadata=stored(since=3))
     # After "previous", carry on here once that exercise is redone.

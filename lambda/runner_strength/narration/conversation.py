@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 # Exercises named as examples when a runner asks about one we do not know.
 EXAMPLE_EXERCISES = ("plank", "walking_lunge", "copenhagen_plank", "glute_bridge")
-# Longer lists are read this many at a time, each group followed by a question (issue 12).
+# Longer lists are read this many at a time, each group followed by a question.
 LIST_GROUP = 3
 
 
@@ -141,7 +141,12 @@ class Say(StrEnum):
     CREDIT_ALL = "credit_all"
     CREDIT_LISTED = "credit_listed"
     CREDIT_ASK = "credit_ask"
-    # pending questions (issue 12)
+    CREDIT_WORKOUT = "credit_workout"
+    WEIGHT_FOR = "weight_for"
+    WEIGHT_BODYWEIGHT = "weight_bodyweight"
+    WEIGHT_GENERAL = "weight_general"
+    CREDIT_WORKOUT_ALSO = "credit_workout_also"
+    # pending questions
     RESUME_OR_NEW_PAUSED = "resume_or_new_paused"
     RESUME_OR_NEW_GOING = "resume_or_new_going"
     RESUME_OR_NEW_QUESTION = "resume_or_new_question"
@@ -242,7 +247,7 @@ class Conversation:
         """After a declined resume: offer a fresh workout instead."""
         return self._offer(Ssml().sentence(self._say(Say.OFFER_OTHER)), workout)
 
-    # ------------------------------------------------------------ pending questions (issue 12)
+    # ------------------------------------------------------------ pending questions
 
     def resume_question(self, state: WorkoutState, where: NextUp) -> Script:
         """The resume offer asked again: where the workout stopped, and whether to pick it up."""
@@ -320,7 +325,7 @@ class Conversation:
         )
 
     def list_workouts(self, start: int = 0) -> tuple[Script, int | None]:
-        """The workouts with their lengths, shortest first, three at a time (issue 12).
+        """The workouts with their lengths, shortest first, three at a time.
 
         Returns the script and, when some are still unread, where the next group starts: the
         script then asks whether to hear them, else which workout.
@@ -401,12 +406,11 @@ class Conversation:
         """Where an exercise comes from (each article and its author), or every article we use."""
         if exercise is None:
             body = Ssml().sentence(self._say(Say.CREDIT_ALL, count=len(self._library.sources)))
-            for source in self._library.sources.values():  # one sentence each: titles have commas
-                title = source.title if source.title[-1] in ".!?" else f"{source.title}."
+            for source in self._library.sources.values():
                 body.sentence(
-                    self._say(Say.CREDIT_LISTED, title=source.title, credit=source.credit)
+                    self._say(Say.CREDIT_LISTED, title=source.said, credit=source.credit)
                     if source.author
-                    else title
+                    else f"{source.said}."
                 )
             return Script(body.sentence(self._say(Say.CREDIT_ASK)), None, end_session=False)
         sources = [self._library.sources[s] for s in exercise.sources if s in self._library.sources]
@@ -420,11 +424,39 @@ class Conversation:
                 body.sentence(self._say(Say.CREDIT_ALSO, source=self._source(source)))
         return Script(body, None, end_session=False)
 
+    def weight(self, exercise: Exercise | None) -> Script:
+        """How heavy to go: the exercise's own guidance, body weight only, or the general rule."""
+        body = Ssml()
+        if exercise is None:
+            body.sentence(self._say(Say.WEIGHT_GENERAL))
+        elif exercise.weight:
+            body.sentence(self._say(Say.WEIGHT_FOR, name=exercise.called)).sentence(exercise.weight)
+        else:
+            called = exercise.called[:1].upper() + exercise.called[1:]
+            body.sentence(self._say(Say.WEIGHT_BODYWEIGHT, name=called))
+        return Script(body, None, end_session=False)
+
+    def workout_credits(self, workout: Workout) -> Script:
+        """Where a workout comes from: its own article first, then the others its moves are from."""
+        sources = [self._library.sources[s] for s in workout.sources if s in self._library.sources]
+        body = Ssml()
+        if sources:
+            body.sentence(
+                self._say(Say.CREDIT_WORKOUT, name=workout.name, source=self._source(sources[0]))
+            )
+        if len(sources) > 1:
+            others = [self._source(source) for source in sources[1:]]
+            listed = (
+                others[0] if len(others) == 1 else f"{', '.join(others[:-1])}, and {others[-1]}"
+            )
+            body.sentence(self._say(Say.CREDIT_WORKOUT_ALSO, sources=listed))
+        return Script(body, None, end_session=False)
+
     def _source(self, source: Source) -> str:
         """An article named as the runner hears it: its title, and its author where it has one."""
         if source.author:
-            return self._phrases.say(Say.CREDIT_BY, title=source.title, credit=source.credit)
-        return self._phrases.say(Say.CREDIT_ARTICLE, title=source.title)
+            return self._phrases.say(Say.CREDIT_BY, title=source.said, credit=source.credit)
+        return self._phrases.say(Say.CREDIT_ARTICLE, title=source.said)
 
     # ------------------------------------------------------------ help and trouble
 

@@ -46,6 +46,7 @@ class DialogSay(StrEnum):
     SHORT_ANOTHER_EXERCISE = "short_another_exercise"
     SHORT_START_OVER = "short_start_over"
     SHORT_SAFETY_CHECK = "short_safety_check"
+    SHORT_EXPLAIN_DEEPER = "short_explain_deeper"
 
 
 class HelpFor(StrEnum):

@@ -651,7 +651,10 @@ class Narrator:
         )
         out = Ssml()
         sides = event.sides
-        if sides[0] is not Side.BOTH:
+        first_side = self._library.exercise(event.exercise_id).first_side
+        if sides[0] is Side.LEFT and len(sides) > 1 and first_side and context.intro is not None:
+            out.sentence(first_side)  # the first time: what "left side" means for this one
+        elif sides[0] is not Side.BOTH:
             key = Key.SIDE_FIRST if len(sides) > 1 else Key.SIDE_ONE
             out.extend(self._sentence(key, side=self._side(sides[0])))
         out.extend(self._sentence(Key.GET_SET))

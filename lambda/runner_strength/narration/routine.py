@@ -1,7 +1,9 @@
 """The guided warm-up and cool-down, and the talk around them, as the runner hears it.
 
-A routine (content/routines/) is played in one voice response: each move is named, given one
-cue and counted (reps to the exercise's tempo, or a timed hold), both sides where it has two.
+A routine (content/routines/) is played in one voice response: each move is named, set up in one
+sentence, given one cue and counted (reps to its tempo, or timed, moving or held), both sides where
+it has two, the left side said in words. Before a workout, the warm-up adds the prep that
+workout needs (`Routine.moves_for`).
 Its wording is content/phrases/routines.yaml; the counting and holding are the narrator's own.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from runner_strength.content.model import SIDE_SWITCH_SECONDS, Mode, RoutineKind
+from runner_strength.content.model import SIDE_SWITCH_SECONDS, Mode, RoutineKind, routine_seconds
 from runner_strength.engine.record import RoutineChoice
 from runner_strength.narration.narrator import SETTLE_SECONDS, Narrator, Script
 from runner_strength.narration.phrases import PhrasePicker
@@ -37,6 +39,8 @@ class RoutineSay(StrEnum):
     MOVE_REPS_PER_SIDE = "routine_move_reps_per_side"
     MOVE_HOLD = "routine_move_hold"
     MOVE_HOLD_PER_SIDE = "routine_move_hold_per_side"
+    MOVE_SECONDS = "routine_move_seconds"
+    PREP = "routine_prep"
     MOVE_GO = "routine_go"
     MOVE_HOLD_GO = "routine_hold_go"
     MOVE_SIDE_FIRST = "routine_side_first"
@@ -118,27 +122,63 @@ class RoutineTalk:
 
     # ------------------------------------------------------------ playing
 
-    def play(self, kind: RoutineKind) -> Script:
+    def moves(
+        self,
+        kind: RoutineKind,
+        workout_id: str | None = None,
+        sore: frozenset[str] = frozenset(),
+    ) -> tuple[RoutineMove, ...]:
+        """The routine's moves before this workout: the general ones and the prep it needs.
+
+        Moves loading an area that is sore today are left out.
+        """
+        routine = self._library.routines[kind]
+        workout = self._library.workouts.get(workout_id or "")
+        if workout is None:
+            return routine.general(sore)
+        ids = frozenset(item.exercise_id for item in workout.items)
+        areas = frozenset(area for i in ids for area in self._library.exercise(i).stresses)
+        return routine.moves_for(ids, areas, sore)
+
+    def play(
+        self,
+        kind: RoutineKind,
+        workout_id: str | None = None,
+        sore: frozenset[str] = frozenset(),
+    ) -> Script:
         """The whole routine, timed, as one stretch of speech with no question."""
         routine = self._library.routines[kind]
-        out = self._say(_START[kind], minutes=self._minutes(kind))
+        moves = self.moves(kind, workout_id, sore)
+        minutes = max(1, round(routine_seconds(moves) / 60))
+        out = self._say(_START[kind], minutes=minutes)
         out.sentence(routine.description)
-        for move in routine.moves:
+        prep_said = False
+        for move in moves:
+            if move.specific and not prep_said:
+                out.extend(self._say(RoutineSay.PREP))
+                prep_said = True
             out.extend(self._move(move))
         return Script(out.extend(self._say(_DONE[kind])), None, end_session=False)
 
     def _move(self, move: RoutineMove) -> Ssml:
-        exercise = self._library.exercise(move.exercise_id)
+        exercise = self._library.exercises.get(move.exercise_id)
         dosage = move.dosage
-        out = self._say(RoutineSay.MOVE_NAME, name=exercise.called)
-        out.sentence(move.cue or exercise.cues[0])
-        if dosage.mode is Mode.HOLD:
+        name = exercise.called if exercise is not None else move.name
+        out = self._say(RoutineSay.MOVE_NAME, name=name)
+        out.sentence(move.setup)
+        out.sentence(move.cue or (exercise.cues[0] if exercise is not None else ""))
+        if move.moving:
+            out.extend(self._say(RoutineSay.MOVE_SECONDS, seconds=dosage.hold_seconds or 0))
+        elif dosage.mode is Mode.HOLD:
             key = RoutineSay.MOVE_HOLD_PER_SIDE if dosage.per_side else RoutineSay.MOVE_HOLD
             out.extend(self._say(key, seconds=dosage.hold_seconds or 0))
         else:
             key = RoutineSay.MOVE_REPS_PER_SIDE if dosage.per_side else RoutineSay.MOVE_REPS
             out.extend(self._say(key, reps=dosage.reps or 0))
-        if dosage.per_side:
+        first_side = move.first_side or (exercise.first_side if exercise is not None else "")
+        if dosage.per_side and first_side:
+            out.sentence(first_side)
+        elif dosage.per_side:
             out.extend(self._say(RoutineSay.MOVE_SIDE_FIRST))
         out.pause(SETTLE_SECONDS)
         for side in range(dosage.sides):
@@ -147,8 +187,8 @@ class RoutineTalk:
                 out.extend(self._say(RoutineSay.MOVE_SWITCH))
                 out.until(switch_start + SIDE_SWITCH_SECONDS)
             else:
-                hold = dosage.mode is Mode.HOLD
-                out.extend(self._say(RoutineSay.MOVE_HOLD_GO if hold else RoutineSay.MOVE_GO))
+                held = dosage.mode is Mode.HOLD and not move.moving
+                out.extend(self._say(RoutineSay.MOVE_HOLD_GO if held else RoutineSay.MOVE_GO))
             out.extend(self._timer(move))
         return out
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
+import re
 from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,9 +32,21 @@ if TYPE_CHECKING:
     Clock = Callable[[], float]
     """Epoch seconds; passed in so tests control time."""
 
+logger = logging.getLogger(__name__)
+
 SECONDS_PER_DAY = 86_400
 KEY_LOG_CHARS = 12
 """Enough of the hashed key to tell users apart in logs."""
+PERSON_SEPARATOR = "."
+INDEX_SUFFIX = ".persons"
+"""The account's index item, `<account key>.persons`: the keys of every person who has a record."""
+OWNER_ATTRIBUTE = "rs_owner"
+"""Session attribute: the storage key of the session's owner, the person recognised at launch."""
+INDEX_SCHEMA_VERSION = 0
+MAX_PERSONS = 64
+"""Recognised voices kept per account; Alexa allows far fewer voice profiles per household."""
+ENROL_ATTEMPTS = 3
+_KEY = re.compile(r"[0-9a-f]{64}(?:\.[0-9a-f]{64})?")
 
 
 class VersionConflict(PersistenceException):
@@ -87,8 +101,48 @@ def hash_user_id(uid: str) -> str:
 
 
 def user_key(request_envelope: RequestEnvelope) -> str:
-    """The storage key of the request's user: the SHA-256 hex of the Alexa userId."""
+    """The storage key of the request's account: the SHA-256 hex of the Alexa userId."""
     return hash_user_id(user_id(request_envelope))
+
+
+def person_id(request_envelope: RequestEnvelope) -> str | None:
+    """The `personId` of a voice Alexa recognised (`context.System.person`), or None."""
+    system = getattr(getattr(request_envelope, "context", None), "system", None)
+    value = getattr(getattr(system, "person", None), "person_id", None)
+    return value if isinstance(value, str) and value else None
+
+
+def person_key(account: str, person: str) -> str:
+    """A recognised person's storage key: the account's key, a dot, a hash of the personId."""
+    return account + PERSON_SEPARATOR + hash_user_id(person)
+
+
+def index_key(account: str) -> str:
+    """The key of the account's index item (the keys of its persons' records)."""
+    return account + INDEX_SUFFIX
+
+
+def storage_key(request_envelope: RequestEnvelope) -> str:
+    """Whose record a request reads and writes: the session's owner, else the speaker.
+
+    The person recognised when the session began owns it (its key travels in the session as
+    `OWNER_ATTRIBUTE`), so a second voice joining in mid-workout does not switch records. Without
+    a session owner, a recognised person has a record of their own; anyone else (no voice
+    profile, no personalisation permission) shares the account's record, as before persons.
+    A session owner is only taken when it is this account's key or one of its persons' keys.
+    """
+    account = user_key(request_envelope)
+    owner = _session_owner(request_envelope)
+    if owner is not None and _KEY.fullmatch(owner) and owner.startswith(account):
+        return owner
+    person = person_id(request_envelope)
+    return account if person is None else person_key(account, person)
+
+
+def _session_owner(request_envelope: RequestEnvelope) -> str | None:
+    attributes = getattr(getattr(request_envelope, "session", None), "attributes", None)
+    owner = attributes.get(OWNER_ATTRIBUTE) if isinstance(attributes, dict) else None
+    return owner if isinstance(owner, str) else None
 
 
 def log_key(key: str) -> str:
@@ -194,8 +248,15 @@ class VersionedAdapter(AbstractPersistenceAdapter, metaclass=ABCMeta):
         """Remove a key's item (a missing item is fine). Raises StorageUnavailable."""
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, object]:
-        """ASK SDK: the user's attributes, `{}` for a user without an item."""
-        snapshot = self.read(user_key(request_envelope))
+        """ASK SDK: the record of the request's owner (see `storage_key`), `{}` without one.
+
+        A person's record found here is listed in the account's index again, which renews the
+        index's expiry along with the record's.
+        """
+        key = storage_key(request_envelope)
+        snapshot = self.read(key)
+        if snapshot is not None and key != user_key(request_envelope):
+            self.enrol(user_key(request_envelope), key)
         return {} if snapshot is None else snapshot.to_attributes()
 
     def save_attributes(
@@ -204,11 +265,59 @@ class VersionedAdapter(AbstractPersistenceAdapter, metaclass=ABCMeta):
         """ASK SDK: conditional write; on success `attributes[version]` becomes the stored version.
 
         Updating the caller's dict keeps the attributes manager's cached copy in step with the
-        store, so a second save in the same request does not conflict with the first.
+        store, so a second save in the same request does not conflict with the first. A person's
+        first record is listed in the account's index before it is written, so deleting the
+        account never misses it.
         """
         snapshot = Snapshot.from_attributes(attributes)
-        attributes[VERSION_ATTRIBUTE] = self.write(user_key(request_envelope), snapshot)
+        key = storage_key(request_envelope)
+        if snapshot.version == 0 and key != user_key(request_envelope):
+            self.enrol(user_key(request_envelope), key)
+        attributes[VERSION_ATTRIBUTE] = self.write(key, snapshot)
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        """ASK SDK: delete the user's item (AlexaSkillEvent.SkillDisabled)."""
-        self.delete(user_key(request_envelope))
+        """ASK SDK: delete every record of the account (AlexaSkillEvent.SkillDisabled)."""
+        self.delete_account(user_key(request_envelope))
+
+    def persons(self, account: str) -> list[str]:
+        """The keys of the account's persons' records, as its index lists them."""
+        return _listed(account, self.read(index_key(account)))
+
+    def enrol(self, account: str, person: str) -> None:
+        """List `person` in the account's index (and renew the index's expiry).
+
+        Raises StorageUnavailable when the index cannot be written.
+        """
+        for _ in range(ENROL_ATTEMPTS):
+            current = self.read(index_key(account))
+            listed = _listed(account, current)
+            if person not in listed:
+                listed.append(person)
+            if len(listed) > MAX_PERSONS:
+                logger.warning("over %d persons for %s", MAX_PERSONS, log_key(account))
+            record = {"persons": sorted(listed)}
+            version = 0 if current is None else current.version
+            try:
+                self.write(index_key(account), Snapshot(version, INDEX_SCHEMA_VERSION, record))
+            except VersionConflict:
+                continue
+            return
+        raise StorageUnavailable(f"could not list a person for {log_key(account)}")
+
+    def delete_account(self, account: str) -> None:
+        """Delete the account's record, every person's record it lists, and the list itself."""
+        index = self.read(index_key(account))
+        for key in _listed(account, index):
+            self.delete(key)
+        if index is not None:
+            self.delete(index_key(account))
+        self.delete(account)
+
+
+def _listed(account: str, index: Snapshot | None) -> list[str]:
+    """The person keys an index snapshot lists, keeping only well-formed keys of `account`."""
+    listed = index.record.get("persons") if index is not None else None
+    if not isinstance(listed, list):
+        return []
+    prefix = account + PERSON_SEPARATOR
+    return [k for k in listed if isinstance(k, str) and k.startswith(prefix) and _KEY.fullmatch(k)]

@@ -1,6 +1,6 @@
 """The session-aware layer handlers use to load and save a runner's record.
 
-Round trips (issue 5): a new session reads the store once, through the ASK attributes manager's
+Round trips: a new session reads the store once, through the ASK attributes manager's
 persistent attributes; the record and its store version then travel in ONE envelope in session
 attributes (key `rs`), so later turns of the session read nothing. `save` writes once, and only
 when the record differs from what the store holds.
@@ -38,11 +38,13 @@ from runner_strength.engine.serialize import (
     record_to_dict,
 )
 from runner_strength.persistence.base import (
+    OWNER_ATTRIBUTE,
     Snapshot,
     StorageUnavailable,
     VersionConflict,
     dump_record,
     log_key,
+    storage_key,
     user_key,
 )
 from runner_strength.persistence.schema import RECORD_ATTRIBUTE, SCHEMA_ATTRIBUTE, VERSION_ATTRIBUTE
@@ -74,6 +76,13 @@ MAX_CONFLICT_RETRIES = 3
 retries); two devices rarely write the same user in the same second, so 3 is generous."""
 RECENT_RECORDS = 256
 """Envelopes this process packed or unpacked lately, kept decoded (see `Repository._recent`)."""
+MAX_RECORD_BYTES = 256 * 1024
+"""A session record inflates to at most this much JSON; a full record is about 20 KB, so more is
+crafted (a zlib bomb), and it is not inflated further."""
+MAX_RECORD_DEPTH = 12
+"""Nesting a session record may have: ours nests five deep."""
+MAX_RECORD_LIST = 200
+"""Entries in any one list or object of a session record (the history holds at most 50)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +138,42 @@ def _pack_text(text: str) -> str:
 
 
 def unpack_record(packed: str) -> dict[str, Any]:
-    """The record dict back from `_pack_text`'s output; ValueError or TypeError if damaged."""
+    """The record dict back from `_pack_text`'s output; ValueError or TypeError if damaged.
+
+    Session attributes are untrusted input: the record inflates to `MAX_RECORD_BYTES` at most,
+    and one nested deeper than `MAX_RECORD_DEPTH` or with a list or object longer than
+    `MAX_RECORD_LIST` is refused as damaged (the store is read instead).
+    """
     try:
-        value = json.loads(zlib.decompress(base64.b64decode(packed, validate=True)))
-    except (binascii.Error, zlib.error, UnicodeDecodeError) as exc:
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(base64.b64decode(packed, validate=True), MAX_RECORD_BYTES)
+        if inflater.unconsumed_tail:
+            raise ValueError(f"session record inflates past {MAX_RECORD_BYTES} bytes")
+        value = json.loads(text)
+    except (binascii.Error, zlib.error, UnicodeDecodeError, RecursionError) as exc:
         raise ValueError(f"damaged session record: {exc}") from exc
     if not isinstance(value, dict):
         raise TypeError("session record is not a JSON object")
+    _check_shape(value)
     return value
+
+
+def _check_shape(value: object) -> None:
+    """ValueError when a decoded record is nested too deep or holds too long a list or object."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_RECORD_DEPTH:
+            raise ValueError(f"session record nests deeper than {MAX_RECORD_DEPTH}")
+        children: list[object] | None = None
+        if isinstance(node, dict):
+            children = list(node.values())
+        elif isinstance(node, list):
+            children = node
+        if children is not None:
+            if len(children) > MAX_RECORD_LIST:
+                raise ValueError(f"session record holds over {MAX_RECORD_LIST} entries in one")
+            stack.extend((child, depth + 1) for child in children)
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,7 +414,9 @@ class Repository(Generic[R]):
         except StorageUnavailable:
             logger.warning("could not delete the item of %s", _key(handler_input))
             return False
-        _envelope_holder(handler_input).pop(SESSION_KEY, None)
+        holder = _envelope_holder(handler_input)
+        holder.pop(SESSION_KEY, None)
+        holder.pop(OWNER_ATTRIBUTE, None)
         return True
 
     def _merge_conflict(
@@ -473,9 +512,13 @@ class Repository(Generic[R]):
         `decoded` is the record object `record` was made from, kept for the next turns.
         """
         text = dump_record(record) if text is None else text
+        holder = _envelope_holder(handler_input)
+        if OWNER_ATTRIBUTE not in holder:
+            # Whoever the session began with keeps its record for the whole session.
+            holder[OWNER_ATTRIBUTE] = storage_key(handler_input.request_envelope)
         recent = self._recent_by_text.get(text)
         packed = recent.packed if recent is not None else _pack_text(text)
-        _envelope_holder(handler_input)[SESSION_KEY] = Envelope(
+        holder[SESSION_KEY] = Envelope(
             format=ENVELOPE_FORMAT,
             schema_version=self._codec.schema_version,
             version=version,

@@ -4,6 +4,12 @@ Optimistic locking is a conditional statement, exactly like DynamoDB's condition
 UPDATE only matches the row if its `version` is still the one read, an INSERT only succeeds if there
 is no row yet. Each statement is atomic in SQLite, so this is safe across threads (one connection
 per thread) and processes (SQLite's file locking; WAL so readers never wait for a writer).
+
+The file holds runners' progress and sore areas, so it is created readable by its owner only
+(0600, in a 0700 directory when this creates it; SQLite gives its -wal and -shm files the
+database's permissions), and an existing file is tightened to 0600 when opened. Rows past their
+`expires_at` are deleted when the store opens and then at most once an hour, on a write, as
+DynamoDB's TTL deletes inactive runners' items.
 """
 
 from __future__ import annotations
@@ -39,6 +45,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 TABLE = "items"
+FILE_MODE = 0o600
+DIRECTORY_MODE = 0o700
+SWEEP_INTERVAL_SECONDS = 3600.0
+"""Expired rows are deleted at most this often (and when the store opens)."""
 BUSY_TIMEOUT_SECONDS = 2.0
 """How long a statement waits for another process's write lock before the store counts as
 unavailable; writes take milliseconds, so this only trips when something is really stuck."""
@@ -65,6 +75,7 @@ _UPDATE = (
     f"WHERE {PARTITION_KEY} = ? AND {VERSION_ATTRIBUTE} = ?"
 )
 _DELETE = f"DELETE FROM {TABLE} WHERE {PARTITION_KEY} = ?"  # noqa: S608 -- constant names
+_SWEEP = f"DELETE FROM {TABLE} WHERE {TTL_ATTRIBUTE} <= ?"  # noqa: S608 -- constant names
 
 
 class SqliteAdapter(VersionedAdapter):
@@ -82,12 +93,15 @@ class SqliteAdapter(VersionedAdapter):
         self._path = path
         self._busy_timeout = busy_timeout
         self._local = threading.local()
+        self._next_sweep = 0.0
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+            _private_file(path)
             conn = self._connection()
             # WAL is a property of the file, set once; it lets readers run while a writer commits.
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(_CREATE)
+            self.sweep()
         except (OSError, sqlite3.Error) as exc:
             raise StorageUnavailable(f"cannot open {path}: {exc}", transient=False) from exc
 
@@ -118,6 +132,19 @@ class SqliteAdapter(VersionedAdapter):
         if cached is not None:
             cached[1].close()
             self._local.conn = None
+
+    def sweep(self) -> int:
+        """Delete every row whose `expires_at` has passed; the number deleted."""
+        now = self._clock()
+        self._next_sweep = now + SWEEP_INTERVAL_SECONDS
+        try:
+            cursor = self._connection().execute(_SWEEP, (int(now),))
+        except sqlite3.Error as exc:
+            logger.warning("sqlite sweep of expired rows failed: %s", exc)
+            return 0
+        if cursor.rowcount:
+            logger.info("deleted %d expired rows", cursor.rowcount)
+        return max(cursor.rowcount, 0)
 
     def read(self, key: str) -> Snapshot | None:
         """The stored snapshot for a key, or None."""
@@ -150,6 +177,8 @@ class SqliteAdapter(VersionedAdapter):
             current = self.read(key)
             logger.info("version conflict for %s (expected %d)", log_key(key), snapshot.version)
             raise VersionConflict(key, snapshot.version, current)
+        if self._clock() >= self._next_sweep:
+            self.sweep()
         return new_version
 
     def delete(self, key: str) -> None:
@@ -158,6 +187,19 @@ class SqliteAdapter(VersionedAdapter):
             self._connection().execute(_DELETE, (key,))
         except sqlite3.Error as exc:
             raise _unavailable(key, "delete", exc) from exc
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` readable and writable by its owner only, or tighten it to that."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        os.fchmod(descriptor, FILE_MODE)
+    finally:
+        os.close(descriptor)
+    for suffix in ("-wal", "-shm"):  # left by an earlier run: tightened like the database
+        journal = path.with_name(path.name + suffix)
+        if journal.exists():
+            journal.chmod(FILE_MODE)
 
 
 def _unavailable(key: str, operation: str, exc: sqlite3.Error) -> StorageUnavailable:

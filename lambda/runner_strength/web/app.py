@@ -1,17 +1,23 @@
 """The Flask app that serves a skill to Alexa through flask-ask-sdk's `SkillAdapter`.
 
-Each POST to the skill route goes through, in order:
+Each POST to the skill route goes through, in order, and nothing of the ASK SDK reads the request
+before the signature has been checked on its raw bytes:
 
 1. cheap input checks here: content type (415), size (413, over 64 KB), UTF-8 and JSON (400, any
    body `json` cannot read, such as a 5,000-digit number), an envelope with a request type the ASK
    model knows and a `context.System.application.applicationId` (400);
-2. our verifiers (`runner_strength.web.verifier.verifiers`), cheapest first: signature headers,
-   timestamp, skill id (403 when another's), and only then the certificate chain and the signature
-   (400, as Amazon asks; 503 when too many chain downloads are already waiting);
-3. the skill, through flask-ask-sdk's `SkillAdapter`; the response envelope comes back as JSON.
+2. our verifiers (`runner_strength.web.verifier.verifiers`) on the raw JSON, cheapest first:
+   signature headers, the timestamp (ISO 8601 only), the certificate chain and the signature of
+   the raw body, and only then the skill id. Every refusal is a 400, as Amazon asks (503 only when
+   too many chain downloads are already waiting), so a right and a wrong skill id look the same;
+3. session attributes within their limits (`skill.session_problem`), and a request id not seen
+   before in this process: a replayed skill event gets an empty 200 (Alexa retries events it did
+   not see acknowledged) and is not processed again, any other replay a 400;
+4. the skill, through flask-ask-sdk's `SkillAdapter`; the response envelope comes back as JSON.
 
 Every error is a small JSON body `{"error": "..."}`; no traceback ever reaches the caller, and each
-rejection is one WARNING log line (the reason and a shortened certificate URL, no traceback).
+rejection is one WARNING log line (the reason and a shortened certificate URL, escaped, no
+traceback).
 `GET /healthz` answers 200 for load balancers. The SDK's own verifiers (which need certvalidator)
 are always off; ours run instead unless `verify=False`, which only `serve --dev` passes. A
 verifying app needs a skill id.
@@ -35,11 +41,21 @@ from flask_ask_sdk.skill_adapter import (
 )
 from werkzeug.exceptions import BadRequest, HTTPException
 
+from runner_strength import safe_log, turn_budget
+from runner_strength.alexa.skill import session_problem
 from runner_strength.web.verifier import (
     CERT_URL_HEADER,
+    SKILL_EVENT_PREFIX,
+    SKILL_EVENT_TOLERANCE_SECONDS,
+    TIMESTAMP_TOLERANCE_SECONDS,
+    RawVerifier,
+    ReplayGuard,
     RequestRejected,
     SignatureVerifier,
+    dig,
     fetch_certificate_chain,
+    request_time,
+    tolerance_for,
     verifiers,
 )
 
@@ -58,6 +74,8 @@ HEALTH_ROUTE = "/healthz"
 _KNOWN_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
 LOGGED_URL_CHARACTERS = 100
 """A rejected request's certificate URL is logged up to this length: an attacker writes it."""
+ACKNOWLEDGED: dict[str, Any] = {"version": "1.0", "response": {}}
+"""The answer to a skill event already processed: Alexa only needs to see it acknowledged."""
 _PARSED = "runner_strength_envelope"
 """Flask `g` attribute: (body, RequestEnvelope) as `_check_input` read them in this request."""
 
@@ -125,6 +143,8 @@ def create_app(  # noqa: PLR0913  # every option is a keyword a test or `serve` 
         else None
     )
     checks = verifiers(verify=verify, skill_id=skill_id, signature=signature, clock=clock)
+    replays = ReplayGuard() if verify else None
+    safe_log.install()
     # The adapter's skill is the same skill (a shallow copy shares handlers, store and clients)
     # with a serializer that does not read the envelope `_check_input` read again.
     served = copy.copy(skill)
@@ -136,22 +156,21 @@ def create_app(  # noqa: PLR0913  # every option is a keyword a test or `serve` 
     )
 
     def invoke_skill() -> Response:
+        # The turn's budget starts before the checks: a chain download spends from it too.
+        with turn_budget.turn():
+            return answer()
+
+    def answer() -> Response:
         try:
-            envelope = _check_input(skill)
-            body = request.get_data(as_text=True)
-            headers = dict(request.headers)
-            for check in checks:
-                check.verify(
-                    headers=headers,
-                    serialized_request_env=body,
-                    deserialized_request_env=envelope,
-                )
+            early = _admit(skill, checks, replays, clock)
         except RequestRejected as rejected:
             _log_rejection(rejected)
             refusal = _error(rejected.status, rejected.reason)
             if rejected.status == 503:  # only the busy download slots say 503
                 refusal.headers["Retry-After"] = "1"
             return refusal
+        if early is not None:
+            return early
         try:
             response: Response = adapter.dispatch_request()
         except HTTPException as error:
@@ -166,6 +185,29 @@ def create_app(  # noqa: PLR0913  # every option is a keyword a test or `serve` 
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app
+
+
+def _admit(
+    skill: Any,  # noqa: ANN401  # ask_sdk_core.skill.CustomSkill; the SDK is untyped
+    checks: Sequence[RawVerifier],
+    replays: ReplayGuard | None,
+    clock: Clock,
+) -> Response | None:
+    """Every check, cheapest first; an answer when the skill must not run, else None."""
+    body, document = _check_input()
+    headers = dict(request.headers)
+    for check in checks:
+        check.check(headers, body, document, source=request.remote_addr)
+    problem = session_problem(document)
+    if problem is not None:
+        raise RequestRejected("session attributes are over their limits", detail=problem)
+    if replays is not None and not _first_time(replays, document, clock()):
+        if not _is_skill_event(document):
+            raise RequestRejected("request was already received")
+        log.info("acknowledged a skill event already processed")
+        return jsonify(ACKNOWLEDGED)
+    _read_envelope(skill, body)
+    return None
 
 
 def _log_rejection(rejected: RequestRejected) -> None:
@@ -184,15 +226,16 @@ def _log_rejection(rejected: RequestRejected) -> None:
     )
 
 
-def _check_input(skill: Any) -> Any:  # noqa: ANN401  # untyped SDK skill and envelope
-    """The request's `RequestEnvelope`; `RequestRejected` (415/413/400) when it cannot be one."""
+def _check_input() -> tuple[bytes, dict[str, Any]]:
+    """The raw body and its JSON; `RequestRejected` (415/413/400) when it cannot be a request."""
     if request.mimetype != "application/json":
         raise RequestRejected("Content-Type must be application/json", status=415)
     charset = request.mimetype_params.get("charset", "utf-8").lower()
     if charset not in {"utf-8", "utf8"}:
         raise RequestRejected("request body must be UTF-8", status=415)
     # get_data raises 413 past MAX_CONTENT_LENGTH and caches the body for the SDK to read again.
-    text = _decode(request.get_data(cache=True))
+    body = request.get_data(cache=True)
+    text = _decode(body)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -209,14 +252,37 @@ def _check_input(skill: Any) -> Any:  # noqa: ANN401  # untyped SDK skill and en
         raise RequestRejected(f"unsupported request type: {request_type[:80]}")
     if not isinstance(_context_application_id(document), str):
         raise RequestRejected("request has no context.System.application.applicationId")
-    # Deserialising here first means a bad field (say, an unparseable timestamp) is the caller's
-    # 400, and any later SDK failure is really ours; the adapter then reuses this envelope.
+    return body, document
+
+
+def _read_envelope(skill: Any, body: bytes) -> None:  # noqa: ANN401  # the untyped SDK skill
+    """Deserialise the verified body once, for the adapter to reuse; a bad field is a 400.
+
+    Reading it here means a bad field (say, a timestamp that is not ISO 8601) is the caller's
+    400, and any later SDK failure is really ours.
+    """
+    text = body.decode("utf-8")
     try:
         envelope = skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
     except Exception as error:  # the SDK raises assorted types for assorted bad fields
         raise RequestRejected("request envelope could not be read") from error
     setattr(g, _PARSED, (text, envelope))
-    return envelope
+
+
+def _first_time(replays: ReplayGuard, document: dict[str, Any], now: float) -> bool:
+    """Whether this request id is new here; it is remembered while its timestamp is accepted."""
+    request_id = dig(document, "request", "requestId")
+    if not isinstance(request_id, str) or not request_id:
+        raise RequestRejected("request has no requestId")
+    limit = tolerance_for(document, TIMESTAMP_TOLERANCE_SECONDS, SKILL_EVENT_TOLERANCE_SECONDS)
+    # Past its timestamp plus the tolerance, the timestamp check refuses it anyway.
+    until = max(request_time(document).timestamp(), now) + limit
+    return replays.first_time(request_id, until, now)
+
+
+def _is_skill_event(document: dict[str, Any]) -> bool:
+    request_type = dig(document, "request", "type")
+    return isinstance(request_type, str) and request_type.startswith(SKILL_EVENT_PREFIX)
 
 
 def _context_application_id(document: dict[str, Any]) -> object:

@@ -35,13 +35,16 @@ import base64
 import binascii
 import contextlib
 import http.client
+import json
 import logging
 import posixpath
+import re
 import socket
 import ssl
 import threading
 import time
 import warnings
+from abc import abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -66,6 +69,8 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
+from runner_strength.alexa.requests import parse_timestamp
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
@@ -78,7 +83,12 @@ CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_HEADER = "Signature-256"
 CERT_URL_HOST = "s3.amazonaws.com"
 CERT_URL_PATH_PREFIX = "/echo.api/"
+CERT_URL_FILE = re.compile(r"/echo\.api/echo-api-cert(?:-[0-9]{1,4})?\.pem")
+"""The chain files Amazon names (echo-api-cert.pem, echo-api-cert-12.pem ...): any other file
+under /echo.api/ is refused before a download slot is taken."""
 CERT_URL_PORT = 443
+MIN_RSA_KEY_BITS = 2048
+"""A signing key shorter than this is refused, whatever chain vouches for it."""
 SIGNING_DOMAIN = "echo-api.amazon.com"
 
 TIMESTAMP_TOLERANCE_SECONDS = 150.0
@@ -106,6 +116,14 @@ MAX_CHAIN_BYTES = 64 * 1024
 CACHE_ENTRIES = 16
 """Amazon rotates through a handful of chain URLs; a few more slots cost nothing."""
 MAX_CHAIN_CERTIFICATES = 8
+SOURCE_DOWNLOADS = 4
+"""Chain downloads one source address may start per `SOURCE_WINDOW_SECONDS` (Alexa needs about one
+a day: its chain is cached until it expires)."""
+SOURCE_WINDOW_SECONDS = 60.0
+SOURCE_ENTRIES = 1024
+"""Source addresses remembered for the download limit; the oldest go first."""
+REPLAY_ENTRIES = 10_000
+"""Request ids remembered to refuse a replay; only signed requests get this far."""
 
 
 class RequestRejected(VerificationException):
@@ -152,6 +170,8 @@ def check_cert_url(url: str) -> str:
     normalised = posixpath.normpath(path) if path else "/"
     if not normalised.startswith(CERT_URL_PATH_PREFIX):
         raise RequestRejected(f"certificate URL path must start with {CERT_URL_PATH_PREFIX}")
+    if not CERT_URL_FILE.fullmatch(normalised):
+        raise RequestRejected("certificate URL path must name an echo-api-cert file")
     return f"https://{CERT_URL_HOST}{quote(normalised, safe='/')}"
 
 
@@ -330,6 +350,68 @@ class CertificateCache:
             return url in self._entries
 
 
+# ---------------------------------------------------------------- limits
+
+
+class SourceLimiter:
+    """At most `per_window` events per source in any `window` seconds (a sliding log per source).
+
+    Bounded: past `max_sources` the source seen least recently is forgotten.
+    """
+
+    def __init__(
+        self,
+        per_window: int = SOURCE_DOWNLOADS,
+        window: float = SOURCE_WINDOW_SECONDS,
+        max_sources: int = SOURCE_ENTRIES,
+    ) -> None:
+        self._per_window = per_window
+        self._window = window
+        self._max_sources = max_sources
+        self._seen: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def allow(self, source: str, now: float) -> bool:
+        """Count one event for `source` at `now`; False (nothing counted) when over the limit."""
+        with self._lock:
+            times = [t for t in self._seen.pop(source, []) if now - t < self._window]
+            allowed = len(times) < self._per_window
+            if allowed:
+                times.append(now)
+            self._seen[source] = times
+            while len(self._seen) > self._max_sources:
+                self._seen.popitem(last=False)
+            return allowed
+
+
+class ReplayGuard:
+    """Request ids seen lately, each kept until its request's timestamp leaves the tolerance.
+
+    A request whose id is here is a replay (Alexa never sends one id twice, except to retry a
+    skill event). Only this process remembers: another web process or Lambda instance does not
+    know these ids (docs/hardening.md). At `max_entries` the id that lapses first goes.
+    """
+
+    def __init__(self, max_entries: int = REPLAY_ENTRIES) -> None:
+        self._max_entries = max_entries
+        self._until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def first_time(self, request_id: str, until: float, now: float) -> bool:
+        """Remember `request_id` until `until`; False when it was already remembered at `now`."""
+        with self._lock:
+            known = self._until.get(request_id)
+            if known is not None and known > now:
+                return False
+            if len(self._until) >= self._max_entries:
+                for key in [k for k, t in self._until.items() if t <= now]:
+                    del self._until[key]
+                if len(self._until) >= self._max_entries:
+                    del self._until[min(self._until, key=self._until.__getitem__)]
+            self._until[request_id] = until
+            return True
+
+
 # ---------------------------------------------------------------- verifiers
 
 
@@ -362,14 +444,46 @@ def _signature_headers(headers: Mapping[str, Any]) -> tuple[str, bytes]:
     return url, signature
 
 
-class SignatureHeaderVerifier(AbstractVerifier):
-    """The signature checks that need no network: headers present, URL Amazon's, base64."""
+class RawVerifier(AbstractVerifier):
+    """A check on the request as sent: its headers, its raw body and that body's JSON.
+
+    `verify` is the ASK SDK's interface (the SDK's adapter passes the body as text and its own
+    model of it); `check` is what the web app calls, with the bytes and the JSON it read itself.
+    """
 
     def verify(
         self,
         headers: Mapping[str, Any],
-        serialized_request_env: str,  # noqa: ARG002  # only the headers are read here
-        deserialized_request_env: object,  # noqa: ARG002  # only the headers are read here
+        serialized_request_env: str,
+        deserialized_request_env: object,
+    ) -> None:
+        """Raise `RequestRejected` unless the request passes this check."""
+        body = serialized_request_env.encode("utf-8")
+        document = raw_document(serialized_request_env, deserialized_request_env)
+        self.check(headers, body, document)
+
+    @abstractmethod
+    def check(
+        self,
+        headers: Mapping[str, Any],
+        body: bytes,
+        document: Mapping[str, Any],
+        *,
+        source: str | None = None,
+    ) -> None:
+        """Raise `RequestRejected` unless the request passes; `source` is the peer address."""
+
+
+class SignatureHeaderVerifier(RawVerifier):
+    """The signature checks that need no network: headers present, URL Amazon's, base64."""
+
+    def check(
+        self,
+        headers: Mapping[str, Any],
+        body: bytes,  # noqa: ARG002  # only the headers are read here
+        document: Mapping[str, Any],  # noqa: ARG002  # only the headers are read here
+        *,
+        source: str | None = None,  # noqa: ARG002  # only the headers are read here
     ) -> None:
         """Raise `RequestRejected` unless the request carries plausible signature headers."""
         _signature_headers(headers)
@@ -384,7 +498,7 @@ class _Download:
         self.failure: RequestRejected | None = None
 
 
-class SignatureVerifier(AbstractVerifier):
+class SignatureVerifier(RawVerifier):
     """Checks the `Signature-256` header against the certificate chain Alexa points to."""
 
     def __init__(  # noqa: PLR0913  # every knob is one a test or the server sets
@@ -414,27 +528,37 @@ class SignatureVerifier(AbstractVerifier):
         self._slots = threading.BoundedSemaphore(download_slots)
         self._slot_count = download_slots
         self._follower_wait = follower_wait
+        self._sources = SourceLimiter()
 
-    def verify(
+    def check(
         self,
         headers: Mapping[str, Any],
-        serialized_request_env: str,
-        deserialized_request_env: object,  # noqa: ARG002  # the signature covers the raw body only
+        body: bytes,
+        document: Mapping[str, Any],  # noqa: ARG002  # the signature covers the raw body only
+        *,
+        source: str | None = None,
     ) -> None:
-        """Raise `RequestRejected` unless the body is signed by Alexa's current certificate."""
+        """Raise `RequestRejected` unless the raw body is signed by Alexa's current certificate."""
+        self.verify_body(headers, body, source=source)
+
+    def verify_body(
+        self, headers: Mapping[str, Any], body: bytes, *, source: str | None = None
+    ) -> None:
+        """Raise `RequestRejected` unless the raw `body` is signed by Alexa's current certificate.
+
+        `source` (the peer address) is charged for any chain download this request starts: each
+        may start `SOURCE_DOWNLOADS` a minute.
+        """
         cert_url, signature = _signature_headers(headers)
-        public_key = self.signing_certificate(cert_url).public_key()
+        public_key = self.signing_certificate(cert_url, source=source).public_key()
         if not isinstance(public_key, RSAPublicKey):
             raise RequestRejected("signing certificate does not hold an RSA key")
-        # The SDK hands over the body decoded as UTF-8 (the app rejects bodies that are not), and
-        # encoding valid UTF-8 again gives back exactly the bytes Alexa signed.
-        body = serialized_request_env.encode("utf-8")
         try:
             public_key.verify(signature, body, PKCS1v15(), SHA256())
         except InvalidSignature as error:
             raise RequestRejected("request signature does not match the body") from error
 
-    def signing_certificate(self, cert_url: str) -> x509.Certificate:
+    def signing_certificate(self, cert_url: str, *, source: str | None = None) -> x509.Certificate:
         """The verified signing certificate behind `cert_url` (cached until its chain expires).
 
         `cert_url` is normalised first (`check_cert_url`), so every spelling of one URL shares
@@ -445,9 +569,9 @@ class SignatureVerifier(AbstractVerifier):
         cached = self.cache.get(url, now)
         if cached is not None:
             return cached
-        return self._shared_download(url, now)
+        return self._shared_download(url, now, source)
 
-    def _shared_download(self, url: str, now: float) -> x509.Certificate:
+    def _shared_download(self, url: str, now: float, source: str | None) -> x509.Certificate:
         """Wait for the download of `url` another request started, or start it for everyone.
 
         Starting one needs a free slot (at most `download_slots` URLs download at once; without
@@ -467,6 +591,12 @@ class SignatureVerifier(AbstractVerifier):
                         "busy fetching certificate chains, try again",
                         status=503,
                         detail=f"{self._slot_count} downloads already running",
+                    )
+                if source is not None and not self._sources.allow(source, now):
+                    self._slots.release()
+                    raise RequestRejected(
+                        "certificate chain could not be downloaded",
+                        detail=f"over {SOURCE_DOWNLOADS} downloads a minute from this source",
                     )
                 download = self._downloads[url] = _Download()
         if not leader:
@@ -525,6 +655,9 @@ class SignatureVerifier(AbstractVerifier):
         if len(certificates) > MAX_CHAIN_CERTIFICATES:
             raise RequestRejected("certificate chain is too long")
         leaf, intermediates = certificates[0], certificates[1:]
+        key = leaf.public_key()
+        if not isinstance(key, RSAPublicKey) or key.key_size < MIN_RSA_KEY_BITS:
+            raise RequestRejected(f"signing key is not RSA of at least {MIN_RSA_KEY_BITS} bits")
         # The path validation below checks these too; checking them first names the problem.
         at = _utc(now)
         if not leaf.not_valid_before_utc <= at <= leaf.not_valid_after_utc:
@@ -580,7 +713,49 @@ def _dns_names(certificate: x509.Certificate) -> list[str]:
     return [name.lower() for name in san.value.get_values_for_type(x509.DNSName)]
 
 
-class TimestampVerifier(AbstractVerifier):
+def raw_document(serialized: str | bytes, deserialized: object) -> Mapping[str, Any]:
+    """The request as the JSON Alexa sent: `deserialized` when it is already that dict.
+
+    The checks read the raw JSON, never the SDK's model of it: the model's reader accepts dates
+    in any form dateutil can guess and lets a snake_case key stand in for Alexa's camelCase one.
+    """
+    if isinstance(deserialized, dict):
+        return deserialized
+    try:
+        document = json.loads(serialized)
+    except (ValueError, RecursionError) as error:
+        raise RequestRejected("request body is not JSON this service can read") from error
+    if not isinstance(document, dict):
+        raise RequestRejected("request body is not an Alexa request envelope")
+    return document
+
+
+def dig(node: object, *keys: str) -> object:
+    """`node[k1][k2]...`, or None where a step is missing or not a JSON object."""
+    for key in keys:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def request_time(document: Mapping[str, Any]) -> datetime:
+    """The request's `timestamp`, read strictly as ISO 8601; `RequestRejected` otherwise."""
+    stamp = dig(document, "request", "timestamp")
+    when = parse_timestamp(stamp) if isinstance(stamp, str) else None
+    if when is None:
+        raise RequestRejected("request timestamp is missing or not ISO 8601")
+    return when
+
+
+def tolerance_for(document: Mapping[str, Any], tolerance: float, skill_event: float) -> float:
+    """How far the request's timestamp may be from now: longer for skill events."""
+    request_type = dig(document, "request", "type")
+    is_event = isinstance(request_type, str) and request_type.startswith(SKILL_EVENT_PREFIX)
+    return skill_event if is_event else tolerance
+
+
+class TimestampVerifier(RawVerifier):
     """Rejects replays: the request's own timestamp must be close to the clock's now."""
 
     def __init__(
@@ -594,30 +769,26 @@ class TimestampVerifier(AbstractVerifier):
         self._tolerance = tolerance
         self._skill_event_tolerance = skill_event_tolerance
 
-    def verify(
+    def check(
         self,
         headers: Mapping[str, Any],  # noqa: ARG002  # the timestamp lives in the body
-        serialized_request_env: str,  # noqa: ARG002  # the SDK has already parsed it
-        deserialized_request_env: Any,  # noqa: ANN401  # ask_sdk_model.RequestEnvelope, untyped
+        body: bytes,  # noqa: ARG002  # read as `document`
+        document: Mapping[str, Any],
+        *,
+        source: str | None = None,  # noqa: ARG002  # any source, same rule
     ) -> None:
         """Raise `RequestRejected` when the request is older or newer than the tolerance."""
-        request = getattr(deserialized_request_env, "request", None)
-        stamp = getattr(request, "timestamp", None)
-        if not isinstance(stamp, datetime):
-            raise RequestRejected("request timestamp is missing")
-        if stamp.tzinfo is None:  # Alexa always sends UTC ("...Z"); read a bare time the same way
-            stamp = stamp.replace(tzinfo=UTC)
-        request_type = str(getattr(request, "object_type", "") or "")
-        limit = (
-            self._skill_event_tolerance
-            if request_type.startswith(SKILL_EVENT_PREFIX)
-            else self._tolerance
-        )
+        stamp = request_time(document)
+        limit = self.limit(document)
         if abs(self._clock() - stamp.timestamp()) > limit:
             raise RequestRejected(f"request timestamp is more than {limit:.0f} s from now")
 
+    def limit(self, document: Mapping[str, Any]) -> float:
+        """The tolerance for this request (seconds either side of now)."""
+        return tolerance_for(document, self._tolerance, self._skill_event_tolerance)
 
-class SkillIdVerifier(AbstractVerifier):
+
+class SkillIdVerifier(RawVerifier):
     """Rejects requests for any skill but ours (Alexa only sends ours; others are misrouted).
 
     Alexa puts the skill id in `context.System.application` on every request, and in
@@ -627,30 +798,30 @@ class SkillIdVerifier(AbstractVerifier):
     def __init__(self, skill_id: str) -> None:
         self._skill_id = skill_id
 
-    def verify(
+    def check(
         self,
         headers: Mapping[str, Any],  # noqa: ARG002  # the skill id lives in the body
-        serialized_request_env: str,  # noqa: ARG002  # the SDK has already parsed it
-        deserialized_request_env: Any,  # noqa: ANN401  # ask_sdk_model.RequestEnvelope, untyped
+        body: bytes,  # noqa: ARG002  # read as `document`
+        document: Mapping[str, Any],
+        *,
+        source: str | None = None,  # noqa: ARG002  # any source, same rule
     ) -> None:
-        """Raise `RequestRejected` (400 when the context names no skill, 403 when another's)."""
-        check_application_ids(deserialized_request_env, self._skill_id)
+        """Raise `RequestRejected` (400) unless the request names our skill and no other."""
+        check_application_ids(document, self._skill_id)
 
 
-def check_application_ids(envelope: Any, skill_id: str) -> None:  # noqa: ANN401  # untyped model
-    """Raise `RequestRejected` unless the context (and the session, if any) name `skill_id`."""
-    context_id = _application_id(getattr(getattr(envelope, "context", None), "system", None))
-    if context_id is None:
+def check_application_ids(document: Mapping[str, Any], skill_id: str) -> None:
+    """Raise `RequestRejected` unless the context (and the session, if any) name `skill_id`.
+
+    Only Alexa's camelCase `applicationId` is read. Every refusal is the same 400 as a bad
+    signature: a caller cannot tell a right skill id from a wrong one by the answer.
+    """
+    context_id = dig(document, "context", "System", "application", "applicationId")
+    if not isinstance(context_id, str) or not context_id:
         raise RequestRejected("request names no skill id in context.System.application")
-    session = getattr(envelope, "session", None)
-    session_id = _application_id(session) if session is not None else None
+    session_id = dig(document, "session", "application", "applicationId")
     if context_id != skill_id or (session_id is not None and session_id != skill_id):
-        raise RequestRejected("request is for a different skill", status=403)
-
-
-def _application_id(holder: Any) -> str | None:  # noqa: ANN401  # untyped SDK model
-    application_id = getattr(getattr(holder, "application", None), "application_id", None)
-    return str(application_id) if application_id else None
+        raise RequestRejected("request is for a different skill")
 
 
 def verifiers(
@@ -659,19 +830,17 @@ def verifiers(
     skill_id: str | None,
     signature: SignatureVerifier | None = None,
     clock: Clock = time.time,
-) -> list[AbstractVerifier]:
-    """The checks a request goes through, cheapest first: nothing downloads before the rest pass.
+) -> list[RawVerifier]:
+    """The checks a request goes through, cheapest first, all on the raw request.
 
-    Signature headers (no I/O), then the timestamp, then the skill id, and only then the
-    certificate chain download and the signature itself.
+    Signature headers (no I/O), then the timestamp, then the certificate chain and the signature,
+    and only then the skill id: a caller who cannot sign learns nothing about the skill id.
     """
-    chain: list[AbstractVerifier] = []
+    chain: list[RawVerifier] = []
     if verify:
         if signature is None:
             raise ValueError("a verifying service needs a SignatureVerifier")
-        chain += [SignatureHeaderVerifier(), TimestampVerifier(clock=clock)]
+        chain += [SignatureHeaderVerifier(), TimestampVerifier(clock=clock), signature]
     if skill_id:
         chain.append(SkillIdVerifier(skill_id))
-    if verify and signature is not None:
-        chain.append(signature)
     return chain
