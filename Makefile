@@ -8,6 +8,8 @@ DEV_STAMP := $(VENV)/.stamp-dev
 
 # The APL validator (npm apl-suggester) for the screen's documents, pinned by tests/apl's lock.
 APL_CHECK := tests/apl/node_modules/.package-lock.json
+# Bespoken's virtual-alexa, which reads the generated model literally, pinned by tests/nlu's lock.
+NLU_CHECK := tests/nlu/node_modules/.package-lock.json
 
 .PHONY: run test check lint typecheck content model package lock bench clean
 
@@ -36,9 +38,12 @@ run: $(RUN_STAMP)
 $(APL_CHECK): tests/apl/package.json tests/apl/package-lock.json
 	npm ci --prefix tests/apl --no-audit --no-fund
 
+$(NLU_CHECK): tests/nlu/package.json tests/nlu/package-lock.json
+	npm ci --prefix tests/nlu --no-audit --no-fund
+
 ## test: everything CI runs: content check, lint, types, then DynamoDB Local and the fast lane,
 ## then the slow lane (reliability: fuzz, soak, load, faults; bundles; subprocess tools)
-test: $(DEV_STAMP) $(APL_CHECK)
+test: $(DEV_STAMP) $(APL_CHECK) $(NLU_CHECK)
 	$(BIN)/runner-strength check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -47,7 +52,7 @@ test: $(DEV_STAMP) $(APL_CHECK)
 	$(WITH_DYNAMODB) sh -c '$(FAST_LANE) && $(SLOW_LANE)'
 
 ## check: quick feedback while working: lint, import contracts and the fast lane (no mypy, no slow lane)
-check: $(DEV_STAMP) $(APL_CHECK)
+check: $(DEV_STAMP) $(APL_CHECK) $(NLU_CHECK)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -85,4 +90,4 @@ bench: $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .tools .mypy_cache .ruff_cache .pytest_cache .hypothesis
-	rm -rf tests/apl/node_modules
+	rm -rf tests/apl/node_modules tests/nlu/node_modules
