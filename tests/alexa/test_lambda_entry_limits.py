@@ -3,7 +3,7 @@
 Crafted session attributes (too large, too deep, too long a list) are refused with the clean
 rejection, never a crash; a timestamp that is not ISO 8601 is refused without guessing a date; a
 snake_case `application_id` cannot stand in for Alexa's `applicationId`; a skill event delivered
-twice is processed once.
+twice is processed once; an id longer than any Alexa sends is refused.
 """
 
 from __future__ import annotations
@@ -71,6 +71,27 @@ def test_crafted_session_attributes_are_a_clean_rejection(
     envelope = event("start_workout")
     envelope["session"]["attributes"] = attributes
     assert ours(envelope, None) == REJECTED, name
+    assert not store._items
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("context", "System", "device", "deviceId"),
+        ("context", "System", "user", "userId"),
+        ("session", "user", "userId"),
+    ],
+)
+def test_an_id_longer_than_alexa_sends_is_a_clean_rejection(
+    ours: LambdaEntry, store: CountingAdapter, path: tuple[str, ...]
+) -> None:
+    """A 1 MB device or user id: the rejection, nothing stored (it would swell the record)."""
+    envelope = event("start_workout")
+    node = envelope
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = "amzn1.ask.device." + "x" * 1_000_000
+    assert ours(envelope, None) == REJECTED
     assert not store._items
 
 

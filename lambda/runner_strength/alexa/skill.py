@@ -65,6 +65,16 @@ MAX_SESSION_ATTRIBUTE_DEPTH = 8
 """Our attributes nest three deep; a deeper set is crafted (900 levels crashed a decoder once)."""
 MAX_SESSION_ATTRIBUTE_ITEMS = 256
 """Entries in any one list or object of the session attributes."""
+MAX_ID_CHARACTERS = 1024
+"""Alexa's user, person, device and application ids run to about 250 characters; a longer one is
+crafted, and it would be carried into the record the session and the store hold."""
+_IDS = (
+    ("context", "System", "user", "userId"),
+    ("context", "System", "person", "personId"),
+    ("context", "System", "device", "deviceId"),
+    ("context", "System", "application", "applicationId"),
+    ("session", "user", "userId"),
+)
 SKILL_EVENT_PREFIX = "AlexaSkillEvent."
 SEEN_EVENTS = 1024
 """Skill event request ids the Lambda entry remembers, to process a retried event only once."""
@@ -148,7 +158,9 @@ class LambdaEntry:
 
     def __call__(self, event: object, context: object) -> dict[str, Any]:
         """Answer one request envelope; an unreadable or foreign one gets a logged rejection."""
-        problem = application_problem(event, self.skill_id) or session_problem(event)
+        problem = (
+            application_problem(event, self.skill_id) or id_problem(event) or session_problem(event)
+        )
         if problem is not None:
             logger.warning("rejected a request envelope: %s", problem)
             return REJECTED
@@ -241,6 +253,15 @@ def session_problem(event: object) -> str | None:  # noqa: PLR0911  # one reason
             characters += len(node) + 2 if isinstance(node, str) else 8
         if characters > MAX_SESSION_ATTRIBUTE_CHARACTERS:
             return f"session attributes are over {MAX_SESSION_ATTRIBUTE_CHARACTERS} characters"
+    return None
+
+
+def id_problem(event: object) -> str | None:
+    """Which id of `event` is longer than any Alexa sends, or None."""
+    for path in _IDS:
+        value = _dig(event, *path)
+        if isinstance(value, str) and len(value) > MAX_ID_CHARACTERS:
+            return f"{'.'.join(path)} is over {MAX_ID_CHARACTERS} characters"
     return None
 
 
