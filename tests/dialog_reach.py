@@ -149,6 +149,10 @@ REACH: dict[Question, Callable[[Device, FakeClock], object]] = {
     ),
     Question.COOL_DOWN_OFFER: _cool_down_offer,
     Question.SAFETY_CHECK: _safety_check,
+    Question.DELETE_DATA: lambda echo, _: (
+        _after_one_set(echo, _),
+        echo.say("DeleteDataIntent"),
+    ),
 }
 # The fallback is one short line and the question, by the skill's own speech estimate.
 FALLBACK_SECONDS = 6.0

@@ -4,7 +4,8 @@ Alexa sends `context.System.person.personId` when it recognises the speaker's vo
 asks for `alexa::person_id:read`). Through the Lambda entry, on the in-memory store, SQLite and
 DynamoDB Local: two voices on one device keep separate progress; the person recognised at launch
 owns the session even if another voice speaks in it; without a recognised voice the account's
-record is used, as before; and disabling the skill deletes every person's record of the account.
+record is used, as before; disabling the skill deletes every person's record of the account, and
+"delete my data" by voice deletes the speaker's own.
 """
 
 from __future__ import annotations
@@ -197,3 +198,37 @@ def test_the_privacy_policy_says_disabling_deletes_every_persons_record() -> Non
     text = (Path(__file__).parents[2] / "docs" / "PRIVACY.md").read_text("utf-8")
     assert "personalisation" in text
     assert "each recognised person's" in text
+
+
+def test_delete_my_data_by_voice_deletes_only_the_speakers_record(household: Household) -> None:
+    """Anna says "delete my data", then yes: hers goes; Ben's and the account's stay."""
+    _start_and_stop(household.voice(ANNA), FIVE_BASICS, sets=1)
+    _start_and_stop(household.voice(BEN), CORE, sets=1)
+    _start_and_stop(household.voice(None), FIVE_BASICS, sets=1)
+    anna = household.voice(ANNA)
+    asked = anna.say("DeleteDataIntent", new_session=True)
+    assert not asked.ends_session
+    assert household.record(ANNA) is not None, "nothing goes before the yes"
+    gone = anna.say("AMAZON.YesIntent")
+    assert gone.ends_session
+    assert household.record(ANNA) is None
+    assert _workouts(household.record(BEN)) == {"core_and_stability"}
+    assert _workouts(household.record(None)) == {"five_basics"}
+
+
+def test_no_to_delete_my_data_keeps_everything_and_the_workout_question(
+    household: Household,
+) -> None:
+    """Mid-workout, "delete my data" then no: the record is as it was and "ready?" comes back."""
+    echo = household.voice(None)
+    echo.launch()
+    echo.say("StartWorkoutIntent", workout=FIVE_BASICS)
+    echo.say("AMAZON.NoIntent")  # no warm-up
+    done = echo.say("ReadyIntent")
+    household.clock.advance(done.seconds + 2)
+    before = household.record(None)
+    echo.say("DeleteDataIntent")
+    kept = echo.say("AMAZON.NoIntent")
+    assert not kept.ends_session
+    assert kept.text.endswith("set 2?"), kept.text[-120:]
+    assert household.record(None) == before

@@ -552,3 +552,38 @@ def test_the_permission_token_round_trips() -> None:
         "runner-strength-reminder:1:25:0",
     ):
         assert from_token(other) is None
+
+
+# ---------------------------------------------------------------- delete my data
+
+
+def test_delete_my_data_deletes_the_reminder_at_alexa_and_the_record(
+    echo: Device, stub: AlexaApiStub, clock: FakeClock
+) -> None:
+    """Yes to "delete my data?": the reminder is deleted through the API, then the record."""
+    finish_workout(echo, clock)
+    echo.say("AMAZON.YesIntent")
+    asked = echo.say("DeleteDataIntent", new_session=True)
+    assert asked.text.endswith("?")
+    assert not asked.ends_session
+    gone = echo.say("AMAZON.YesIntent")
+    assert gone.ends_session
+    assert "Alexa app" not in gone.text
+    assert [c.path for c in stub.calls("delete")] == ["/v1/alerts/reminders/reminder-token-1"]
+    assert stub.reminders == {}
+    again = echo.say("ChangeReminderIntent", new_session=True)
+    assert "Your reminder is" not in again.text
+
+
+def test_a_reminder_alexa_will_not_delete_is_named_and_the_record_still_goes(
+    echo: Device, stub: AlexaApiStub, clock: FakeClock
+) -> None:
+    """The Reminders API failing: the record is deleted and the runner told to use the app."""
+    finish_workout(echo, clock)
+    echo.say("AMAZON.YesIntent")
+    stub.fail.update({"delete": 500})
+    echo.say("DeleteDataIntent", new_session=True)
+    gone = echo.say("AMAZON.YesIntent")
+    assert "Alexa app" in gone.text
+    welcome = echo.launch()
+    assert "not medical advice" in welcome.text  # a first visit again: the health note

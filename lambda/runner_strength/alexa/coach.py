@@ -159,6 +159,7 @@ class Turn:
         self.asked = dialog.last_asked(handler_input)
         self.intent = intent_name(handler_input)
         self.said_first: Ssml | None = None  # said before the response (what became of a workout)
+        self.forgotten = False  # the record was deleted ("delete my data"): never saved again
         safety.forget_expired(self)
         # What the screen shows: the last engine outcome, or an exercise explained.
         self.outcome: Outcome | None = None
@@ -832,10 +833,11 @@ class Turn:
             asked = again.saying(asked.said)
         if self.said_first is not None:
             script = script.with_notice(self.said_first)
-        saved = self.coach.repository.save(self.handler_input, self.record)
-        self.record = saved.record
-        if saved.not_saved:
-            script = script.with_notice(self.talk.not_saved())
+        if not self.forgotten:
+            saved = self.coach.repository.save(self.handler_input, self.record)
+            self.record = saved.record
+            if saved.not_saved:
+                script = script.with_notice(self.talk.not_saved())
         speech = script.to_speech()
         builder = self.handler_input.response_builder.speak(speech.ssml)
         if apl.supports_apl(self.handler_input):
@@ -850,6 +852,11 @@ class Turn:
     def save(self) -> None:
         """Save the record now, for a response `respond` does not build (a permission request)."""
         self.record = self.coach.repository.save(self.handler_input, self.record).record
+
+    def forget(self) -> bool:
+        """Delete the runner's record ("delete my data"); False when the store is unreachable."""
+        self.forgotten = self.coach.repository.forget(self.handler_input)
+        return self.forgotten
 
     def _loses_question(self, asked: Asked, *, ends: bool) -> bool:
         """An aside that would leave the waiting question unasked (or end the session)."""
@@ -1093,6 +1100,7 @@ _ASKING: dict[Question, Callable[[Turn], Script | None]] = {
     Question.BREATHER: lambda turn: (
         MomentTalk(turn.library, turn.rng).breather_back() if turn.state is not None else None
     ),
+    Question.DELETE_DATA: lambda turn: MomentTalk(turn.library, turn.rng).delete_question(),
 }
 
 
@@ -1111,5 +1119,6 @@ def _short_question(turn: Turn) -> Ssml | None:
         Question.ANOTHER_EXERCISE: DialogSay.SHORT_ANOTHER_EXERCISE,
         Question.SAFETY_CHECK: DialogSay.SHORT_SAFETY_CHECK,
         Question.EXPLAIN_DEEPER: DialogSay.SHORT_EXPLAIN_DEEPER,
+        Question.DELETE_DATA: DialogSay.SHORT_DELETE_DATA,
     }.get(question)
     return talk.short(short) if short is not None else None

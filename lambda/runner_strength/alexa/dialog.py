@@ -37,6 +37,7 @@ class Question(StrEnum):
     COOL_DOWN_OFFER = "cool_down_offer"  # "a two minute cool-down?"
     SAFETY_CHECK = "safety_check"  # after a safety stop: "are you feeling well today?"
     BREATHER = "breather"  # after a minute of quiet: "ready to carry on?"
+    DELETE_DATA = "delete_data"  # "delete your progress, settings and reminder?"
     # Moments between questions, derived from the clock while a set's audio plays; never stored.
     SET_PLAYING = "set_playing"
     REST = "rest"
@@ -58,6 +59,7 @@ PENDING = frozenset(
         Question.REMINDER_OFFER,
         Question.WARM_UP_OFFER,
         Question.COOL_DOWN_OFFER,
+        Question.DELETE_DATA,
         Question.SAFETY_CHECK,
         Question.BREATHER,
     }

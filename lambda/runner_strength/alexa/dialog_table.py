@@ -71,6 +71,7 @@ START_WORKOUT = "StartWorkoutIntent"
 EXPLAIN = "ExplainExerciseIntent"
 EXPLAIN_MORE = "ExplainMoreIntent"
 LIST = "ListWorkoutsIntent"
+DELETE_DATA = "DeleteDataIntent"
 ROUTINE_CHOICES = ("AlwaysRoutineIntent", "NeverRoutineIntent", "AskRoutineIntent")
 
 ENDS: Mapping[str, Meaning] = {
@@ -94,6 +95,7 @@ OPENS_ITS_OWN = frozenset(
         "WarmUpIntent",
         RESUME,
         RESUME_WORKOUT,
+        DELETE_DATA,
     }
 )
 """Asides that open a question of their own wherever they are said (a start asks about the
@@ -126,6 +128,7 @@ GENERAL: Mapping[str, str] = {
     RESUME_WORKOUT: "resume",
     "AMAZON.StartOverIntent": "start_over_asked",
     "PainIntent": "pain",
+    DELETE_DATA: "delete_data_asked",
 }
 """What an intent means where no row says otherwise: handlers that only name an intent, as rows."""
 
@@ -331,6 +334,12 @@ PROMPTS: Mapping[Question, Prompt] = {
             **_own(*ROUTINE_CHOICES),
         },
         asked_by=("ready",),
+    ),
+    Question.DELETE_DATA: Prompt(
+        ("delete_data_question",),
+        "delete_data_reprompt",
+        {**_ends("delete_data", YES), **_answers("keep_data", NO)},
+        asked_by=("delete_data_asked",),
     ),
     Question.SAFETY_CHECK: Prompt(
         ("safety_check_question",),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from runner_strength.alexa import reminding, safety
+from runner_strength.alexa import forgetting, reminding, safety
 from runner_strength.alexa.dialog import Asked, Question
 from runner_strength.alexa.requests import (
     SlotStatus,
@@ -404,4 +404,7 @@ FLOWS: Mapping[str, Callable[[Turn, HandlerInput], Response]] = {
     "list_workouts": list_workouts,
     "progress": progress,
     "lighter_day": lighter_day,
+    "delete_data_asked": forgetting.asked,
+    "delete_data": forgetting.delete,
+    "keep_data": forgetting.keep,
 }

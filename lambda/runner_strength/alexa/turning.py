@@ -52,6 +52,12 @@ class TurnView(Protocol):
     def save(self) -> None:
         """Save the record now (before a response that is not built by `respond`)."""
 
+    def forget(self) -> bool:
+        """Delete the runner's record; nothing is saved for the rest of the turn."""
+
+    def workout_question(self) -> tuple[Script, Asked]:
+        """The question that brings the runner back to the workout, or the menu's."""
+
     def next_question(self) -> tuple[Script, Asked]:
         """The question after this turn's words."""
 

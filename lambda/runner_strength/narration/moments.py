@@ -47,6 +47,13 @@ class DialogSay(StrEnum):
     SHORT_START_OVER = "short_start_over"
     SHORT_SAFETY_CHECK = "short_safety_check"
     SHORT_EXPLAIN_DEEPER = "short_explain_deeper"
+    SHORT_DELETE_DATA = "short_delete_data"
+    DELETE_DATA_QUESTION = "delete_data_question"
+    DELETE_DATA_REPROMPT = "delete_data_reprompt"
+    DATA_DELETED = "data_deleted"
+    DATA_KEPT = "data_kept"
+    DATA_NOT_DELETED = "data_not_deleted"
+    REMINDER_LEFT = "reminder_left"
 
 
 class HelpFor(StrEnum):
@@ -131,6 +138,26 @@ class MomentTalk:
     def short(self, key: DialogSay, **fields: str) -> Ssml:
         """A waiting question in a few words, for after "sorry, I missed that"."""
         return Ssml().sentence(self._say(key, **fields))
+
+    def delete_question(self) -> Script:
+        """Asked to delete my data: what goes, and yes or no."""
+        return self._ask(DialogSay.DELETE_DATA_QUESTION, DialogSay.DELETE_DATA_REPROMPT)
+
+    def deleted(self, *, reminder_left: bool) -> Script:
+        """Everything kept about the runner is gone (but a reminder Alexa would not remove)."""
+        body = Ssml().sentence(self._say(DialogSay.DATA_DELETED))
+        if reminder_left:
+            body.sentence(self._say(DialogSay.REMINDER_LEFT))
+        return Script(body, None, end_session=True)
+
+    def not_deleted(self) -> Script:
+        """The store could not be reached: nothing deleted, try later; the session ends."""
+        body = Ssml().sentence(self._say(DialogSay.DATA_NOT_DELETED))
+        return Script(body, None, end_session=True)
+
+    def kept(self) -> Script:
+        """No to deleting: nothing changed (the workout's or the menu's question follows)."""
+        return Script(Ssml().sentence(self._say(DialogSay.DATA_KEPT)), None, end_session=False)
 
     def _ask(self, question: DialogSay, reprompt: DialogSay) -> Script:
         return Script(

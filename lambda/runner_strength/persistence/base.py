@@ -38,6 +38,7 @@ SECONDS_PER_DAY = 86_400
 KEY_LOG_CHARS = 12
 """Enough of the hashed key to tell users apart in logs."""
 PERSON_SEPARATOR = "."
+SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
 INDEX_SUFFIX = ".persons"
 """The account's index item, `<account key>.persons`: the keys of every person who has a record."""
 OWNER_ATTRIBUTE = "rs_owner"
@@ -276,8 +277,17 @@ class VersionedAdapter(AbstractPersistenceAdapter, metaclass=ABCMeta):
         attributes[VERSION_ATTRIBUTE] = self.write(key, snapshot)
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        """ASK SDK: delete every record of the account (AlexaSkillEvent.SkillDisabled)."""
-        self.delete_account(user_key(request_envelope))
+        """ASK SDK: delete the request's records; which ones, the request's kind decides.
+
+        The skill disabled (AlexaSkillEvent.SkillDisabled): every record of the account. Anything
+        else is a runner saying "delete my data": the record this session reads and writes (see
+        `storage_key`), so one voice of a household cannot delete another's progress.
+        """
+        request = getattr(request_envelope, "request", None)
+        if getattr(request, "object_type", None) == SKILL_DISABLED:
+            self.delete_account(user_key(request_envelope))
+        else:
+            self.delete(storage_key(request_envelope))
 
     def persons(self, account: str) -> list[str]:
         """The keys of the account's persons' records, as its index lists them."""

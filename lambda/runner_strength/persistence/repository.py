@@ -408,7 +408,11 @@ class Repository(Generic[R]):
             return Saved(SaveStatus.SAVED, record, conflicts)
 
     def forget(self, handler_input: HandlerInput) -> bool:
-        """Delete the runner's item (the skill was disabled); False if the store is unavailable."""
+        """Delete the runner's records, and the session's copy; False if the store is unavailable.
+
+        The adapter decides which by the request: the whole account's when the skill is disabled,
+        the speaker's own for "delete my data".
+        """
         try:
             handler_input.attributes_manager.delete_persistent_attributes()
         except StorageUnavailable:
