@@ -109,7 +109,7 @@ def test_privacy_policy_says_what_is_stored_for_how_long_and_how_to_delete_it() 
 
 
 def test_privacy_policy_offers_only_the_deletion_the_skill_performs() -> None:
-    """Disabling the skill, or asking it by voice, deletes; no deletion by e-mail it can't honour."""
+    """Disabling the skill or asking by voice deletes; no deletion by e-mail it cannot honour."""
     text = " ".join((DOCS / "PRIVACY.md").read_text("utf-8").split())
     choices = text[text.index("## Your choices") : text.index("## Children")]
     assert "disable the skill" in choices
