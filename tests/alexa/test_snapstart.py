@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import snapshot_restore_py
@@ -14,9 +19,10 @@ from runner_strength.persistence.dynamodb import DynamoDbAdapter
 from runner_strength.persistence.factory import build_adapter
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import pytest
+
+LAMBDA_ROOT = Path(__file__).resolve().parents[2] / "lambda"
+LAUNCH = Path(__file__).resolve().parents[1] / "events" / "launch.json"
 
 
 def _dynamodb_config(tmp_path: Path) -> Config:
@@ -93,3 +99,42 @@ def test_stores_without_a_client_reconnect_as_a_no_op(tmp_path: Path) -> None:
     adapter = build_adapter(config, lambda: 0.0)
     adapter.reconnect()
     assert adapter.read("0" * 64) is None
+
+
+_SPEAKER_COLD_START = """
+import json, sys
+import lambda_function
+from runner_strength.alexa import snapstart
+with open(sys.argv[1], encoding="utf-8") as handle:
+    event = json.load(handle)
+reply = lambda_function.lambda_handler(event, None)
+answered = [name for name in snapstart.FIRST_USE if name in sys.modules]
+snapstart.prime(lambda_function.lambda_handler.entry.skill)
+primed = [name for name in snapstart.FIRST_USE if name in sys.modules]
+print(json.dumps({"reply": reply, "answered": answered, "primed": primed}))
+"""
+
+
+def test_a_speakers_cold_start_leaves_first_use_modules_to_priming(tmp_path: Path) -> None:
+    """A speaker's launch on a fresh entry imports no FIRST_USE module; priming imports them all."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"TABLE_NAME", "AWS_ENDPOINT_URL_DYNAMODB"} and not key.startswith("PYTHON")
+    }
+    env |= {"RUNNER_STRENGTH_DB": str(tmp_path / "state.sqlite3"), "PYTHONPATH": str(LAMBDA_ROOT)}
+    assert "Alexa.Presentation.APL" not in LAUNCH.read_text(encoding="utf-8")  # a speaker
+    result = subprocess.run(
+        [sys.executable, "-c", _SPEAKER_COLD_START, str(LAUNCH)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["reply"]["response"]["outputSpeech"]["ssml"].startswith("<speak>")
+    assert out["answered"] == []
+    assert out["primed"] == list(snapstart.FIRST_USE)

@@ -19,22 +19,16 @@ from typing import TYPE_CHECKING
 from ask_sdk_model.intent import Intent
 from ask_sdk_model.intent_confirmation_status import IntentConfirmationStatus
 from ask_sdk_model.intent_request import IntentRequest
-from ask_sdk_model.interfaces.alexa.presentation.apl.render_document_directive import (
-    RenderDocumentDirective,
-)
 from ask_sdk_model.slot import Slot
 from ask_sdk_model.slot_confirmation_status import SlotConfirmationStatus
-from ask_sdk_model.slu.entityresolution.resolution import Resolution
-from ask_sdk_model.slu.entityresolution.resolutions import Resolutions
-from ask_sdk_model.slu.entityresolution.status import Status
-from ask_sdk_model.slu.entityresolution.status_code import StatusCode
-from ask_sdk_model.slu.entityresolution.value import Value
-from ask_sdk_model.slu.entityresolution.value_wrapper import ValueWrapper
 
 from runner_strength.narration.screen import Action
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
+    from ask_sdk_model.interfaces.alexa.presentation.apl.render_document_directive import (
+        RenderDocumentDirective,
+    )
 
     from runner_strength.content.model import Library
     from runner_strength.narration.screen import Screen
@@ -77,6 +71,11 @@ def supports_apl(handler_input: HandlerInput) -> bool:
 
 def render_directive(screen: Screen) -> RenderDocumentDirective:
     """The RenderDocument directive for a screen: the saved document by link, its datasource."""
+    # Screens only: a speaker never loads the ~75 APL model modules (snapstart.FIRST_USE).
+    from ask_sdk_model.interfaces.alexa.presentation.apl.render_document_directive import (  # noqa: PLC0415
+        RenderDocumentDirective,
+    )
+
     return RenderDocumentDirective(
         token=TOKEN,
         document={"type": "Link", "src": DOCUMENT_LINK.format(name=screen.page.value)},
@@ -120,6 +119,14 @@ def intent_for(arguments: object, library: Library) -> tuple[str, dict[str, tupl
 
 
 def _slot(name: str, content_id: str, value: str) -> Slot:
+    # Touches only (snapstart.FIRST_USE).
+    from ask_sdk_model.slu.entityresolution.resolution import Resolution  # noqa: PLC0415
+    from ask_sdk_model.slu.entityresolution.resolutions import Resolutions  # noqa: PLC0415
+    from ask_sdk_model.slu.entityresolution.status import Status  # noqa: PLC0415
+    from ask_sdk_model.slu.entityresolution.status_code import StatusCode  # noqa: PLC0415
+    from ask_sdk_model.slu.entityresolution.value import Value  # noqa: PLC0415
+    from ask_sdk_model.slu.entityresolution.value_wrapper import ValueWrapper  # noqa: PLC0415
+
     resolution = Resolution(
         authority=f"amzn1.er-authority.echo-sdk.touch.{name}",
         status=Status(code=StatusCode.ER_SUCCESS_MATCH),

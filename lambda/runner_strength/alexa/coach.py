@@ -11,7 +11,6 @@ import random
 from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runner_strength.alexa import apl, dialog, observe, reminding, safety, services
 from runner_strength.alexa.dialog import Asked, Question, Said
@@ -104,6 +103,9 @@ def _zone(name: str | None) -> tzinfo | None:
     """The time zone called `name`, or None when there is no such zone here."""
     if not name:
         return None
+    # Only a turn that knows a zone needs zoneinfo (snapstart.FIRST_USE).
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # noqa: PLC0415
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -18,7 +18,6 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ask_sdk_model.interfaces.connections.send_request_directive import SendRequestDirective
 from ask_sdk_model.ui.ask_for_permissions_consent_card import AskForPermissionsConsentCard
 
 from runner_strength.alexa import dialog, services
@@ -327,6 +326,11 @@ def _save(turn: Turn, reminder: Reminder) -> Response:
 
 def _ask_permission(turn: Turn, reminder: Reminder) -> Response:
     """Alexa asks for the reminders permission in its own voice; the answer comes back later."""
+    # Only this turn asks for a permission (snapstart.FIRST_USE).
+    from ask_sdk_model.interfaces.connections.send_request_directive import (  # noqa: PLC0415
+        SendRequestDirective,
+    )
+
     _save_record(turn)
     directive = SendRequestDirective(
         name="AskFor",

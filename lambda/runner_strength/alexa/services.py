@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.permission_status import PermissionStatus
@@ -263,6 +262,9 @@ def valid_zone(name: str | None) -> bool:
     """True for an IANA time zone name this runtime knows."""
     if not name or name != name.strip() or len(name) > 64:  # the longest IANA names are ~32
         return False
+    # Only a turn that knows a zone needs zoneinfo (snapstart.FIRST_USE).
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # noqa: PLC0415
+
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -309,6 +311,9 @@ def reminder_request(
     Recurrence uses `recurrenceRules` (the older `freq`/`byDay` allowed one day only). Times are
     local to `zone`; without a zone, Alexa uses the device's own.
     """
+    # Only setting a reminder needs zoneinfo (snapstart.FIRST_USE).
+    from zoneinfo import ZoneInfo  # noqa: PLC0415
+
     tz = ZoneInfo(zone) if zone else UTC
     local_now = datetime.fromtimestamp(now, tz)
     start = local_now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)

@@ -13,12 +13,14 @@ version from the same snapshot. Whatever init left in memory is then shared by a
 
 Before the snapshot, a canned LaunchRequest is read by the SDK's deserializer (no handler, no
 I/O), so the model classes it imports on first use are in the snapshot instead of in the first
-request. The hooks come from `snapshot_restore_py`, which the Lambda Python runtime provides (and
+request, and the modules the skill itself imports only for some requests (`FIRST_USE`) are
+imported. The hooks come from `snapshot_restore_py`, which the Lambda Python runtime provides (and
 the bundle therefore leaves out); without SnapStart they are registered and never called.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import random
@@ -59,8 +61,24 @@ _PRIMING_ENVELOPE = {
 """A LaunchRequest as Alexa sends it, only ever deserialized (never answered)."""
 
 
+FIRST_USE = (
+    # alexa/apl.py: the RenderDocument directive, for screens (the APL package is ~75 modules)
+    "ask_sdk_model.interfaces.alexa.presentation.apl.render_document_directive",
+    # alexa/apl.py: a touch's slots, resolved as Alexa resolves spoken ones
+    "ask_sdk_model.slu.entityresolution",
+    # alexa/reminding.py: Alexa asks for the reminders permission
+    "ask_sdk_model.interfaces.connections.send_request_directive",
+    # alexa/coach.py, alexa/services.py: a turn that knows the runner's time zone
+    "zoneinfo",
+)
+"""Modules the skill imports inside the function that needs them, so that a cold start whose
+first request does not need them (a speaker's launch) does not pay for them."""
+
+
 def prime(skill: CustomSkill) -> None:
-    """Before the snapshot: read a canned envelope, so first-use imports happen now."""
+    """Before the snapshot: import `FIRST_USE` and read a canned envelope (first-use imports)."""
+    for name in FIRST_USE:
+        importlib.import_module(name)
     envelope = skill.serializer.deserialize(json.dumps(_PRIMING_ENVELOPE), RequestEnvelope)
     if not isinstance(envelope, RequestEnvelope):
         raise TypeError("the priming envelope did not deserialize")
