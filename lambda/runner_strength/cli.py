@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from runner_strength.buildtime.loader import ContentError, compile_to, load_directory
 from runner_strength.console.options import add_chat_arguments
 from runner_strength.content.compiled import COMPILED_PATH, CompiledContentError
+from runner_strength.engine.plan import workout_seconds
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -93,7 +94,7 @@ def cmd_workouts(args: argparse.Namespace) -> int:
                         "format": w.format.value,
                         "rounds": w.rounds,
                         "sets": w.set_count(),
-                        "estimated_seconds": w.estimated_seconds(),
+                        "estimated_seconds": workout_seconds(library, w.id),
                         "equipment": sorted(library.workout_equipment(w)),
                         "exercises": [i.exercise_id for i in w.items],
                         "sources": list(w.sources),
@@ -108,7 +109,7 @@ def cmd_workouts(args: argparse.Namespace) -> int:
         kit = ", ".join(sorted(library.workout_equipment(w))) or "no equipment"
         print(
             f"{w.id:26} {w.name:30} {w.format.value:8} {w.set_count():3} sets "
-            f"{_minutes(w.estimated_seconds()):>7}  {w.level.value:12} {kit}"
+            f"{_minutes(workout_seconds(library, w.id)):>7}  {w.level.value:12} {kit}"
         )
     return 0
 

@@ -60,7 +60,7 @@ def _minutes(library: Library, workout_id: str, version: str) -> int | None:
     if version == "full":
         return None
     if version == "quick":  # the quick version's target, asked for as a duration
-        return max(1, quick_target(library.workout(workout_id)) // 60)
+        return max(1, quick_target(library, workout_id) // 60)
     return int(version.split(maxsplit=1)[0])
 
 

@@ -35,6 +35,7 @@ from runner_strength.engine.events import (
     SwapReason,
     WorkoutFinished,
 )
+from runner_strength.engine.pace import minutes_said
 from runner_strength.engine.personal import (
     doable,
     fit_workout,
@@ -44,7 +45,7 @@ from runner_strength.engine.personal import (
     needs_missing,
     with_implied,
 )
-from runner_strength.engine.plan import build_plan
+from runner_strength.engine.plan import build_plan, workout_seconds
 from runner_strength.engine.progress import ExerciseProgress, Feeling, next_dose
 from runner_strength.engine.record import (
     RoutineChoice,
@@ -230,7 +231,7 @@ class Turn:
             set_counts=day.set_counts,
             omitted=day.omitted,
             light=day.light,
-        ).estimated_seconds()
+        ).total_seconds()
 
     # ------------------------------------------------------------ changing
 
@@ -891,7 +892,7 @@ class Turn:
                 where=self.where(),
                 now=self.now,
             )
-        minutes = {w.id: round(w.estimated_seconds() / 60) for w in self.library.workouts.values()}
+        minutes = {w: minutes_said(workout_seconds(self.library, w)) for w in self.library.workouts}
         return screen.menu_screen(
             self.library, offered=asked.workout_id, week=week, minutes=minutes
         )

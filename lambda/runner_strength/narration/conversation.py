@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from runner_strength.content.model import Format, Level, Mode
 from runner_strength.engine.events import SwapReason
+from runner_strength.engine.plan import workout_seconds
 from runner_strength.engine.progress import Change, Feeling
 from runner_strength.engine.record import Verbosity
 from runner_strength.engine.state import Direction
@@ -280,7 +281,9 @@ class Conversation:
     def offer_instead(self, workout: Workout, *, seconds: int | None = None) -> Script:
         """After a no to a start offer: one other workout, once."""
         body = Ssml().sentence(self._say(Say.OFFER_INSTEAD, name=workout.name, focus=workout.focus))
-        minutes = _minutes(workout.estimated_seconds() if seconds is None else seconds)
+        minutes = _minutes(
+            workout_seconds(self._library, workout.id) if seconds is None else seconds
+        )
         body.sentence(self._say(Say.OFFER_QUESTION, minutes=minutes))
         reprompt = Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name))
         return Script(body, reprompt, end_session=False)
@@ -330,9 +333,10 @@ class Conversation:
         Returns the script and, when some are still unread, where the next group starts: the
         script then asks whether to hear them, else which workout.
         """
-        workouts = sorted(self._library.workouts.values(), key=lambda w: w.estimated_seconds())
+        lengths = {w: workout_seconds(self._library, w) for w in self._library.workouts}
+        workouts = sorted(self._library.workouts.values(), key=lambda w: lengths[w.id])
         items = [
-            self._phrases.say(Say.LIST_ITEM, name=w.name, minutes=_minutes(w.estimated_seconds()))
+            self._phrases.say(Say.LIST_ITEM, name=w.name, minutes=_minutes(lengths[w.id]))
             for w in workouts
         ]
         group = items[start : start + LIST_GROUP]
@@ -726,7 +730,9 @@ class Conversation:
             body.sentence(self._say(Say.TODAY_IS, name=workout.name, focus=workout.focus))
         if light:
             body.sentence(self._say(Say.OFFER_LIGHT))
-        minutes = _minutes(workout.estimated_seconds() if seconds is None else seconds)
+        minutes = _minutes(
+            workout_seconds(self._library, workout.id) if seconds is None else seconds
+        )
         body.sentence(self._say(Say.OFFER_QUESTION, minutes=minutes))
         reprompt = Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name))
         return Script(body, reprompt, end_session=False)
