@@ -155,6 +155,41 @@ def _rehearse_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed for the choice of phrase variants")
 
 
+def cmd_lengths(args: argparse.Namespace) -> int:
+    """Rehearse every workout and version: announced length against played length."""
+    import datetime as dt  # noqa: PLC0415  # only the table's date needs it
+    import subprocess  # noqa: PLC0415  # only the table's commit needs it
+
+    from runner_strength.narration import lengths  # noqa: PLC0415  # keep `check` light
+
+    library = _library(args)
+    rows = lengths.measure_all(library)
+    commit = (
+        args.commit
+        or subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607  # a developer's own checkout
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    )
+    date = args.date or dt.datetime.now(dt.UTC).date().isoformat()
+    section = lengths.markdown(library, rows, commit=commit or "unknown", date=date)
+    if args.update:
+        path = Path(args.update)
+        path.write_text(lengths.update(path.read_text() if path.exists() else "", section))
+        print(f"wrote the lengths of {len(rows)} versions into {path}")
+    else:
+        print(section, end="")
+    return 0 if all(abs(row.error) <= lengths.TOLERANCE for row in rows) else 1
+
+
+def _lengths_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--update", metavar="FILE", help="write the table into FILE's lengths section")
+    p.add_argument("--commit", help="the commit measured (default: git rev-parse --short HEAD)")
+    p.add_argument("--date", help="the date measured (default: today, UTC)")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate all content (with --release, what certification needs too); exit 1 on problems."""
     library = _library(args)
@@ -414,6 +449,7 @@ def _commands() -> list[Command]:
         ("workouts", cmd_workouts, json_flag),
         ("explain", cmd_explain, name_arg),
         ("rehearse", cmd_rehearse, _rehearse_options),
+        ("lengths", cmd_lengths, _lengths_options),
         ("check", cmd_check, _check_options),
         ("build-content", cmd_build_content, output_arg),
         ("build-model", cmd_build_model, _build_model_options),

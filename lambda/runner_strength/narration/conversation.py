@@ -45,6 +45,10 @@ class Say(StrEnum):
     TODAY_IS = "today_is"
     OFFER_QUESTION = "offer_question"
     OFFER_REPROMPT = "offer_reprompt"
+    BUDGET_TOO_SHORT = "budget_too_short"
+    BUDGET_TOO_SHORT_NO_WARM_UP = "budget_too_short_no_warm_up"
+    BUDGET_TOO_LONG = "budget_too_long"
+    BUDGET_WITH_WARM_UP = "budget_with_warm_up"
     WELCOME_BACK = "welcome_back"
     RESUME_OFFER = "resume_offer"
     RESUME_REPROMPT = "resume_reprompt"
@@ -247,6 +251,28 @@ class Conversation:
     def offer(self, workout: Workout) -> Script:
         """After a declined resume: offer a fresh workout instead."""
         return self._offer(Ssml().sentence(self._say(Say.OFFER_OTHER)), workout)
+
+    # ------------------------------------------------------------ time budgets
+
+    def budget_too_short(
+        self, workout: Workout, *, asked: int, seconds: int, warm_up: bool
+    ) -> Script:
+        """A budget shorter than the shortest sensible session: that session, offered."""
+        key = Say.BUDGET_TOO_SHORT if warm_up else Say.BUDGET_TOO_SHORT_NO_WARM_UP
+        body = Ssml().sentence(
+            self._say(key, asked=asked, name=workout.name, minutes=_minutes(seconds))
+        )
+        reprompt = Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name))
+        return Script(body, reprompt, end_session=False)
+
+    def budget_too_long(self, seconds: int) -> Ssml:
+        """A budget longer than the longest workout: how long the longest is, said first."""
+        return Ssml().sentence(self._say(Say.BUDGET_TOO_LONG, minutes=_minutes(seconds)))
+
+    def budget_with_warm_up(self, total_seconds: float) -> Script:
+        """The whole session's length inside a budget, its warm-up (announced next) counted."""
+        line = self._say(Say.BUDGET_WITH_WARM_UP, minutes=_minutes(total_seconds))
+        return Script(Ssml().sentence(line), None, end_session=False)
 
     # ------------------------------------------------------------ pending questions
 
