@@ -155,15 +155,21 @@ def _rehearse_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed for the choice of phrase variants")
 
 
+# The budgets `lengths` plays through the skill, as a runner asks for them.
+BUDGETS_HEARD = (2, 15, 20, 60)
+
+
 def cmd_lengths(args: argparse.Namespace) -> int:
     """Rehearse every workout and version: announced length against played length."""
     import datetime as dt  # noqa: PLC0415  # only the table's date needs it
     import subprocess  # noqa: PLC0415  # only the table's commit needs it
 
-    from runner_strength.narration import lengths  # noqa: PLC0415  # keep `check` light
+    from runner_strength.console import budgets  # noqa: PLC0415  # keep `check` light
+    from runner_strength.narration import lengths  # noqa: PLC0415
 
     library = _library(args)
     rows = lengths.measure_all(library)
+    heard = budgets.transcript([budgets.play_budget(library, m) for m in BUDGETS_HEARD])
     commit = (
         args.commit
         or subprocess.run(
@@ -174,7 +180,7 @@ def cmd_lengths(args: argparse.Namespace) -> int:
         ).stdout.strip()
     )
     date = args.date or dt.datetime.now(dt.UTC).date().isoformat()
-    section = lengths.markdown(library, rows, commit=commit or "unknown", date=date)
+    section = lengths.markdown(library, rows, commit=commit or "unknown", date=date, more=heard)
     if args.update:
         path = Path(args.update)
         path.write_text(lengths.update(path.read_text() if path.exists() else "", section))

@@ -21,6 +21,8 @@ from runner_strength.narration.narrator import rehearsal
 from runner_strength.narration.ssml import estimate_seconds
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from runner_strength.content.model import Library
 
 # How far the announced length may be from the played one, as a share of the played.
@@ -78,8 +80,18 @@ def measure_all(library: Library) -> list[Length]:
     ]
 
 
-def markdown(library: Library, lengths: list[Length], *, commit: str, date: str) -> str:
-    """The section "Announced and played lengths" of docs/timeline.md, table and all."""
+def markdown(
+    library: Library,
+    lengths: list[Length],
+    *,
+    commit: str,
+    date: str,
+    more: Sequence[str] = (),
+) -> str:
+    """The section "Announced and played lengths" of docs/timeline.md, table and all.
+
+    `more` is markdown lines added at the section's end (the time budgets, as heard).
+    """
     worst = max(lengths, key=lambda length: abs(length.error))
     worst_name = library.workout(worst.workout_id).name
     lines = [
@@ -106,6 +118,8 @@ def markdown(library: Library, lengths: list[Length], *, commit: str, date: str)
             f"| {name} | {length.version} | {_minutes(length.announced)} "
             f"| {_minutes(length.played)} | {length.answers} | {length.error:+.1%} |"
         )
+    if more:
+        lines += ["", *more]
     lines.append(SECTION_END)
     return "\n".join(lines) + "\n"
 
