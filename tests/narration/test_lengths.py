@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from runner_strength.cli import main
+from runner_strength.content.compiled import load_compiled
 from runner_strength.engine import pace
 from runner_strength.narration import lengths, timing
 from runner_strength.narration.phrases import Key
@@ -108,3 +110,15 @@ def test_the_table_section_replaces_itself(
     assert "def5678" in again
     assert again.count(lengths.SECTION_START) == 1
     assert again.endswith("## Later\n")
+
+
+def test_the_lengths_command_prints_the_table_and_the_budgets(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`runner-strength lengths` prints the section: the commit, every row, the budgets heard."""
+    assert main(["lengths", "--commit", "abc1234", "--date", "2026-12-05"]) == 0
+    out = capsys.readouterr().out
+    assert "Measured on commit `abc1234`, 2026-12-05." in out
+    assert out.count("| full |") == len(load_compiled().workouts)
+    for minutes in (2, 15, 20, 60):
+        assert f"**{minutes} minutes**: played" in out
