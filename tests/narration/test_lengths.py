@@ -45,6 +45,7 @@ _FRAMING: dict[str, tuple[float, tuple[Key, ...]]] = {
     "summary count": (pace.SUMMARY_COUNT_SECONDS, (Key.DONE_COUNT,)),
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_PLURAL = re.compile(r"\{([a-z_]+):([^{}|:]*)\|([^{}|:]*)\}")
 # Placeholders filled from the content, whose words the timing counts from the content itself.
 _CONTENT_FIELDS = frozenset({"name", "names", "cue", "setup", "equipment", "focus"})
 # How far a framing constant may be from its phrases' mean: one word.
@@ -59,7 +60,7 @@ def _filled(match: re.Match[str]) -> str:
 def _mean_seconds(library: Library, keys: tuple[Key, ...]) -> float:
     """The mean length of the keys' variants, numbers and sides as one word, content left out."""
     return statistics.mean(
-        speech_seconds(_PLACEHOLDER.sub(_filled, variant))
+        speech_seconds(_PLACEHOLDER.sub(_filled, _PLURAL.sub(r"\3", variant)))
         for key in keys
         for variant in library.phrases.variants(key)
     )
