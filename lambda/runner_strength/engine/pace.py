@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from runner_strength.content.model import Mode, cue_schedule
@@ -82,6 +83,8 @@ SUMMARY_COUNT_SECONDS = 3.0  # "You got through 6 exercises and 14 sets."
 # Above this many exercises, the summary gives a count rather than reading every name.
 SUMMARY_NAMES = 4
 
+# Texts whose words `spoken_words` remembers: the content's lines and the phrase variants.
+SPOKEN_CACHE_SIZE = 4096
 _SMALL = 20  # zero ... twenty are one word each
 _TEN = 10
 _HUNDRED = 100
@@ -104,8 +107,12 @@ def number_words(number: int) -> int:
     return number_words(number // _THOUSAND) + 1 + (number_words(rest) if rest else 0)
 
 
+@lru_cache(maxsize=SPOKEN_CACHE_SIZE)
 def spoken_words(text: str) -> int:
-    """How many words the voice says for this text, numbers counted as they are read."""
+    """How many words the voice says for this text, numbers counted as they are read.
+
+    Memoised: the same lines (content texts, phrase variants) are counted on every plan and turn.
+    """
     # isdecimal, not isdigit: "²" is a digit that int() cannot read (and it is read as a word).
     tokens = _TOKEN.findall(text)
     return sum(number_words(int(token)) if token.isdecimal() else 1 for token in tokens)
