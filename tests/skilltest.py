@@ -297,14 +297,14 @@ def _slot(name: str, value: str | tuple[str, str] | None) -> dict[str, Any]:
 
 
 def play_short_workout(echo: Device, clock: FakeClock) -> Reply:
-    """Five basics in five minutes, "ready" to its end (the session's end or the reminder offer).
+    """Five basics in ten minutes (warm-up included), "ready" to its end or the reminder offer.
 
     "Ready" at the cool-down offer takes the cool-down; the reply that ends the workout is returned.
     """
     echo.say(
         "StartWorkoutIntent",
         workout=("five_basics", "five basics"),
-        duration="PT5M",
+        duration="PT10M",
         new_session=True,
     )
     for _ in range(80):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from runner_strength.buildtime.loader import ContentError, compile_to, load_directory
 from runner_strength.console.options import add_chat_arguments
 from runner_strength.content.compiled import COMPILED_PATH, CompiledContentError
+from runner_strength.engine.plan import workout_seconds
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -93,7 +94,7 @@ def cmd_workouts(args: argparse.Namespace) -> int:
                         "format": w.format.value,
                         "rounds": w.rounds,
                         "sets": w.set_count(),
-                        "estimated_seconds": w.estimated_seconds(),
+                        "estimated_seconds": workout_seconds(library, w.id),
                         "equipment": sorted(library.workout_equipment(w)),
                         "exercises": [i.exercise_id for i in w.items],
                         "sources": list(w.sources),
@@ -108,7 +109,7 @@ def cmd_workouts(args: argparse.Namespace) -> int:
         kit = ", ".join(sorted(library.workout_equipment(w))) or "no equipment"
         print(
             f"{w.id:26} {w.name:30} {w.format.value:8} {w.set_count():3} sets "
-            f"{_minutes(w.estimated_seconds()):>7}  {w.level.value:12} {kit}"
+            f"{_minutes(workout_seconds(library, w.id)):>7}  {w.level.value:12} {kit}"
         )
     return 0
 
@@ -152,6 +153,47 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
 def _rehearse_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("workout", help="a workout name or alias, e.g. 'five basics'")
     p.add_argument("--seed", type=int, default=0, help="seed for the choice of phrase variants")
+
+
+# The budgets `lengths` plays through the skill, as a runner asks for them.
+BUDGETS_HEARD = (2, 15, 20, 60)
+
+
+def cmd_lengths(args: argparse.Namespace) -> int:
+    """Rehearse every workout and version: announced length against played length."""
+    import datetime as dt  # noqa: PLC0415  # only the table's date needs it
+    import subprocess  # noqa: PLC0415  # only the table's commit needs it
+
+    from runner_strength.console import budgets  # noqa: PLC0415  # keep `check` light
+    from runner_strength.narration import lengths  # noqa: PLC0415
+
+    library = _library(args)
+    rows = lengths.measure_all(library)
+    heard = budgets.transcript([budgets.play_budget(library, m) for m in BUDGETS_HEARD])
+    commit = (
+        args.commit
+        or subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607  # a developer's own checkout
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    )
+    date = args.date or dt.datetime.now(dt.UTC).date().isoformat()
+    section = lengths.markdown(library, rows, commit=commit or "unknown", date=date, more=heard)
+    if args.update:
+        path = Path(args.update)
+        path.write_text(lengths.update(path.read_text() if path.exists() else "", section))
+        print(f"wrote the lengths of {len(rows)} versions into {path}")
+    else:
+        print(section, end="")
+    return 0 if all(abs(row.error) <= lengths.TOLERANCE for row in rows) else 1
+
+
+def _lengths_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--update", metavar="FILE", help="write the table into FILE's lengths section")
+    p.add_argument("--commit", help="the commit measured (default: git rev-parse --short HEAD)")
+    p.add_argument("--date", help="the date measured (default: today, UTC)")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -413,6 +455,7 @@ def _commands() -> list[Command]:
         ("workouts", cmd_workouts, json_flag),
         ("explain", cmd_explain, name_arg),
         ("rehearse", cmd_rehearse, _rehearse_options),
+        ("lengths", cmd_lengths, _lengths_options),
         ("check", cmd_check, _check_options),
         ("build-content", cmd_build_content, output_arg),
         ("build-model", cmd_build_model, _build_model_options),

@@ -52,8 +52,8 @@ def play(echo: Device, reply: Reply) -> list[Reply]:
 
 
 def short_workout(echo: Device, workout_id: str, name: str) -> list[Reply]:
-    """A five-minute version of a workout, played to the end."""
-    return play(echo, echo.say("StartWorkoutIntent", workout=(workout_id, name), duration="PT5M"))
+    """A ten-minute version of a workout (its warm-up included), played to the end."""
+    return play(echo, echo.say("StartWorkoutIntent", workout=(workout_id, name), duration="PT10M"))
 
 
 def spoken(replies: list[Reply]) -> str:
@@ -95,7 +95,7 @@ def test_too_hard_after_the_workout_lowers_the_last_exercise(
     replies = short_workout(echo, "five_basics", "five basics")
     assert replies[-1].finishes_workout
     ending = (replies[-2].text + replies[-1].text).lower()
-    assert "plank" in ending, "the five minutes end on it"
+    assert "plank" in ending, "the ten minutes end on it"
     clock.advance(600)
     hard = echo.say("FeedbackIntent", new_session=True, feeling=("too_hard", "too hard"))
     assert "plank" in hard.text.lower()

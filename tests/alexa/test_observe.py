@@ -63,12 +63,12 @@ def test_a_whole_workout_emits_started_finished_and_every_set(
     library: Library,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """A five-minute workout to its end through the Lambda entry: one start, one finish, N sets."""
+    """A ten-minute workout to its end through the Lambda entry: one start, one finish, N sets."""
     echo = Device(observed, clock=clock)
     echo.say(
         "StartWorkoutIntent",
         workout=("five_basics", "five basics"),
-        duration="PT5M",
+        duration="PT10M",
         new_session=True,
     )
     record = stored_record(adapter, USER)

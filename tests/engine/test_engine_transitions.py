@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
@@ -52,6 +53,7 @@ from runner_strength.engine.plan import (
     INTRO_SECONDS,
     MAX_RESPONSE_SECONDS,
     build_plan,
+    played_seconds,
     remap,
     shorten,
     step_amount,
@@ -280,9 +282,10 @@ def test_start_asks_for_the_first_set() -> None:
             "straight",
             exercise_count=3,
             total_sets=8,
-            estimated_seconds=build_plan(LIB, "straight").estimated_seconds(),
-            full_seconds=LIB.workout("straight").estimated_seconds(),
+            estimated_seconds=build_plan(LIB, "straight").total_seconds(),
+            full_seconds=played_seconds(LIB, LIB.workout("straight")),
             shortened=False,
+            equipment=frozenset(),
         ),
         AskReady(NextUp("squat", 1, 3, (Side.BOTH,), new_exercise=True)),
     )
@@ -799,14 +802,15 @@ def test_pause_during_a_split_side_repeats_only_that_side() -> None:
 
 def test_shorten_cuts_rounds_then_exercises_and_never_below_one_set() -> None:
     """Shortening drops rounds or sets first, then exercises, down to one set of one exercise."""
+    seconds = partial(played_seconds, LIB)
     straight = LIB.workout("straight")
-    two_sets = shorten(straight, straight.estimated_seconds() - 1)
+    two_sets = shorten(straight, seconds(straight) - 1, seconds)
     assert [i.dosage.sets for i in two_sets.items] == [3, 2, 2]
-    minimum = shorten(straight, 1)
+    minimum = shorten(straight, 1, seconds)
     assert [(i.exercise_id, i.dosage.sets) for i in minimum.items] == [("squat", 1)]
     circuit = LIB.workout("circuit")
-    assert shorten(circuit, circuit.estimated_seconds() - 1).rounds == 1
-    assert shorten(circuit, circuit.estimated_seconds()) == circuit
+    assert shorten(circuit, seconds(circuit) - 1, seconds).rounds == 1
+    assert shorten(circuit, seconds(circuit), seconds) == circuit
 
 
 def test_step_amount_stays_in_the_safe_range() -> None:
@@ -976,11 +980,12 @@ def test_shortened_plans_fit_any_target_they_can(
     library: Library, data: st.DataObject, target: int
 ) -> None:
     """Shortening fits the target whenever one set of one exercise does, deterministically."""
+    seconds = partial(played_seconds, library)
     full = library.workout(data.draw(st.sampled_from(sorted(library.workouts))))
-    short = shorten(full, target)
-    assert short == shorten(full, target)
-    assert short.estimated_seconds() <= max(target, shorten(full, 1).estimated_seconds())
-    assert short.estimated_seconds() <= full.estimated_seconds()
+    short = shorten(full, target, seconds)
+    assert short == shorten(full, target, seconds)
+    assert seconds(short) <= max(target, seconds(shorten(full, 1, seconds)))
+    assert seconds(short) <= seconds(full)
     assert {i.exercise_id for i in short.items} <= {i.exercise_id for i in full.items}
 
 

@@ -7,6 +7,7 @@ engine, the narrator and the repository together.
 from __future__ import annotations
 
 import logging
+import math
 import random
 from dataclasses import dataclass, replace
 from datetime import UTC
@@ -33,7 +34,9 @@ from runner_strength.engine.events import (
     Swapped,
     SwapReason,
     WorkoutFinished,
+    WorkoutStarted,
 )
+from runner_strength.engine.pace import minutes_said
 from runner_strength.engine.personal import (
     doable,
     fit_workout,
@@ -43,7 +46,7 @@ from runner_strength.engine.personal import (
     needs_missing,
     with_implied,
 )
-from runner_strength.engine.plan import build_plan
+from runner_strength.engine.plan import build_plan, workout_seconds
 from runner_strength.engine.progress import ExerciseProgress, Feeling, next_dose
 from runner_strength.engine.record import (
     RoutineChoice,
@@ -92,6 +95,9 @@ EXPLAIN_ANSWERED = frozenset(
 
 # Feedback with no workout going is about the last one, if it ended this recently.
 FEEDBACK_AFTER_SECONDS = 12 * 3600
+# The least a time budget gives to the workout after its warm-up: less is not worth doing, so a
+# budget that leaves less is answered with the shortest session that leaves this much.
+SHORTEST_WORKOUT_SECONDS = 5 * 60
 
 
 def _after(first: Script | None, then: Script) -> Script:
@@ -185,10 +191,14 @@ class Turn:
         outcome = transitions.status(self.state, self.library, self.now)
         return next((e.where for e in outcome.events if isinstance(e, Status)), None)
 
-    def next_workout(self, exclude: frozenset[str] = frozenset()) -> Workout:
+    def next_workout(
+        self, exclude: frozenset[str] = frozenset(), *, budget: int | None = None
+    ) -> Workout:
         """The workout the rotation offers next: this runner's history, level and equipment.
 
-        `exclude` names workouts just turned down (when the catalogue allows another).
+        `exclude` names workouts just turned down (when the catalogue allows another). With a
+        time `budget` longer than the rotation's pick, the longest doable workout instead: a
+        runner with an hour gets the most there is, not a short one.
         """
         preferences = self.record.preferences
 
@@ -200,7 +210,11 @@ class Turn:
                 missing=preferences.missing_equipment,
             )
 
-        return choose_workout(self.library, self.record.recent_workouts(), allowed=allowed)
+        chosen = choose_workout(self.library, self.record.recent_workouts(), allowed=allowed)
+        if budget is None or budget <= workout_seconds(self.library, chosen.id):
+            return chosen
+        doable_ones = [w for w in self.library.workouts.values() if allowed(w)] or [chosen]
+        return max(doable_ones, key=lambda w: (workout_seconds(self.library, w.id), w.id))
 
     @property
     def zone(self) -> tuple[tzinfo, str | None]:
@@ -233,7 +247,7 @@ class Turn:
             set_counts=day.set_counts,
             omitted=day.omitted,
             light=day.light,
-        ).estimated_seconds()
+        ).total_seconds()
 
     # ------------------------------------------------------------ changing
 
@@ -324,6 +338,12 @@ class Turn:
             old = self.library.workouts.get(state.workout_id)
             if old is not None:
                 self.said_first = MomentTalk(self.library, self.rng).replaced(old.name)
+        warm_up: Script | None = None
+        budget = target_seconds
+        if budget is not None and workout_id in self.library.workouts:
+            warm_up, target_seconds, answer = self._fit_budget(workout_id, budget)
+            if answer is not None:
+                return answer
         self.abandon()
         detailed = self.record.preferences.verbosity is Verbosity.DETAILED
         outcome = self.apply(
@@ -339,8 +359,42 @@ class Turn:
             )
         )
         if outcome.state is not None and not outcome.state.finished:
+            if warm_up is not None:
+                return self._started_with_budget(outcome, warm_up)
             return self._started_with_warm_up(outcome)
         return self.respond(self.narrator.script(outcome), self._asked_after(outcome))
+
+    def _fit_budget(
+        self, workout_id: str, budget: int
+    ) -> tuple[Script | None, int | None, Response | None]:
+        """A time budget split into the warm-up it holds and the workout's share of it.
+
+        The warm-up (unless the runner never wants one) is played and counted inside the budget.
+        A budget too short for the warm-up and the shortest sensible workout is answered with that
+        session, offered; one longer than the longest workout says how long the longest is and
+        gives this one whole. Returns the warm-up, the workout's target and any answer instead.
+        """
+        warm_up = None
+        if self.record.preferences.warm_up is not RoutineChoice.NEVER:
+            sore = self.record.sore_areas(self.now)
+            warm_up = self.routines.play(RoutineKind.WARM_UP, workout_id, sore)
+        warm_seconds = round(warm_up.speech.seconds) if warm_up is not None else 0
+        shortest = warm_seconds + SHORTEST_WORKOUT_SECONDS
+        if budget < shortest:
+            workout = self.library.workout(workout_id)
+            offer = self.talk.budget_too_short(
+                workout, asked=minutes_said(budget), seconds=shortest, warm_up=warm_up is not None
+            )
+            shortest = 60 * math.ceil(shortest / 60)  # asked again as the whole minutes it said
+            asked = Asked(Question.START_OFFER, workout_id, target_seconds=shortest)
+            return warm_up, None, self.respond(offer, asked)
+        longest = warm_seconds + max(
+            workout_seconds(self.library, w) for w in self.library.workouts
+        )
+        if budget > longest:
+            self.said_first = self.talk.budget_too_long(longest)
+            return warm_up, None, None
+        return warm_up, budget - warm_seconds, None
 
     def offer_next(self, first: Script, said: Said = Said.QUESTION) -> Response:
         """`first`, then the question waiting for an answer, or today's workout offered."""
@@ -900,7 +954,7 @@ class Turn:
                 where=self.where(),
                 now=self.now,
             )
-        minutes = {w.id: round(w.estimated_seconds() / 60) for w in self.library.workouts.values()}
+        minutes = {w: minutes_said(workout_seconds(self.library, w)) for w in self.library.workouts}
         return screen.menu_screen(
             self.library, offered=asked.workout_id, week=week, minutes=minutes
         )
@@ -941,6 +995,16 @@ class Turn:
         self.record = replace(self.record, zone_checks=checks)
 
     # ------------------------------------------------------------ warm-up and cool-down
+
+    def _started_with_budget(self, outcome: Outcome, warm_up: Script) -> Response:
+        """A workout started inside a time budget: its warm-up announced, counted and played."""
+        started = self.narrator.script(outcome, ask=False)
+        workout = next(e for e in outcome.events if isinstance(e, WorkoutStarted))
+        counted = self.talk.budget_with_warm_up(warm_up.speech.seconds + workout.estimated_seconds)
+        return self.respond(
+            started.then(counted).then(warm_up).then(self.narrator.closing(outcome)),
+            Asked(Question.WARMED_UP),
+        )
 
     def _started_with_warm_up(self, outcome: Outcome) -> Response:
         """A workout just started: offer the warm-up, play it, or neither, as the runner chose."""

@@ -88,7 +88,8 @@ class Asked:
     question: Question = Question.NONE
     workout_id: str | None = None  # START_OFFER, RESUME_OR_NEW: the workout offered or asked for
     exercise_id: str | None = None  # the exercise just explained or asked about ("it")
-    target_seconds: int | None = None  # RESUME_OR_NEW: the length asked for with the new start
+    # RESUME_OR_NEW, START_OFFER: the time budget asked for with the new start, or offered
+    target_seconds: int | None = None
     declined: int = 0  # START_OFFER, READY: how many times the runner already said no
     listed: int = 0  # LIST_MORE: how many workouts were read so far
     said: Said = Said.QUESTION

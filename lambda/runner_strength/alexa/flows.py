@@ -177,7 +177,8 @@ def start_offered(turn: Turn, _: HandlerInput) -> Response:
     """Yes to "shall we start X?" starts X; at the menu, today's workout."""
     offered = turn.asked.workout_id
     workout_id = offered if offered in turn.library.workouts else turn.next_workout().id
-    return turn.start(workout_id or "", confirmed=True)
+    # An offer made for a time budget ("the shortest I'd do is ...") starts inside it.
+    return turn.start(workout_id or "", target_seconds=turn.asked.target_seconds, confirmed=True)
 
 
 def start_at_resume_offer(turn: Turn, handler_input: HandlerInput) -> Response:

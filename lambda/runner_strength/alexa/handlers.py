@@ -108,7 +108,7 @@ class StartWorkoutHandler(CoachHandler):
             # Something new: not the unfinished workout over again, when there is another.
             state = turn.state
             unfinished = frozenset({state.workout_id}) if state is not None else frozenset()
-            workout_id = turn.next_workout(exclude=unfinished).id
+            workout_id = turn.next_workout(exclude=unfinished, budget=target).id
         return turn.start(workout_id, target_seconds=target)
 
 

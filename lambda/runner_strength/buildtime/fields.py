@@ -22,6 +22,8 @@ MAX_SPOKEN_ENTRIES = 99
 _UNSPEAKABLE = re.compile(r"[&/%#<>\\{}\[\]]")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 """A `{field}` a phrase fills in before it is spoken."""
+PLURAL = re.compile(r"\{([a-z_]+):([^{}|:]*)\|([^{}|:]*)\}")
+"""A `{field:one|many}` a phrase says as `one` when the number `field` is 1, else as `many`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +121,9 @@ class FieldReader:
             return value.strip()
         if len(value) > limit:
             self.fail(name, f"is {len(value)} characters; at most {limit}")
-        # Phrase files fill `{field}` placeholders before speaking; anywhere else braces are spoken.
-        spoken = PLACEHOLDER.sub("", value) if self.placeholders else value
+        # Phrase files fill `{field}` placeholders (and `{field:one|many}` forms) before speaking;
+        # anywhere else braces are spoken.
+        spoken = PLURAL.sub("", PLACEHOLDER.sub("", value)) if self.placeholders else value
         if bad := _UNSPEAKABLE.findall(spoken):
             self.fail(name, f"has characters a speech engine stumbles over: {''.join(set(bad))}")
         return value

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from runner_strength.buildtime.coaching import coaching_problems
-from runner_strength.buildtime.fields import PLACEHOLDER, FieldReader, Problem, field_names
+from runner_strength.buildtime.fields import PLACEHOLDER, PLURAL, FieldReader, Problem, field_names
 from runner_strength.content.compiled import COMPILED_FORMAT, COMPILED_PATH, encode
 from runner_strength.content.model import (
     BODY_AREAS,
@@ -568,6 +568,10 @@ def _phrase_file(r: FieldReader) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for key in r.data:
         variants = r.texts(key, low=1, high=20)
+        for variant in variants:
+            for name, _, _ in PLURAL.findall(variant):
+                if name not in PLACEHOLDER.findall(variant):
+                    r.fail(key, f"{{{name}:...}} says a number {{{name}}} that the variant lacks")
         fields = {frozenset(PLACEHOLDER.findall(v)) for v in variants}
         if len(fields) > 1:
             r.fail(

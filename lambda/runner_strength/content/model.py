@@ -104,7 +104,9 @@ PULSE_SWITCH_SECONDS = 3
 ROUTINE_MOVE_TALK_SECONDS = 17
 ROUTINE_OPEN_CLOSE_SECONDS = 12
 ROUTINE_MAX_SECONDS = 205
-# Seconds of talk a set costs beyond its work and rest (naming it, cues, the closing question).
+# Seconds of talk a set response is allowed beyond its work and rest when the engine budgets one
+# response's audio (naming it, cues, the closing question). How long a workout plays is counted
+# word by word instead, in engine/pace.py.
 SET_TALK_SECONDS = 15
 
 # How the narration spreads an exercise's cues over its sets (narration/narrator.py speaks this
@@ -213,10 +215,6 @@ class Dosage:
         """Seconds of work in one set, both sides and the switch between them included."""
         switch = SIDE_SWITCH_SECONDS if self.per_side else 0
         return self.side_seconds() * self.sides + switch
-
-    def set_seconds(self) -> float:
-        """Seconds one set takes: talk, work and the rest after it."""
-        return SET_TALK_SECONDS + self.work_seconds() + self.rest_seconds
 
     def amount(self) -> int:
         """The prescribed number: reps for a rep set, seconds for a hold."""
@@ -327,14 +325,6 @@ class Workout:
         if self.format is Format.CIRCUIT:
             return self.rounds * len(self.items)
         return sum(item.dosage.sets for item in self.items)
-
-    def estimated_seconds(self) -> int:
-        """The workout's length computed from its exercises: talk, work and rest of every set."""
-        per_pass = sum(item.dosage.set_seconds() for item in self.items)
-        if self.format is Format.CIRCUIT:
-            # The last round ends the workout: no rest after it.
-            return round(per_pass * self.rounds + self.round_rest_seconds * (self.rounds - 1))
-        return round(sum(item.dosage.set_seconds() * item.dosage.sets for item in self.items))
 
 
 class RoutineKind(StrEnum):

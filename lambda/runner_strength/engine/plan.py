@@ -45,10 +45,20 @@ from runner_strength.content.model import (
     WorkoutItem,
 )
 from runner_strength.engine.memo import Same
+from runner_strength.engine.pace import (
+    ANSWER_SECONDS,
+    QUESTION_SECONDS,
+    TAKE_LONGER_SECONDS,
+    Intro,
+    SetShape,
+    opening_seconds,
+    set_talk_seconds,
+    summary_seconds,
+)
 from runner_strength.engine.state import Adjustment, Side
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 # Alexa plays at most 240 s of audio per response; 40 s are left for the speech estimate's error.
 MAX_RESPONSE_SECONDS = 200
@@ -124,6 +134,12 @@ class Plan:
     slots: tuple[Slot, ...]
     dosages: Mapping[str, Dosage]  # by workout exercise id, after adjustments
     performed: Mapping[str, str]  # workout exercise id -> the exercise actually done
+    # Seconds each slot plays (talk, work, timed rest, question) and the runner's answer to it,
+    # and the opening before the first: `engine/pace.py`'s model, the one behind every length said.
+    played: tuple[float, ...] = ()
+    opening: float = 0.0
+    today_seconds: int = 0  # the whole of `today` before shortening, played the same way
+    light: bool = False  # a light day's version
 
     def __len__(self) -> int:
         return len(self.slots)
@@ -140,50 +156,60 @@ class Plan:
         return _timing(dosage, slot, self.workout.round_rest_seconds, lead)
 
     def estimated_seconds(self, start: int = 0, skipped: frozenset[str] = frozenset()) -> int:
-        """Seconds the slots from `start` on take (skipped exercises left out), rests included."""
-        return _estimated_seconds(Same(self), start, frozenset(skipped))
+        """Seconds the slots from `start` on play (skipped exercises left out), answers included."""
+        return round(
+            sum(
+                self.played[index]
+                for index in range(start, len(self.slots))
+                if self.slots[index].exercise_id not in skipped
+            )
+        )
+
+    def total_seconds(self) -> int:
+        """Seconds the whole workout plays from its opening on: the length it is announced with."""
+        return round(self.opening + sum(self.played))
 
 
-@lru_cache(maxsize=PLAN_CACHE_SIZE)
-def _estimated_seconds(plan: Same[Plan], start: int, skipped: frozenset[str]) -> int:
-    """`Plan.estimated_seconds`, memoised: plans are cached and never change."""
-    total = 0.0
-    for index in range(start, len(plan.value.slots)):
-        slot = plan.value.slots[index]
-        if slot.exercise_id not in skipped:
-            timing = plan.value.timing(index, intro=False)
-            total += timing.lead + timing.work + timing.rest_prescribed
-    return round(total)
+def quick_target(library: Library, workout_id: str) -> int:
+    """The seconds a "quick" version of a workout (as written) may take."""
+    return _quick_seconds(build_plan(library, workout_id).total_seconds())
 
 
-def quick_target(workout: Workout) -> int:
-    """The seconds a "quick" version of `workout` may take."""
-    return min(QUICK_SECONDS, round(workout.estimated_seconds() * QUICK_FRACTION))
+def workout_seconds(library: Library, workout_id: str) -> int:
+    """Seconds a catalogue workout plays in full, as listed and offered (the plan is memoised)."""
+    return build_plan(library, workout_id).total_seconds()
 
 
-def target_for(workout: Workout, *, quick: bool, target_seconds: int | None) -> int | None:
-    """The seconds the runner asked for, combining "quick" and a duration; None for the full."""
-    quick_seconds = quick_target(workout) if quick else None
-    targets = [t for t in (quick_seconds, target_seconds) if t is not None]
-    return min(targets) if targets else None
+def played_seconds(library: Library, workout: Workout) -> int:
+    """Seconds a workout (as given, not fitted) plays from its opening on, answers included."""
+    return _expand(library, workout, workout, workout, {}).total_seconds()
 
 
-def shorten(workout: Workout, target_seconds: int | None) -> Workout:
-    """`workout` cut down deterministically until its estimate fits `target_seconds`.
+def _quick_seconds(full_seconds: int) -> int:
+    return min(QUICK_SECONDS, round(full_seconds * QUICK_FRACTION))
+
+
+def shorten(
+    workout: Workout, target_seconds: int | None, seconds: Callable[[Workout], int]
+) -> Workout:
+    """`workout` cut down deterministically until its length by `seconds` fits `target_seconds`.
 
     Never below one set of one exercise, so a target shorter than that gives that minimum.
+    `seconds` is the length it plays (`Plan.total_seconds` of its plan).
     """
-    if target_seconds is None or workout.estimated_seconds() <= target_seconds:
+    if target_seconds is None or seconds(workout) <= target_seconds:
         return workout
     shortened = workout
     for keep_sets, keep_exercises in ((_KEEP_SETS, _KEEP_EXERCISES), (1, 1)):
-        shortened = _fewer_sets(shortened, target_seconds, keep_sets)
-        shortened = _fewer_exercises(shortened, target_seconds, keep_exercises)
+        shortened = _fewer_sets(shortened, target_seconds, keep_sets, seconds)
+        shortened = _fewer_exercises(shortened, target_seconds, keep_exercises, seconds)
     return shortened
 
 
-def _fewer_sets(workout: Workout, target: int, keep: int) -> Workout:
-    while workout.estimated_seconds() > target:
+def _fewer_sets(
+    workout: Workout, target: int, keep: int, seconds: Callable[[Workout], int]
+) -> Workout:
+    while seconds(workout) > target:
         if workout.format is Format.CIRCUIT:
             if workout.rounds <= keep:
                 return workout
@@ -201,8 +227,10 @@ def _fewer_sets(workout: Workout, target: int, keep: int) -> Workout:
     return workout
 
 
-def _fewer_exercises(workout: Workout, target: int, keep: int) -> Workout:
-    while workout.estimated_seconds() > target and len(workout.items) > keep:
+def _fewer_exercises(
+    workout: Workout, target: int, keep: int, seconds: Callable[[Workout], int]
+) -> Workout:
+    while seconds(workout) > target and len(workout.items) > keep:
         workout = replace(workout, items=workout.items[:-1])
     return workout
 
@@ -319,7 +347,26 @@ def _build_plan(  # noqa: PLR0913  # build_plan's parameters
 ) -> Plan:
     full = library.workout(workout_id)
     today = fitted(full, set_counts=set_counts, omitted=omitted, light=light)
-    workout = shorten(today, target_for(today, quick=quick, target_seconds=target_seconds))
+
+    def played(workout: Workout) -> int:
+        return _expand(library, full, today, workout, adjustments, light=light).total_seconds()
+
+    quick_seconds = _quick_seconds(played(today)) if quick else None
+    targets = [t for t in (quick_seconds, target_seconds) if t is not None]
+    workout = shorten(today, min(targets) if targets else None, played)
+    return replace(_expand(library, full, today, workout, adjustments), today_seconds=played(today))
+
+
+def _expand(  # noqa: PLR0913  # the three stages of the workout and what shapes them
+    library: Library,
+    full: Workout,
+    today: Workout,
+    workout: Workout,
+    adjustments: Mapping[str, Adjustment],
+    *,
+    light: bool = False,
+) -> Plan:
+    """`workout` (as fitted and shortened) expanded into its slots, each with its played seconds."""
     dosages: dict[str, Dosage] = {}
     performed: dict[str, str] = {}
     for item in workout.items:
@@ -352,14 +399,65 @@ def _build_plan(  # noqa: PLR0913  # build_plan's parameters
                     final=final and last_part,
                 )
             )
-    return Plan(
+    plan = Plan(
         full=full,
         today=today,
         workout=workout,
         slots=tuple(slots),
         dosages=dosages,
         performed=performed,
+        light=light,
     )
+    return replace(plan, played=_played(library, plan), opening=_opening(library, plan))
+
+
+def _opening(library: Library, plan: Plan) -> float:
+    kit = frozenset().union(*(library.exercise(e).equipment for e in plan.performed.values()))
+    first = plan.performed[plan.slots[0].exercise_id]
+    return opening_seconds(
+        plan.full.name,
+        plan.full.focus,
+        kit=[item.replace("_", " ") for item in sorted(kit)],
+        first=library.exercise(first).called,
+        shortened=plan.workout != plan.today,
+        light=plan.light,
+    )
+
+
+def _played(library: Library, plan: Plan) -> tuple[float, ...]:
+    """Seconds each slot plays, as `engine/pace.py` models the narration, its answer included."""
+    circuit = plan.workout.format is Format.CIRCUIT
+    first_item = plan.workout.items[0].exercise_id
+    introduced: set[str] = set()
+    previous: str | None = None
+    out: list[float] = []
+    for index, slot in enumerate(plan.slots):
+        exercise_id = plan.performed[slot.exercise_id]
+        intro = Intro.NONE
+        if slot.starts_set and exercise_id != previous:
+            intro = Intro.AGAIN if exercise_id in introduced else Intro.FULL
+            introduced.add(exercise_id)
+        previous = exercise_id
+        dosage = plan.dosages[slot.exercise_id]
+        shape = SetShape(
+            intro=intro,
+            circuit=circuit,
+            round_start=circuit and slot.starts_set and slot.exercise_id == first_item,
+            set_number=slot.set_number,
+            total_sets=slot.total_sets,
+            sides=len(slot.sides),
+            first=slot.starts_set,
+        )
+        timing = plan.timing(index, intro=intro is not Intro.NONE)
+        seconds = set_talk_seconds(library.exercise(exercise_id), dosage, shape) + timing.work
+        seconds += timing.rest_timed
+        if timing.rest_timed < timing.rest_prescribed:
+            seconds += TAKE_LONGER_SECONDS
+        if slot.final:  # the summary instead of a question
+            names = [library.exercise(item.exercise_id).called for item in plan.workout.items]
+            seconds += summary_seconds(names) - QUESTION_SECONDS
+        out.append(seconds + ANSWER_SECONDS)
+    return tuple(out)
 
 
 def _parts(

@@ -265,14 +265,15 @@ def start(  # noqa: PLR0913  # the options a spoken request can carry, all by ke
         workout_id=workout_id,
         exercise_count=len(plan.workout.items),
         total_sets=sum(1 for slot in plan.slots if slot.completes_set),
-        estimated_seconds=plan.estimated_seconds(),
-        full_seconds=plan.today.estimated_seconds(),
+        estimated_seconds=plan.total_seconds(),
+        full_seconds=plan.today_seconds,
         shortened=plan.workout != plan.today,
         light=state.light,
         refitted=0 if day is None else len(day.refitted),
-        equipment=None
-        if day is None
-        else frozenset().union(*(library.exercise(e).equipment for e in plan.performed.values())),
+        # What today's exercises need: a shortened or fitted workout may need less than it lists.
+        equipment=frozenset().union(
+            *(library.exercise(e).equipment for e in plan.performed.values())
+        ),
         changes=() if day is None else tuple(c for c in day.changes if c.exercise_id in kept),
     )
     return Outcome(state, (started, AskReady(_where(plan, state, 0))))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from runner_strength.content.model import Format, Level, Mode
 from runner_strength.engine.events import SwapReason
+from runner_strength.engine.plan import workout_seconds
 from runner_strength.engine.progress import Change, Feeling
 from runner_strength.engine.record import Verbosity
 from runner_strength.engine.state import Direction
@@ -44,6 +45,10 @@ class Say(StrEnum):
     TODAY_IS = "today_is"
     OFFER_QUESTION = "offer_question"
     OFFER_REPROMPT = "offer_reprompt"
+    BUDGET_TOO_SHORT = "budget_too_short"
+    BUDGET_TOO_SHORT_NO_WARM_UP = "budget_too_short_no_warm_up"
+    BUDGET_TOO_LONG = "budget_too_long"
+    BUDGET_WITH_WARM_UP = "budget_with_warm_up"
     WELCOME_BACK = "welcome_back"
     RESUME_OFFER = "resume_offer"
     RESUME_REPROMPT = "resume_reprompt"
@@ -247,6 +252,28 @@ class Conversation:
         """After a declined resume: offer a fresh workout instead."""
         return self._offer(Ssml().sentence(self._say(Say.OFFER_OTHER)), workout)
 
+    # ------------------------------------------------------------ time budgets
+
+    def budget_too_short(
+        self, workout: Workout, *, asked: int, seconds: int, warm_up: bool
+    ) -> Script:
+        """A budget shorter than the shortest sensible session: that session, offered."""
+        key = Say.BUDGET_TOO_SHORT if warm_up else Say.BUDGET_TOO_SHORT_NO_WARM_UP
+        body = Ssml().sentence(
+            self._say(key, asked=asked, name=workout.name, minutes=_minutes(seconds))
+        )
+        reprompt = Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name))
+        return Script(body, reprompt, end_session=False)
+
+    def budget_too_long(self, seconds: int) -> Ssml:
+        """A budget longer than the longest workout: how long the longest is, said first."""
+        return Ssml().sentence(self._say(Say.BUDGET_TOO_LONG, minutes=_minutes(seconds)))
+
+    def budget_with_warm_up(self, total_seconds: float) -> Script:
+        """The whole session's length inside a budget, its warm-up (announced next) counted."""
+        line = self._say(Say.BUDGET_WITH_WARM_UP, minutes=_minutes(total_seconds))
+        return Script(Ssml().sentence(line), None, end_session=False)
+
     # ------------------------------------------------------------ pending questions
 
     def resume_question(self, state: WorkoutState, where: NextUp) -> Script:
@@ -280,7 +307,9 @@ class Conversation:
     def offer_instead(self, workout: Workout, *, seconds: int | None = None) -> Script:
         """After a no to a start offer: one other workout, once."""
         body = Ssml().sentence(self._say(Say.OFFER_INSTEAD, name=workout.name, focus=workout.focus))
-        minutes = _minutes(workout.estimated_seconds() if seconds is None else seconds)
+        minutes = _minutes(
+            workout_seconds(self._library, workout.id) if seconds is None else seconds
+        )
         body.sentence(self._say(Say.OFFER_QUESTION, minutes=minutes))
         reprompt = Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name))
         return Script(body, reprompt, end_session=False)
@@ -330,9 +359,10 @@ class Conversation:
         Returns the script and, when some are still unread, where the next group starts: the
         script then asks whether to hear them, else which workout.
         """
-        workouts = sorted(self._library.workouts.values(), key=lambda w: w.estimated_seconds())
+        lengths = {w: workout_seconds(self._library, w) for w in self._library.workouts}
+        workouts = sorted(self._library.workouts.values(), key=lambda w: lengths[w.id])
         items = [
-            self._phrases.say(Say.LIST_ITEM, name=w.name, minutes=_minutes(w.estimated_seconds()))
+            self._phrases.say(Say.LIST_ITEM, name=w.name, minutes=_minutes(lengths[w.id]))
             for w in workouts
         ]
         group = items[start : start + LIST_GROUP]
@@ -726,7 +756,9 @@ class Conversation:
             body.sentence(self._say(Say.TODAY_IS, name=workout.name, focus=workout.focus))
         if light:
             body.sentence(self._say(Say.OFFER_LIGHT))
-        minutes = _minutes(workout.estimated_seconds() if seconds is None else seconds)
+        minutes = _minutes(
+            workout_seconds(self._library, workout.id) if seconds is None else seconds
+        )
         body.sentence(self._say(Say.OFFER_QUESTION, minutes=minutes))
         reprompt = Ssml().sentence(self._say(Say.OFFER_REPROMPT, name=workout.name))
         return Script(body, reprompt, end_session=False)

@@ -17,7 +17,6 @@ if needed; the runner still starts the next set by saying "ready").
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,6 +50,18 @@ from runner_strength.engine.events import (
     WorkoutFinished,
     WorkoutStarted,
 )
+from runner_strength.engine.pace import (
+    ANSWER_SECONDS,
+    COUNT_NOTE,
+    COUNTDOWN_FROM,
+    GAP_SECONDS,
+    HOLD_CUE_AT,
+    INTRO_CUES,
+    SETTLE_AFTER_INTRO_SECONDS,
+    SETTLE_SECONDS,
+    TIME_CHECK_MIN_ELAPSED,
+    TIME_CHECKS,
+)
 from runner_strength.engine.state import Direction, Scope, Side
 from runner_strength.narration.phrases import Key, PhrasePicker
 from runner_strength.narration.ssml import MAX_AUDIO_SECONDS, Ssml, estimate_seconds, plain_text
@@ -76,23 +87,10 @@ if TYPE_CHECKING:
 # The narrator keeps its own estimate this far under Alexa's limit, so rounding never tips it over
 # and a one-sentence notice (progress not saved) still fits in front of the longest response.
 AUDIO_BUDGET_SECONDS = MAX_AUDIO_SECONDS - 8.0
-# Time to get into position after "get into position", longer when the set-up was just explained.
-SETTLE_SECONDS = 3.0
-SETTLE_AFTER_INTRO_SECONDS = 5.0
-# The spoken countdown at the end of every hold and rest.
-COUNTDOWN_FROM = 5
-# "N seconds left" during a hold or a rest, when at least TIME_CHECK_MIN_ELAPSED has passed.
-TIME_CHECKS = (90, 60, 30, 20, 10)
-TIME_CHECK_MIN_ELAPSED = 5
-# A hold this long also hears "halfway"; form cues start this far into a hold.
+# A hold this long also hears "halfway".
 HALFWAY_FROM_SECONDS = 40
-HOLD_CUE_AT = 2.0
-# Quiet kept between two things said inside a timer, so they never run together.
-GAP_SECONDS = 0.3
 # Seconds set aside for "take a little longer if you need it" when a rest is cut short.
 TAKE_MORE_SECONDS = 4.0
-# The cues a full intro gives (the rest of the first set's cues are said with the work).
-INTRO_CUES = 3
 # An explanation's first layer stops adding cues past this many seconds (at least two are said).
 EXPLAIN_SECONDS = 30.0
 EXPLAIN_CUES = (2, 3)
@@ -106,8 +104,6 @@ SUMMARY_NAMES = 4
 # The start of a workout says at most this many of the changes the runner's feedback made.
 MAX_CHANGES_SAID = 2
 SECONDS_PER_MINUTE = 60
-# A cue about how to count ("count one rep once both heels have tapped") is said before counting.
-_COUNT_NOTE = re.compile(r"\bcount", re.IGNORECASE)
 
 _NOT_ALLOWED: dict[Reason, Key] = {
     Reason.NO_WORKOUT: Key.NOT_NO_WORKOUT,
@@ -645,7 +641,7 @@ class Narrator:
         """Sides announced and how to count said first; then every side's timer, cues beside it."""
         hold = event.dosage.mode is Mode.HOLD
         # How to count is said before counting starts, never in the middle of it.
-        notes = [cue for cue in cues if _COUNT_NOTE.search(cue)]
+        notes = [cue for cue in cues if COUNT_NOTE.search(cue)]
         plans, unsaid = self._plans(
             event, [Ssml().sentence(c) for c in cues if c not in notes], context
         )
@@ -1030,23 +1026,32 @@ def _seeded(seed: str) -> random.Random:
     return random.Random(seed)  # noqa: S311  # it picks wording, nothing secret
 
 
-def rehearsal(
-    library: Library, workout_id: str, rng: random.Random, start: float = 0.0
+def rehearsal(  # noqa: PLR0913  # the versions a runner can ask for, by keyword
+    library: Library,
+    workout_id: str,
+    rng: random.Random,
+    start: float = 0.0,
+    *,
+    quick: bool = False,
+    target_seconds: int | None = None,
 ) -> Iterator[tuple[str, Speech]]:
     """A whole workout as the runner hears it: start, then "ready" until it is finished.
 
     Yields what the runner said and the coach's response. The clock is fixed: it starts at
-    `start` and moves on by each response's estimated length.
+    `start` and moves on by each response's estimated length and the runner's answer to it.
+    `quick` and `target_seconds` start the shortened versions, as "quick" or "I have 15 minutes".
     """
     narrator = Narrator(library, rng)
     now = start
-    outcome = transitions.start(library, workout_id, now)
+    outcome = transitions.start(
+        library, workout_id, now, quick=quick, target_seconds=target_seconds
+    )
     said = "start"
     while True:
         speech = narrator.speak(outcome)
         yield said, speech
         if speech.end_session or outcome.state is None:
             return
-        now += estimate_seconds(speech.ssml)
+        now += estimate_seconds(speech.ssml) + ANSWER_SECONDS
         outcome = transitions.ready(outcome.state, library, now)
         said = "ready"

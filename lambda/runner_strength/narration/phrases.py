@@ -3,7 +3,8 @@
 `Key` names every phrase the narrator uses; a test holds it equal to the keys in en.yaml, so a
 phrase can neither be missing nor lie unused. `PhrasePicker` chooses among a key's variants without
 saying the same variant twice in a row, and fills its `{placeholders}`, refusing a phrase whose
-fields are missing or misspelt.
+fields are missing or misspelt. A noun after a number is written `{field:one|many}`
+("{sets} {sets:set|sets}"), so a count of one is said in the singular.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from runner_strength.content.model import PhraseBook
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# `{field:one|many}`: the word said after a number, singular when the number is 1.
+_PLURAL = re.compile(r"\{([a-z_]+):([^{}|:]*)\|([^{}|:]*)\}")
 
 Field = str | int
 SpeechField = str | int | Ssml
@@ -198,13 +201,18 @@ class PhrasePicker:
         """A variant of `key` filled in as plain text (numbers as digits)."""
         text = self.pick(key)
         _check_fields(key, text, fields)
-        return _PLACEHOLDER.sub(lambda m: str(fields[m.group(1)]), text)
+        return _PLACEHOLDER.sub(lambda m: str(fields[m.group(1)]), _numbered(text, fields))
 
     def ssml(self, key: str, **fields: SpeechField) -> Ssml:
         """A variant of `key` as speech: text escaped, numbers read as numbers, speech nested."""
         text = self.pick(key)
         _check_fields(key, text, fields)
-        return Ssml().template(text, fields)
+        return Ssml().template(_numbered(text, fields), fields)
+
+
+def _numbered(text: str, fields: Mapping[str, SpeechField]) -> str:
+    """`{field:one|many}` forms said for their numbers: "1 exercise", "3 exercises"."""
+    return _PLURAL.sub(lambda m: m.group(2) if fields[m.group(1)] == 1 else m.group(3), text)
 
 
 @lru_cache(maxsize=1024)  # one entry per phrase variant in the phrasebook

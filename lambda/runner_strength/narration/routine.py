@@ -13,8 +13,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from runner_strength.content.model import SIDE_SWITCH_SECONDS, Mode, RoutineKind, routine_seconds
+from runner_strength.engine.pace import SETTLE_SECONDS
 from runner_strength.engine.record import RoutineChoice
-from runner_strength.narration.narrator import SETTLE_SECONDS, Narrator, Script
+from runner_strength.narration.narrator import Narrator, Script
 from runner_strength.narration.phrases import PhrasePicker
 from runner_strength.narration.ssml import Ssml
 

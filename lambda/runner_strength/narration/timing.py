@@ -3,12 +3,14 @@
 The estimate is deliberately simple: a fixed number of seconds per spoken word, plus a small cost
 for every `<break>`.
 
-Speech rate: **150 words per minute** (0.4 s a word). Alexa's default voice reads running prose at
-roughly 150 to 165 words per minute. A coach's lines are short sentences ("Twenty seconds left.",
-"Switch sides."), and Alexa adds a sentence-final pause after each one, so the effective rate of our
-lines sits at the slow end of that range; 150 is that end and makes the arithmetic round. If the
-real voice is a little faster, a hold ends a fraction of a second late, never early, which is the
-safe side for a runner who is counting on the prescribed time.
+Speech rate: **150 words per minute** (0.4 s a word), the one constant `engine/pace.py`'s
+`WORDS_PER_MINUTE`, which every announced length is counted with too (the word counting lives there
+and is re-exported here). Alexa's default voice reads running prose at roughly 150 to 165 words per
+minute. A coach's lines are short sentences ("Twenty seconds left.", "Switch sides."), and Alexa
+adds a sentence-final pause after each one, so the effective rate of our lines sits at the slow end
+of that range; 150 is that end and makes the arithmetic round. If the real voice is a little
+faster, a hold ends a fraction of a second late, never early, which is the safe side for a runner
+who is counting on the prescribed time.
 
 Per-break cost: **0.1 s**. The voice closes its phrase before every `<break>` and reopens it after,
 which adds a short boundary beyond the break's own time. A timer made of many breaks would drift
@@ -26,19 +28,39 @@ audio tags (and 240 s of audio) in one response.
 from __future__ import annotations
 
 import math
-import re
 
-WORDS_PER_MINUTE = 150
-SECONDS_PER_WORD = 60 / WORDS_PER_MINUTE
+from runner_strength.engine.pace import (
+    GO_TONE_SECONDS,
+    SECONDS_PER_WORD,
+    WORDS_PER_MINUTE,
+    number_words,
+    speech_seconds,
+    spoken_words,
+)
+
+__all__ = [
+    "BREAK_COST_SECONDS",
+    "COUNTDOWN_ZERO",
+    "END_TONE",
+    "GO_TONE",
+    "MAX_AUDIO_TAGS",
+    "MAX_BREAK_SECONDS",
+    "SECONDS_PER_WORD",
+    "SWITCH_TONE",
+    "TONE_MARKS",
+    "TONE_SECONDS",
+    "WORDS_PER_MINUTE",
+    "break_seconds",
+    "fill",
+    "number_words",
+    "speech_seconds",
+    "split_silence",
+    "spoken_words",
+]
+
 BREAK_COST_SECONDS = 0.1
 MAX_BREAK_SECONDS = 10.0
 
-_SMALL = 20  # zero ... twenty are one word each
-_TEN = 10
-_HUNDRED = 100
-_THOUSAND = 1000
-# A word is letters joined by apostrophes ("don't" is one, "push-up" two); digits are numbers.
-_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+")
 # Breaks are written in whole milliseconds, so every chunk is rounded to them.
 _MS = 1000
 
@@ -47,38 +69,12 @@ _MS = 1000
 GO_TONE = "soundbank://soundlibrary/musical/amzn_sfx_beep_1x_01"
 SWITCH_TONE = "soundbank://soundlibrary/musical/amzn_sfx_bell_short_chime_01"
 END_TONE = "soundbank://soundlibrary/musical/amzn_sfx_buzzer_small_01"
-TONE_SECONDS = {GO_TONE: 0.5, SWITCH_TONE: 1.0, END_TONE: 1.0}
+TONE_SECONDS = {GO_TONE: GO_TONE_SECONDS, SWITCH_TONE: 1.0, END_TONE: 1.0}
 # How a tone is shown where it cannot be heard (the console, screen text).
 TONE_MARKS = {GO_TONE: "(beep)", SWITCH_TONE: "(chime)", END_TONE: "(buzz)"}
 MAX_AUDIO_TAGS = 5
 # The mark where a countdown reaches zero as its end tone starts: a screen's timer ends there.
 COUNTDOWN_ZERO = "countdown_zero"
-
-
-def number_words(number: int) -> int:
-    """How many words a whole number is read as ("7" one, "45" two, "120" three)."""
-    number = abs(number)
-    if number <= _SMALL:
-        return 1
-    if number < _HUNDRED:
-        return 1 if number % _TEN == 0 else 2
-    if number < _THOUSAND:
-        rest = number % _HUNDRED
-        return 2 + (number_words(rest) if rest else 0)
-    rest = number % _THOUSAND
-    return number_words(number // _THOUSAND) + 1 + (number_words(rest) if rest else 0)
-
-
-def spoken_words(text: str) -> int:
-    """How many words the voice says for this text, numbers counted as they are read."""
-    # isdecimal, not isdigit: "²" is a digit that int() cannot read (and it is read as a word).
-    tokens = _TOKEN.findall(text)
-    return sum(number_words(int(token)) if token.isdecimal() else 1 for token in tokens)
-
-
-def speech_seconds(text: str, rate: float = 1.0) -> float:
-    """Estimated seconds the voice takes to say `text`; `rate` 0.9 means 90 percent speed."""
-    return spoken_words(text) * SECONDS_PER_WORD / rate
 
 
 def break_seconds(silence: float) -> float:

@@ -1,0 +1,114 @@
+"""A time budget ("I only have 15 minutes") holds the warm-up; one that cannot be met says so.
+
+Each test plays the request through the Lambda entry and reads what the runner hears; a played
+length is every response's audio plus 3 s for each answer, as in tests/narration/test_lengths.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+
+from runner_strength.engine.pace import ANSWER_SECONDS
+from runner_strength.engine.plan import workout_seconds
+from runner_strength.narration.lengths import TOLERANCE
+
+if TYPE_CHECKING:
+    from runner_strength.content.model import Library
+    from skilltest import Device, Reply
+
+_MINUTES = re.compile(r"(\d+) minutes?\b")
+
+
+def _start(echo: Device, minutes: int, workout_id: str | None = None) -> Reply:
+    slots: dict[str, str | tuple[str, str] | None] = {"duration": f"PT{minutes}M"}
+    if workout_id is not None:
+        slots["workout"] = (workout_id, workout_id.replace("_", " "))
+    return echo.say("StartWorkoutIntent", new_session=True, **slots)
+
+
+def _played(replies: list[Reply]) -> float:
+    """Seconds a conversation plays: the audio, and an answer after each open response."""
+    return sum(r.seconds for r in replies) + ANSWER_SECONDS * (len(replies) - 1)
+
+
+def _heard(library: Library, key: str, text: str) -> bool:
+    """Whether one of a phrase's variants was said: its longest stretch between fields is heard."""
+    return any(
+        max((part.strip() for part in re.split(r"\{[^}]*\}", variant)), key=len) in text
+        for variant in library.phrases.variants(key)
+    )
+
+
+@pytest.mark.parametrize("minutes", [15, 20])
+def test_a_short_budget_plays_its_warm_up_inside_it(
+    echo: Device, library: Library, minutes: int
+) -> None:
+    """15 or 20 minutes: the warm-up (at least 3 minutes) is announced, played and counted.
+
+    Everything played, warm-up, sets and answers, fits the budget (within the 5% of the timing).
+    """
+    echo.launch()
+    start = _start(echo, minutes, "five_basics")
+    assert _heard(library, "budget_with_warm_up", start.text), start.text
+    assert any(v.split("{")[0] in start.text for v in library.phrases.variants("warm_up_start"))
+    warm_up = start.seconds - 30  # the opening is well under 30 s of it
+    assert warm_up >= 150, "a warm-up of about three minutes"
+    replies = [start, *echo.ready_until_done()]
+    assert _played(replies) <= minutes * 60 * (1 + TOLERANCE), _played(replies)
+    assert _played(replies) >= minutes * 60 * 0.6, "the budget is used, not thrown away"
+    said = [int(m) for m in _MINUTES.findall(start.text)]
+    assert max(said) <= minutes, start.text
+
+
+def test_two_minutes_offers_the_shortest_sensible_session(echo: Device, library: Library) -> None:
+    """Two minutes is no workout: the coach says so and offers the shortest session it would do.
+
+    A yes starts that, warm-up included: never "1 exercises", nor a warm-up longer than the workout.
+    """
+    echo.launch()
+    offer = _start(echo, 2, "five_basics")
+    assert _heard(library, "budget_too_short", offer.text), offer.text
+    assert "Five basics" in offer.text
+    shortest = max(int(m) for m in _MINUTES.findall(offer.text))
+    assert 6 <= shortest <= 10, offer.text
+    assert offer.text.rstrip().endswith("?")
+    started = echo.say("AMAZON.YesIntent")
+    assert "1 exercises" not in started.text
+    assert "1 sets" not in started.text
+    replies = [started, *echo.ready_until_done()]
+    warm_up = started.seconds - 30  # the opening is well under 30 s of it
+    assert _played(replies[1:]) >= warm_up, "the workout is no shorter than its warm-up"
+    assert _played(replies) <= shortest * 60 * (1 + TOLERANCE)
+
+
+def test_a_budget_longer_than_the_longest_workout_says_so(echo: Device, library: Library) -> None:
+    """An hour, with no workout named: the longest one, and how long the longest is."""
+    echo.launch()
+    start = _start(echo, 60)
+    assert _heard(library, "budget_too_long", start.text), start.text
+    longest = max(library.workouts.values(), key=lambda w: workout_seconds(library, w.id))
+    assert longest.name in start.text
+    said = int(_MINUTES.findall(start.text)[0])
+    assert said * 60 >= workout_seconds(library, longest.id), "the longest, warm-up included"
+    assert said <= 60
+
+
+def test_one_minute_is_said_in_the_singular(echo: Device) -> None:
+    """A one-minute request is answered "1 minute is too short", never "1 minutes"."""
+    echo.launch()
+    offer = _start(echo, 1, "five_basics")
+    assert "1 minute" in offer.text
+    assert "1 minutes" not in offer.text
+
+
+def test_a_runner_who_never_warms_up_gets_the_whole_budget(echo: Device) -> None:
+    """With the warm-up set to never, the budget is the workout's alone and nothing is played."""
+    echo.launch()
+    echo.say("NeverRoutineIntent", routine=("warm_up", "warm up"))
+    start = _start(echo, 15, "five_basics")
+    assert "warm" not in start.text.lower()
+    replies = [start, *echo.ready_until_done()]
+    assert 0.7 * 15 * 60 <= _played(replies) <= 15 * 60 * (1 + TOLERANCE)
