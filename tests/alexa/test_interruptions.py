@@ -275,7 +275,10 @@ def _judge(  # noqa: PLR0911  # one return per way a case can go wrong
         want = CarryOn(want.side if want.side in slot.sides else slot.sides[0], 1)
     reps = new_plan.dosages[exercise_id].reps
     if reps is not None and reps < want.rep:
-        want = CarryOn(want.side, reps)  # easier: the same rep, at most the new count
+        # Easier, with fewer reps than done on this side already: on to the next side (the
+        # last rep again when this is the last side).
+        later = slot.sides[slot.sides.index(want.side) + 1 :]
+        want = CarryOn(later[0], 1) if later else CarryOn(want.side, reps)
     if state.carry_on != want:
         return f"carries on at {state.carry_on}, expected {want}: {reply.text[-100:]}"
     asked = reply.text.rstrip()
@@ -329,3 +332,56 @@ def test_the_played_counts_carry_on_from_the_rep(library: Library) -> None:
     carried = echo.say("ReadyIntent")
     assert re.search(rf"\(beep\) {rep} \[", carried.text), carried.text
     assert "(beep) 1 [" not in carried.text
+
+
+def _lunges_playing(library: Library) -> tuple[Device, FakeClock, dict[str, Any], MemoryAdapter]:
+    """Five basics' first set (walking lunges) just asked for; its reps timer from the screen."""
+    entry, adapter, clock = _entry(library)
+    echo = Device(entry, clock=clock, screen=True)
+    echo.launch()
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    echo.say("AMAZON.NoIntent")
+    clock.now = float(math.floor(clock.now))
+    played = echo.say("ReadyIntent")
+    reps = next(t for t in played.screen["timers"] if t["kind"] == "reps")
+    return echo, clock, reps, adapter
+
+
+def test_repeat_mid_set_says_the_last_count_then_offers_to_carry_on(library: Library) -> None:
+    """Repeat, 20 s into the reps, says the count reached, then the rep the set carries on from."""
+    echo, clock, reps, _ = _lunges_playing(library)
+    clock.advance(math.floor(reps["start"]) + 20)
+    reply = echo.say("AMAZON.RepeatIntent")
+    said = math.floor((math.floor(reps["start"]) + 20 - reps["start"]) / reps["tempo"]) + 1
+    assert re.search(rf"\b{said}\.", reply.text), reply.text
+    assert re.search(r"carry on from rep \d+\?$", reply.text.rstrip()), reply.text
+    assert reply.asked == "carry_on_set"
+
+
+def test_a_request_in_the_rest_keeps_the_set_done_and_the_rest_left(library: Library) -> None:
+    """Status in the rest: set 2 is next, and the rest's remaining seconds are timed again."""
+    echo, clock, reps, _ = _lunges_playing(library)
+    rest_start = reps["start"] + reps["seconds"]
+    clock.advance(math.floor(rest_start) + 30)
+    reply = echo.say("WorkoutStatusIntent")
+    assert "set 2 of 3" in reply.text, reply.text
+    left = re.search(r"(\d+) seconds (?:of rest left|to go)", reply.text)
+    assert left is not None, reply.text
+    assert 10 <= int(left.group(1)) <= 40
+    assert "(buzz)" in reply.text
+    assert reply.asked == "ready"
+
+
+def test_a_session_ended_mid_set_keeps_the_place_reached(library: Library) -> None:
+    """The runner walks off mid-set: the next session offers to carry on from the rep reached."""
+    echo, clock, reps, adapter = _lunges_playing(library)
+    clock.advance(math.floor(reps["start"]) + 12)
+    echo.end_session("USER_INITIATED")
+    state = _state(adapter, echo)
+    assert state is not None
+    assert state.carry_on is not None
+    assert state.carry_on.rep > 1
+    clock.advance(600)
+    echo.launch()
+    carried = echo.say("AMAZON.YesIntent")
+    assert re.search(rf"\(beep\) {state.carry_on.rep} \[", carried.text), carried.text

@@ -136,6 +136,7 @@ class SetPerformed:
     next_preview: NextUp | None  # what comes after the rest; None after the last slot
     slot: int = 0  # the plan's slot index, for the response's timing marks
     first_rep: int = 1  # the rep counted first on the first side (later for a set carried on)
+    carried_on: bool = False  # an interrupted set carrying on from its side and rep
 
 
 @dataclass(frozen=True, slots=True)

@@ -356,6 +356,7 @@ def _perform(
             next_preview=preview,
             slot=index,
             first_rep=first_rep,
+            carried_on=resumed is not None,
         )
     )
     if preview is None:
@@ -721,8 +722,9 @@ def _carried_over(
 ) -> WorkoutState:
     """`after` still carrying on the set `before` was interrupted in, when it is still there.
 
-    The same exercise carries on from the same rep (at most its new count); another exercise
-    switched in starts the interrupted side afresh.
+    The same exercise carries on from the same rep (with fewer reps than already done, from the
+    next side, or the last rep of the last side); another exercise switched in starts the
+    interrupted side afresh.
     """
     carry_on = before.carry_on
     if carry_on is None or after.position >= len(new_plan.slots):
@@ -739,9 +741,11 @@ def _carried_over(
         return after
     side = carry_on.side if carry_on.side in slot.sides else slot.sides[0]
     same = new_plan.performed[slot.exercise_id] == plan.performed[was.exercise_id]
-    reps = new_plan.dosages[slot.exercise_id].reps
-    rep = min(carry_on.rep, reps) if same and reps is not None else 1
-    return replace(after, position=position, carry_on=CarryOn(side, rep))
+    rep = carry_on.rep if same else 1
+    # Fewer reps than already done on this side: the side is done, the next one carries on.
+    fitted = _carry_on(new_plan, position, side, rep)
+    reps = new_plan.dosages[slot.exercise_id].reps or 1
+    return replace(after, position=position, carry_on=fitted or CarryOn(side, reps))
 
 
 # ---------------------------------------------------------------- adapting to the day

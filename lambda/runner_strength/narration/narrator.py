@@ -629,7 +629,8 @@ class Narrator:
 
     def _set(self, event: SetPerformed, context: _Context, available: float) -> Ssml:
         exercise = self._library.exercise(event.exercise_id)
-        cues = self._set_cues(exercise, event, context.intro)
+        # A set carried on after an interruption was set up and cued already: straight back in.
+        cues = [] if event.carried_on else self._set_cues(exercise, event, context.intro)
         named, tones = set(self._named), context.tones
         lead, left = self._lead(event, context, cues, brief=self._brief)
         work = self._work(event, left, context, settle=context.intro is not None)
@@ -655,8 +656,9 @@ class Narrator:
         if context.intro is not None:
             intro, left = self._intro(context.intro, event, cues, brief=brief)
             out.extend(intro)
-        if event.first_rep > 1:
-            out.extend(self._sentence(Key.SET_CARRY_ON, rep=event.first_rep))
+        if event.carried_on:
+            if event.first_rep > 1:
+                out.extend(self._sentence(Key.SET_CARRY_ON, rep=event.first_rep))
         elif not (context.circuit or context.oriented):
             # In a circuit the exercise's name, after a resume the re-orientation, says enough.
             if event.set_number == event.total_sets and event.total_sets > 1:
