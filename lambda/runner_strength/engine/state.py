@@ -11,7 +11,9 @@ One "ready" performs one slot (a set, or one side of a long per-side set) in one
 the work and the rest after it. After that response `position` already points at the next slot,
 and `last_set` remembers when the performed slot's audio started and how long its parts last, so
 the phase at any moment (work, rest or waiting for the runner) is derived from a clock passed in
-(`phase_at`), never stored.
+(`phase_at`), never stored. Its `marks` are where each stretch of that response starts, as the
+narration played it, so a request arriving mid-set is placed by its own timestamp
+(`schedule.place`); a set it interrupted is not done and carries on (`carry_on`: side and rep).
 """
 
 from __future__ import annotations

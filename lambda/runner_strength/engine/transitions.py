@@ -19,6 +19,15 @@ Pause and resume:
   or the next one. "Ready" while paused does the same.
 - Status keeps the pause; any other move ends it.
 
+A request arriving while a response's timeline plays (`interrupt`, applied by the conversation
+before the request's own move; `timed` keeps the marks the narration played):
+
+- In a set's work (or the talk or side switch before it) the set is not done: `position` goes
+  back to its slot and `carry_on` keeps the side and the rep to carry on from (the last rep
+  certainly finished, by `schedule.place`). "Ready" then performs it from there; any move to
+  another slot ends it; easier, harder and a swap that spares it keep it, fitted to the new dose.
+- In the rest after it the set stays done; the `Interrupted` event says how much rest is left.
+
 Which exercise a move is about:
 
 - skip, next and previous act on the slot the runner is asked about (`position`); next goes to
