@@ -81,6 +81,12 @@ def _set_playing(echo: Device, clock: FakeClock) -> Reply:
     return reply
 
 
+def _carry_on(echo: Device, clock: FakeClock) -> Reply:
+    _set_playing(echo, clock)
+    clock.advance(40)  # into the set's work
+    return echo.say("WorkoutStatusIntent")  # answered; the set is offered to carry on
+
+
 def _rest(echo: Device, clock: FakeClock) -> Reply:
     _five_basics(echo, clock)
     reply = echo.say("ReadyIntent")
@@ -121,6 +127,7 @@ REACH: dict[Question, Callable[[Device, FakeClock], object]] = {
     Question.READY: _five_basics,
     Question.SET_PLAYING: _set_playing,
     Question.REST: _rest,
+    Question.CARRY_ON: _carry_on,
     Question.BREATHER: lambda echo, _: (_five_basics(echo, _), echo.say("BreatherIntent")),
     Question.REMINDER_OFFER: play_short_workout,
     Question.WHICH_EXERCISE: lambda echo, _: (

@@ -788,6 +788,7 @@ def test_a_long_per_side_set_is_split_into_one_response_per_side() -> None:
         rest_seconds=60,
         rest_prescribed_seconds=60,
         next_preview=NextUp("long_hold", 2, 2, (Side.LEFT,), False),
+        slot=1,
     )
     for index in range(len(plan.slots)):
         assert plan.timing(index, intro=True).total <= MAX_RESPONSE_SECONDS

@@ -31,7 +31,15 @@ from runner_strength.engine.serialize import (
     record_from_dict,
     record_to_dict,
 )
-from runner_strength.engine.state import Adjustment, LastSet, WorkoutState
+from runner_strength.engine.state import (
+    Adjustment,
+    CarryOn,
+    LastSet,
+    Mark,
+    Part,
+    Side,
+    WorkoutState,
+)
 
 # A record with every stored dataclass present at least once, no field at its default.
 FULL = UserRecord(
@@ -52,7 +60,14 @@ FULL = UserRecord(
             done=frozenset({"squat"}),
             introduced=frozenset({"squat"}),
             heard_before=frozenset({"bridge"}),
-            last_set=LastSet(2, "split_squat", 1.5, 30.0, 60.0),
+            last_set=LastSet(
+                2,
+                "split_squat",
+                1.5,
+                30.0,
+                60.0,
+                marks=(Mark(12.5, 2, Side.LEFT, Part.WORK, first=2, beat=2.5),),
+            ),
             paused=True,
             paused_at=1.8,
             rolled_back=True,
@@ -60,6 +75,7 @@ FULL = UserRecord(
             undo_skip=1,
             return_to=2,
             pain_reports=1,
+            carry_on=CarryOn(Side.RIGHT, 6),
         )
     },
     health_note_heard=True,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from runner_strength.alexa import apl, dialog, observe, reminding, safety, services
 from runner_strength.alexa.dialog import Asked, Question, Said
-from runner_strength.alexa.dialog_table import OPENS_ITS_OWN, Role, meaning
+from runner_strength.alexa.dialog_table import MOVES_ON, OPENS_ITS_OWN, Role, meaning
 from runner_strength.alexa.requests import (
     device_id,
     intent_name,
@@ -29,6 +29,7 @@ from runner_strength.engine import transitions
 from runner_strength.engine.choose import choose_workout
 from runner_strength.engine.events import (
     AskReady,
+    Interrupted,
     Outcome,
     Status,
     Swapped,
@@ -60,12 +61,12 @@ from runner_strength.engine.record import (
     with_state,
 )
 from runner_strength.engine.reminder import zone_due
-from runner_strength.engine.state import Direction, Phase
+from runner_strength.engine.state import Direction, Part, Phase
 from runner_strength.engine.stats import day_end, weekly_summary
 from runner_strength.narration import screen
 from runner_strength.narration.conversation import Conversation
 from runner_strength.narration.moments import DialogSay, HelpFor, MomentTalk
-from runner_strength.narration.narrator import Narrator, Script
+from runner_strength.narration.narrator import Narrator, Script, timeline_marks
 from runner_strength.narration.routine import RoutineTalk
 
 if TYPE_CHECKING:
@@ -92,6 +93,9 @@ logger = logging.getLogger(__name__)
 EXPLAIN_ANSWERED = frozenset(
     {Question.WHICH_EXERCISE, Question.EXPLAIN_DEEPER, Question.ANOTHER_EXERCISE}
 )
+
+# A rest cut short by a request is timed again when at least this many seconds of it were left.
+REST_KEPT_FROM = 5
 
 # Feedback with no workout going is about the last one, if it ended this recently.
 FEEDBACK_AFTER_SECONDS = 12 * 3600
@@ -166,6 +170,11 @@ class Turn:
         self.routines = RoutineTalk(self.library, self.rng)
         self.asked = dialog.last_asked(handler_input)
         self.intent = intent_name(handler_input)
+        # Where this request finds the runner in the response it cut short (None: nothing timed
+        # was playing); the set it interrupted is not done and carries on.
+        self.interruption = self._place()
+        self._rest_said = False
+        self._untimed = False
         self.said_first: Ssml | None = None  # said before the response (what became of a workout)
         self.forgotten = False  # the record was deleted ("delete my data"): never saved again
         safety.forget_expired(self)
@@ -305,6 +314,7 @@ class Turn:
         outcome = self.apply(transition(self.state, self.library, self.now))
         if not persist:
             self.record = before
+            self._untimed = True  # what it plays is not where the workout stands
         # The cool-down comes first; the one-time reminder offer follows it (see `goodbye`).
         if self._offers_cool_down(outcome):
             return self._with_cool_down_offer(outcome)
@@ -434,6 +444,9 @@ class Turn:
     def moment(self) -> Question:
         """The question waiting, or the moment the runner is in while a set's audio plays."""
         state = self.state
+        interruption = self.interruption
+        if interruption is not None:
+            return Question.REST if interruption.part is Part.REST else Question.SET_PLAYING
         if self.asked.question is not Question.READY or state is None or state.paused:
             return self.asked.question
         phase = state.phase_at(self.now)
@@ -714,7 +727,11 @@ class Turn:
             # A paused workout is picked up by the runner's word: ask, never end the session.
             return self.talk.resume_question(state, where), Asked(Question.RESUME_OFFER)
         outcome = Outcome(state, (AskReady(where),))
-        return self.narrator.closing(outcome), Asked(Question.READY)
+        question = self.narrator.closing(outcome)
+        rest = self._rest_left()
+        if rest is not None:
+            question = rest.then(question)
+        return question, Asked(self.set_question(state))
 
     def explain(self, exercise: Exercise, *, one_shot: bool) -> Response:
         """Explain an exercise's first layer, then one question (or end a one-shot).
@@ -792,9 +809,13 @@ class Turn:
         """How much is left; a question still waiting (or a pause) is asked again after it."""
         state = self.state
         if state is not None and not state.paused and not self.asked.pending:
+            outcome = transitions.status(state, self.library, self.now)
+            if self._rest_left_seconds():
+                question, asked = self.workout_question()
+                said = self.narrator.remarks(outcome).then(question)
+                return self.respond(said, asked.saying(Said.STATUS))
             return self.respond(
-                self.narrator.script(transitions.status(state, self.library, self.now)),
-                Asked(Question.READY, said=Said.STATUS),
+                self.narrator.script(outcome), Asked(self.set_question(state), said=Said.STATUS)
             )
         outcome = transitions.status(state, self.library, self.now)
         question, asked = self.pending()
@@ -836,6 +857,7 @@ class Turn:
 
     def fallback(self) -> Response:
         """Not understood: one short line, then the question waiting, short (or the menu's)."""
+        self._rest_said = True  # kept short: the rest cut short is not timed again here
         question, asked = self.pending()
         short = _short_question(self)
         if short is not None:
@@ -850,7 +872,16 @@ class Turn:
         return self.respond(script, Asked(Question.LIST_MORE, listed=after, said=Said.LIST))
 
     def repeat(self) -> Response:
-        """Say again what was just said: the explanation, status, help ... or just the question."""
+        """Say again what was just said: the explanation, status, help ... or just the question.
+
+        Mid-set it is the last count heard, then the offer to carry on.
+        """
+        interruption = self.interruption
+        if interruption is not None and interruption.part is not Part.REST:
+            question, asked = self.workout_question()
+            if interruption.said is not None:
+                question = self.narrator.said_count(interruption.said).then(question)
+            return self.respond(question, asked)
         said = self.asked.said
         exercise = self.library.exercises.get(self.asked.exercise_id or "")
         if said in {Said.EXPLANATION, Said.EXPLANATION_MORE} and exercise is not None:
@@ -889,6 +920,7 @@ class Turn:
             asked = again.saying(asked.said)
         if self.said_first is not None:
             script = script.with_notice(self.said_first)
+        self._time(script)
         if not self.forgotten:
             saved = self.coach.repository.save(self.handler_input, self.record)
             self.record = saved.record
@@ -1108,8 +1140,53 @@ class Turn:
     def _asked_after(self, outcome: Outcome) -> Asked:
         state = outcome.state
         if state is not None and not state.finished and not state.paused:
-            return Asked(Question.READY)
+            return Asked(self.set_question(state))
         return Asked()
+
+    @staticmethod
+    def set_question(state: WorkoutState) -> Question:
+        """The workout's question: the set asked about, or carrying on the one interrupted."""
+        return Question.READY if state.carry_on is None else Question.CARRY_ON
+
+    # ------------------------------------------------------------ the request's own time
+
+    def _place(self) -> Interrupted | None:
+        """Place this request in the timeline of this device's last response, if one was playing.
+
+        Only this device's own workout: another Echo's request does not stop this one's audio.
+        """
+        state = self.record.active.get(self.device)
+        if state is None or state.finished or self.intent in MOVES_ON:
+            return None
+        outcome = transitions.interrupt(state, self.library, self.now)
+        event = next((e for e in outcome.events if isinstance(e, Interrupted)), None)
+        if event is not None and outcome.state is not None:
+            self.record = with_state(self.record, self.device, outcome.state, self.now)
+        return event
+
+    def _time(self, script: Script) -> None:
+        """Keep the timeline this response plays, from this request's time (engine/schedule.py)."""
+        marks = () if self._untimed else timeline_marks(script.speech)
+        state = self.record.active.get(self.device)
+        if marks and state is not None and not state.finished:
+            timed = transitions.timed(state, marks, self.now)
+            self.record = with_state(self.record, self.device, timed, self.now)
+
+    def _rest_left_seconds(self) -> int:
+        """Seconds of rest still owed to a runner this request found resting (once a turn)."""
+        interruption = self.interruption
+        if interruption is None or interruption.part is not Part.REST or self._rest_said:
+            return 0
+        return interruption.rest_left if interruption.rest_left >= REST_KEPT_FROM else 0
+
+    def _rest_left(self) -> Script | None:
+        """The rest the request cut short, timed again before the question; None when none."""
+        seconds = self._rest_left_seconds()
+        state = self.state
+        if not seconds or state is None or state.last_set is None:
+            return None
+        self._rest_said = True
+        return self.narrator.rest_left(seconds, state.last_set.slot)
 
 
 def _resume_question(turn: Turn) -> Script | None:

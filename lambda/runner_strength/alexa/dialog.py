@@ -38,6 +38,7 @@ class Question(StrEnum):
     SAFETY_CHECK = "safety_check"  # after a safety stop: "are you feeling well today?"
     BREATHER = "breather"  # after a minute of quiet: "ready to carry on?"
     DELETE_DATA = "delete_data"  # "delete your progress, settings and reminder?"
+    CARRY_ON = "carry_on_set"  # a set interrupted mid-work: "ready to carry on from rep 6?"
     # Moments between questions, derived from the clock while a set's audio plays; never stored.
     SET_PLAYING = "set_playing"
     REST = "rest"

@@ -102,6 +102,10 @@ OPENS_ITS_OWN = frozenset(
 warm-up, a list whether to hear more): the runner asked for that conversation, so its question
 replaces the one waiting instead of following it."""
 
+MOVES_ON = frozenset({YES, READY, NEXT, RESUME, RESUME_WORKOUT})
+"""Said while a set plays, these go on to the set asked about next: the runner's own word that
+this one is over. Anything else said mid-set is placed by its time, and the set carries on."""
+
 GENERAL: Mapping[str, str] = {
     BREATHER: "breather",
     REPEAT: "repeat",
@@ -231,6 +235,15 @@ PROMPTS: Mapping[Question, Prompt] = {
         (), None, _MOMENT, asked_by=("ready", "resume"), rebuilt=True, moment=True
     ),
     Question.REST: Prompt((), None, _MOMENT, asked_by=("ready",), rebuilt=True, moment=True),
+    # After a request mid-set: the set is not done and carries on from the rep (or side) it
+    # reached; answered like the set question.
+    Question.CARRY_ON: Prompt(
+        ("ask_carry_on_rep_side", "ask_carry_on_rep", "ask_carry_on_side", "ask_carry_on"),
+        None,
+        _SET_QUESTION,
+        asked_by=("status", "repeat", "why", "easier", "harder", "pain", "help", "fallback"),
+        rebuilt=True,
+    ),
     Question.BREATHER: Prompt(
         ("breather_back",),
         "breather_reprompt",

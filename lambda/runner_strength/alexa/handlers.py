@@ -406,13 +406,20 @@ class TouchHandler(CoachHandler):
         return response
 
 
-class SessionEndedHandler(AbstractRequestHandler):
-    """The session closed (timeout, user exit, error): state was saved on every change already."""
+class SessionEndedHandler(CoachHandler):
+    """The session closed (timeout, user exit, error): state was saved on every change already.
+
+    A session that ends while a set plays (the runner walked away, or spoke to something else)
+    keeps the position reached by then: the request's time places it, as for any request.
+    """
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_request_type("SessionEndedRequest")(handler_input))
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        turn = self.coach.turn(handler_input)
+        if turn.interruption is not None:
+            turn.save()
         request = handler_input.request_envelope.request
         error = getattr(request, "error", None)
         logger.info(
@@ -461,7 +468,7 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
     handlers: list[AbstractRequestHandler] = []
     handlers += [
         SkillDisabledHandler(coach),
-        SessionEndedHandler(),
+        SessionEndedHandler(coach),
         TouchHandler(coach, handlers),
         # The table first: what an intent means at the question waiting, else anywhere.
         DialogHandler(coach),

@@ -20,6 +20,11 @@ The events:
   RIGHT)`, or a single side when a long per-side set is split over two responses), the seconds of
   rest to time now (already capped so the response stays within the audio limit) and the rest
   prescribed, and `next_preview`: what comes after the rest, or None after the last set.
+  `slot` is its index in the plan and `first_rep` the rep counted first (later than 1 when an
+  interrupted set carries on), so the narration can mark the response's timeline.
+- `Interrupted`: a request arrived while a response's timed audio played: in the set (it is not
+  done and carries on at `where`, rep and side), or in the rest after it (the rest's remaining
+  seconds). `where.carry_on` says where an interrupted set carries on.
 - `AskReady`: the closing question. `next` is what "ready" will do ("Ready for set two?",
   "Ready for the right side?").
 - `Paused`: the runner paused. `where` is the slot resume continues with; `rolled_back` is true
@@ -53,7 +58,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from runner_strength.content.model import Dosage
     from runner_strength.engine.personal import DoseChange
-    from runner_strength.engine.state import Direction, Scope, Side, WorkoutState
+    from runner_strength.engine.state import (
+        CarryOn,
+        Direction,
+        Part,
+        Scope,
+        Side,
+        WorkoutState,
+    )
 
 
 class Reason(StrEnum):
@@ -80,6 +92,7 @@ class NextUp:
     total_sets: int
     sides: tuple[Side, ...]  # sides in this slot, in order: (BOTH,), (LEFT, RIGHT), (RIGHT,) ...
     new_exercise: bool  # the previous slot was another exercise (an intro will come first)
+    carry_on: CarryOn | None = None  # an interrupted set: where it carries on
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +134,24 @@ class SetPerformed:
     rest_prescribed_seconds: int  # the rest the plan asks for (set rest or round rest)
     round_end: bool  # a circuit round ends with this slot
     next_preview: NextUp | None  # what comes after the rest; None after the last slot
+    slot: int = 0  # the plan's slot index, for the response's timing marks
+    first_rep: int = 1  # the rep counted first on the first side (later for a set carried on)
+    carried_on: bool = False  # an interrupted set carrying on from its side and rep
+
+
+@dataclass(frozen=True, slots=True)
+class Interrupted:
+    """A request arrived while a response's timed audio played (see engine/schedule.py).
+
+    In the set (`part` lead, work or switch) the set is not done: it carries on at `where`. In the
+    rest after it the set is done and `rest_left` seconds of rest remain. `said` is the last rep
+    number counted before the request, if any.
+    """
+
+    where: NextUp
+    part: Part
+    said: int | None
+    rest_left: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +289,7 @@ Event = (
     WorkoutStarted
     | ExerciseIntro
     | SetPerformed
+    | Interrupted
     | AskReady
     | Paused
     | Resumed

@@ -11,7 +11,9 @@ One "ready" performs one slot (a set, or one side of a long per-side set) in one
 the work and the rest after it. After that response `position` already points at the next slot,
 and `last_set` remembers when the performed slot's audio started and how long its parts last, so
 the phase at any moment (work, rest or waiting for the runner) is derived from a clock passed in
-(`phase_at`), never stored.
+(`phase_at`), never stored. Its `marks` are where each stretch of that response starts, as the
+narration played it, so a request arriving mid-set is placed by its own timestamp
+(`schedule.place`); a set it interrupted is not done and carries on (`carry_on`: side and rep).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ class Direction(StrEnum):
     HARDER = "harder"
 
 
+_MARK_LABEL = "timeline"
+
+
 class Scope(StrEnum):
     """What "start over" restarts."""
 
@@ -73,6 +78,45 @@ class Adjustment:
     amount: int
 
 
+class Part(StrEnum):
+    """What a stretch of a response is."""
+
+    LEAD = "lead"  # talk before a slot's work: the set has not begun
+    WORK = "work"  # one side's work (or both at once)
+    SWITCH = "switch"  # changing to the side the mark names
+    REST = "rest"  # the slot's work is over
+    END = "end"  # the response's timed audio is over
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """From `at` seconds into a response until the next mark, the runner is in this stretch.
+
+    In a `WORK` stretch of reps, rep `first` starts at `at` and each next rep `beat` seconds
+    later; a hold has `beat` 0 (an interrupted hold is done again, whole).
+    """
+
+    at: float
+    slot: int
+    side: Side
+    part: Part
+    first: int = 1
+    beat: float = 0.0
+
+    def label(self) -> str:
+        """The mark as a name the narration can carry through its speech (see `from_label`)."""
+        return f"{_MARK_LABEL}:{self.part}:{self.slot}:{self.side}:{self.first}:{self.beat:g}"
+
+    @staticmethod
+    def from_label(name: str, at: float) -> Mark | None:
+        """The mark a `label` names, placed at `at`; None for any other name."""
+        parts = name.split(":")
+        if len(parts) != 6 or parts[0] != _MARK_LABEL:  # the label's six fields
+            return None
+        _, part, slot, side, first, beat = parts
+        return Mark(round(at, 2), int(slot), Side(side), Part(part), int(first), float(beat))
+
+
 @dataclass(frozen=True, slots=True)
 class LastSet:
     """The slot performed most recently and its audio timeline, for clock-derived phases.
@@ -82,9 +126,20 @@ class LastSet:
 
     slot: int
     exercise_id: str  # the exercise actually done, which an easier or harder switch may change
-    started_at: float
+    started_at: float  # the timestamp of the request whose response played it
     work_ends: float
     audio_ends: float
+    # Where each stretch of the response starts (see engine/schedule.py), as the narration
+    # played it; empty for a response not yet narrated (engine tests) or one cut short.
+    marks: tuple[Mark, ...] = field(default=(), metadata=stored(since=5))
+
+
+@dataclass(frozen=True, slots=True)
+class CarryOn:
+    """Where an interrupted set carries on: at rep `rep` on `side` of the slot at `position`."""
+
+    side: Side
+    rep: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +179,8 @@ class WorkoutState:
     return_to: int | None = field(default=None, metadata=stored(since=3))
     # How often something hurt during this workout.
     pain_reports: int = field(default=0, metadata=stored(since=3))
+    # A set interrupted by a request in its work: it is not done, and carries on from here.
+    carry_on: CarryOn | None = field(default=None, metadata=stored(since=5))
 
     def phase_at(self, now: float) -> Phase:
         """The phase at `now`, derived from when the last performed set's audio started."""

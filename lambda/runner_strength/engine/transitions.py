@@ -19,6 +19,15 @@ Pause and resume:
   or the next one. "Ready" while paused does the same.
 - Status keeps the pause; any other move ends it.
 
+A request arriving while a response's timeline plays (`interrupt`, applied by the conversation
+before the request's own move; `timed` keeps the marks the narration played):
+
+- In a set's work (or the talk or side switch before it) the set is not done: `position` goes
+  back to its slot and `carry_on` keeps the side and the rep to carry on from (the last rep
+  certainly finished, by `schedule.place`). "Ready" then performs it from there; any move to
+  another slot ends it; easier, harder and a swap that spares it keep it, fitted to the new dose.
+- In the rest after it the set stays done; the `Interrupted` event says how much rest is left.
+
 Which exercise a move is about:
 
 - skip, next and previous act on the slot the runner is asked about (`position`); next goes to
@@ -53,6 +62,7 @@ from runner_strength.engine.events import (
     AskReady,
     Event,
     ExerciseIntro,
+    Interrupted,
     MovedBack,
     MovedOn,
     NextUp,
@@ -74,10 +84,13 @@ from runner_strength.engine.events import (
 )
 from runner_strength.engine.personal import heavy_lower_body
 from runner_strength.engine.plan import Plan, Slot, build_plan, remap, step_amount
+from runner_strength.engine.schedule import bounds, place
 from runner_strength.engine.state import (
     Adjustment,
+    CarryOn,
     Direction,
     LastSet,
+    Part,
     Phase,
     Scope,
     Side,
@@ -85,10 +98,11 @@ from runner_strength.engine.state import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from runner_strength.content.model import Exercise, Library
     from runner_strength.engine.personal import DayPlan
+    from runner_strength.engine.state import Mark
 
 
 # ---------------------------------------------------------------- plan and positions
@@ -143,12 +157,14 @@ def _is_new(plan: Plan, state: WorkoutState, index: int) -> bool:
 
 def _where(plan: Plan, state: WorkoutState, index: int) -> NextUp:
     slot = plan.slots[index]
+    carry_on = state.carry_on if index == state.position else None
     return NextUp(
         exercise_id=plan.performed[slot.exercise_id],
         set_number=slot.set_number,
         total_sets=slot.total_sets,
         sides=slot.sides,
         new_exercise=_is_new(plan, state, index),
+        carry_on=carry_on if carry_on is not None and carry_on.side in slot.sides else None,
     )
 
 
@@ -209,10 +225,16 @@ def _active(library: Library, state: WorkoutState | None) -> tuple[Plan, Workout
 def _moved(state: WorkoutState, now: float) -> WorkoutState:
     """`state` with any pause ended and the time stamped: the runner moved on.
 
-    A skip can be undone only until the next move.
+    A skip can be undone only until the next move; an interrupted set carries on only at once.
     """
     return replace(
-        state, updated_at=now, paused=False, paused_at=None, rolled_back=False, undo_skip=None
+        state,
+        updated_at=now,
+        paused=False,
+        paused_at=None,
+        rolled_back=False,
+        undo_skip=None,
+        carry_on=None,
     )
 
 
@@ -282,9 +304,16 @@ def start(  # noqa: PLR0913  # the options a spoken request can carry, all by ke
 def _perform(
     plan: Plan, state: WorkoutState, index: int, now: float, *, return_to: int | None = None
 ) -> Outcome:
-    """Perform slot `index`; afterwards the position is the next pending slot (or `return_to`)."""
+    """Perform slot `index`; afterwards the position is the next pending slot (or `return_to`).
+
+    An interrupted set (`carry_on`, at `index`) carries on from its side and rep.
+    """
     slot = plan.slots[index]
     exercise_id = plan.performed[slot.exercise_id]
+    resumed = _where(plan, state, index).carry_on
+    sides = slot.sides if resumed is None else slot.sides[slot.sides.index(resumed.side) :]
+    reps = plan.dosages[slot.exercise_id].reps
+    first_rep = 1 if resumed is None or reps is None else resumed.rep
     intro = _is_new(plan, state, index)
     events: list[Event] = []
     if intro:
@@ -330,11 +359,14 @@ def _perform(
             set_number=slot.set_number,
             total_sets=slot.total_sets,
             dosage=plan.dosages[slot.exercise_id],
-            sides=slot.sides,
+            sides=sides,
             rest_seconds=rest_timed,
             rest_prescribed_seconds=rest_prescribed,
             round_end=slot.round_end,
             next_preview=preview,
+            slot=index,
+            first_rep=first_rep,
+            carried_on=resumed is not None,
         )
     )
     if preview is None:
@@ -371,10 +403,88 @@ def repeat(state: WorkoutState | None, library: Library, now: float) -> Outcome:
         return _refuse(plan, current, Reason.NOTHING_TO_REPEAT)
     slot = plan.slots[last.slot]
     repeated = Repeated(plan.performed[slot.exercise_id], slot.set_number)
-    if current.rolled_back:
-        # The interrupted set is already the next one: doing it again is what "ready" does.
+    if current.rolled_back or current.carry_on is not None:
+        # The interrupted set is already the next one: doing it again is what "ready" does,
+        # from its start.
+        current = replace(current, carry_on=None)
         return _after(repeated, _perform(plan, current, current.position, now))
     return _after(repeated, _perform(plan, current, last.slot, now, return_to=current.position))
+
+
+# ---------------------------------------------------------------- the request's own time
+
+
+def timed(state: WorkoutState, marks: Sequence[Mark], now: float) -> WorkoutState:
+    """`state` knowing the timeline the response to the request at `now` plays.
+
+    `marks` are where each stretch of that response starts (engine/schedule.py), as narrated; the
+    phase at a later moment, and where a later request finds the runner, follow from them.
+    """
+    last = state.last_set
+    ends = bounds(marks)
+    if last is None or ends is None:
+        return state
+    work_ends, audio_ends = ends
+    timed_set = replace(
+        last, started_at=now, work_ends=work_ends, audio_ends=audio_ends, marks=tuple(marks)
+    )
+    return replace(state, last_set=timed_set)
+
+
+def interrupt(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+    """Place a request arriving while a response's timeline plays; the audio stops there.
+
+    In a set's work (or the talk before it, or a side switch) the set is not done: the position
+    goes back to its slot and it carries on from the last rep certainly finished (`carry_on`).
+    In the rest after it the set stays done and the rest's remaining seconds are reported. With
+    nothing timed playing (or a pause), nothing changes and there is no event.
+    """
+    last = state.last_set if state is not None else None
+    if state is None or last is None or not last.marks or state.paused or state.finished:
+        return Outcome(state, ())
+    if state.workout_id not in library.workouts:
+        return Outcome(state, ())
+    spot = place(last.marks, now - last.started_at)
+    plan = plan_of(library, state)
+    if spot is None or not 0 <= spot.slot < len(plan.slots):
+        return Outcome(state, ())
+    offset = max(0.0, now - last.started_at)
+    stopped = replace(
+        last, work_ends=min(last.work_ends, offset), audio_ends=offset, marks=(), slot=spot.slot
+    )
+    slot = plan.slots[spot.slot]
+    # Only a set at or before the position rolls back (never one the workout has not reached).
+    in_set = spot.in_set and spot.slot <= state.position
+    carry_on = _carry_on(plan, spot.slot, spot.side, spot.rep) if in_set else None
+    if carry_on is None or slot.exercise_id in state.skipped:
+        # The set's work was over (or it was skipped since): it stays done; the rest goes on.
+        rested = replace(state, last_set=replace(stopped, slot=last.slot), updated_at=now)
+        where = _where_now(plan, rested)
+        if where is None:
+            return Outcome(state, ())
+        event = Interrupted(where, Part.REST, spot.said, round(spot.left))
+        return Outcome(rested, (event,))
+    interrupted = replace(
+        state,
+        position=spot.slot,
+        carry_on=carry_on,
+        last_set=stopped,
+        updated_at=now,
+    )
+    where = _where(plan, interrupted, spot.slot)
+    return Outcome(interrupted, (Interrupted(where, spot.part, spot.said, 0),))
+
+
+def _carry_on(plan: Plan, index: int, side: Side, rep: int) -> CarryOn | None:
+    """Where slot `index` carries on from `rep` on `side`; None when that side was its last done."""
+    slot = plan.slots[index]
+    dosage = plan.dosages[slot.exercise_id]
+    if side not in slot.sides:
+        return None
+    if dosage.reps is None or rep <= dosage.reps:
+        return CarryOn(side, max(1, rep) if dosage.reps is not None else 1)
+    following = slot.sides.index(side) + 1
+    return CarryOn(slot.sides[following], 1) if following < len(slot.sides) else None
 
 
 # ---------------------------------------------------------------- pause and resume
@@ -404,9 +514,11 @@ def pause(state: WorkoutState | None, library: Library, now: float) -> Outcome:
         position=position,
         paused=True,
         paused_at=now,
-        rolled_back=rolled_back,
+        # A set interrupted by this request (see `interrupt`) is not done either.
+        rolled_back=rolled_back or current.carry_on is not None,
         updated_at=now,
     )
+    rolled_back = current.rolled_back
     return Outcome(current, (Paused(_where(plan, current, position), rolled_back=rolled_back),))
 
 
@@ -604,6 +716,7 @@ def _adjust(
         ),
         now,
     )
+    adjusted = _carried_over(plan, current, new_plan, adjusted)
     event = Adjusted(
         exercise_id=exercise_id,
         direction=direction,
@@ -612,6 +725,37 @@ def _adjust(
         previous_exercise_id=doing,
     )
     return Outcome(adjusted, (event, *_ask(new_plan, adjusted)))
+
+
+def _carried_over(
+    plan: Plan, before: WorkoutState, new_plan: Plan, after: WorkoutState
+) -> WorkoutState:
+    """`after` still carrying on the set `before` was interrupted in, when it is still there.
+
+    The same exercise carries on from the same rep (with fewer reps than already done, from the
+    next side, or the last rep of the last side); another exercise switched in starts the
+    interrupted side afresh.
+    """
+    carry_on = before.carry_on
+    if carry_on is None or after.position >= len(new_plan.slots):
+        return after
+    was = plan.slots[before.position]
+    position = after.position
+    for index, slot in enumerate(new_plan.slots):
+        same_set = (slot.exercise_id, slot.set_index) == (was.exercise_id, was.set_index)
+        if same_set and carry_on.side in slot.sides:
+            position = index
+            break
+    slot = new_plan.slots[position]
+    if (slot.exercise_id, slot.set_index) != (was.exercise_id, was.set_index):
+        return after
+    side = carry_on.side if carry_on.side in slot.sides else slot.sides[0]
+    same = new_plan.performed[slot.exercise_id] == plan.performed[was.exercise_id]
+    rep = carry_on.rep if same else 1
+    # Fewer reps than already done on this side: the side is done, the next one carries on.
+    fitted = _carry_on(new_plan, position, side, rep)
+    reps = new_plan.dosages[slot.exercise_id].reps or 1
+    return replace(after, position=position, carry_on=fitted or CarryOn(side, reps))
 
 
 # ---------------------------------------------------------------- adapting to the day
@@ -728,7 +872,7 @@ def swap_out(  # noqa: PLR0913  # what to avoid, how to replace it, and why, all
         current=in_question in flagged,
     )
     if not flagged:
-        return Outcome(current, (event, *_ask(plan, current)))
+        return Outcome(current, (event, *_ask(plan, current)))  # an interrupted set carries on
     changed = replace(current, adjustments=adjustments, skipped=frozenset(skipped))
     new_plan = plan_of(library, changed)
     last = current.last_set
@@ -750,6 +894,8 @@ def swap_out(  # noqa: PLR0913  # what to avoid, how to replace it, and why, all
         ),
         now,
     )
+    if in_question not in flagged:
+        changed = _carried_over(plan, current, new_plan, changed)
     return Outcome(changed, (event, *_ask(new_plan, changed)))
 
 

@@ -33,6 +33,7 @@ from runner_strength.engine.events import (
     AskReady,
     Event,
     ExerciseIntro,
+    Interrupted,
     MovedBack,
     MovedOn,
     NextUp,
@@ -62,7 +63,8 @@ from runner_strength.engine.pace import (
     TIME_CHECK_MIN_ELAPSED,
     TIME_CHECKS,
 )
-from runner_strength.engine.state import Direction, Scope, Side
+from runner_strength.engine.schedule import rep_starts
+from runner_strength.engine.state import Direction, Mark, Part, Scope, Side
 from runner_strength.narration.phrases import Key, PhrasePicker
 from runner_strength.narration.ssml import MAX_AUDIO_SECONDS, Ssml, estimate_seconds, plain_text
 from runner_strength.narration.timing import (
@@ -274,6 +276,9 @@ class Narrator:
                 context.intro, None, self._set_cues(exercise, None, None), brief=self._brief
             )
             body.extend(intro)
+        performed = [e for e in outcome.events if isinstance(e, SetPerformed)]
+        if performed:  # the timed audio ends here; only the question follows
+            body.mark(Mark(0.0, performed[-1].slot, Side.BOTH, Part.END).label())
         if self._named:
             # A name said in the body is not said again in the question (the reprompt keeps it).
             question, _, _ = self._closing(outcome, context, named=frozenset(self._named))
@@ -365,7 +370,9 @@ class Narrator:
             context.oriented = True
         elif isinstance(event, WorkoutFinished):
             body.extend(self._finished(event.summary))
-        elif not isinstance(event, AskReady):  # the closing question is built by `_closing`
+        elif not isinstance(event, AskReady | Interrupted):
+            # The closing question is built by `_closing`; an interruption is answered by the
+            # flow that handles the request.
             body.extend(self._remark(event, context))
 
     def _remark(self, event: Event, context: _Context) -> Ssml:
@@ -413,7 +420,11 @@ class Narrator:
             # eight seconds) and say how to come back; the position is saved.
             return self._sentence(Key.PAUSED_HOW), None, True
         if where is not None and state is not None and not state.finished:
-            question = self._ask(where, context, named=named)
+            question = (
+                self._ask_carry_on(where)
+                if where.carry_on is not None
+                else self._ask(where, context, named=named)
+            )
             return question, Ssml().extend(question).extend(self._sentence(Key.ASK_REPROMPT)), False
         question = self._sentence(Key.NO_WORKOUT_REPROMPT)
         return question, question, False
@@ -471,6 +482,22 @@ class Narrator:
         if where.set_number == where.total_sets:
             return self._sentence(Key.ASK_LAST_SET)
         return self._sentence(Key.ASK_SET, set=where.set_number)
+
+    def _ask_carry_on(self, where: NextUp) -> Ssml:
+        """An interrupted set's question: "Ready to carry on from rep 6 on your right side?"."""
+        side, rep = (where.carry_on.side, where.carry_on.rep) if where.carry_on else (Side.BOTH, 1)
+        sided = side is not Side.BOTH
+        if rep > 1 and sided:
+            return self._sentence(Key.ASK_CARRY_ON_REP_SIDE, rep=rep, side=self._side(side))
+        if rep > 1:
+            return self._sentence(Key.ASK_CARRY_ON_REP, rep=rep)
+        if sided and (len(where.sides) > 1 or side is Side.RIGHT):
+            return self._sentence(Key.ASK_CARRY_ON_SIDE, side=self._side(side))
+        return self._sentence(Key.ASK_CARRY_ON, name=self._name(where.exercise_id))
+
+    def said_count(self, count: int) -> Script:
+        """What "repeat" says about a set it interrupted: "The count was at 5."."""
+        return Script(self._sentence(Key.REPEAT_COUNT, count=count), None, end_session=False)
 
     def _preview(self, where: NextUp, context: _Context) -> Ssml:
         name = self._name(where.exercise_id)
@@ -598,7 +625,8 @@ class Narrator:
 
     def _set(self, event: SetPerformed, context: _Context, available: float) -> Ssml:
         exercise = self._library.exercise(event.exercise_id)
-        cues = self._set_cues(exercise, event, context.intro)
+        # A set carried on after an interruption was set up and cued already: straight back in.
+        cues = [] if event.carried_on else self._set_cues(exercise, event, context.intro)
         named, tones = set(self._named), context.tones
         lead, left = self._lead(event, context, cues, brief=self._brief)
         work = self._work(event, left, context, settle=context.intro is not None)
@@ -608,7 +636,8 @@ class Narrator:
             lead, left = self._lead(event, context, cues, brief=True)
             work = self._work(event, left, context, settle=context.intro is not None)
         rest = self._rest(event, context, available - lead.seconds - work.seconds)
-        return lead.extend(work).extend(rest)
+        start = Mark(0.0, event.slot, event.sides[0], Part.LEAD).label()
+        return Ssml().mark(start).extend(lead).extend(work).extend(rest)
 
     def _lead(
         self, event: SetPerformed, context: _Context, cues: Sequence[str], *, brief: bool
@@ -623,7 +652,10 @@ class Narrator:
         if context.intro is not None:
             intro, left = self._intro(context.intro, event, cues, brief=brief)
             out.extend(intro)
-        if not (context.circuit or context.oriented):
+        if event.carried_on:
+            if event.first_rep > 1:
+                out.extend(self._sentence(Key.SET_CARRY_ON, rep=event.first_rep))
+        elif not (context.circuit or context.oriented):
             # In a circuit the exercise's name, after a resume the re-orientation, says enough.
             if event.set_number == event.total_sets and event.total_sets > 1:
                 out.extend(self._sentence(Key.SET_START_LAST))
@@ -660,15 +692,20 @@ class Narrator:
             out.extend(cue)
         out.pause(SETTLE_AFTER_INTRO_SECONDS if settle else SETTLE_SECONDS)
         for index, plan in enumerate(plans):
+            side = sides[index]
+            beat = 0.0 if hold else (event.dosage.tempo_seconds or 1.0)
+            first = event.first_rep if index == 0 else 1
+            work = Mark(0.0, event.slot, side, Part.WORK, first=first, beat=beat).label()
             if index > 0:
                 # The switch between sides takes the time the plan allows for it, words included.
                 switch_start = out.seconds
+                out.mark(Mark(0.0, event.slot, side, Part.SWITCH).label())
                 out.extend(self._sentence(Key.SWITCH_SIDES))
                 if self._tone(context):
                     out.audio(SWITCH_TONE)
                 out.until(switch_start + SIDE_SWITCH_SECONDS)
             if hold:
-                out.extend(self._sentence(Key.HOLD_START)).mark("hold_start")
+                out.extend(self._sentence(Key.HOLD_START)).mark(work).mark("hold_start")
                 out.extend(plan.render()).mark("hold_end")
                 if event.dosage.pulses:
                     # The words before the pulses take the time the plan allows for them.
@@ -683,7 +720,8 @@ class Narrator:
                 out.extend(self._sentence(Key.GO))
                 if self._tone(context):
                     out.audio(GO_TONE)
-                out.mark("reps_start").extend(plan.render()).mark("reps_end")
+                out.mark(work).mark("reps_start").extend(plan.render()).mark("reps_end")
+        out.mark(Mark(0.0, event.slot, sides[-1], Part.REST).label())
         return out.extend(self._sentence(Key.HOLD_DONE if hold else Key.REPS_DONE))
 
     def _plans(
@@ -701,7 +739,10 @@ class Narrator:
                 end = index == len(event.sides) - 1 and self._tone(context)
                 plan, left = self.hold_plan(dosage.hold_seconds or 0, riders, start=start, end=end)
             else:
-                plan, left = self.rep_plan(dosage.reps or 0, dosage.tempo_seconds or 1.0, riders)
+                first = event.first_rep if index == 0 else 1
+                plan, left = self.rep_plan(
+                    dosage.reps or 0, dosage.tempo_seconds or 1.0, riders, first=first
+                )
             plans.append(plan)
             unsaid += left
         return plans, unsaid
@@ -751,13 +792,14 @@ class Narrator:
         )
 
     def rep_plan(
-        self, reps: int, tempo: float, cues: Sequence[Ssml] = ()
+        self, reps: int, tempo: float, cues: Sequence[Ssml] = (), *, first: int = 1
     ) -> tuple[Timeline, list[Ssml]]:
         """Every rep counted on its beat, and the cues that found no room beside a number.
 
-        Each rep's number is said at the start of its beat; "last two", "last one" and a cue
-        may follow a number within the same beat when they fit before the next number, so a
-        number is never late, never dropped and never replaced.
+        Each rep's number is said at the start of its beat (`schedule.rep_starts`, the beats a
+        request is placed by); "last two", "last one" and a cue may follow a number within the
+        same beat when they fit before the next number, so a number is never late, never dropped
+        and never replaced. A set carried on after an interruption counts from `first`.
         """
         riders: dict[int, Ssml] = {}
         if reps >= 2:  # "last two" needs two reps to announce
@@ -765,7 +807,7 @@ class Narrator:
         if reps >= 1:
             riders[reps - 1] = self._sentence(Key.LAST_ONE)
         unsaid: list[Ssml] = []
-        free = [rep for rep in _rider_order(reps) if rep not in riders]
+        free = [rep for rep in _rider_order(reps) if rep not in riders and rep >= first - 1]
         for cue in cues:
             spot = next((rep for rep in free if _fits(rep + 1, cue, tempo)), None)
             if spot is None:
@@ -774,13 +816,14 @@ class Narrator:
             riders[spot] = cue
             free.remove(spot)
         beats = []
-        for rep in range(reps):
-            speech = Ssml().say_as(rep + 1)
-            rider = riders.get(rep)
-            if rider is not None and _fits(rep + 1, rider, tempo):
+        first = max(1, min(first, reps)) if reps else 1
+        for number, at in zip(range(first, reps + 1), rep_starts(reps, tempo, first), strict=True):
+            speech = Ssml().say_as(number)
+            rider = riders.get(number - 1)
+            if rider is not None and _fits(number, rider, tempo):
                 speech.say(".").extend(rider)
-            beats.append(Beat(rep * tempo, speech, count=rep + 1))
-        return Timeline(reps * tempo, tuple(beats)), unsaid
+            beats.append(Beat(at, speech, count=number))
+        return Timeline(len(beats) * tempo, tuple(beats)), unsaid
 
     def _countdown(self, seconds: float) -> list[_Timed]:
         start = min(COUNTDOWN_FROM, int(seconds))
@@ -829,6 +872,32 @@ class Narrator:
         if seconds < event.rest_prescribed_seconds:
             out.extend(self._sentence(Key.REST_TAKE_MORE))
         return out
+
+    def rest_left(self, seconds: int, slot: int) -> Script:
+        """The rest a request cut short, timed again: "25 seconds of rest left", a countdown.
+
+        Marked as the rest of `slot` so a request during it is placed in that rest.
+        """
+        context = self._context(None)
+        end = self._tone(context)
+        end_tone = TONE_SECONDS[END_TONE] if end else 0.0
+        opening = self._sentence(Key.REST_LEFT, seconds=seconds)
+        timed = [_Timed(0.0, opening, priority=0, forced=True)]
+        timed += self._countdown(seconds - end_tone)
+        if end:
+            timed.append(
+                _Timed(
+                    seconds - end_tone,
+                    Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE),
+                    priority=0,
+                    forced=True,
+                )
+            )
+        beats = tuple(Beat(item.at, item.speech) for item in _fit(float(seconds), timed))
+        out = Ssml().mark(Mark(0.0, slot, Side.BOTH, Part.REST).label()).mark("rest_start")
+        out.extend(Timeline(float(seconds), beats).render()).mark("rest_end")
+        out.mark(Mark(0.0, slot, Side.BOTH, Part.END).label())
+        return Script(out, None, end_session=False)
 
     # ------------------------------------------------------------ other events
 
@@ -935,6 +1004,12 @@ class Narrator:
     def _kit(self, equipment: Iterable[str]) -> str:
         """Equipment as said in a sentence, articles included: "a bench and dumbbells"."""
         return self._list([self._phrases.say(_KIT[item]) for item in sorted(equipment)])
+
+
+def timeline_marks(speech: Ssml) -> tuple[Mark, ...]:
+    """The engine's timing marks of a response (engine/schedule.py), in seconds from its start."""
+    found = (Mark.from_label(name, at) for name, at in speech.marks)
+    return tuple(mark for mark in found if mark is not None)
 
 
 def _fit(total: float, timed: list[_Timed]) -> list[_Timed]:

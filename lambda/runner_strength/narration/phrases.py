@@ -72,6 +72,7 @@ class Key(StrEnum):
     # one set
     SET_START = "set_start"
     SET_START_LAST = "set_start_last"
+    SET_CARRY_ON = "set_carry_on"
     SET_START_ROUND = "set_start_round"
     SIDE_FIRST = "side_first"
     SIDE_ONE = "side_one"
@@ -108,6 +109,11 @@ class Key(StrEnum):
     ASK_SIDE = "ask_side"
     ASK_EXERCISE = "ask_exercise"
     ASK_EXERCISE_NAMED = "ask_exercise_named"
+    ASK_CARRY_ON_REP_SIDE = "ask_carry_on_rep_side"
+    ASK_CARRY_ON_REP = "ask_carry_on_rep"
+    ASK_CARRY_ON_SIDE = "ask_carry_on_side"
+    ASK_CARRY_ON = "ask_carry_on"
+    REPEAT_COUNT = "repeat_count"
     ASK_REPROMPT = "ask_reprompt"
     # where we are
     POSITION_SET = "position_set"
