@@ -103,6 +103,18 @@ def test_one_sided_work_names_its_first_side(content_copy: Path) -> None:
     assert "copenhagen_plank.yaml: first_side: is required" in message
 
 
+def test_set_up_and_switch_times_are_checked_against_their_ranges(content_copy: Path) -> None:
+    """Set-up and side-switch seconds outside their ranges, or missing, are named by file and field.
+
+    A switch time on work that is not one-sided is refused too.
+    """
+    message = _break(content_copy, "copenhagen_plank", setup_seconds=40, switch_seconds=None)
+    assert "copenhagen_plank.yaml: setup_seconds: must be between 3 and 15, got 40" in message
+    assert "copenhagen_plank.yaml: switch_seconds: is required" in message
+    message = _break(content_copy, "plank", switch_seconds=5)
+    assert "plank.yaml: switch_seconds: only one-sided (per_side) work switches sides" in message
+
+
 def test_loaded_work_says_how_heavy(content_copy: Path) -> None:
     """A dumbbell exercise without weight guidance is rejected."""
     message = _break(content_copy, "negative_dumbbell_rdl", weight=None)

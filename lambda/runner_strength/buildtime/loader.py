@@ -20,6 +20,8 @@ from runner_strength.content.model import (
     BODY_AREAS,
     EQUIPMENT,
     ROUTINE_MAX_SECONDS,
+    SETUP_SECONDS_RANGE,
+    SWITCH_SECONDS_RANGE,
     Category,
     Dosage,
     Exercise,
@@ -219,10 +221,21 @@ def _exercise(file: str, raw: object, problems: list[Problem]) -> Exercise | Non
         intensity=r.choice("intensity", Intensity) or Intensity.MODERATE,
         said_as=_said_as(r, name),
         first_side=r.text("first_side", required=False),
+        setup_seconds=r.integer("setup_seconds", *SETUP_SECONDS_RANGE) or SETUP_SECONDS_RANGE[0],
+        switch_seconds=_switch_seconds(r, dosage),
         weight=r.text("weight", required=False),
         file=file,
     )
     return exercise if dosage else None
+
+
+def _switch_seconds(r: FieldReader, dosage: Dosage | None) -> int:
+    """Seconds to change sides: required for one-sided work, refused for the rest."""
+    per_side = dosage is not None and dosage.per_side
+    seconds = r.integer("switch_seconds", *SWITCH_SECONDS_RANGE, required=per_side)
+    if seconds is not None and not per_side:
+        r.fail("switch_seconds", "only one-sided (per_side) work switches sides")
+    return seconds or SWITCH_SECONDS_RANGE[0]
 
 
 def _said_as(r: FieldReader, name: str) -> str:

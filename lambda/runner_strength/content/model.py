@@ -108,6 +108,10 @@ ROUTINE_MAX_SECONDS = 205
 # response's audio (naming it, cues, the closing question). How long a workout plays is counted
 # word by word instead, in engine/pace.py.
 SET_TALK_SECONDS = 15
+# The set-up and side-switch silences an exercise may ask for (`Exercise.setup_seconds`,
+# `Exercise.switch_seconds`), inclusive.
+SETUP_SECONDS_RANGE = (3, 15)
+SWITCH_SECONDS_RANGE = (3, 15)
 
 # How the narration spreads an exercise's cues over its sets (narration/narrator.py speaks this
 # schedule; the loader checks every workout against it, so every cue is reachable). The first set
@@ -273,6 +277,10 @@ class Exercise:
     # One-sided work: what the left side (always the first) means for this exercise, said before
     # it starts ("Left side first: lie on your left hip, left elbow under your shoulder.").
     first_side: str = ""
+    # Seconds of silence to get into position after "into position" (kit picked up, lying down),
+    # and, for one-sided work, to change sides (off the bench and round: 8-12 s; a lunge: 3 s).
+    setup_seconds: int = 5
+    switch_seconds: int = 5
     # How to choose the load, said when the runner asks what weight to use ("" for body weight).
     weight: str = ""
     file: str = field(default="", compare=False)

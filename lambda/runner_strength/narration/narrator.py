@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 from runner_strength.content.model import (
     PULSE_SWITCH_SECONDS,
-    SIDE_SWITCH_SECONDS,
     Format,
     Mode,
     cue_schedule,
@@ -690,7 +689,10 @@ class Narrator:
             out.sentence(note)
         for cue in unsaid:
             out.extend(cue)
-        out.pause(SETTLE_AFTER_INTRO_SECONDS if settle else SETTLE_SECONDS)
+        # The content's own set-up time (dumbbells to pick up, a bench to lie beside); a little
+        # longer right after the set-up was explained.
+        setup = float(self._library.exercise(event.exercise_id).setup_seconds)
+        out.pause(max(setup, SETTLE_AFTER_INTRO_SECONDS) if settle else setup)
         for index, plan in enumerate(plans):
             side = sides[index]
             beat = 0.0 if hold else (event.dosage.tempo_seconds or 1.0)
@@ -703,7 +705,9 @@ class Narrator:
                 out.extend(self._sentence(Key.SWITCH_SIDES))
                 if self._tone(context):
                     out.audio(SWITCH_TONE)
-                out.until(switch_start + SIDE_SWITCH_SECONDS)
+                # The content's own switch time: off the bench and round takes longer than a lunge.
+                switch = self._library.exercise(event.exercise_id).switch_seconds
+                out.until(switch_start + switch)
             if hold:
                 out.extend(self._sentence(Key.HOLD_START)).mark(work).mark("hold_start")
                 out.extend(plan.render()).mark("hold_end")
