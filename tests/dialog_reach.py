@@ -148,6 +148,11 @@ REACH: dict[Question, Callable[[Device, FakeClock], object]] = {
     ),
     Question.COOL_DOWN_OFFER: _cool_down_offer,
     Question.SAFETY_CHECK: _safety_check,
+    # Mid-workout, a name Alexa could not resolve: "did you mean the Copenhagen plank?"
+    Question.DID_YOU_MEAN: lambda echo, _: (
+        _five_basics(echo, _),
+        echo.say("ExplainExerciseIntent", exercise="copenhagan plank"),
+    ),
 }
 # The fallback is one short line and the question, by the skill's own speech estimate.
 FALLBACK_SECONDS = 6.0

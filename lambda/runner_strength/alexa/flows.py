@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from runner_strength.alexa import reminding, safety
+from runner_strength.alexa import reminding, safety, second_chance
 from runner_strength.alexa.dialog import Asked, Question
 from runner_strength.alexa.requests import (
     SlotStatus,
@@ -404,4 +404,5 @@ FLOWS: Mapping[str, Callable[[Turn, HandlerInput], Response]] = {
     "list_workouts": list_workouts,
     "progress": progress,
     "lighter_day": lighter_day,
+    **second_chance.FLOWS,
 }

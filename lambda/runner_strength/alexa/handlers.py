@@ -14,7 +14,7 @@ from ask_sdk_core.dispatch_components.exception_components import AbstractExcept
 from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
 from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
 
-from runner_strength.alexa import apl, reminding, safety
+from runner_strength.alexa import apl, reminding, safety, second_chance
 from runner_strength.alexa.dialog import Asked, Question, Said, last_asked
 from runner_strength.alexa.dialog_table import flow_for
 from runner_strength.alexa.flows import FLOWS
@@ -96,14 +96,20 @@ class StartWorkoutHandler(CoachHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
         slot = resolved_slot(handler_input, "workout")
-        if slot.status is SlotStatus.NO_MATCH:
-            return turn.respond(turn.talk.unknown_workout(slot.heard), Asked())
+        target = duration_seconds(slot_text(handler_input, "duration"))
         workout_id = (
             slot.id
             if slot.status is SlotStatus.MATCHED and slot.id in turn.library.workouts
             else None
         )
-        target = duration_seconds(slot_text(handler_input, "duration"))
+        if slot.status is SlotStatus.NO_MATCH and slot.heard:
+            found = turn.library.find_workout(slot.heard)
+            if found is None:
+                again = second_chance.offer(
+                    turn, slot.heard, "StartWorkoutIntent", target_seconds=target
+                )
+                return again or turn.respond(turn.talk.unknown_workout(slot.heard), Asked())
+            workout_id = found.id
         if workout_id is None:
             # Something new: not the unfinished workout over again, when there is another.
             state = turn.state
@@ -169,6 +175,10 @@ class ExplainHandler(CoachHandler):
         )
         if exercise is None and slot.heard:
             exercise = turn.library.find_exercise(slot.heard)
+            if exercise is None:
+                again = second_chance.offer(turn, slot.heard, "ExplainExerciseIntent")
+                if again is not None:
+                    return again
         if exercise is None and slot.status is SlotStatus.EMPTY:
             # "Explain this", "give me the cues": the exercise in hand, or the one just talked of.
             where = turn.where()
@@ -197,7 +207,8 @@ class ExplainMoreHandler(CoachHandler):
         if exercise is None and slot.heard:
             exercise = turn.library.find_exercise(slot.heard)
             if exercise is None:
-                return turn.unknown_exercise(slot.heard)
+                again = second_chance.offer(turn, slot.heard, "ExplainMoreIntent")
+                return again or turn.unknown_exercise(slot.heard)
         if exercise is None:
             where = turn.where()
             in_hand = where.exercise_id if where is not None else turn.asked.exercise_id
@@ -219,6 +230,9 @@ class CreditsHandler(CoachHandler):
         exercise = turn.library.exercises.get(slot.id or "")
         if exercise is None and slot.heard:
             exercise = turn.library.find_exercise(slot.heard)
+            again = None if exercise else second_chance.offer(turn, slot.heard, "CreditsIntent")
+            if again is not None:
+                return again
         if exercise is None and not slot.heard and (where := turn.where()) is not None:
             exercise = turn.library.exercises.get(where.exercise_id)
         script = (
@@ -240,6 +254,12 @@ class WorkoutCreditsHandler(CoachHandler):
         turn = self.coach.turn(handler_input)
         slot = resolved_slot(handler_input, "workout")
         workout = turn.library.workouts.get(slot.id or "")
+        if workout is None and slot.heard:
+            workout = turn.library.find_workout(slot.heard)
+            if workout is None and (
+                again := second_chance.offer(turn, slot.heard, "WorkoutCreditsIntent")
+            ):
+                return again
         if workout is None and turn.state is not None:
             workout = turn.library.workouts.get(turn.state.workout_id)
         if workout is None:  # the workout just offered, if any
@@ -261,6 +281,9 @@ class WeightHandler(CoachHandler):
         exercise = turn.library.exercises.get(slot.id or "")
         if exercise is None and slot.heard:
             exercise = turn.library.find_exercise(slot.heard)
+            again = None if exercise else second_chance.offer(turn, slot.heard, "WeightIntent")
+            if again is not None:
+                return again
         if exercise is None and (where := turn.where()) is not None:
             exercise = turn.library.exercises.get(where.exercise_id)
         question, asked = turn.pending()  # the waiting question, asked again
