@@ -379,6 +379,47 @@ def _build_model_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def cmd_nlu_profile(args: argparse.Namespace) -> int:
+    """Send every NLU corpus phrase to Alexa's Utterance Profiler; print the accuracy table."""
+    import time  # noqa: PLC0415  # the clock, at the composition root
+
+    from runner_strength.buildtime import interaction_model as im  # noqa: PLC0415
+    from runner_strength.buildtime import nlu_corpus, nlu_profile  # noqa: PLC0415
+    from runner_strength.config import ProfilerSettings  # noqa: PLC0415
+
+    settings = ProfilerSettings.from_env()
+    skill_id = args.skill_id or nlu_profile.skill_id_from_states(profile=settings.ask_profile)
+    if not skill_id:
+        print("no skill id: pass --skill-id, or run `ask deploy` first", file=sys.stderr)
+        return 1
+    model = im.load_model(args.locale)
+    invocation = str(model["interactionModel"]["languageModel"]["invocationName"])
+    phrases = nlu_corpus.load_corpus(Path(args.corpus))
+    try:
+        target = nlu_profile.Target(skill_id, invocation, args.stage, args.locale)
+        result = nlu_profile.run(settings, phrases, target, time.time)
+    except nlu_profile.ProfileError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Utterance Profiler, {args.locale} {args.stage} model of {skill_id}:")
+    print(nlu_corpus.accuracy_table(result.judged))
+    if result.not_profiled:
+        print(f"not profiled: {len(result.not_profiled)} launch phrases (no utterance inside)")
+    if args.misses:
+        for phrase, miss in result.judged:
+            if miss is not None:
+                print(f"{phrase.say!r}: want {phrase.intent} {dict(phrase.slots)}, {miss}")
+    return 0
+
+
+def _nlu_profile_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--skill-id", help="the skill (default: .ask/ask-states.json's, after deploy)")
+    p.add_argument("--stage", default="development", help="development or live")
+    p.add_argument("--locale", default="en-US", help="the model's locale")
+    p.add_argument("--corpus", default=str(REPO_ROOT / "tests/nlu/corpus.yaml"), help="phrases")
+    p.add_argument("--misses", action="store_true", help="list every miss after the table")
+
+
 Command = tuple[
     str, "Callable[[argparse.Namespace], int]", "Callable[[argparse.ArgumentParser], None]"
 ]
@@ -422,6 +463,7 @@ def _commands() -> list[Command]:
         ("rollback", cmd_rollback, _rollback_options),
         ("serve", cmd_serve, serve_args),
         ("chat", cmd_chat, add_chat_arguments),
+        ("nlu-profile", cmd_nlu_profile, _nlu_profile_options),
     ]
 
 
