@@ -182,3 +182,27 @@ def test_a_one_shot_with_a_misheard_name_asks_in_the_new_session(
     assert not reply.ends_session
     explained = echo.say("AMAZON.YesIntent")
     assert library.exercises["copenhagen_plank"].setup[:20] in explained.text
+
+
+def test_an_unresolved_body_area_is_read_as_the_one_it_clearly_means(
+    echo: Device, clock: FakeClock
+) -> None:
+    """'My calfs hurt' mid-workout: the calf is spared at once, no question while it hurts."""
+    echo.launch()
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    echo.say("AMAZON.NoIntent")
+    clock.advance(echo.say("ReadyIntent").seconds + 5)
+    reply = echo.say("PainIntent", body_area="calfs")
+    assert "your calf hurts" in reply.text.lower() or "that calf" in reply.text.lower()
+    assert reply.asked != DID_YOU_MEAN
+    vague = echo.say("PainIntent", body_area="banana")  # nothing near: the general wording
+    assert "banana" not in vague.text
+
+
+def test_unresolved_kit_is_read_as_the_one_piece_it_clearly_means(echo: Device) -> None:
+    """'I don't have dumb bells': dumbbells are remembered as missing; nonsense changes nothing."""
+    echo.launch()
+    reply = echo.say("MissingEquipmentIntent", equipment="dumb bells")
+    assert "dumbbells" in reply.text.lower()
+    unknown = echo.say("MissingEquipmentIntent", equipment="a trampoline")
+    assert "dumbbells" not in unknown.text.lower()

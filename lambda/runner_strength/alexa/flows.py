@@ -17,6 +17,7 @@ from runner_strength.alexa.requests import (
     resolved_slot,
 )
 from runner_strength.content.model import BODY_AREAS
+from runner_strength.content.names import sure_term
 from runner_strength.engine import transitions
 from runner_strength.engine.state import Scope
 
@@ -162,7 +163,9 @@ def pain(turn: Turn, handler_input: HandlerInput) -> Response:
         return safety.red_flag(turn)
     area = slot.id if slot.status is SlotStatus.MATCHED and slot.id in BODY_AREAS else None
     heard = "_".join((slot.heard or "").lower().split())
-    return turn.pain(area or (heard if heard in BODY_AREAS else None))
+    if area is None and slot.heard:  # "my calfs", "my achilles tendon": the one area it means
+        area = heard if heard in BODY_AREAS else sure_term(slot.heard, BODY_AREAS)
+    return turn.pain(area)
 
 
 def red_flag(turn: Turn, _: HandlerInput) -> Response:

@@ -28,6 +28,7 @@ from runner_strength.alexa.requests import (
     slot_text,
 )
 from runner_strength.content.model import EQUIPMENT, Level, RoutineKind
+from runner_strength.content.names import sure_term
 from runner_strength.engine.progress import Feeling
 from runner_strength.engine.record import RoutineChoice, Verbosity
 from runner_strength.narration.conversation import Conversation
@@ -44,12 +45,18 @@ logger = logging.getLogger(__name__)
 
 
 def _slot_id(handler_input: HandlerInput, name: str, known: Collection[str]) -> str | None:
-    """A custom slot's resolved id when it is one of `known`; what was heard, if it is one."""
+    """A custom slot's resolved id when it is one of `known`; else the term the words stand for.
+
+    Unresolved words ("dumb bells", "advance") are read as the one term they clearly mean
+    (`content/names.py: sure_term`), or none.
+    """
     slot = resolved_slot(handler_input, name)
     if slot.status is SlotStatus.MATCHED and slot.id in known:
         return slot.id
     heard = "_".join((slot.heard or "").lower().split())
-    return heard if heard in known else None
+    if heard in known:
+        return heard
+    return sure_term(slot.heard, known) if slot.heard else None
 
 
 class CoachHandler(AbstractRequestHandler):

@@ -279,6 +279,26 @@ def term_names(
     return NameIndex({term: tuple(known.get(term, ())) for term in terms})
 
 
+# A vocabulary term (a body area, a piece of kit) is taken without a question from this score, when
+# no other term is as near: "calfs", "dumb bells", "my achilles tendon".
+SURE_TERM = 0.65
+
+
+def sure_term(heard: str, terms: Iterable[str]) -> str | None:
+    """The one term of a small vocabulary the words clearly stand for, or None.
+
+    No question is asked for these: a pain report acts at once (the hurting exercise stops
+    whatever the area), and kit is remembered and changed with a word, so a near-certain reading
+    helps more than a "did you mean your calf?" would.
+    """
+    found = term_names(terms).nearest(heard, limit=2)
+    if not found or found[0].score < SURE_TERM:
+        return None
+    if len(found) > 1 and found[1].score > found[0].score - TIE:
+        return None
+    return found[0].id
+
+
 # The indexes of the libraries in use (one per process, a few in tests), built on first need: a
 # Library holds mappings, so it cannot key a cache itself.
 _INDEXES: dict[int, tuple[Library, NameIndex, NameIndex]] = {}
