@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from runner_strength.buildtime.loader import ContentError, compile_to, load_directory
 from runner_strength.console.options import add_chat_arguments
 from runner_strength.content.compiled import COMPILED_PATH, CompiledContentError
+from runner_strength.spoken_model import BUILTIN_PHRASES_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -339,10 +340,14 @@ def cmd_build_model(args: argparse.Namespace) -> int:
     package_dir = Path(args.package_dir)
     name_free = Path(args.name_free_file)
     name_free_text = im.to_json({im.NAME_FREE_CONTAINER: im.build_name_free(utterances)})
+    # Outside the package too: the console's copy of Alexa's own built-in phrases, as JSON.
+    builtins = Path(args.builtin_phrases_file)
+    builtins_text = im.to_json({k: list(v) for k, v in utterances.builtin_phrases.items()})
     if args.check:
         differences = [f"{package_dir}/{d}" for d in im.package_differences(files, package_dir)]
-        if not name_free.is_file() or name_free.read_text(encoding="utf-8") != name_free_text:
-            differences.append(f"{name_free}: differs from what build-model generates")
+        for path, text in ((name_free, name_free_text), (builtins, builtins_text)):
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                differences.append(f"{path}: differs from what build-model generates")
         for difference in differences:
             print(difference, file=sys.stderr)
         if differences:
@@ -351,9 +356,10 @@ def cmd_build_model(args: argparse.Namespace) -> int:
         print(f"{package_dir}: up to date ({len(files)} files)")
         return 0
     written = im.write_package(files, package_dir)
-    if not name_free.is_file() or name_free.read_text(encoding="utf-8") != name_free_text:
-        name_free.parent.mkdir(parents=True, exist_ok=True)
-        name_free.write_text(name_free_text, encoding="utf-8")
+    for path, text in ((name_free, name_free_text), (builtins, builtins_text)):
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
     print(f"{package_dir}: wrote {len(written)} of {len(files)} files")
     return 0
 
@@ -371,6 +377,11 @@ def _build_model_options(p: argparse.ArgumentParser) -> None:
         "--name-free-file",
         default=str(REPO_ROOT / "docs" / "name_free_interaction.json"),
         help="where the name-free launch phrases are written (outside the package)",
+    )
+    p.add_argument(
+        "--builtin-phrases-file",
+        default=str(BUILTIN_PHRASES_FILE),
+        help="where Alexa's built-in intents' phrases are written for the console (JSON)",
     )
     p.add_argument(
         "--with-name-free",
