@@ -35,6 +35,7 @@ def _attributes(reply: Reply) -> dict[str, object]:
         ("romanian dead lift", "negative_dumbbell_rdl"),
         ("the copenhagen", "copenhagen_plank"),  # partial names
         ("turkish get up", "kettlebell_get_up"),
+        ("turkish getups", "kettlebell_get_up"),
     ],
 )
 def test_an_unresolved_name_is_asked_about_and_yes_explains_it(
@@ -100,6 +101,16 @@ def test_two_equally_near_names_are_offered_and_naming_one_explains_it(
     # The runner answers with part of a name ("the curl one"): Alexa resolves nothing.
     explained = echo.say("ExplainExerciseIntent", exercise="the curl one")
     assert curl.setup[:20] in explained.text
+
+
+def test_an_answer_heard_in_the_workout_slot_still_picks_one_of_the_two(
+    echo: Device, library: Library
+) -> None:
+    """Alexa may hear "the curl one" as a workout's name: it still picks the hamstring curl."""
+    echo.launch()
+    echo.say("ExplainExerciseIntent", exercise="hamstring")
+    reply = echo.say("StartWorkoutIntent", workout="the curl one")
+    assert library.exercises["single_leg_roller_hamstring_curl"].setup[:20] in reply.text
 
 
 def test_naming_another_exercise_explains_that_one(echo: Device, library: Library) -> None:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         ("romanian dead lift", "negative_dumbbell_rdl"),  # one word heard as two
         ("the copenhagen", "copenhagen_plank"),  # an alias with an article
         ("turkish get up", "kettlebell_get_up"),  # another name for the same movement
+        ("turkish getups", "kettlebell_get_up"),  # an alias's words run together
         ("cosack squats", "cossack_squat"),
         ("tibby alice raise", "tibialis_raise"),
         ("so as march", "prone_psoas_march"),

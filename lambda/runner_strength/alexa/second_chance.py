@@ -21,7 +21,7 @@ from runner_strength.alexa.dialog_table import (
     NAMES_A_WORKOUT,
     START_WORKOUT,
 )
-from runner_strength.alexa.requests import SlotStatus, resolved_slot
+from runner_strength.alexa.requests import SlotStatus, SlotValue, resolved_slot
 from runner_strength.content.names import NEARBY, indexes
 from runner_strength.narration.moments import MomentTalk
 
@@ -133,6 +133,11 @@ def named(turn: Turn, handler_input: HandlerInput) -> Response:
     asked = turn.asked
     about_workouts = asked.wanted in NAMES_A_WORKOUT
     slot = resolved_slot(handler_input, "workout" if about_workouts else "exercise")
+    if slot.status is SlotStatus.EMPTY:
+        # An answer can land in the other kind's slot ("the curl one" heard as a workout's name).
+        other = resolved_slot(handler_input, "exercise" if about_workouts else "workout")
+        if other.heard:
+            slot = SlotValue(SlotStatus.NO_MATCH, None, other.heard)
     target = _resolved(turn.library, slot.status, slot.id, slot.heard, workouts=about_workouts)
     if target is None and slot.heard:
         target = _chosen(turn.library, slot.heard, asked.candidates, workouts=about_workouts)

@@ -36,6 +36,8 @@ TIE = 0.1
 # A name too far to ask about, that shares a word with what was heard and scores this, is named
 # as the nearest we have ("calf stretch": the calf raise); with none, the coach names examples.
 NEARBY = 0.4
+# The longest run of heard words compared whole with a name ("turkish getups" holds "get up").
+MAX_RUN_WORDS = 4
 # A heard word counts as a name's word at this similarity (spelling or sound).
 WORD_MATCH = 0.75
 # Sound-alike scores count a little below spelling: a phonetic key loses detail.
@@ -192,7 +194,27 @@ def _score(heard: _Form, form: _Form) -> tuple[float, bool]:
     precision = matched / len(heard.words) if heard.words else 0.0
     recall = matched / len(form.words) if form.words else 0.0
     tokens = 2 * precision * recall / (precision + recall) if matched else 0.0
-    return max(spelling, sound, tokens), bool(matched)
+    run = _run_score(heard, form)
+    return max(spelling, sound, tokens, run), bool(matched) or run > 0
+
+
+def _run_score(heard: _Form, form: _Form) -> float:
+    """The whole name heard as a run of some of the words, written together or apart.
+
+    "turkish getups" holds "get up" as its second word: scored as the words scored one by one
+    would be, had "getup" been heard as the name's two words.
+    """
+    best = 0.0
+    count = len(heard.words)
+    for start in range(count):
+        for end in range(start + 1, min(count, start + MAX_RUN_WORDS) + 1):
+            if end - start == count:
+                continue  # the whole of what was heard is the spelling measure's
+            alike = similarity("".join(heard.words[start:end]), form.compact)
+            if alike >= SOUND_MATCH:
+                precision = alike * (end - start) / count
+                best = max(best, 2 * precision * alike / (precision + alike))
+    return best
 
 
 # ---------------------------------------------------------------- the index
