@@ -160,6 +160,11 @@ REACH: dict[Question, Callable[[Device, FakeClock], object]] = {
         _after_one_set(echo, _),
         echo.say("DeleteDataIntent"),
     ),
+    # Mid-workout, a name Alexa could not resolve: "did you mean the Copenhagen plank?"
+    Question.DID_YOU_MEAN: lambda echo, _: (
+        _five_basics(echo, _),
+        echo.say("ExplainExerciseIntent", exercise="copenhagan plank"),
+    ),
 }
 # The fallback is one short line and the question, by the skill's own speech estimate.
 FALLBACK_SECONDS = 6.0

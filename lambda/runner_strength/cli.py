@@ -15,6 +15,7 @@ from runner_strength.buildtime.loader import ContentError, compile_to, load_dire
 from runner_strength.console.options import add_chat_arguments
 from runner_strength.content.compiled import COMPILED_PATH, CompiledContentError
 from runner_strength.engine.plan import workout_seconds
+from runner_strength.spoken_model import BUILTIN_PHRASES_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -381,10 +382,14 @@ def cmd_build_model(args: argparse.Namespace) -> int:
     package_dir = Path(args.package_dir)
     name_free = Path(args.name_free_file)
     name_free_text = im.to_json({im.NAME_FREE_CONTAINER: im.build_name_free(utterances)})
+    # Outside the package too: the console's copy of Alexa's own built-in phrases, as JSON.
+    builtins = Path(args.builtin_phrases_file)
+    builtins_text = im.to_json({k: list(v) for k, v in utterances.builtin_phrases.items()})
     if args.check:
         differences = [f"{package_dir}/{d}" for d in im.package_differences(files, package_dir)]
-        if not name_free.is_file() or name_free.read_text(encoding="utf-8") != name_free_text:
-            differences.append(f"{name_free}: differs from what build-model generates")
+        for path, text in ((name_free, name_free_text), (builtins, builtins_text)):
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                differences.append(f"{path}: differs from what build-model generates")
         for difference in differences:
             print(difference, file=sys.stderr)
         if differences:
@@ -393,9 +398,10 @@ def cmd_build_model(args: argparse.Namespace) -> int:
         print(f"{package_dir}: up to date ({len(files)} files)")
         return 0
     written = im.write_package(files, package_dir)
-    if not name_free.is_file() or name_free.read_text(encoding="utf-8") != name_free_text:
-        name_free.parent.mkdir(parents=True, exist_ok=True)
-        name_free.write_text(name_free_text, encoding="utf-8")
+    for path, text in ((name_free, name_free_text), (builtins, builtins_text)):
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
     print(f"{package_dir}: wrote {len(written)} of {len(files)} files")
     return 0
 
@@ -415,10 +421,56 @@ def _build_model_options(p: argparse.ArgumentParser) -> None:
         help="where the name-free launch phrases are written (outside the package)",
     )
     p.add_argument(
+        "--builtin-phrases-file",
+        default=str(BUILTIN_PHRASES_FILE),
+        help="where Alexa's built-in intents' phrases are written for the console (JSON)",
+    )
+    p.add_argument(
         "--with-name-free",
         action="store_true",
         help="also put the name-free launch phrases into the models (live skills only)",
     )
+
+
+def cmd_nlu_profile(args: argparse.Namespace) -> int:
+    """Send every NLU corpus phrase to Alexa's Utterance Profiler; print the accuracy table."""
+    import time  # noqa: PLC0415  # the clock, at the composition root
+
+    from runner_strength.buildtime import interaction_model as im  # noqa: PLC0415
+    from runner_strength.buildtime import nlu_corpus, nlu_profile  # noqa: PLC0415
+    from runner_strength.config import ProfilerSettings  # noqa: PLC0415
+
+    settings = ProfilerSettings.from_env()
+    skill_id = args.skill_id or nlu_profile.skill_id_from_states(profile=settings.ask_profile)
+    if not skill_id:
+        print("no skill id: pass --skill-id, or run `ask deploy` first", file=sys.stderr)
+        return 1
+    model = im.load_model(args.locale)
+    invocation = str(model["interactionModel"]["languageModel"]["invocationName"])
+    phrases = nlu_corpus.load_corpus(Path(args.corpus))
+    try:
+        target = nlu_profile.Target(skill_id, invocation, args.stage, args.locale)
+        result = nlu_profile.run(settings, phrases, target, time.time)
+    except nlu_profile.ProfileError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Utterance Profiler, {args.locale} {args.stage} model of {skill_id}:")
+    print(nlu_corpus.accuracy_table(result.judged))
+    if result.not_profiled:
+        print(f"not profiled: {len(result.not_profiled)} launch phrases (no utterance inside)")
+    if args.misses:
+        for phrase, miss in result.judged:
+            if miss is not None:
+                print(f"{phrase.say!r}: want {phrase.intent} {dict(phrase.slots)}, {miss}")
+    return 0
+
+
+def _nlu_profile_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--skill-id", help="the skill (default: .ask/ask-states.json's, after deploy)")
+    p.add_argument("--stage", default="development", help="development or live")
+    p.add_argument("--locale", default="en-US", help="the model's locale")
+    p.add_argument("--corpus", default=str(REPO_ROOT / "tests/nlu/corpus.yaml"), help="phrases")
+    p.add_argument("--misses", action="store_true", help="list every miss after the table")
 
 
 Command = tuple[
@@ -465,6 +517,7 @@ def _commands() -> list[Command]:
         ("rollback", cmd_rollback, _rollback_options),
         ("serve", cmd_serve, serve_args),
         ("chat", cmd_chat, add_chat_arguments),
+        ("nlu-profile", cmd_nlu_profile, _nlu_profile_options),
     ]
 
 

@@ -69,3 +69,44 @@ class Config:
             on_lambda=bool(env.get("AWS_LAMBDA_FUNCTION_NAME")),
             service_name=env.get("POWERTOOLS_SERVICE_NAME") or DEFAULT_SERVICE_NAME,
         )
+
+
+DEFAULT_SMAPI_BASE_URL = "https://api.amazonalexa.com"
+DEFAULT_LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"  # noqa: S105  # a URL, no secret
+DEFAULT_PROFILER_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class ProfilerSettings:
+    """Where `runner-strength nlu-profile` sends the corpus, and with whose token.
+
+    A developer's tool, not the skill's: Alexa's Utterance Profiler (SMAPI) and Login with Amazon,
+    reached with the ASK CLI's stored refresh token. The base URLs are settings so tests can put
+    loopback stand-ins in their place.
+    """
+
+    smapi_base_url: str = DEFAULT_SMAPI_BASE_URL
+    lwa_token_url: str = DEFAULT_LWA_TOKEN_URL
+    ask_cli_config: Path = Path("~/.ask/cli_config")
+    """The ASK CLI's file: `profiles.<name>.token` holds the refresh token (read, never written)."""
+    ask_profile: str = "default"
+    lwa_client_id: str | None = None
+    """The LWA client the refresh token belongs to (the ASK CLI reads ASK_LWA_CLIENT_ID too)."""
+    lwa_client_secret: str | None = None
+    timeout: float = DEFAULT_PROFILER_TIMEOUT_SECONDS
+    """Seconds each call (token refresh, each utterance) may take before it is given up."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ProfilerSettings:
+        """Read the settings from the environment (the process's own unless one is passed)."""
+        env = os.environ if env is None else env
+        home = Path(env.get("HOME", "~")).expanduser()
+        return cls(
+            smapi_base_url=env.get("SMAPI_BASE_URL") or DEFAULT_SMAPI_BASE_URL,
+            lwa_token_url=env.get("LWA_TOKEN_URL") or DEFAULT_LWA_TOKEN_URL,
+            ask_cli_config=Path(env.get("ASK_CLI_CONFIG") or home / ".ask" / "cli_config"),
+            ask_profile=env.get("ASK_DEFAULT_PROFILE") or "default",
+            lwa_client_id=env.get("ASK_LWA_CLIENT_ID") or None,
+            lwa_client_secret=env.get("ASK_LWA_CLIENT_SECRET") or None,
+            timeout=float(env.get("NLU_PROFILE_TIMEOUT_SECONDS", DEFAULT_PROFILER_TIMEOUT_SECONDS)),
+        )

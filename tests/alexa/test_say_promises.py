@@ -62,6 +62,7 @@ DESCRIPTIONS = (
     "a day and",
     "like ",
     "the name of an exercise",
+    "the name you meant",
     "for example",
     "start",
     "and the workout's name",

@@ -14,16 +14,16 @@ import random
 import shutil
 import subprocess
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
 
 from runner_strength.alexa.skill import LambdaEntry, build_skill
 from runner_strength.buildtime import interaction_model as im
+from runner_strength.buildtime.nlu_corpus import CORPUS_PATH, Phrase, accuracy_table, load_corpus
 from runner_strength.console.durations import alexa_time, iso_duration
 from runner_strength.persistence.memory import MemoryAdapter
 
@@ -36,7 +36,7 @@ JsonDict = dict[str, Any]
 
 REPO = Path(__file__).resolve().parents[2]
 NLU_DIR = REPO / "tests" / "nlu"
-CORPUS = NLU_DIR / "corpus.yaml"
+CORPUS = CORPUS_PATH
 MODEL = REPO / "interaction_model" / im.MODELS_DIR / "en-US.json"
 # The issue's target: at least 97 in 100 runner phrasings reach the right intent and slot ids.
 TARGET = 0.97
@@ -50,31 +50,6 @@ AS_ALEXA_SENDS: Mapping[str, Callable[[str], str | None]] = {
     "duration": iso_duration,
     "time": alexa_time,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Phrase:
-    """One corpus line: what the runner says, the intent it must reach and its slot ids."""
-
-    say: str
-    intent: str
-    slots: Mapping[str, str] = field(default_factory=dict)
-
-
-def load_corpus(path: Path = CORPUS) -> list[Phrase]:
-    """Every phrase of the corpus file, in order."""
-    raw: dict[str, list[str | dict[str, dict[str, str]]]] = yaml.safe_load(
-        path.read_text(encoding="utf-8")
-    )
-    phrases = []
-    for intent, items in raw.items():
-        for item in items:
-            if isinstance(item, str):
-                phrases.append(Phrase(item, intent))
-            else:
-                ((say, slots),) = item.items()
-                phrases.append(Phrase(str(say), intent, {str(k): str(v) for k, v in slots.items()}))
-    return phrases
 
 
 def verdict(phrase: Phrase, result: Mapping[str, Any]) -> str | None:
@@ -239,9 +214,13 @@ def test_runners_phrasings_reach_the_right_intent_and_slot(run: Run) -> None:
     samples = {s for _, s in im.sample_pairs(json.loads(MODEL.read_text(encoding="utf-8")))}
     fresh = [(p, r) for p, r in zip(run.phrases, run.results, strict=True) if p.say not in samples]
     fresh_rate = sum(verdict(p, r) is None for p, r in fresh) / len(fresh)
+    table = accuracy_table(
+        [(p, verdict(p, r)) for p, r in zip(run.phrases, run.results, strict=True)]
+    )
     report = (
         f"{rate:.1%} of {len(run.phrases)} right; {fresh_rate:.1%} of the {len(fresh)} that are "
-        "no sample verbatim; misses:\n" + "\n".join(misses)
+        f"no sample verbatim (the same table as `runner-strength nlu-profile`):\n{table}misses:\n"
+        + "\n".join(misses)
     )
     print(report)  # the figure and the misses, for docs/what-runners-say.md and for whoever fixes
     assert rate >= TARGET, report

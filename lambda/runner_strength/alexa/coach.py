@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 
 from runner_strength.alexa import apl, dialog, observe, reminding, safety, services
 from runner_strength.alexa.dialog import Asked, Question, Said
-from runner_strength.alexa.dialog_table import MOVES_ON, OPENS_ITS_OWN, Role, meaning
+from runner_strength.alexa.dialog_table import (
+    MOVES_ON,
+    NAMES_A_WORKOUT,
+    OPENS_ITS_OWN,
+    Role,
+    meaning,
+)
 from runner_strength.alexa.requests import (
     device_id,
     intent_name,
@@ -25,6 +31,7 @@ from runner_strength.alexa.requests import (
     time_zone,
 )
 from runner_strength.content.model import EQUIPMENT, Format, RoutineKind
+from runner_strength.content.names import indexes
 from runner_strength.engine import transitions
 from runner_strength.engine.choose import choose_workout
 from runner_strength.engine.events import (
@@ -91,7 +98,12 @@ logger = logging.getLogger(__name__)
 
 # Questions an explanation answers: "which exercise?", "the second layer?", "another one?".
 EXPLAIN_ANSWERED = frozenset(
-    {Question.WHICH_EXERCISE, Question.EXPLAIN_DEEPER, Question.ANOTHER_EXERCISE}
+    {
+        Question.WHICH_EXERCISE,
+        Question.EXPLAIN_DEEPER,
+        Question.ANOTHER_EXERCISE,
+        Question.DID_YOU_MEAN,  # yes to "did you mean the plank?" when asked to explain it
+    }
 )
 
 # A rest cut short by a request is timed again when at least this many seconds of it were left.
@@ -797,13 +809,27 @@ class Turn:
         A bare-name sample can catch words meant for something else, so mid-workout or at a
         pending question the runner hears that question again rather than a new one.
         """
-        asking_which = self.asked.question in {Question.WHICH_EXERCISE, Question.ANOTHER_EXERCISE}
+        asking_which = self.asked.question in {
+            Question.WHICH_EXERCISE,
+            Question.ANOTHER_EXERCISE,
+            Question.DID_YOU_MEAN,
+        }
+        nearby = self._nearby_exercises(heard)
         if heard and not asking_which and (self.state is not None or self.asked.pending):
             question, asked = self.pending()
-            return self.respond(
-                self.talk.not_an_exercise(heard, examples=self.state is None).then(question), asked
-            )
-        return self.respond(self.talk.unknown_exercise(heard), Asked(Question.WHICH_EXERCISE))
+            said = self.talk.not_an_exercise(heard, examples=self.state is None, nearby=nearby)
+            return self.respond(said.then(question), asked)
+        return self.respond(
+            self.talk.unknown_exercise(heard, nearby), Asked(Question.WHICH_EXERCISE)
+        )
+
+    def _nearby_exercises(self, heard: str | None) -> list[str]:
+        """The exercises nearest to words that named none of ours, as said mid-sentence."""
+        if not heard:
+            return []
+        exercises, _ = indexes(self.library)
+        nearby = exercises.closest(heard).nearby
+        return [self.library.exercises[i].called for i in nearby if i in self.library.exercises]
 
     def status_report(self) -> Response:
         """How much is left; a question still waiting (or a pause) is asked again after it."""
@@ -1215,6 +1241,15 @@ def _explain_deeper(turn: Turn) -> Script | None:
     return None
 
 
+def _did_you_mean_again(turn: Turn) -> Script | None:
+    """The names asked about, asked again; None when the question no longer names any."""
+    library, asked = turn.library, turn.asked
+    workouts = [library.workouts[i].name for i in asked.candidates if i in library.workouts]
+    exercises = [library.exercises[i].called for i in asked.candidates if i in library.exercises]
+    names = workouts if asked.wanted in NAMES_A_WORKOUT else exercises
+    return MomentTalk(library, turn.rng).did_you_mean(names) if names else None
+
+
 def _cool_down_offer(turn: Turn) -> Script:
     always = turn.record.preferences.cool_down is RoutineChoice.ALWAYS
     return turn.routines.offer(RoutineKind.COOL_DOWN, always=always)
@@ -1240,6 +1275,7 @@ _ASKING: dict[Question, Callable[[Turn], Script | None]] = {
     ),
     Question.COOL_DOWN_OFFER: _cool_down_offer,
     Question.SAFETY_CHECK: lambda turn: MomentTalk(turn.library, turn.rng).safety_check(),
+    Question.DID_YOU_MEAN: _did_you_mean_again,
     Question.BREATHER: lambda turn: (
         MomentTalk(turn.library, turn.rng).breather_back() if turn.state is not None else None
     ),

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
 
 SESSION_KEY = "question"
+MAX_CANDIDATES = 2
+"""The most names one "did you mean ...?" offers."""
 
 
 class Question(StrEnum):
@@ -39,6 +41,7 @@ class Question(StrEnum):
     BREATHER = "breather"  # after a minute of quiet: "ready to carry on?"
     DELETE_DATA = "delete_data"  # "delete your progress, settings and reminder?"
     CARRY_ON = "carry_on_set"  # a set interrupted mid-work: "ready to carry on from rep 6?"
+    DID_YOU_MEAN = "did_you_mean"  # a name heard but not resolved: "did you mean the plank?"
     # Moments between questions, derived from the clock while a set's audio plays; never stored.
     SET_PLAYING = "set_playing"
     REST = "rest"
@@ -63,6 +66,7 @@ PENDING = frozenset(
         Question.DELETE_DATA,
         Question.SAFETY_CHECK,
         Question.BREATHER,
+        Question.DID_YOU_MEAN,
     }
 )
 # Earlier names of questions, so a session that began before a rename still reads.
@@ -94,6 +98,10 @@ class Asked:
     declined: int = 0  # START_OFFER, READY: how many times the runner already said no
     listed: int = 0  # LIST_MORE: how many workouts were read so far
     said: Said = Said.QUESTION
+    # DID_YOU_MEAN: the one or two names asked about (exercise or workout ids), and the intent
+    # the runner asked with, so a yes does what they asked for (explain it, start it, ...).
+    candidates: tuple[str, ...] = ()
+    wanted: str | None = None
 
     @property
     def pending(self) -> bool:
@@ -104,7 +112,7 @@ class Asked:
         """The same question, asked again after `said` (about `exercise_id`, if given)."""
         return replace(self, said=said, exercise_id=exercise_id or self.exercise_id)
 
-    def to_dict(self) -> dict[str, str | int | None]:
+    def to_dict(self) -> dict[str, str | int | list[str] | None]:
         """The session-attribute form."""
         return {
             "question": self.question.value,
@@ -114,6 +122,8 @@ class Asked:
             "declined": self.declined,
             "listed": self.listed,
             "said": self.said.value,
+            "candidates": list(self.candidates),
+            "wanted": self.wanted,
         }
 
 
@@ -137,6 +147,8 @@ def last_asked(handler_input: HandlerInput) -> Asked:
         _count(raw.get("declined")) or 0,
         _count(raw.get("listed")) or 0,
         said,
+        _ids(raw.get("candidates")),
+        _text(raw.get("wanted")),
     )
 
 
@@ -149,6 +161,13 @@ def remember(handler_input: HandlerInput, asked: Asked) -> None:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _ids(value: object) -> tuple[str, ...]:
+    """At most two ids from a stored list; anything else is no candidates."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(v for v in value if isinstance(v, str))[:MAX_CANDIDATES]
 
 
 def _count(value: object) -> int | None:

@@ -72,6 +72,17 @@ EXPLAIN = "ExplainExerciseIntent"
 EXPLAIN_MORE = "ExplainMoreIntent"
 LIST = "ListWorkoutsIntent"
 DELETE_DATA = "DeleteDataIntent"
+SECOND_CHANCE_INTENTS = (
+    EXPLAIN,
+    EXPLAIN_MORE,
+    "CreditsIntent",
+    "WeightIntent",
+    START_WORKOUT,
+    "WorkoutCreditsIntent",
+)
+"""Intents carrying an exercise's or a workout's name: Alexa may hear one it cannot resolve."""
+NAMES_A_WORKOUT = frozenset({START_WORKOUT, "WorkoutCreditsIntent"})
+"""Of those, the ones whose name is a workout's."""
 ROUTINE_CHOICES = ("AlwaysRoutineIntent", "NeverRoutineIntent", "AskRoutineIntent")
 
 ENDS: Mapping[str, Meaning] = {
@@ -354,6 +365,25 @@ PROMPTS: Mapping[Question, Prompt] = {
         {**_ends("delete_data", YES), **_answers("keep_data", NO)},
         asked_by=("delete_data_asked",),
     ),
+    Question.DID_YOU_MEAN: Prompt(
+        ("did_you_mean_one", "did_you_mean_two", "which_of_two"),
+        "did_you_mean_reprompt",
+        {
+            **_answers("did_you_mean_yes", YES),
+            **_answers("did_you_mean_no", NO),
+            # Naming one of those offered answers; naming another is that request, for it.
+            **_answers("did_you_mean_named", *SECOND_CHANCE_INTENTS),
+            # Moving on in a workout (or easing it) leaves the question: the place is the point.
+            **_moves("ready", READY, NEXT, RESUME, RESUME_WORKOUT),
+            **_moves("breather", BREATHER),
+            **_moves("skip_exercise", SKIP_EXERCISE),
+            **_moves("previous_exercise", PREVIOUS),
+            **_moves("easier", "EasierIntent"),
+            **_moves("harder", "HarderIntent"),
+            **_moves("pain", "PainIntent"),
+        },
+        asked_by=("second_chance", "did_you_mean_yes", "did_you_mean_named"),
+    ),
     Question.SAFETY_CHECK: Prompt(
         ("safety_check_question",),
         "safety_check_reprompt",
@@ -413,7 +443,16 @@ def check(flows: Collection[str], phrase_keys: Collection[str]) -> list[str]:
 
 # Askers that are request types, not intents' flows: the launch and the workout's own start.
 _ASKED_OUTSIDE_FLOWS = frozenset(
-    {"launch", "start", "offer_next", "goodbye", "set_reminder", "explain", "explain_more"}
+    {
+        "launch",
+        "start",
+        "offer_next",
+        "goodbye",
+        "set_reminder",
+        "explain",
+        "explain_more",
+        "second_chance",  # a handler that heard a name it could not resolve (second_chance.py)
+    }
 )
 # Questions the narrator words from the workout (en.yaml's set keys) rather than one phrase key.
 _WORDED_IN_CODE = frozenset({"ask_ready", "reminder_offer", "reminder_offer_reprompt"})

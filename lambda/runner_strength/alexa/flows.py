@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from runner_strength.alexa import forgetting, reminding, safety
+from runner_strength.alexa import forgetting, reminding, safety, second_chance
 from runner_strength.alexa.dialog import Asked, Question
 from runner_strength.alexa.requests import (
     SlotStatus,
@@ -17,6 +17,7 @@ from runner_strength.alexa.requests import (
     resolved_slot,
 )
 from runner_strength.content.model import BODY_AREAS
+from runner_strength.content.names import sure_term
 from runner_strength.engine import transitions
 from runner_strength.engine.state import Scope
 
@@ -162,7 +163,9 @@ def pain(turn: Turn, handler_input: HandlerInput) -> Response:
         return safety.red_flag(turn)
     area = slot.id if slot.status is SlotStatus.MATCHED and slot.id in BODY_AREAS else None
     heard = "_".join((slot.heard or "").lower().split())
-    return turn.pain(area or (heard if heard in BODY_AREAS else None))
+    if area is None and slot.heard:  # "my calfs", "my achilles tendon": the one area it means
+        area = heard if heard in BODY_AREAS else sure_term(slot.heard, BODY_AREAS)
+    return turn.pain(area)
 
 
 def red_flag(turn: Turn, _: HandlerInput) -> Response:
@@ -408,4 +411,5 @@ FLOWS: Mapping[str, Callable[[Turn, HandlerInput], Response]] = {
     "delete_data_asked": forgetting.asked,
     "delete_data": forgetting.delete,
     "keep_data": forgetting.keep,
+    **second_chance.FLOWS,
 }

@@ -14,7 +14,7 @@ from ask_sdk_core.dispatch_components.exception_components import AbstractExcept
 from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
 from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
 
-from runner_strength.alexa import apl, reminding, safety
+from runner_strength.alexa import apl, reminding, safety, second_chance
 from runner_strength.alexa.dialog import Asked, Question, Said, last_asked
 from runner_strength.alexa.dialog_table import flow_for
 from runner_strength.alexa.flows import FLOWS
@@ -28,6 +28,7 @@ from runner_strength.alexa.requests import (
     slot_text,
 )
 from runner_strength.content.model import EQUIPMENT, Level, RoutineKind
+from runner_strength.content.names import sure_term
 from runner_strength.engine.progress import Feeling
 from runner_strength.engine.record import RoutineChoice, Verbosity
 from runner_strength.narration.conversation import Conversation
@@ -44,12 +45,18 @@ logger = logging.getLogger(__name__)
 
 
 def _slot_id(handler_input: HandlerInput, name: str, known: Collection[str]) -> str | None:
-    """A custom slot's resolved id when it is one of `known`; what was heard, if it is one."""
+    """A custom slot's resolved id when it is one of `known`; else the term the words stand for.
+
+    Unresolved words ("dumb bells", "advance") are read as the one term they clearly mean
+    (`content/names.py: sure_term`), or none.
+    """
     slot = resolved_slot(handler_input, name)
     if slot.status is SlotStatus.MATCHED and slot.id in known:
         return slot.id
     heard = "_".join((slot.heard or "").lower().split())
-    return heard if heard in known else None
+    if heard in known:
+        return heard
+    return sure_term(slot.heard, known) if slot.heard else None
 
 
 class CoachHandler(AbstractRequestHandler):
@@ -96,14 +103,20 @@ class StartWorkoutHandler(CoachHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
         slot = resolved_slot(handler_input, "workout")
-        if slot.status is SlotStatus.NO_MATCH:
-            return turn.respond(turn.talk.unknown_workout(slot.heard), Asked())
+        target = duration_seconds(slot_text(handler_input, "duration"))
         workout_id = (
             slot.id
             if slot.status is SlotStatus.MATCHED and slot.id in turn.library.workouts
             else None
         )
-        target = duration_seconds(slot_text(handler_input, "duration"))
+        if slot.status is SlotStatus.NO_MATCH and slot.heard:
+            found = turn.library.find_workout(slot.heard)
+            if found is None:
+                again = second_chance.offer(
+                    turn, slot.heard, "StartWorkoutIntent", target_seconds=target
+                )
+                return again or turn.respond(turn.talk.unknown_workout(slot.heard), Asked())
+            workout_id = found.id
         if workout_id is None:
             # Something new: not the unfinished workout over again, when there is another.
             state = turn.state
@@ -169,6 +182,10 @@ class ExplainHandler(CoachHandler):
         )
         if exercise is None and slot.heard:
             exercise = turn.library.find_exercise(slot.heard)
+            if exercise is None:
+                again = second_chance.offer(turn, slot.heard, "ExplainExerciseIntent")
+                if again is not None:
+                    return again
         if exercise is None and slot.status is SlotStatus.EMPTY:
             # "Explain this", "give me the cues": the exercise in hand, or the one just talked of.
             where = turn.where()
@@ -197,7 +214,8 @@ class ExplainMoreHandler(CoachHandler):
         if exercise is None and slot.heard:
             exercise = turn.library.find_exercise(slot.heard)
             if exercise is None:
-                return turn.unknown_exercise(slot.heard)
+                again = second_chance.offer(turn, slot.heard, "ExplainMoreIntent")
+                return again or turn.unknown_exercise(slot.heard)
         if exercise is None:
             where = turn.where()
             in_hand = where.exercise_id if where is not None else turn.asked.exercise_id
@@ -219,6 +237,9 @@ class CreditsHandler(CoachHandler):
         exercise = turn.library.exercises.get(slot.id or "")
         if exercise is None and slot.heard:
             exercise = turn.library.find_exercise(slot.heard)
+            again = None if exercise else second_chance.offer(turn, slot.heard, "CreditsIntent")
+            if again is not None:
+                return again
         if exercise is None and not slot.heard and (where := turn.where()) is not None:
             exercise = turn.library.exercises.get(where.exercise_id)
         script = (
@@ -240,6 +261,12 @@ class WorkoutCreditsHandler(CoachHandler):
         turn = self.coach.turn(handler_input)
         slot = resolved_slot(handler_input, "workout")
         workout = turn.library.workouts.get(slot.id or "")
+        if workout is None and slot.heard:
+            workout = turn.library.find_workout(slot.heard)
+            if workout is None and (
+                again := second_chance.offer(turn, slot.heard, "WorkoutCreditsIntent")
+            ):
+                return again
         if workout is None and turn.state is not None:
             workout = turn.library.workouts.get(turn.state.workout_id)
         if workout is None:  # the workout just offered, if any
@@ -261,6 +288,9 @@ class WeightHandler(CoachHandler):
         exercise = turn.library.exercises.get(slot.id or "")
         if exercise is None and slot.heard:
             exercise = turn.library.find_exercise(slot.heard)
+            again = None if exercise else second_chance.offer(turn, slot.heard, "WeightIntent")
+            if again is not None:
+                return again
         if exercise is None and (where := turn.where()) is not None:
             exercise = turn.library.exercises.get(where.exercise_id)
         question, asked = turn.pending()  # the waiting question, asked again

@@ -27,7 +27,6 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,17 +35,40 @@ import yaml
 from runner_strength.buildtime import release
 from runner_strength.buildtime.fields import FieldReader, Problem, field_names
 from runner_strength.content.model import BODY_AREAS, EQUIPMENT, Level
+from runner_strength.spoken_model import (
+    MODELS_DIR,
+    PACKAGE_DIR,
+    Match,
+    language_model,
+    load_model,
+    match,
+    sample_pairs,
+    slot_values,
+    spoken,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from runner_strength.content.model import Exercise, Library, Workout
 
+# The model read as words lives with the runtime code (spoken_model.py; the console uses it too).
+# Build time checks what it generates with the same matching; these names stay importable from
+# here for the CLI and the tests (the module's own names need no listing).
+__all__ = [
+    "MODELS_DIR",
+    "PACKAGE_DIR",
+    "Match",
+    "load_model",
+    "match",
+    "sample_pairs",
+    "slot_values",
+    "spoken",
+]
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
-PACKAGE_DIR = REPO_ROOT / "interaction_model"
 UTTERANCES_PATH = REPO_ROOT / "content" / "utterances" / "en.yaml"
 MANIFEST_FILE = Path("skill.json")
-MODELS_DIR = Path("interactionModels") / "custom"
 # Name-free launch phrases live outside the skill package until the skill is live and eligible
 # for Alexa's name-free interaction toolkit (see `build_name_free`).
 NAME_FREE_FILE = REPO_ROOT / "docs" / "name_free_interaction.json"
@@ -785,8 +807,7 @@ def package_differences(files: Mapping[Path, str], package_dir: Path = PACKAGE_D
 
 
 def _language_model(model: Mapping[str, Any]) -> Mapping[str, Any]:
-    result: Mapping[str, Any] = model["interactionModel"]["languageModel"]
-    return result
+    return language_model(model)
 
 
 def _shape(sample: str) -> str:
@@ -970,117 +991,3 @@ def _check_example_phrase(
 
 
 # ---------------------------------------------------------------- helpers for the local console
-
-
-def load_model(locale: str = "en-US", *, package_dir: Path = PACKAGE_DIR) -> JsonDict:
-    """The committed interaction model of one locale, as deployed."""
-    path = package_dir / MODELS_DIR / f"{locale}.json"
-    model: JsonDict = json.loads(path.read_text(encoding="utf-8"))
-    return model
-
-
-def sample_pairs(
-    model: Mapping[str, Any],
-    *,
-    builtin_phrases: Mapping[str, Sequence[str]] | None = None,
-) -> list[tuple[str, str]]:
-    """Every (intent, utterance pattern) pair, samples first, then the built-ins' own phrases."""
-    pairs = [
-        (str(intent["name"]), str(sample))
-        for intent in _language_model(model)["intents"]
-        for sample in intent.get("samples", [])
-    ]
-    pairs += [
-        (intent, phrase)
-        for intent, phrases in (builtin_phrases or {}).items()
-        for phrase in phrases
-    ]
-    return pairs
-
-
-def spoken(text: str) -> str:
-    """Text as a runner would say it: lower case words, no punctuation but apostrophes.
-
-    "Push-up", "push up" and "r. d. l." become "push up", "push up" and "r d l", so typed text and
-    slot values compare the way Alexa's speech recognition would hear them.
-    """
-    return " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("-", " ")))
-
-
-def slot_values(model: Mapping[str, Any], type_name: str) -> dict[str, str]:
-    """Every spoken form (see `spoken`) of a custom slot type's values -> the value's id."""
-    for slot_type in _language_model(model).get("types", []):
-        if slot_type["name"] == type_name:
-            return {
-                spoken(text): str(entry["id"])
-                for entry in slot_type["values"]
-                for text in (entry["name"]["value"], *entry["name"].get("synonyms", []))
-            }
-    return {}
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """What a typed phrase means to the model: the intent, the pattern it matched and its slots.
-
-    `slots` maps slot name -> (spoken text, resolved id); the id is None for built-in slot types.
-    """
-
-    intent: str
-    pattern: str
-    slots: Mapping[str, tuple[str, str | None]]
-
-
-def match(
-    text: str,
-    model: Mapping[str, Any],
-    *,
-    builtin_phrases: Mapping[str, Sequence[str]] | None = None,
-    builtin_accepts: Callable[[str, str], bool] | None = None,
-) -> Match | None:
-    """The first sample the text fits exactly, most literal words first; None when nothing fits.
-
-    Custom slots only accept their values and synonyms, as Alexa's entity resolution would
-    resolve them; built-in slot types (AMAZON.DURATION ...) accept any words, or those
-    `builtin_accepts(slot type, words)` takes ("start a core workout" is no duration).
-    """
-    said = spoken(text)
-    slot_types = {
-        str(intent["name"]): {str(s["name"]): str(s["type"]) for s in intent.get("slots", [])}
-        for intent in _language_model(model)["intents"]
-    }
-    pairs = sample_pairs(model, builtin_phrases=builtin_phrases)
-    # Literal words outweigh slots, so "start the set" wins over "start the {workout}".
-    pairs.sort(key=lambda pair: -len(_SLOT_REF.sub("", pair[1])))
-    for intent, pattern in pairs:
-        found = _pattern_regex(pattern).match(said)
-        if found is None:
-            continue
-        slots: dict[str, tuple[str, str | None]] = {}
-        for slot, value in found.groupdict().items():
-            slot_type = slot_types.get(intent, {}).get(slot, "")
-            if slot_type.startswith(_BUILTIN):
-                if builtin_accepts is not None and not builtin_accepts(slot_type, value):
-                    break
-                slots[slot] = (value, None)
-            elif (value_id := slot_values(model, slot_type).get(value)) is not None:
-                slots[slot] = (value, value_id)
-            else:
-                break
-        else:
-            return Match(intent=intent, pattern=pattern, slots=slots)
-    return None
-
-
-@cache  # the console matches every typed line against every sample
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    parts = [
-        f"(?P<{ref}>.+?)" if (ref := _slot_name(word)) else re.escape(spoken(word))
-        for word in pattern.split()
-    ]
-    return re.compile("^" + " ".join(parts) + "$")
-
-
-def _slot_name(word: str) -> str | None:
-    found = _SLOT_REF.fullmatch(word)
-    return found.group(1) if found else None

@@ -14,7 +14,7 @@ writes it for the runtime's Python on Linux arm64); `make package` installs exac
 `pip --require-hashes`, so two machines ship the same bytes or fail.
 - PyYAML: only authoring tools read YAML; the skill loads the compiled JSON.
 - the web and dev extras, and the modules only a developer's machine runs (cli, console, web,
-  the interaction-model generator, this module).
+  the interaction model read as words, the interaction-model generator, this module).
 
 Bytecode ships with the sources. Lambda's code directory is read-only, so Python cannot cache what
 it compiles: without `.pyc` files every cold start compiles the SDK, ask-sdk-model and our package
@@ -75,7 +75,7 @@ RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "snapshot-resto
 runtime hooks library, "included in Python managed runtimes" per the Lambda documentation)."""
 NOT_NEEDED_AT_RUNTIME = frozenset({"pyyaml"})
 """Distributions only the authoring tools use."""
-DEVELOPER_ONLY_MODULES = ("cli.py", "console/", "web/", "buildtime/")
+DEVELOPER_ONLY_MODULES = ("cli.py", "spoken_model.py", "console/", "web/", "buildtime/")
 """Modules only a developer's machine runs: the layers above `alexa` and the build-time package
 (content loader and validator, interaction-model generator, this module); import-linter keeps
 the skill off them. The LaunchRequest test in tests/buildtime/test_package.py fails if the skill

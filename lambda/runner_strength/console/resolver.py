@@ -26,15 +26,15 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from runner_strength.buildtime.interaction_model import (
+from runner_strength.console.durations import alexa_time, iso_duration
+from runner_strength.spoken_model import (
+    load_builtin_phrases,
     load_model,
-    load_utterances,
     match,
     sample_pairs,
     slot_values,
     spoken,
 )
-from runner_strength.console.durations import alexa_time, iso_duration
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -274,7 +274,7 @@ class Resolver:
     @classmethod
     def load(cls, locale: str = "en-US") -> Resolver:
         """The resolver for the committed model and Alexa's own phrases for built-in intents."""
-        return cls(load_model(locale), load_utterances().builtin_phrases)
+        return cls(load_model(locale), load_builtin_phrases())
 
     # ------------------------------------------------------------ the whole utterance
 

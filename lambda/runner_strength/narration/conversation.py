@@ -58,6 +58,7 @@ class Say(StrEnum):
     LIST_QUESTION = "list_question"
     UNKNOWN_WORKOUT = "unknown_workout"
     UNKNOWN_EXERCISE = "unknown_exercise"
+    EXERCISE_NEAREST = "exercise_nearest"
     WHICH_EXERCISE = "which_exercise"
     EXERCISE_EXAMPLES = "exercise_examples"
     WHY_EXERCISE = "why_exercise"
@@ -405,20 +406,26 @@ class Conversation:
         body.sentence(self._list(names))
         return self._ask(body, Say.LIST_QUESTION, Say.LIST_QUESTION)
 
-    def unknown_exercise(self, heard: str | None) -> Script:
-        """An exercise we do not know (or none named), with a few we do."""
+    def unknown_exercise(self, heard: str | None, nearby: Sequence[str] = ()) -> Script:
+        """An exercise we do not know (or none named), with the nearest we have, or a few."""
         body = Ssml()
         if heard:
             body.sentence(self._say(Say.UNKNOWN_EXERCISE, heard=heard))
-        body.sentence(self._say(Say.EXERCISE_EXAMPLES, examples=self._examples()))
+        body.sentence(self._instead(nearby))
         return self._ask(body, Say.WHICH_EXERCISE, Say.WHICH_EXERCISE_REPROMPT)
 
-    def not_an_exercise(self, heard: str, *, examples: bool) -> Script:
+    def not_an_exercise(self, heard: str, *, examples: bool, nearby: Sequence[str] = ()) -> Script:
         """Words that name no exercise, said while another question waits: no new question."""
         body = Ssml().sentence(self._say(Say.UNKNOWN_EXERCISE, heard=heard))
-        if examples:
-            body.sentence(self._say(Say.EXERCISE_EXAMPLES, examples=self._examples()))
+        if examples or nearby:
+            body.sentence(self._instead(nearby))
         return Script(body, None, end_session=False)
+
+    def _instead(self, nearby: Sequence[str]) -> Ssml:
+        """The exercises nearest to words that named none (names mid-sentence), else examples."""
+        if nearby:
+            return self._say(Say.EXERCISE_NEAREST, names=self._list(nearby))
+        return self._say(Say.EXERCISE_EXAMPLES, examples=self._examples())
 
     def explain_more(self) -> Script:
         """After an explanation outside a workout: what next."""

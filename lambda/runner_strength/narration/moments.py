@@ -15,6 +15,7 @@ from runner_strength.narration.ssml import Ssml
 
 if TYPE_CHECKING:
     import random
+    from collections.abc import Sequence
 
     from runner_strength.content.model import Library
 
@@ -54,6 +55,11 @@ class DialogSay(StrEnum):
     DATA_KEPT = "data_kept"
     DATA_NOT_DELETED = "data_not_deleted"
     REMINDER_LEFT = "reminder_left"
+    DID_YOU_MEAN_ONE = "did_you_mean_one"
+    DID_YOU_MEAN_TWO = "did_you_mean_two"
+    DID_YOU_MEAN_REPROMPT = "did_you_mean_reprompt"
+    WHICH_OF_TWO = "which_of_two"
+    DID_YOU_MEAN_NO = "did_you_mean_no"
 
 
 class HelpFor(StrEnum):
@@ -134,6 +140,32 @@ class MomentTalk:
     def fallback(self) -> Script:
         """Not understood: one short line (the question follows)."""
         return Script(Ssml().sentence(self._say(DialogSay.FALLBACK_SHORT)), None, end_session=False)
+
+    def did_you_mean(self, names: Sequence[str]) -> Script:
+        """Did you mean the Copenhagen plank? Or which of two names (said mid-sentence)."""
+        if len(names) >= 2:
+            question = self._say(DialogSay.DID_YOU_MEAN_TWO, first=names[0], second=names[1])
+        else:
+            question = self._say(DialogSay.DID_YOU_MEAN_ONE, first=names[0])
+        return Script(
+            Ssml().sentence(question),
+            Ssml().sentence(self._say(DialogSay.DID_YOU_MEAN_REPROMPT)),
+            end_session=False,
+        )
+
+    def which_of_two(self, first: str, second: str) -> Script:
+        """Yes to a question that offered two names: which one."""
+        return Script(
+            Ssml().sentence(self._say(DialogSay.WHICH_OF_TWO, first=first, second=second)),
+            Ssml().sentence(self._say(DialogSay.DID_YOU_MEAN_REPROMPT)),
+            end_session=False,
+        )
+
+    def never_mind(self) -> Script:
+        """No to "did you mean ...?": nothing done (the next question follows)."""
+        return Script(
+            Ssml().sentence(self._say(DialogSay.DID_YOU_MEAN_NO)), None, end_session=False
+        )
 
     def short(self, key: DialogSay, **fields: str) -> Ssml:
         """A waiting question in a few words, for after "sorry, I missed that"."""

@@ -58,7 +58,6 @@ from runner_strength.engine.pace import (
     HOLD_CUE_AT,
     INTRO_CUES,
     SETTLE_AFTER_INTRO_SECONDS,
-    SETTLE_SECONDS,
     TIME_CHECK_MIN_ELAPSED,
     TIME_CHECKS,
 )

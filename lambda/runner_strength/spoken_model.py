@@ -1,0 +1,155 @@
+"""The interaction model as words: the committed model read, and typed text matched to its samples.
+
+Runtime code (stdlib only): the local console understands typed text with it, and build time
+(`buildtime/interaction_model.py`) checks the model it generates with the same matching. No YAML
+and no build-time code, so the console runs on what the skill ships with.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+JsonDict = dict[str, Any]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_DIR = REPO_ROOT / "interaction_model"
+MODELS_DIR = Path("interactionModels") / "custom"
+BUILTIN_PHRASES_FILE = Path(__file__).resolve().parent / "console" / "builtin_phrases.json"
+"""Alexa's own phrases for built-in intents, as `build-model` writes them from en.yaml."""
+
+_SLOT_REF = re.compile(r"\{([^{}]*)\}")
+_BUILTIN = "AMAZON."
+
+
+def language_model(model: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The model's `interactionModel.languageModel`."""
+    result: Mapping[str, Any] = model["interactionModel"]["languageModel"]
+    return result
+
+
+def load_builtin_phrases(path: Path = BUILTIN_PHRASES_FILE) -> dict[str, tuple[str, ...]]:
+    """Alexa's own phrases for built-in intents (intent -> phrases), as build-model wrote them."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return {str(intent): tuple(str(p) for p in phrases) for intent, phrases in raw.items()}
+
+
+def load_model(locale: str = "en-US", *, package_dir: Path = PACKAGE_DIR) -> JsonDict:
+    """The committed interaction model of one locale, as deployed."""
+    path = package_dir / MODELS_DIR / f"{locale}.json"
+    model: JsonDict = json.loads(path.read_text(encoding="utf-8"))
+    return model
+
+
+def sample_pairs(
+    model: Mapping[str, Any],
+    *,
+    builtin_phrases: Mapping[str, Sequence[str]] | None = None,
+) -> list[tuple[str, str]]:
+    """Every (intent, utterance pattern) pair, samples first, then the built-ins' own phrases."""
+    pairs = [
+        (str(intent["name"]), str(sample))
+        for intent in language_model(model)["intents"]
+        for sample in intent.get("samples", [])
+    ]
+    pairs += [
+        (intent, phrase)
+        for intent, phrases in (builtin_phrases or {}).items()
+        for phrase in phrases
+    ]
+    return pairs
+
+
+def spoken(text: str) -> str:
+    """Text as a runner would say it: lower case words, no punctuation but apostrophes.
+
+    "Push-up", "push up" and "r. d. l." become "push up", "push up" and "r d l", so typed text and
+    slot values compare the way Alexa's speech recognition would hear them.
+    """
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower().replace("-", " ")))
+
+
+def slot_values(model: Mapping[str, Any], type_name: str) -> dict[str, str]:
+    """Every spoken form (see `spoken`) of a custom slot type's values -> the value's id."""
+    for slot_type in language_model(model).get("types", []):
+        if slot_type["name"] == type_name:
+            return {
+                spoken(text): str(entry["id"])
+                for entry in slot_type["values"]
+                for text in (entry["name"]["value"], *entry["name"].get("synonyms", []))
+            }
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What a typed phrase means to the model: the intent, the pattern it matched and its slots.
+
+    `slots` maps slot name -> (spoken text, resolved id); the id is None for built-in slot types.
+    """
+
+    intent: str
+    pattern: str
+    slots: Mapping[str, tuple[str, str | None]]
+
+
+def match(
+    text: str,
+    model: Mapping[str, Any],
+    *,
+    builtin_phrases: Mapping[str, Sequence[str]] | None = None,
+    builtin_accepts: Callable[[str, str], bool] | None = None,
+) -> Match | None:
+    """The first sample the text fits exactly, most literal words first; None when nothing fits.
+
+    Custom slots only accept their values and synonyms, as Alexa's entity resolution would
+    resolve them; built-in slot types (AMAZON.DURATION ...) accept any words, or those
+    `builtin_accepts(slot type, words)` takes ("start a core workout" is no duration).
+    """
+    said = spoken(text)
+    slot_types = {
+        str(intent["name"]): {str(s["name"]): str(s["type"]) for s in intent.get("slots", [])}
+        for intent in language_model(model)["intents"]
+    }
+    pairs = sample_pairs(model, builtin_phrases=builtin_phrases)
+    # Literal words outweigh slots, so "start the set" wins over "start the {workout}".
+    pairs.sort(key=lambda pair: -len(_SLOT_REF.sub("", pair[1])))
+    for intent, pattern in pairs:
+        found = _pattern_regex(pattern).match(said)
+        if found is None:
+            continue
+        slots: dict[str, tuple[str, str | None]] = {}
+        for slot, value in found.groupdict().items():
+            slot_type = slot_types.get(intent, {}).get(slot, "")
+            if slot_type.startswith(_BUILTIN):
+                if builtin_accepts is not None and not builtin_accepts(slot_type, value):
+                    break
+                slots[slot] = (value, None)
+            elif (value_id := slot_values(model, slot_type).get(value)) is not None:
+                slots[slot] = (value, value_id)
+            else:
+                break
+        else:
+            return Match(intent=intent, pattern=pattern, slots=slots)
+    return None
+
+
+@cache  # the console matches every typed line against every sample
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    parts = [
+        f"(?P<{ref}>.+?)" if (ref := _slot_name(word)) else re.escape(spoken(word))
+        for word in pattern.split()
+    ]
+    return re.compile("^" + " ".join(parts) + "$")
+
+
+def _slot_name(word: str) -> str | None:
+    found = _SLOT_REF.fullmatch(word)
+    return found.group(1) if found else None
