@@ -7,9 +7,10 @@ and no build-time code, so the console runs on what the skill ships with.
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -114,31 +115,91 @@ def match(
     `builtin_accepts(slot type, words)` takes ("start a core workout" is no duration).
     """
     said = spoken(text)
-    slot_types = {
-        str(intent["name"]): {str(s["name"]): str(s["type"]) for s in intent.get("slots", [])}
-        for intent in language_model(model)["intents"]
-    }
-    pairs = sample_pairs(model, builtin_phrases=builtin_phrases)
-    # Literal words outweigh slots, so "start the set" wins over "start the {workout}".
-    pairs.sort(key=lambda pair: -len(_SLOT_REF.sub("", pair[1])))
-    for intent, pattern in pairs:
+    prepared = _prepared(model, builtin_phrases)
+    first = said.split(" ", 1)[0]
+    for index in heapq.merge(prepared.by_first_word.get(first, ()), prepared.slot_first):
+        intent, pattern = prepared.pairs[index]
         found = _pattern_regex(pattern).match(said)
         if found is None:
             continue
         slots: dict[str, tuple[str, str | None]] = {}
         for slot, value in found.groupdict().items():
-            slot_type = slot_types.get(intent, {}).get(slot, "")
+            slot_type = prepared.slot_types.get(intent, {}).get(slot, "")
             if slot_type.startswith(_BUILTIN):
                 if builtin_accepts is not None and not builtin_accepts(slot_type, value):
                     break
                 slots[slot] = (value, None)
-            elif (value_id := slot_values(model, slot_type).get(value)) is not None:
+            elif (value_id := prepared.values(slot_type).get(value)) is not None:
                 slots[slot] = (value, value_id)
             else:
                 break
         else:
             return Match(intent=intent, pattern=pattern, slots=slots)
     return None
+
+
+@dataclass
+class _Prepared:
+    """One model's samples ordered for `match`, indexed by their first word.
+
+    A grammar makes thousands of samples, and the console matches every typed line: only the
+    samples that start with the line's first word, or with a slot, can fit it.
+    """
+
+    model: Mapping[str, Any]
+    builtin_phrases: Mapping[str, Sequence[str]] | None
+    pairs: list[tuple[str, str]]
+    slot_types: dict[str, dict[str, str]]
+    by_first_word: dict[str, list[int]]
+    slot_first: list[int]
+    _values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def values(self, type_name: str) -> dict[str, str]:
+        if type_name not in self._values:
+            self._values[type_name] = slot_values(self.model, type_name)
+        return self._values[type_name]
+
+
+_PREPARED: dict[tuple[int, int], _Prepared] = {}
+_PREPARED_MODELS = 8
+
+
+def _prepared(
+    model: Mapping[str, Any], builtin_phrases: Mapping[str, Sequence[str]] | None
+) -> _Prepared:
+    """The model made ready for `match`, once per model object (treat a matched model as final)."""
+    key = (id(model), id(builtin_phrases))
+    found = _PREPARED.get(key)
+    # The entry holds the objects themselves, so an id is never reused while it is cached.
+    if found is not None and found.model is model and found.builtin_phrases is builtin_phrases:
+        return found
+    pairs = sample_pairs(model, builtin_phrases=builtin_phrases)
+    # Literal words outweigh slots, so "start the set" wins over "start the {workout}".
+    pairs.sort(key=lambda pair: -len(_SLOT_REF.sub("", pair[1])))
+    by_first_word: dict[str, list[int]] = {}
+    slot_first: list[int] = []
+    for index, (_, pattern) in enumerate(pairs):
+        head = pattern.split(" ", 1)[0]
+        words = spoken(head).split()
+        if _slot_name(head) or not words:
+            slot_first.append(index)
+        else:
+            by_first_word.setdefault(words[0], []).append(index)
+    prepared = _Prepared(
+        model=model,
+        builtin_phrases=builtin_phrases,
+        pairs=pairs,
+        slot_types={
+            str(intent["name"]): {str(s["name"]): str(s["type"]) for s in intent.get("slots", [])}
+            for intent in language_model(model)["intents"]
+        },
+        by_first_word=by_first_word,
+        slot_first=slot_first,
+    )
+    if len(_PREPARED) >= _PREPARED_MODELS:
+        _PREPARED.pop(next(iter(_PREPARED)))
+    _PREPARED[key] = prepared
+    return prepared
 
 
 @cache  # the console matches every typed line against every sample

@@ -502,7 +502,8 @@ def test_sample_pairs_list_every_sample_and_the_builtin_phrases(
         (
             "start the core workout",
             "StartWorkoutIntent",
-            {"workout": ("core workout", "core_and_stability")},
+            # "start the {workout} workout" has the most literal words; "core" is an alias.
+            {"workout": ("core", "core_and_stability")},
         ),
         (
             "start a twenty minute workout",

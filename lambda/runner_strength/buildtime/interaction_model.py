@@ -4,7 +4,8 @@ The package under `interaction_model/` is what the ASK CLI deploys (`skill.json`
 `interactionModels/custom/<locale>.json`). Nothing in it is written by hand:
 
 - wording (invocation name, sample utterances, store listing) comes from
-  `content/utterances/en.yaml`;
+  `content/utterances/en.yaml`, and each intent's phrase grammar in
+  `content/utterances/grammar.yaml` expands into more samples (buildtime/grammar.py);
 - the EXERCISE and WORKOUT slot types come from the content library (value = name,
   synonyms = aliases, id = content id), so a new exercise is speakable as soon as it validates;
   the synonyms add every name and alias in singular and plural, hyphenated, joined and apart
@@ -26,13 +27,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from runner_strength.buildtime import release
+from runner_strength.buildtime import grammar, release
 from runner_strength.buildtime.fields import FieldReader, Problem, field_names
 from runner_strength.content.model import BODY_AREAS, EQUIPMENT, Level
 from runner_strength.spoken_model import (
@@ -68,6 +69,8 @@ __all__ = [
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 UTTERANCES_PATH = REPO_ROOT / "content" / "utterances" / "en.yaml"
+# Each intent's phrase grammar (buildtime/grammar.py), read with the utterance file beside it.
+GRAMMAR_FILE = "grammar.yaml"
 MANIFEST_FILE = Path("skill.json")
 # Name-free launch phrases live outside the skill package until the skill is live and eligible
 # for Alexa's name-free interaction toolkit (see `build_name_free`).
@@ -115,6 +118,13 @@ MAX_INTENTS = 250
 # A ceiling well above anything a runner says in one breath; the published table was not reachable
 # to confirm Alexa's own per-utterance figure, so this stays conservative.
 MAX_UTTERANCE_CHARS = 200
+# Alexa refuses an interaction model over 1,000,000 characters; a model that grows towards that
+# starts losing breadth in a hurry, so the build keeps a quarter of it free.
+MAX_MODEL_CHARS = 1_000_000
+MODEL_CHAR_BUDGET = 750_000
+# Samples per intent: a ceiling of ours, well under what the model size allows, so no one intent's
+# grammar crowds out the others.
+MAX_SAMPLES_PER_INTENT = 2_500
 
 # Invocation name requirements ("Choose the Invocation Name for a Custom Skill"): no launch phrases,
 # connecting words or wake words, and a two-word name may not use an article or a preposition.
@@ -235,7 +245,11 @@ class Utterances:
 
 
 def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
-    """Read the utterance file; ModelError lists every field of the wrong shape."""
+    """Read the utterance file and the grammar beside it; ModelError lists every problem.
+
+    An intent's samples are the ones written out in the utterance file, then the ones its
+    grammar (`GRAMMAR_FILE` in the same folder, when there is one) expands to, without repeats.
+    """
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
@@ -266,9 +280,30 @@ def load_utterances(path: Path = UTTERANCES_PATH) -> Utterances:
         for group in utterances.spoken_forms.spellings
         if len(group) < 2  # one spelling has nothing to swap with
     ]
+    grammar_path = path.with_name(GRAMMAR_FILE)
+    if grammar_path.is_file():
+        utterances, from_grammar = _with_grammar(utterances, grammar_path)
+        problems += from_grammar
     if problems:
         raise ModelError([str(problem) for problem in problems])
     return utterances
+
+
+def _with_grammar(utterances: Utterances, path: Path) -> tuple[Utterances, list[Problem]]:
+    """The utterances with each intent's grammar samples after its written ones."""
+    rules, problems = grammar.load_grammar(path)
+    expanded, more = grammar.samples(rules)
+    problems += more
+    problems += [
+        Problem(str(path), f"intents.{name}", "is no intent of the utterance file")
+        for name in expanded
+        if name not in utterances.intents
+    ]
+    intents = {
+        name: tuple(dict.fromkeys([*samples, *expanded.get(name, [])]))
+        for name, samples in utterances.intents.items()
+    }
+    return replace(utterances, intents=intents), problems
 
 
 def _publishing(r: FieldReader) -> Publishing:
@@ -825,6 +860,11 @@ def check_model(
     types = {t["name"]: t for t in language.get("types", [])}
     if len(intents) > MAX_INTENTS:
         problems.append(f"{len(intents)} intents; Alexa allows {MAX_INTENTS}")
+    if (size := len(to_json(dict(model)))) > MODEL_CHAR_BUDGET:
+        problems.append(
+            f"the model is {size:,} characters; the budget is {MODEL_CHAR_BUDGET:,} "
+            f"(Alexa refuses {MAX_MODEL_CHARS:,}): use slot synonyms or tighter grammars"
+        )
     owners: dict[str, str] = {}
     for builtin, phrases in builtin_phrases.items():
         for phrase in phrases:
@@ -839,6 +879,10 @@ def check_model(
         if not _NAME.match(local):
             problems.append(f"intent {name}: names use letters and underscores only")
         problems += _check_intent(intent, types, owners)
+        if (count := len(intent.get("samples", []))) > MAX_SAMPLES_PER_INTENT:
+            problems.append(
+                f"intent {name}: {count} samples; at most {MAX_SAMPLES_PER_INTENT} an intent"
+            )
     for type_name, slot_type in types.items():
         problems += _check_slot_type(type_name, slot_type)
     return problems
