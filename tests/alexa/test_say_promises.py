@@ -73,8 +73,36 @@ DESCRIPTIONS = (
 )
 
 
+Sample = tuple[str, str, tuple[tuple[str, str], ...]]  # intent, sample, its slots' types
+
+
 @cache
-def _model() -> tuple[list[tuple[str, re.Pattern[str]]], dict[str, str]]:
+def _model() -> tuple[dict[str, list[Sample]], list[Sample], dict[str, str]]:
+    """The model's samples by their first word (those opening with a slot apart), and built-ins.
+
+    The grammars make thousands of samples: only those that can start the words are compiled.
+    """
+    language = json.loads(MODEL.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
+    by_first: dict[str, list[Sample]] = {}
+    slot_first: list[Sample] = []
+    for intent in language["intents"]:
+        types = tuple((slot["name"], slot["type"]) for slot in intent.get("slots", []))
+        for sample in intent.get("samples", []):
+            entry = (intent["name"], sample, types)
+            head = sample.split(" ", 1)[0]
+            if head.startswith("{"):
+                slot_first.append(entry)
+            else:
+                by_first.setdefault(head.lower(), []).append(entry)
+    builtin: dict[str, str] = {}
+    utterances = yaml.safe_load((REPO / "content/utterances/en.yaml").read_text(encoding="utf-8"))
+    for intent, phrases in utterances["builtin_phrases"].items():
+        builtin.update(dict.fromkeys(phrases, intent))
+    return by_first, slot_first, builtin
+
+
+@cache
+def _slot_values() -> dict[str, list[str]]:
     language = json.loads(MODEL.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
     values: dict[str, list[str]] = {}
     for slot_type in language["types"]:
@@ -82,30 +110,30 @@ def _model() -> tuple[list[tuple[str, re.Pattern[str]]], dict[str, str]]:
         for value in slot_type["values"]:
             words += [value["name"]["value"], *value["name"].get("synonyms", [])]
         values[slot_type["name"]] = sorted({w.lower() for w in words}, key=len, reverse=True)
-    patterns = []
-    for intent in language["intents"]:
-        types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
-        for sample in intent.get("samples", []):
-            regex = re.escape(sample)
-            for name, slot_type in types.items():
-                said = values.get(slot_type)
-                alternatives = "|".join(map(re.escape, said)) if said else ".+"
-                regex = regex.replace(re.escape("{" + name + "}"), f"(?:{alternatives})")
-            patterns.append((intent["name"], re.compile(f"^{regex}$")))
-    builtin: dict[str, str] = {}
-    utterances = yaml.safe_load((REPO / "content/utterances/en.yaml").read_text(encoding="utf-8"))
-    for intent, phrases in utterances["builtin_phrases"].items():
-        builtin.update(dict.fromkeys(phrases, intent))
-    return patterns, builtin
+    return values
+
+
+@cache
+def _pattern(sample: str, types: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    regex = re.escape(sample)
+    for name, slot_type in types:
+        said = _slot_values().get(slot_type)
+        alternatives = "|".join(map(re.escape, said)) if said else ".+"
+        regex = regex.replace(re.escape("{" + name + "}"), f"(?:{alternatives})")
+    return re.compile(f"^{regex}$")
 
 
 def resolve(utterance: str) -> str | None:
     """The intent the model gives `utterance`, read literally; None when nothing matches."""
-    patterns, builtin = _model()
+    by_first, slot_first, builtin = _model()
     said = utterance.lower().strip()
     if said in builtin:
         return builtin[said]
-    return next((intent for intent, pattern in patterns if pattern.match(said)), None)
+    candidates = [*by_first.get(said.split(" ", 1)[0], ()), *slot_first]
+    return next(
+        (intent for intent, sample, types in candidates if _pattern(sample, types).match(said)),
+        None,
+    )
 
 
 def _commands() -> list[tuple[str, str]]:
