@@ -9,28 +9,18 @@ score measured when the batch was first scored, so it can only get better.
 
 from __future__ import annotations
 
-import json
-import random
-import shutil
-import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pytest
 import yaml
 
-from runner_strength.alexa.skill import LambdaEntry, build_skill
-from runner_strength.persistence.memory import MemoryAdapter
+import virtual_alexa
 
 if TYPE_CHECKING:
     from runner_strength.content.model import Library
 
 REPO = Path(__file__).resolve().parents[2]
 BATCH = Path(__file__).with_name("odd_moments_blind.yaml")
-MODEL = REPO / "interaction_model" / "interactionModels" / "custom" / "en-US.json"
-RESOLVE = REPO / "tests" / "nlu" / "resolve.js"
 # What each meaning may reach and still do what the runner meant.
 MEANS: dict[str, set[str]] = {
     "yes": {"AMAZON.YesIntent", "ReadyIntent"},
@@ -49,22 +39,6 @@ RED_FLAG_AREAS = ("chest", "heart", "head")
 FLOOR = 0.45  # first scored 4 December 2026: 45.5% of 132 (60 right), model not tuned on it
 
 
-class _Endpoint(BaseHTTPRequestHandler):
-    entry: LambdaEntry
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        answer = json.dumps(self.entry(json.loads(body), None)).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002  # the base's name
-        """Quiet."""
-
-
 def _right(meaning: str, result: dict[str, Any]) -> bool:
     intent = result.get("intent")
     if intent in MEANS[meaning]:
@@ -77,36 +51,11 @@ def _right(meaning: str, result: dict[str, Any]) -> bool:
 
 def test_the_blind_batch_is_scored(library: Library, tmp_path: Path) -> None:
     """Every blind phrase through virtual-alexa to the Lambda entry; score and misses printed."""
-    node = shutil.which("node")
-    if node is None or not (RESOLVE.parent / "node_modules" / "virtual-alexa").is_dir():
-        pytest.skip("virtual-alexa is not installed: npm ci --prefix tests/nlu")
     batch = yaml.safe_load(BATCH.read_text(encoding="utf-8"))
     assert len(batch) >= 40
-    entry = LambdaEntry(
-        build_skill(
-            library=library,
-            adapter=MemoryAdapter(clock=lambda: 1_767_225_600.0, ttl_days=365),
-            clock=lambda: 1_767_225_600.0,
-            rng_for=random.Random,
-        )
+    results = virtual_alexa.resolve(
+        [item["text"] for item in batch], virtual_alexa.lambda_entry(library), tmp_path, timeout=600
     )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("E", (_Endpoint,), {"entry": entry}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        listing = tmp_path / "phrases.json"
-        listing.write_text(json.dumps([item["text"] for item in batch]), encoding="utf-8")
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
-        done = subprocess.run(  # fixed arguments, node from PATH
-            [node, str(RESOLVE), str(MODEL), str(listing), url],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=600,
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-    results = [json.loads(line) for line in done.stdout.splitlines()]
     misses = [
         f"{item['text']!r} ({item['meaning']}): {r.get('intent') or r.get('error')}"
         for item, r in zip(batch, results, strict=True)

@@ -11,15 +11,12 @@ to stop, wherever it is said.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+import virtual_alexa
 from alexa_api_stub import AlexaApiStub
 from dialog_reach import REACH, judge, reach
 from skilltest import event
@@ -31,8 +28,6 @@ if TYPE_CHECKING:
     from runner_strength.content.model import Library
 
 REPO = Path(__file__).resolve().parents[2]
-MODEL = REPO / "interaction_model" / "interactionModels" / "custom" / "en-US.json"
-RESOLVE = REPO / "tests" / "nlu" / "resolve.js"
 
 BREATHER = frozenset({"BreatherIntent"})
 YES = frozenset({"AMAZON.YesIntent", "ReadyIntent"})
@@ -65,49 +60,17 @@ PHRASES: dict[str, frozenset[str]] = {
 }
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    """Keeps each request virtual-alexa builds, and answers it plainly."""
-
-    requests: list[dict[str, Any]]
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        self.requests.append(json.loads(body))
-        answer = json.dumps({"version": "1.0", "response": {"shouldEndSession": True}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002  # the base's name
-        """Quiet."""
-
-
 @pytest.fixture(scope="module")
 def heard(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """Each phrasing as the intent (with slots and resolutions) virtual-alexa builds for it."""
-    node = shutil.which("node")
-    if node is None or not (RESOLVE.parent / "node_modules" / "virtual-alexa").is_dir():
-        pytest.skip("virtual-alexa is not installed: npm ci --prefix tests/nlu")
     recorded: list[dict[str, Any]] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("R", (_Recorder,), {"requests": recorded}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        listing = tmp_path_factory.mktemp("odd") / "phrases.json"
-        listing.write_text(json.dumps(list(PHRASES)), encoding="utf-8")
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
-        done = subprocess.run(  # fixed arguments, node from PATH
-            [node, str(RESOLVE), str(MODEL), str(listing), url],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=300,
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-    results = [json.loads(line) for line in done.stdout.splitlines()]
+
+    def record(envelope: dict[str, Any]) -> dict[str, Any]:
+        recorded.append(envelope)
+        return virtual_alexa.plain_answer(envelope)
+
+    workdir = tmp_path_factory.mktemp("odd")
+    results = virtual_alexa.resolve(list(PHRASES), record, workdir, timeout=300)
     # resolve.js posts one request for each phrasing a sample matches, in order.
     posted = iter(r for r in recorded if r["request"].get("type") == "IntentRequest")
     return {

@@ -9,27 +9,19 @@ the intent is what is scored here; slot resolution is measured by the corpus tes
 from __future__ import annotations
 
 import hashlib
-import json
-import random
-import shutil
-import subprocess
-import threading
 from collections import Counter
-from http.server import ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from buildtime.test_nlu_corpus import MODEL, NLU_DIR, NODE_TIMEOUT_S, _SkillEndpoint, node_project
-from runner_strength.alexa.skill import LambdaEntry, build_skill
-from runner_strength.persistence.memory import MemoryAdapter
+import virtual_alexa
+from virtual_alexa import MODEL, NLU_DIR
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from runner_strength.content.model import Library
 
-__all__ = ["node_project"]  # the fixture, shared with the corpus test
 
 BATCH = NLU_DIR / "blind_batch.yaml"
 SEALED_SHA256 = "b2bc7b5c36ab4f906c411273aa4af532baf7a048dbdbb6763183bbe8ccb5439e"
@@ -121,42 +113,12 @@ def load_batch(path: Path = BATCH) -> list[tuple[str, str]]:
     return [(str(item["meaning"]), str(item["text"])) for item in raw]
 
 
-def score(node_dir: Path, library: Library, model: Path, workdir: Path) -> dict[str, list[str]]:
+def score(library: Library, model: Path, workdir: Path) -> dict[str, list[str]]:
     """Meaning -> the intent (or error) virtual-alexa gave each of its phrasings, in order."""
     batch = load_batch()
-    adapter = MemoryAdapter(clock=lambda: 1_767_225_600.0, ttl_days=365)
-    entry = LambdaEntry(
-        build_skill(
-            library=library,
-            adapter=adapter,
-            clock=lambda: 1_767_225_600.0,
-            rng_for=random.Random,  # variants, not secrets
-        )
+    results = virtual_alexa.resolve(
+        [text for _, text in batch], virtual_alexa.lambda_entry(library), workdir, model=model
     )
-    handler = type("Endpoint", (_SkillEndpoint,), {"entry": entry, "seen": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        listing = workdir / "blind.json"
-        listing.write_text(json.dumps([text for _, text in batch]), encoding="utf-8")
-        done = subprocess.run(  # fixed arguments, node from PATH
-            [
-                shutil.which("node") or "node",
-                str(node_dir / "resolve.js"),
-                str(model),
-                str(listing),
-                f"http://127.0.0.1:{server.server_address[1]}/",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=NODE_TIMEOUT_S,
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert done.returncode == 0, done.stderr
-    results = [json.loads(line) for line in done.stdout.splitlines()]
     heard: dict[str, list[str]] = {}
     for (meaning, _), result in zip(batch, results, strict=True):
         got = result.get("intent") or result.get("request") or result.get("error", "?")
@@ -178,10 +140,10 @@ def test_the_batch_is_the_sealed_one() -> None:
 
 
 def test_blind_phrasings_reach_the_intent_the_runner_meant(
-    node_project: Path, library: Library, tmp_path: Path
+    library: Library, tmp_path: Path
 ) -> None:
     """The blind batch scores at least what was measured, overall and for each meaning."""
-    heard = score(node_project, library, MODEL, tmp_path)
+    heard = score(library, MODEL, tmp_path)
     overall, each = rates(heard)
     report = f"{overall:.1%} overall\n" + "\n".join(
         f"{m}: {each[m]:.0%}" for m in sorted(each, key=lambda m: each[m])

@@ -10,22 +10,16 @@ virtual-alexa's own quirks are handled.
 from __future__ import annotations
 
 import json
-import random
-import shutil
-import subprocess
-import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from runner_strength.alexa.skill import LambdaEntry, build_skill
+import virtual_alexa
 from runner_strength.buildtime import interaction_model as im
 from runner_strength.buildtime.nlu_corpus import CORPUS_PATH, Phrase, accuracy_table, load_corpus
 from runner_strength.console.durations import alexa_time, iso_duration
-from runner_strength.persistence.memory import MemoryAdapter
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -42,8 +36,6 @@ MODEL = REPO / "interaction_model" / im.MODELS_DIR / "en-US.json"
 TARGET = 0.97
 MIN_PHRASES = 400
 MIN_FRESH_PHRASES = 200
-NPM_TIMEOUT_S = 600
-NODE_TIMEOUT_S = 900
 LAUNCH = "LaunchRequest"
 # Built-in slots Alexa sends as values, not words: "ten minutes" -> "PT10M", "seven am" -> "07:00".
 AS_ALEXA_SENDS: Mapping[str, Callable[[str], str | None]] = {
@@ -70,49 +62,6 @@ def verdict(phrase: Phrase, result: Mapping[str, Any]) -> str | None:
 
 
 # ---------------------------------------------------------------- the skill behind a loopback URL
-
-
-class _SkillEndpoint(BaseHTTPRequestHandler):
-    """Alexa's side of the wire: AMAZON.DURATION arrives as ISO 8601, AMAZON.TIME as "HH:MM"."""
-
-    entry: LambdaEntry
-    seen: list[JsonDict]
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length", "0"))
-        envelope: JsonDict = json.loads(self.rfile.read(length))
-        request = envelope.get("request", {})
-        for name, slot in (request.get("intent", {}).get("slots") or {}).items():
-            if name in AS_ALEXA_SENDS and slot.get("value"):
-                slot["value"] = AS_ALEXA_SENDS[name](slot["value"])
-        self.seen.append(request)
-        body = json.dumps(self.entry(envelope, None)).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002  # the base's name
-        """Quiet: the test reports what matters."""
-
-
-@pytest.fixture(scope="module")
-def node_project() -> Path:
-    """tests/nlu with virtual-alexa installed from the lock file (npm, once; offline after)."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    assert node, "node is needed for the NLU test"
-    assert npm, "npm is needed for the NLU test"
-    if not (NLU_DIR / "node_modules" / "virtual-alexa" / "package.json").is_file():
-        subprocess.run(  # fixed arguments, npm from PATH
-            [npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
-            cwd=NLU_DIR,
-            check=True,
-            timeout=NPM_TIMEOUT_S,
-        )
-    return NLU_DIR
-
-
 @dataclass
 class Run:
     """The corpus, what virtual-alexa made of each phrase, and the requests the skill received."""
@@ -123,41 +72,24 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run(node_project: Path, library: Library, tmp_path_factory: pytest.TempPathFactory) -> Run:
+def run(library: Library, tmp_path_factory: pytest.TempPathFactory) -> Run:
     """Every corpus phrase driven through virtual-alexa and the Lambda entry."""
     phrases = load_corpus()
-    adapter = MemoryAdapter(clock=lambda: 1_767_225_600.0, ttl_days=365)
-    entry = LambdaEntry(
-        build_skill(
-            library=library,
-            adapter=adapter,
-            clock=lambda: 1_767_225_600.0,
-            rng_for=random.Random,  # variants, not secrets
-        )
-    )
+    entry = virtual_alexa.lambda_entry(library)
     seen: list[JsonDict] = []
-    handler = type("Endpoint", (_SkillEndpoint,), {"entry": entry, "seen": seen})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        listing = tmp_path_factory.mktemp("nlu") / "phrases.json"
-        listing.write_text(json.dumps([p.say for p in phrases]), encoding="utf-8")
-        url = f"http://127.0.0.1:{server.server_address[1]}/"
-        node = shutil.which("node") or "node"
-        done = subprocess.run(  # fixed arguments, node from PATH
-            [node, str(node_project / "resolve.js"), str(MODEL), str(listing), url],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=NODE_TIMEOUT_S,
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert done.returncode == 0, done.stderr
-    results = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [r["say"] for r in results] == [p.say for p in phrases]
+
+    def as_alexa_sends(envelope: JsonDict) -> JsonDict:
+        # Alexa's side of the wire: AMAZON.DURATION arrives as ISO 8601, AMAZON.TIME as "HH:MM".
+        request = envelope.get("request", {})
+        for name, slot in (request.get("intent", {}).get("slots") or {}).items():
+            if name in AS_ALEXA_SENDS and slot.get("value"):
+                slot["value"] = AS_ALEXA_SENDS[name](slot["value"])
+        seen.append(request)
+        return entry(envelope)
+
+    results = virtual_alexa.resolve(
+        [p.say for p in phrases], as_alexa_sends, tmp_path_factory.mktemp("nlu")
+    )
     return Run(phrases, results, seen)
 
 

@@ -10,18 +10,12 @@ needs; a journey that only works by luck on a device fails here first.
 from __future__ import annotations
 
 import json
-import random
-import shutil
-import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from runner_strength.alexa.skill import LambdaEntry, build_skill
-from runner_strength.persistence.memory import MemoryAdapter
+import virtual_alexa
 
 if TYPE_CHECKING:
     from runner_strength.content.model import Library
@@ -87,67 +81,17 @@ def test_every_replay_file_is_a_journey_and_in_the_ask_cli_format() -> None:
         assert replay["userInput"][0] == "open runner strength", name
 
 
-class _SkillEndpoint(BaseHTTPRequestHandler):
-    """The Lambda entry behind a loopback URL, for virtual-alexa to post to."""
-
-    entry: LambdaEntry
-
-    def do_POST(self) -> None:
-        """One request envelope in, the skill's response out."""
-        length = int(self.headers.get("Content-Length", "0"))
-        body = json.dumps(self.entry(json.loads(self.rfile.read(length)), None)).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002  # the base's name
-        """Quiet."""
-
-
 @pytest.fixture(scope="module")
 def heard(library: Library, tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
     """Every replay line, in order, as virtual-alexa resolved it on the generated model."""
-    node = shutil.which("node")
-    assert node, "node is needed for the NLU replay check"
-    if not (NLU_DIR / "node_modules" / "virtual-alexa" / "package.json").is_file():
-        pytest.fail("tests/nlu has no node_modules: run `npm ci --prefix tests/nlu`")
-    clock = lambda: 1_767_225_600.0  # noqa: E731  # a fixed time: the replies are not judged
-    skill = build_skill(
-        library=library,
-        adapter=MemoryAdapter(clock=clock, ttl_days=365),
-        clock=clock,
-        rng_for=random.Random,  # phrase variants, not secrets
-    )
-    handler = type("Endpoint", (_SkillEndpoint,), {"entry": LambdaEntry(skill)})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     lines = [line for name in JOURNEYS for line in _replay(name)["userInput"]]
-    listing = tmp_path_factory.mktemp("replays") / "phrases.json"
-    listing.write_text(json.dumps(lines), encoding="utf-8")
-    try:
-        done = subprocess.run(  # fixed arguments, node from PATH
-            [
-                node,
-                str(NLU_DIR / "resolve.js"),
-                str(MODELS / "en-US.json"),
-                str(listing),
-                f"http://127.0.0.1:{server.server_address[1]}/",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=NODE_TIMEOUT_S,
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert done.returncode == 0, done.stderr
-    results = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [r["say"] for r in results] == lines
-    return results
+    return virtual_alexa.resolve(
+        lines,
+        virtual_alexa.lambda_entry(library),
+        tmp_path_factory.mktemp("replays"),
+        model=MODELS / "en-US.json",
+        timeout=NODE_TIMEOUT_S,
+    )
 
 
 @pytest.mark.parametrize("journey", list(JOURNEYS))
