@@ -12,12 +12,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
 import yaml
 
 import virtual_alexa
 
 if TYPE_CHECKING:
     from runner_strength.content.model import Library
+
+# node and virtual-alexa start in about 5 s: the slow lane (docs/testing.md).
+pytestmark = pytest.mark.slow
+
 
 REPO = Path(__file__).resolve().parents[2]
 BATCH = Path(__file__).with_name("odd_moments_blind.yaml")

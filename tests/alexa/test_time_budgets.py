@@ -84,6 +84,19 @@ def test_two_minutes_offers_the_shortest_sensible_session(echo: Device, library:
     assert _played(replies) <= shortest * 60 * (1 + TOLERANCE)
 
 
+def test_asking_for_the_shortest_sessions_own_length_starts_it(
+    echo: Device, library: Library
+) -> None:
+    """Asked for the minutes the shortest session is said to take, the coach starts it, no offer."""
+    echo.launch()
+    offer = _start(echo, 2, "five_basics")
+    shortest = max(int(m) for m in _MINUTES.findall(offer.text))
+    echo.say("AMAZON.NoIntent")
+    started = _start(echo, shortest, "five_basics")
+    assert not _heard(library, "budget_too_short", started.text), started.text
+    assert _heard(library, "budget_with_warm_up", started.text), started.text
+
+
 def test_a_budget_longer_than_the_longest_workout_says_so(echo: Device, library: Library) -> None:
     """An hour, with no workout named: the longest one, and how long the longest is."""
     echo.launch()

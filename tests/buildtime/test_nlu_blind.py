@@ -12,6 +12,7 @@ import hashlib
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+import pytest
 import yaml
 
 import virtual_alexa
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from runner_strength.content.model import Library
+
+
+# virtual-alexa reads the 725 sealed phrasings for about 18 s: the slow lane (docs/testing.md).
+pytestmark = pytest.mark.slow
 
 
 BATCH = NLU_DIR / "blind_batch.yaml"

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 JsonDict = dict[str, Any]
 
+# node and virtual-alexa read 13,874 samples for about 25 s: the slow lane (docs/testing.md).
+pytestmark = pytest.mark.slow
+
+
 REPO = Path(__file__).resolve().parents[2]
 NLU_DIR = REPO / "tests" / "nlu"
 CORPUS = CORPUS_PATH

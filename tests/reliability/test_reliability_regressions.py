@@ -123,7 +123,7 @@ def test_finish_on_one_echo_survives_a_new_start_on_the_other(
     kitchen = Device(entry, clock=clock, device_id="amzn1.ask.device.KITCHEN")
     bedroom = Device(entry, clock=clock, device_id="amzn1.ask.device.BEDROOM")
     kitchen.launch()
-    kitchen.say("StartWorkoutIntent", workout=("five_basics", "five basics"), duration="PT1M")
+    kitchen.say("StartWorkoutIntent", workout=("five_basics", "five basics"), duration="PT8M")
     clock.advance(5)
     assert "left off" in bedroom.launch().text
     reply = bedroom.say("AMAZON.YesIntent")
@@ -131,7 +131,7 @@ def test_finish_on_one_echo_survives_a_new_start_on_the_other(
         clock.advance(5)
         reply = bedroom.say("ReadyIntent")
     clock.advance(5)
-    kitchen.say("StartWorkoutIntent", workout=("core_and_stability", "core"), duration="PT1M")
+    kitchen.say("StartWorkoutIntent", workout=("core_and_stability", "core"), duration="PT8M")
     record = stored_record(adapter, kitchen.user_id)
     assert record is not None
     assert [(e.workout_id, e.finished) for e in record.history] == [("five_basics", True)]

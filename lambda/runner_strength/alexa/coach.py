@@ -402,6 +402,10 @@ class Turn:
             warm_up = self.routines.play(RoutineKind.WARM_UP, workout_id, sore)
         warm_seconds = round(warm_up.speech.seconds) if warm_up is not None else 0
         shortest = warm_seconds + SHORTEST_WORKOUT_SECONDS
+        if budget < shortest and minutes_said(budget) >= minutes_said(shortest):
+            # Refusing "8 minutes" to offer "about 8 minutes" would be absurd: a budget the
+            # shortest session rounds to is that session.
+            budget = shortest
         if budget < shortest:
             workout = self.library.workout(workout_id)
             offer = self.talk.budget_too_short(
