@@ -315,14 +315,7 @@ def test_every_exercise_interrupted_carries_on_where_it_was(library: Library) ->
 
 def test_the_played_counts_carry_on_from_the_rep(library: Library) -> None:
     """Ready after a mid-set status counts on from the rep it reached, not from one."""
-    entry, _, clock = _entry(library)
-    echo = Device(entry, clock=clock, screen=True)
-    echo.launch()
-    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
-    echo.say("AMAZON.NoIntent")
-    clock.now = float(math.floor(clock.now))
-    played = echo.say("ReadyIntent")
-    reps = next(t for t in played.screen["timers"] if t["kind"] == "reps")
+    echo, clock, reps, _ = _lunges_playing(library)
     clock.advance(math.floor(reps["start"]) + 20)
     offer = echo.say("WorkoutStatusIntent")
     rep = int(re.findall(r"from rep (\d+)", offer.text)[-1])

@@ -1,24 +1,27 @@
 """Every "say ..." the coach suggests reaches, literally through the model, what it promises.
 
-Each phrase file is searched for "say X, Y or Z"; each command is read the way virtual-alexa reads
-the generated en-US model (samples and custom slot values literally, a built-in's own phrases
-from content/utterances/en.yaml), taking the longest start of the command that is a whole
-utterance ("say go back to redo a set" promises what "go back" does). That utterance must be one
-the table below promises, resolving to the intent promised: a new "say ..." is declared here first.
+Each phrase file is searched for "say X, Y or Z"; each command is read literally on the generated
+en-US model by `spoken_model.match` (samples and custom slot values as written, a built-in's own
+phrases as build-model writes them from content/utterances/en.yaml), taking the longest start of
+the command that is a whole utterance ("say go back to redo a set" promises what "go back" does).
+That utterance must be one the table below promises, resolving to the intent promised: a new
+"say ..." is declared here first.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
+from runner_strength import spoken_model
+
 REPO = Path(__file__).resolve().parents[2]
-MODEL = REPO / "interaction_model" / "interactionModels" / "custom" / "en-US.json"
+JsonDict = dict[str, Any]
 PHRASES = sorted((REPO / "content" / "phrases").glob("*.yaml"))
 SAY = re.compile(r"(?<!I'll )\b[Ss]ay,? (.*?)(?:[.?!]|$)")
 ONE_SHOT = re.compile(r"^(?:alexa,? )?(?:ask runner strength to |open runner strength\b)")
@@ -73,67 +76,16 @@ DESCRIPTIONS = (
 )
 
 
-Sample = tuple[str, str, tuple[tuple[str, str], ...]]  # intent, sample, its slots' types
-
-
 @cache
-def _model() -> tuple[dict[str, list[Sample]], list[Sample], dict[str, str]]:
-    """The model's samples by their first word (those opening with a slot apart), and built-ins.
-
-    The grammars make thousands of samples: only those that can start the words are compiled.
-    """
-    language = json.loads(MODEL.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
-    by_first: dict[str, list[Sample]] = {}
-    slot_first: list[Sample] = []
-    for intent in language["intents"]:
-        types = tuple((slot["name"], slot["type"]) for slot in intent.get("slots", []))
-        for sample in intent.get("samples", []):
-            entry = (intent["name"], sample, types)
-            head = sample.split(" ", 1)[0]
-            if head.startswith("{"):
-                slot_first.append(entry)
-            else:
-                by_first.setdefault(head.lower(), []).append(entry)
-    builtin: dict[str, str] = {}
-    utterances = yaml.safe_load((REPO / "content/utterances/en.yaml").read_text(encoding="utf-8"))
-    for intent, phrases in utterances["builtin_phrases"].items():
-        builtin.update(dict.fromkeys(phrases, intent))
-    return by_first, slot_first, builtin
-
-
-@cache
-def _slot_values() -> dict[str, list[str]]:
-    language = json.loads(MODEL.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
-    values: dict[str, list[str]] = {}
-    for slot_type in language["types"]:
-        words = []
-        for value in slot_type["values"]:
-            words += [value["name"]["value"], *value["name"].get("synonyms", [])]
-        values[slot_type["name"]] = sorted({w.lower() for w in words}, key=len, reverse=True)
-    return values
-
-
-@cache
-def _pattern(sample: str, types: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
-    regex = re.escape(sample)
-    for name, slot_type in types:
-        said = _slot_values().get(slot_type)
-        alternatives = "|".join(map(re.escape, said)) if said else ".+"
-        regex = regex.replace(re.escape("{" + name + "}"), f"(?:{alternatives})")
-    return re.compile(f"^{regex}$")
+def _model() -> tuple[JsonDict, dict[str, tuple[str, ...]]]:
+    return spoken_model.load_model(), spoken_model.load_builtin_phrases()
 
 
 def resolve(utterance: str) -> str | None:
     """The intent the model gives `utterance`, read literally; None when nothing matches."""
-    by_first, slot_first, builtin = _model()
-    said = utterance.lower().strip()
-    if said in builtin:
-        return builtin[said]
-    candidates = [*by_first.get(said.split(" ", 1)[0], ()), *slot_first]
-    return next(
-        (intent for intent, sample, types in candidates if _pattern(sample, types).match(said)),
-        None,
-    )
+    model, builtin = _model()
+    found = spoken_model.match(utterance, model, builtin_phrases=builtin)
+    return found.intent if found is not None else None
 
 
 def _commands() -> list[tuple[str, str]]:

@@ -778,14 +778,7 @@ class Narrator:
         if start:
             timed.append(_Timed(0.0, Ssml().audio(GO_TONE), priority=0, forced=True))
         if end:
-            timed.append(
-                _Timed(
-                    seconds - end_tone,
-                    Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE),
-                    priority=0,
-                    forced=True,
-                )
-            )
+            timed.append(_end_tone(seconds - end_tone))
         chosen = _fit(seconds, timed)
         placed = {item.tag for item in chosen if item.tag is not None}
         beats = tuple(Beat(item.at, item.speech) for item in chosen)
@@ -862,14 +855,7 @@ class Narrator:
         timed += self._countdown(seconds - end_tone)
         timed += self._time_checks(seconds, Key.REST_LEFT)
         if end:
-            timed.append(
-                _Timed(
-                    seconds - end_tone,
-                    Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE),
-                    priority=0,
-                    forced=True,
-                )
-            )
+            timed.append(_end_tone(seconds - end_tone))
         beats = tuple(Beat(item.at, item.speech) for item in _fit(seconds, timed))
         out.mark("rest_start").extend(Timeline(seconds, beats).render()).mark("rest_end")
         if seconds < event.rest_prescribed_seconds:
@@ -888,14 +874,7 @@ class Narrator:
         timed = [_Timed(0.0, opening, priority=0, forced=True)]
         timed += self._countdown(seconds - end_tone)
         if end:
-            timed.append(
-                _Timed(
-                    seconds - end_tone,
-                    Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE),
-                    priority=0,
-                    forced=True,
-                )
-            )
+            timed.append(_end_tone(seconds - end_tone))
         beats = tuple(Beat(item.at, item.speech) for item in _fit(float(seconds), timed))
         out = Ssml().mark(Mark(0.0, slot, Side.BOTH, Part.REST).label()).mark("rest_start")
         out.extend(Timeline(float(seconds), beats).render()).mark("rest_end")
@@ -1013,6 +992,11 @@ def timeline_marks(speech: Ssml) -> tuple[Mark, ...]:
     """The engine's timing marks of a response (engine/schedule.py), in seconds from its start."""
     found = (Mark.from_label(name, at) for name, at in speech.marks)
     return tuple(mark for mark in found if mark is not None)
+
+
+def _end_tone(at: float) -> _Timed:
+    """The tone ending a hold or a rest, marked where its countdown reaches zero; always played."""
+    return _Timed(at, Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE), priority=0, forced=True)
 
 
 def _fit(total: float, timed: list[_Timed]) -> list[_Timed]:
