@@ -129,8 +129,11 @@ class Client:
             )
         else:
             self.track(echo, echo.launch())
-            self.say(echo, "StartWorkoutIntent", duration="PT10M")
-            self.say(echo, "ReadyIntent")
+            # The launch may offer the other Echo's workout, and these turns may finish it.
+            if self.say(echo, "StartWorkoutIntent", duration="PT10M").finishes_workout:
+                return
+            if self.say(echo, "ReadyIntent").finishes_workout:
+                return
             self.say(echo, "AMAZON.PauseIntent")
             if echo.session_id is not None:
                 echo.end_session("USER_INITIATED")
@@ -160,12 +163,18 @@ class Client:
                 self.taken_over += 1
                 return
             self.failures.append(f"the session ended without finishing {workout}: {reply.text}")
-            return
-        self.finished.append((echo.user_id, workout))
 
     def say(self, echo: Device, intent: str, **kwargs: Any) -> Reply:
-        """Say `intent` (Device.say's arguments) and note the workout it leaves this Echo in."""
-        return self.track(echo, echo.say(intent, **kwargs))
+        """Say `intent` (Device.say's arguments); note a finish heard and the workout left in."""
+        workout = self.workout
+        reply = self.track(echo, echo.say(intent, **kwargs))
+        if workout is not None and reply.finishes_workout:
+            record = session_record(reply.raw)
+            history = record.history if record is not None else []
+            seen = (echo.user_id, workout)
+            if any(e.id == workout and e.finished for e in history) and seen not in self.finished:
+                self.finished.append(seen)
+        return reply
 
     def track(self, echo: Device, reply: Reply) -> Reply:
         """Note the workout the next turn continues, from a reply that keeps the session open.
