@@ -116,30 +116,9 @@ class Client:
 
     def conversation(self, echo: Device, deadline: float) -> None:
         """One conversation of a kind drawn at random, played to the end of its workout."""
-        kind = self.rng.random()
-        if kind < 0.4:
-            self.track(echo, echo.launch())
-            reply = self.say(echo, "AMAZON.YesIntent")
-        elif kind < 0.8:
-            reply = self.say(
-                echo,
-                "StartWorkoutIntent",
-                new_session=True,
-                duration=self.rng.choice(("PT5M", "PT10M")),
-            )
-        else:
-            self.track(echo, echo.launch())
-            # The launch may offer the other Echo's workout, and these turns may finish it.
-            if self.say(echo, "StartWorkoutIntent", duration="PT10M").finishes_workout:
-                return
-            if self.say(echo, "ReadyIntent").finishes_workout:
-                return
-            self.say(echo, "AMAZON.PauseIntent")
-            if echo.session_id is not None:
-                echo.end_session("USER_INITIATED")
-            reply = self.say(echo, "ResumeWorkoutIntent", new_session=True)
-            if "left off" in reply.text:
-                reply = self.say(echo, "AMAZON.YesIntent")
+        reply = self.opening(echo)
+        if reply is None:
+            return
         for _ in range(TURN_LIMIT):
             if reply.finishes_workout:  # the session ends, or the cool-down is offered
                 break
@@ -163,6 +142,34 @@ class Client:
                 self.taken_over += 1
                 return
             self.failures.append(f"the session ended without finishing {workout}: {reply.text}")
+
+    def opening(self, echo: Device) -> Reply | None:
+        """The first turns of a conversation of a kind drawn at random; None if they finished it."""
+        kind = self.rng.random()
+        if kind < 0.4:
+            self.track(echo, echo.launch())
+            reply = self.say(echo, "AMAZON.YesIntent")
+        elif kind < 0.8:
+            reply = self.say(
+                echo,
+                "StartWorkoutIntent",
+                new_session=True,
+                duration=self.rng.choice(("PT5M", "PT10M")),
+            )
+        else:
+            self.track(echo, echo.launch())
+            # The launch may offer the other Echo's workout, and these turns may finish it.
+            if self.say(echo, "StartWorkoutIntent", duration="PT10M").finishes_workout:
+                return None
+            if self.say(echo, "ReadyIntent").finishes_workout:
+                return None
+            self.say(echo, "AMAZON.PauseIntent")
+            if echo.session_id is not None:
+                echo.end_session("USER_INITIATED")
+            reply = self.say(echo, "ResumeWorkoutIntent", new_session=True)
+            if "left off" in reply.text:
+                reply = self.say(echo, "AMAZON.YesIntent")
+        return reply
 
     def say(self, echo: Device, intent: str, **kwargs: Any) -> Reply:
         """Say `intent` (Device.say's arguments); note a finish heard and the workout left in."""
