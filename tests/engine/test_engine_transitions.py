@@ -999,3 +999,28 @@ def test_pause_after_skipping_the_interrupted_exercise_does_not_roll_back(librar
     assert paused.state is not None
     assert t.problems(paused.state, library) == ()
     assert not paused.state.rolled_back
+
+
+@pytest.mark.parametrize("direction", [t.harder, t.easier])
+def test_a_dose_changed_in_a_workout_cut_to_time_keeps_its_sets_and_exercises(
+    library: Library, direction: Callable[[WorkoutState | None, Library, float], Outcome]
+) -> None:
+    """Harder or easier in a workout cut to a budget never cuts it again around the new dose."""
+    for workout_id in sorted(library.workouts):
+        full = build_plan(library, workout_id).total_seconds()
+        for target in range(full // 4, full, full // 8):
+            outcome = t.start(library, workout_id, T0, target_seconds=target)
+            state = outcome.state
+            assert state is not None
+            before = t.plan_of(library, state)
+            now = T0
+            while state is not None and not state.finished:
+                now += 60
+                changed = direction(state, library, now).state
+                assert changed is not None
+                assert t.problems(changed, library) == ()
+                assert t.plan_of(library, changed).workout.items == before.workout.items, (
+                    workout_id,
+                    target,
+                )
+                state = t.ready(changed, library, now).state

@@ -67,6 +67,8 @@ FULL = UserRecord(
                 30.0,
                 60.0,
                 marks=(Mark(12.5, 2, Side.LEFT, Part.WORK, first=2, beat=2.5),),
+                preview="squat",
+                preview_ends=1_700_000_090.0,
             ),
             paused=True,
             paused_at=1.8,

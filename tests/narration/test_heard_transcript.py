@@ -29,9 +29,11 @@ from runner_strength.narration.ssml import MAX_AUDIO_SECONDS, estimate_seconds, 
 from runner_strength.narration.timing import MAX_AUDIO_TAGS, TONE_SECONDS
 from runner_strength.persistence.memory import MemoryAdapter
 from skilltest import Device, FakeClock, Reply
+from timeline_figures import measure
 
 if TYPE_CHECKING:
     from runner_strength.content.model import Library
+    from runner_strength.engine.plan import Plan
 
 VERSIONS = ("full", "quick", "10 minutes", "20 minutes")
 COACHING = ("standard", "brief", "detailed")
@@ -51,6 +53,7 @@ class Play:
     exercises: tuple[str, ...]  # the exercises the plan gives, in order
     reps: tuple[int, ...]  # the reps the plan counts, side by side, in order
     replies: tuple[Reply, ...]  # the start, then every "ready"
+    plan: Plan  # the plan as started
 
     @property
     def sets(self) -> tuple[Reply, ...]:
@@ -121,7 +124,7 @@ def _play(  # the skill, its store and clock, and which play
         for _ in slot.sides
         if plan.dosages[slot.exercise_id].mode is Mode.REPS
     )
-    return Play(workout_id, version, coaching, performed, reps, tuple(replies))
+    return Play(workout_id, version, coaching, performed, reps, tuple(replies), plan)
 
 
 @pytest.fixture(scope="module")
@@ -333,8 +336,15 @@ def test_no_exercise_is_named_twice_in_one_response(
 ) -> None:
     """Within one response an exercise is named once; after that it is "it" or goes unsaid.
 
-    The closing summary of a finished workout lists what was done, and is read on its own.
+    The closing summary of a finished workout lists what was done, and is read on its own; the
+    question that ends a whole rest names what comes next, a minute after the rest introduced it.
     """
+    after_rest = re.compile(
+        "|".join(
+            re.escape(v.lower()).replace(re.escape("{name}"), r"[^?]*")
+            for v in heard_library.phrases.variants(Key.ASK_AFTER_REST)
+        )
+    )
     done = re.compile(
         "|".join(
             (_alternation(heard_library, Key.DONE), _alternation(heard_library, Key.DONE_EARLY))
@@ -354,10 +364,47 @@ def test_no_exercise_is_named_twice_in_one_response(
     )
     for play in plays:
         for reply in play.sets:
-            text = done.split(_plain(reply).lower())[0]
+            text = after_rest.sub(" ", done.split(_plain(reply).lower())[0])
             for line in content:
                 text = text.replace(line, " ")
             for name in names:
                 found = len(re.findall(rf"\b{re.escape(name)}\b", text))
                 assert found <= 1, (play.name, name, text)
                 text = text.replace(name, " ")
+
+
+# After "ready", the most a runner hears before "go" (the set-up silence aside): a set whose
+# exercise was introduced in the rest before, and a later set of the same exercise.
+FIRST_SET_TALK_SECONDS = 8.0
+LATER_SET_TALK_SECONDS = 5.0
+
+
+def test_after_a_rest_the_set_starts_within_seconds_of_ready(
+    plays: list[Play], heard_library: Library
+) -> None:
+    """After a whole rest, "ready" hears at most 8 s (5 s for a later set) before "go".
+
+    The rest said what comes (the next exercise's whole intro, or the reminder); only the first
+    set of a play follows the start's question instead of a rest.
+    """
+    for play in plays:
+        figures = measure(heard_library, play.plan, [reply.ssml for reply in play.sets])
+        talks = list(zip(figures.talk_before_go, figures.first_of_exercise, strict=True))
+        assert len(talks) >= len(play.exercises), play.name
+        for number, (talk, first) in enumerate(talks[1:], start=1):
+            limit = FIRST_SET_TALK_SECONDS if first else LATER_SET_TALK_SECONDS
+            assert talk <= limit, (play.name, number, talk, play.sets[number].text[:200])
+
+
+def test_a_whole_rest_ends_by_naming_what_comes(plays: list[Play], heard_library: Library) -> None:
+    """A rest played to its end before a new exercise asks by name, never "ready for it?"."""
+    unnamed = {v.lower() for v in heard_library.phrases.variants(Key.ASK_EXERCISE_NAMED)}
+    asked = 0
+    for play in plays:
+        for reply in play.sets:
+            text = _plain(reply)
+            if "(buzz)" in text and not reply.finishes_workout:
+                question = text.rsplit("(buzz)", 1)[1].strip().lower()
+                assert question not in unnamed, (play.name, text[-120:])
+                asked += "?" in question
+    assert asked > 0

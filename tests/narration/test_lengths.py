@@ -43,6 +43,10 @@ _FRAMING: dict[str, tuple[float, tuple[Key, ...]]] = {
     "light": (pace.LIGHT_SECONDS, (Key.WORKOUT_LIGHT,)),
     "summary names": (pace.SUMMARY_NAMES_SECONDS, (Key.DONE_NAMES,)),
     "summary count": (pace.SUMMARY_COUNT_SECONDS, (Key.DONE_COUNT,)),
+    "rest": (pace.REST_SECONDS, (Key.REST,)),
+    "next": (pace.NEXT_SECONDS, (Key.NEXT_SAME, Key.NEXT_SAME_SIDE, Key.NEXT_OTHER)),
+    "preview name": (pace.PREVIEW_NAME_SECONDS, (Key.PREVIEW_NAME,)),
+    "preview kit": (pace.PREVIEW_KIT_SECONDS, (Key.PREVIEW_KIT,)),
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _PLURAL = re.compile(r"\{([a-z_]+):([^{}|:]*)\|([^{}|:]*)\}")

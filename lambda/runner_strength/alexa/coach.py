@@ -7,7 +7,6 @@ engine, the narrator and the repository together.
 from __future__ import annotations
 
 import logging
-import math
 import random
 from dataclasses import dataclass, replace
 from datetime import UTC
@@ -73,7 +72,7 @@ from runner_strength.engine.stats import day_end, weekly_summary
 from runner_strength.narration import screen
 from runner_strength.narration.conversation import Conversation
 from runner_strength.narration.moments import DialogSay, HelpFor, MomentTalk
-from runner_strength.narration.narrator import Narrator, Script, timeline_marks
+from runner_strength.narration.narrator import Narrator, Script, intro_in_rest, timeline_marks
 from runner_strength.narration.routine import RoutineTalk
 
 if TYPE_CHECKING:
@@ -411,7 +410,8 @@ class Turn:
             offer = self.talk.budget_too_short(
                 workout, asked=minutes_said(budget), seconds=shortest, warm_up=warm_up is not None
             )
-            shortest = 60 * math.ceil(shortest / 60)  # asked again as the whole minutes it said
+            # A yes starts the session offered: rounding the budget up to whole minutes would
+            # let in a longer one than the minutes said.
             asked = Asked(Question.START_OFFER, workout_id, target_seconds=shortest)
             return warm_up, None, self.respond(offer, asked)
         longest = warm_seconds + max(
@@ -1199,7 +1199,7 @@ class Turn:
         marks = () if self._untimed else timeline_marks(script.speech)
         state = self.record.active.get(self.device)
         if marks and state is not None and not state.finished:
-            timed = transitions.timed(state, marks, self.now)
+            timed = transitions.timed(state, marks, self.now, intro_in_rest(script.speech))
             self.record = with_state(self.record, self.device, timed, self.now)
 
     def _rest_left_seconds(self) -> int:

@@ -13,7 +13,8 @@ The events:
 - `ExerciseIntro`: an exercise is about to be done for the first time in a row (the first set of
   an exercise in straight sets; every set in a circuit). `first_time` is true the first time in
   this workout (a full intro; later sets get a short reminder); `heard_before` is true when the
-  runner heard this intro in an earlier workout (shorten it).
+  runner heard this intro in an earlier workout (shorten it); `previewed` when the runner heard
+  it in full in the rest before (the set starts with no intro).
 - `SetPerformed`: the work of one slot and the timed rest after it, in one response. Carries the
   exercise actually done (after any easier or harder switch), its set number and count (the round
   in a circuit), the adjusted `Dosage`, the sides done in this response (`(BOTH,)`, `(LEFT,
@@ -51,7 +52,7 @@ An outcome that leaves a workout active and not paused ends with `AskReady`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -93,6 +94,8 @@ class NextUp:
     sides: tuple[Side, ...]  # sides in this slot, in order: (BOTH,), (LEFT, RIGHT), (RIGHT,) ...
     new_exercise: bool  # the previous slot was another exercise (an intro will come first)
     carry_on: CarryOn | None = None  # an interrupted set: where it carries on
+    # Its amount today, after any adjustment: derived from the rest, so not part of equality.
+    dosage: Dosage | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +121,7 @@ class ExerciseIntro:
     exercise_id: str
     first_time: bool  # first set of it in this workout
     heard_before: bool  # the runner heard its intro in an earlier workout
+    previewed: bool = False  # its intro was said in full in the rest before: the set starts now
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +141,7 @@ class SetPerformed:
     slot: int = 0  # the plan's slot index, for the response's timing marks
     first_rep: int = 1  # the rep counted first on the first side (later for a set carried on)
     carried_on: bool = False  # an interrupted set carrying on from its side and rep
+    previewed: bool = False  # what comes before its work was said in the rest before it
 
 
 @dataclass(frozen=True, slots=True)

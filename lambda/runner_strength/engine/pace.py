@@ -26,13 +26,14 @@ rate (tests/narration/test_lengths.py holds them to the phrase files).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from runner_strength.content.model import Mode, cue_schedule
+from runner_strength.content.model import SIDE_SWITCH_SECONDS, Mode, cue_schedule
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -77,6 +78,14 @@ GET_SET_SECONDS = 1.1  # "Get into position."
 WORK_START_SECONDS = 0.9  # "Go.", "And hold."
 WORK_DONE_SECONDS = 1.1  # "And done.", "And release."
 TAKE_LONGER_SECONDS = 3.2  # "Take a little longer if you need it." (a rest cut to fit a response)
+REST_SECONDS = 1.0  # "Rest.", "Take a rest."
+NEXT_SECONDS = 2.0  # "Coming up, set 2 of 3.", "Next, ... starting on the left."
+PREVIEW_NAME_SECONDS = 1.3  # "Coming up next: ..."
+PREVIEW_KIT_SECONDS = 1.4  # "You'll need ..." (the kit itself is counted from the content)
+# The next exercise's intro, said in the rest before it, starts this long after "Rest." and ends at
+# least this long before the rest does ("10 seconds to go" has room, then the countdown).
+PREVIEW_AFTER_SECONDS = 2.0
+PREVIEW_BEFORE_END_SECONDS = 8.0
 SUMMARY_SECONDS = 5.5  # "That's the workout done. That was 18 minutes of work." and a goodbye
 SUMMARY_NAMES_SECONDS = 1.4  # "You did ..." (the names counted from the content)
 SUMMARY_COUNT_SECONDS = 3.0  # "You got through 6 exercises and 14 sets."
@@ -147,6 +156,7 @@ class SetShape:
     total_sets: int
     sides: int  # sides done in this response (1 or 2)
     first: bool  # this response starts the set (not a split set's right side)
+    previewed: bool = False  # its intro, or reminder, was said in the rest before it
 
 
 def set_talk_seconds(exercise: Exercise, dosage: Dosage, shape: SetShape) -> float:
@@ -158,30 +168,94 @@ def set_talk_seconds(exercise: Exercise, dosage: Dosage, shape: SetShape) -> flo
     """
     cues = _set_cues(exercise, shape)
     seconds = SET_NUMBER_SECONDS if shape.round_start else 0.0
+    full = shape.intro is Intro.FULL
+    if shape.previewed:  # said in the rest before
+        said = [*(cues[:INTRO_CUES] if full else []), *rest_cues(cues, dosage, full=full)]
+        cues = [cue for cue in cues if cue not in said]
     if shape.intro is Intro.FULL:
-        seconds += INTRO_NAME_SECONDS + speech_seconds(exercise.called)
-        seconds += INTRO_FRAME_SECONDS + speech_seconds(exercise.why)
-        seconds += speech_seconds(exercise.setup) + DOSAGE_SECONDS
-        seconds += sum(speech_seconds(cue) for cue in cues[:INTRO_CUES])
-        cues = cues[INTRO_CUES:]
-    elif shape.intro is Intro.AGAIN:
+        if not shape.previewed:
+            seconds += INTRO_NAME_SECONDS + speech_seconds(exercise.called)
+            seconds += INTRO_FRAME_SECONDS + speech_seconds(exercise.why)
+            seconds += speech_seconds(exercise.setup) + DOSAGE_SECONDS
+            seconds += sum(speech_seconds(cue) for cue in cues[:INTRO_CUES])
+        cues = cues[INTRO_CUES:] if not shape.previewed else cues
+    elif shape.intro is Intro.AGAIN and not shape.previewed:
         seconds += INTRO_NAME_AGAIN_SECONDS + speech_seconds(exercise.called) + DOSAGE_SECONDS
         if cues:
             seconds += REMINDER_SECONDS + speech_seconds(cues[0])
             cues = cues[1:]
     if not shape.circuit:
         seconds += SET_NUMBER_SECONDS
-    if shape.intro is Intro.NONE and cues and shape.first:
+    if shape.intro is Intro.NONE and cues and shape.first and not shape.previewed:
         seconds += REMINDER_SECONDS + speech_seconds(cues[0])
         cues = cues[1:]
-    if shape.sides == 2 and shape.intro is not Intro.NONE and exercise.first_side:
+    introduced = shape.intro is not Intro.NONE and not shape.previewed
+    if shape.sides == 2 and introduced and exercise.first_side:
         seconds += speech_seconds(exercise.first_side)  # what "left side" means for this one
     elif dosage.per_side:
         seconds += SIDE_SECONDS
-    seconds += GET_SET_SECONDS + sum(speech_seconds(c) for c in _unplaced(cues, dosage))
-    seconds += SETTLE_AFTER_INTRO_SECONDS if shape.intro is not Intro.NONE else SETTLE_SECONDS
+    seconds += GET_SET_SECONDS + sum(speech_seconds(c) for c in unplaced_cues(cues, dosage))
+    # The content's own set-up silence, a little longer right after the set-up was explained,
+    # and its own side switch in place of the plan's allowance for one.
+    setup = float(exercise.setup_seconds)
+    seconds += max(setup, SETTLE_AFTER_INTRO_SECONDS) if introduced else setup
+    if shape.sides == 2:
+        seconds += exercise.switch_seconds - SIDE_SWITCH_SECONDS
     start = WORK_START_SECONDS + (GO_TONE_SECONDS if dosage.mode is Mode.REPS else 0.0)
     return seconds + start * shape.sides + WORK_DONE_SECONDS + QUESTION_SECONDS
+
+
+def rest_cues(cues: Sequence[str], dosage: Dosage, *, full: bool) -> list[str]:
+    """A set's cues said in the rest before it, besides a whole intro's first three.
+
+    The reminder (unless a whole intro gives three), how to count, and the cues no beat of the
+    work has room for: after "ready" only the cues riding beside the counts are left.
+    """
+    left = list(cues[INTRO_CUES:] if full else cues[1:])
+    notes = [cue for cue in left if COUNT_NOTE.search(cue)]
+    riders = [cue for cue in left if cue not in notes]
+    unplaced = [cue for cue in unplaced_cues(riders, dosage) if cue not in notes]
+    said = ([] if full or not cues else [cues[0]]) + notes + unplaced
+    return [cue for cue in cues if cue in said]
+
+
+def said_in_rest_seconds(exercise: Exercise, dosage: Dosage, shape: SetShape) -> float:
+    """Seconds of what the rest before a set says about it (see the narration's rest).
+
+    Before an exercise's first intro, the whole intro (`intro_in_rest_seconds`); before any other
+    set, what comes next, the reminder cue and how to count.
+    """
+    if shape.intro is Intro.FULL:
+        return intro_in_rest_seconds(exercise, dosage, shape)
+    said = rest_cues(_set_cues(exercise, shape), dosage, full=False)
+    seconds = NEXT_SECONDS + (speech_seconds(exercise.called) if shape.intro else 0.0)
+    return seconds + (REMINDER_SECONDS if said else 0.0) + sum(speech_seconds(c) for c in said)
+
+
+def intro_in_rest_seconds(exercise: Exercise, dosage: Dosage, shape: SetShape) -> float:
+    """Seconds of an exercise's whole first intro said in the rest before its first set.
+
+    Mirrors the narration: the name, why, the kit, the set-up, three cues, the dose and what
+    "left side" means for it.
+    """
+    set_cues = _set_cues(exercise, shape)
+    cues = set_cues[:INTRO_CUES] + rest_cues(set_cues, dosage, full=True)
+    seconds = PREVIEW_NAME_SECONDS + speech_seconds(exercise.called) + speech_seconds(exercise.why)
+    if exercise.equipment:
+        kit = (item.replace("_", " ") for item in exercise.equipment)
+        seconds += PREVIEW_KIT_SECONDS + sum(speech_seconds(i) + SECONDS_PER_WORD for i in kit)
+    seconds += INTRO_FRAME_SECONDS + speech_seconds(exercise.setup) + DOSAGE_SECONDS
+    seconds += sum(speech_seconds(cue) for cue in cues)
+    if shape.sides == 2 and exercise.first_side:
+        seconds += speech_seconds(exercise.first_side)
+    return seconds
+
+
+def rest_holding_intro(intro_seconds: float) -> int:
+    """The rest a response times when the next exercise's intro is said in it, at the least."""
+    return math.ceil(
+        REST_SECONDS + PREVIEW_AFTER_SECONDS + intro_seconds + PREVIEW_BEFORE_END_SECONDS
+    )
 
 
 def opening_seconds(  # noqa: PLR0913  # what the opening says, all by keyword after the name
@@ -218,7 +292,7 @@ def _set_cues(exercise: Exercise, shape: SetShape) -> list[str]:
     return [exercise.cues[i] for i in schedule[min(number, len(schedule)) - 1]]
 
 
-def _unplaced(cues: list[str], dosage: Dosage) -> list[str]:
+def unplaced_cues(cues: Sequence[str], dosage: Dosage) -> list[str]:
     """The cues said before the work because no beat or quiet stretch of it has room for them."""
     notes = [cue for cue in cues if COUNT_NOTE.search(cue)]
     riders = [cue for cue in cues if cue not in notes]

@@ -52,6 +52,8 @@ from runner_strength.engine.pace import (
     Intro,
     SetShape,
     opening_seconds,
+    rest_holding_intro,
+    said_in_rest_seconds,
     set_talk_seconds,
     summary_seconds,
 )
@@ -62,6 +64,9 @@ if TYPE_CHECKING:
 
 # Alexa plays at most 240 s of audio per response; 40 s are left for the speech estimate's error.
 MAX_RESPONSE_SECONDS = 200
+# A response holds the next exercise's intro in its rest while its audio stays under this (the
+# narration's budget, less the line said when a rest is cut short).
+PREVIEW_BUDGET_SECONDS = 228
 # Seconds an exercise intro (name, why, set-up, cues) is allowed in the audio budget.
 INTRO_SECONDS = 30
 # "Quick" asks for at most this many seconds, and at most QUICK_FRACTION of the full workout.
@@ -357,6 +362,11 @@ def _build_plan(  # noqa: PLR0913  # build_plan's parameters
     return replace(_expand(library, full, today, workout, adjustments), today_seconds=played(today))
 
 
+def shape_seconds(library: Library, plan: Plan, adjustments: Mapping[str, Adjustment]) -> int:
+    """Seconds `plan`'s workout (its sets and exercises as cut) plays with `adjustments`."""
+    return _expand(library, plan.full, plan.today, plan.workout, adjustments).total_seconds()
+
+
 def _expand(  # noqa: PLR0913  # the three stages of the workout and what shapes them
     library: Library,
     full: Workout,
@@ -425,39 +435,72 @@ def _opening(library: Library, plan: Plan) -> float:
 
 
 def _played(library: Library, plan: Plan) -> tuple[float, ...]:
-    """Seconds each slot plays, as `engine/pace.py` models the narration, its answer included."""
-    circuit = plan.workout.format is Format.CIRCUIT
-    first_item = plan.workout.items[0].exercise_id
-    introduced: set[str] = set()
-    previous: str | None = None
+    """Seconds each slot plays, as `engine/pace.py` models the narration, its answer included.
+
+    An exercise's first intro is said in the rest before its first set when the response has
+    room (the rest grows to hold it); that set then starts at once.
+    """
+    shapes = _shapes(plan)
     out: list[float] = []
+    previewed = False
     for index, slot in enumerate(plan.slots):
-        exercise_id = plan.performed[slot.exercise_id]
-        intro = Intro.NONE
-        if slot.starts_set and exercise_id != previous:
-            intro = Intro.AGAIN if exercise_id in introduced else Intro.FULL
-            introduced.add(exercise_id)
-        previous = exercise_id
+        exercise = library.exercise(plan.performed[slot.exercise_id])
         dosage = plan.dosages[slot.exercise_id]
-        shape = SetShape(
-            intro=intro,
-            circuit=circuit,
-            round_start=circuit and slot.starts_set and slot.exercise_id == first_item,
-            set_number=slot.set_number,
-            total_sets=slot.total_sets,
-            sides=len(slot.sides),
-            first=slot.starts_set,
-        )
-        timing = plan.timing(index, intro=intro is not Intro.NONE)
-        seconds = set_talk_seconds(library.exercise(exercise_id), dosage, shape) + timing.work
-        seconds += timing.rest_timed
-        if timing.rest_timed < timing.rest_prescribed:
+        shape = shapes[index]
+        if previewed:
+            shape = replace(shape, previewed=True)
+        timing = plan.timing(index, intro=shape.intro is not Intro.NONE)
+        talk = set_talk_seconds(exercise, dosage, shape)
+        rest = timing.rest_timed
+        previewed = False
+        following = shapes[index + 1] if index + 1 < len(plan.slots) else None
+        if rest > 0 and following is not None and following.first:
+            upcoming = plan.slots[index + 1]
+            holding = rest_holding_intro(
+                said_in_rest_seconds(
+                    library.exercise(plan.performed[upcoming.exercise_id]),
+                    plan.dosages[upcoming.exercise_id],
+                    following,
+                )
+            )
+            if talk + timing.work + max(rest, holding) <= PREVIEW_BUDGET_SECONDS:
+                rest, previewed = max(rest, holding), True
+        seconds = talk + timing.work + rest
+        if rest < timing.rest_prescribed:
             seconds += TAKE_LONGER_SECONDS
         if slot.final:  # the summary instead of a question
             names = [library.exercise(item.exercise_id).called for item in plan.workout.items]
             seconds += summary_seconds(names) - QUESTION_SECONDS
         out.append(seconds + ANSWER_SECONDS)
     return tuple(out)
+
+
+def _shapes(plan: Plan) -> list[SetShape]:
+    """Where each slot sits as far as its talk is concerned (its intro, its round, its sides)."""
+    circuit = plan.workout.format is Format.CIRCUIT
+    first_item = plan.workout.items[0].exercise_id
+    introduced: set[str] = set()
+    previous: str | None = None
+    out: list[SetShape] = []
+    for slot in plan.slots:
+        exercise_id = plan.performed[slot.exercise_id]
+        intro = Intro.NONE
+        if slot.starts_set and exercise_id != previous:
+            intro = Intro.AGAIN if exercise_id in introduced else Intro.FULL
+            introduced.add(exercise_id)
+        previous = exercise_id
+        out.append(
+            SetShape(
+                intro=intro,
+                circuit=circuit,
+                round_start=circuit and slot.starts_set and slot.exercise_id == first_item,
+                set_number=slot.set_number,
+                total_sets=slot.total_sets,
+                sides=len(slot.sides),
+                first=slot.starts_set,
+            )
+        )
+    return out
 
 
 def _parts(

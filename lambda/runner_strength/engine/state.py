@@ -132,6 +132,11 @@ class LastSet:
     # Where each stretch of the response starts (see engine/schedule.py), as the narration
     # played it; empty for a response not yet narrated (engine tests) or one cut short.
     marks: tuple[Mark, ...] = field(default=(), metadata=stored(since=5))
+    # The next exercise's intro, said in this response's rest so the set after "ready" starts
+    # at once, and the request-clock second its last word ends: the runner heard it only if the
+    # audio played on past that (an interruption before then clears it).
+    preview: str = field(default="", metadata=stored(since=6))
+    preview_ends: float = field(default=0.0, metadata=stored(since=6))
 
 
 @dataclass(frozen=True, slots=True)

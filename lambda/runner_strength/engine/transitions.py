@@ -83,8 +83,15 @@ from runner_strength.engine.events import (
     WorkoutStarted,
 )
 from runner_strength.engine.personal import heavy_lower_body
-from runner_strength.engine.plan import Plan, Slot, build_plan, remap, step_amount
-from runner_strength.engine.schedule import bounds, place
+from runner_strength.engine.plan import (
+    Plan,
+    Slot,
+    build_plan,
+    remap,
+    shape_seconds,
+    step_amount,
+)
+from runner_strength.engine.schedule import ALLOWANCE, bounds, place
 from runner_strength.engine.state import (
     Adjustment,
     CarryOn,
@@ -165,6 +172,7 @@ def _where(plan: Plan, state: WorkoutState, index: int) -> NextUp:
         sides=slot.sides,
         new_exercise=_is_new(plan, state, index),
         carry_on=carry_on if carry_on is not None and carry_on.side in slot.sides else None,
+        dosage=plan.dosages[slot.exercise_id],
     )
 
 
@@ -315,6 +323,7 @@ def _perform(
     reps = plan.dosages[slot.exercise_id].reps
     first_rep = 1 if resumed is None or reps is None else resumed.rep
     intro = _is_new(plan, state, index)
+    previewed = resumed is None and _previewed(state, exercise_id, now)
     events: list[Event] = []
     if intro:
         events.append(
@@ -322,6 +331,7 @@ def _perform(
                 exercise_id,
                 first_time=exercise_id not in state.introduced,
                 heard_before=exercise_id in state.heard_before,
+                previewed=previewed,
             )
         )
     carry_on = state.return_to
@@ -367,6 +377,7 @@ def _perform(
             slot=index,
             first_rep=first_rep,
             carried_on=resumed is not None,
+            previewed=previewed,
         )
     )
     if preview is None:
@@ -375,6 +386,19 @@ def _perform(
     else:
         events.append(AskReady(preview))
     return Outcome(state, tuple(events))
+
+
+def _previewed(state: WorkoutState, exercise_id: str, now: float) -> bool:
+    """Whether the runner heard `exercise_id`'s intro in full in the rest just before `now`.
+
+    Not after a pause (the runner stepped away) or an interrupted set, nor when the runner may
+    have spoken (`ALLOWANCE` before the request) before its last word; `interrupt` clears a
+    preview the audio was cut inside.
+    """
+    last = state.last_set
+    if last is None or last.preview != exercise_id or state.paused or state.rolled_back:
+        return False
+    return last.preview_ends <= now - ALLOWANCE
 
 
 def _after(first: Event, outcome: Outcome) -> Outcome:
@@ -414,11 +438,18 @@ def repeat(state: WorkoutState | None, library: Library, now: float) -> Outcome:
 # ---------------------------------------------------------------- the request's own time
 
 
-def timed(state: WorkoutState, marks: Sequence[Mark], now: float) -> WorkoutState:
+def timed(
+    state: WorkoutState,
+    marks: Sequence[Mark],
+    now: float,
+    preview: tuple[str, float] | None = None,
+) -> WorkoutState:
     """`state` knowing the timeline the response to the request at `now` plays.
 
     `marks` are where each stretch of that response starts (engine/schedule.py), as narrated; the
     phase at a later moment, and where a later request finds the runner, follow from them.
+    `preview` is the exercise whose intro the response's rest says, and the second from the
+    response's start its last word ends.
     """
     last = state.last_set
     ends = bounds(marks)
@@ -428,6 +459,9 @@ def timed(state: WorkoutState, marks: Sequence[Mark], now: float) -> WorkoutStat
     timed_set = replace(
         last, started_at=now, work_ends=work_ends, audio_ends=audio_ends, marks=tuple(marks)
     )
+    if preview is not None:
+        exercise_id, at = preview
+        timed_set = replace(timed_set, preview=exercise_id, preview_ends=now + at)
     return replace(state, last_set=timed_set)
 
 
@@ -452,6 +486,9 @@ def interrupt(state: WorkoutState | None, library: Library, now: float) -> Outco
     stopped = replace(
         last, work_ends=min(last.work_ends, offset), audio_ends=offset, marks=(), slot=spot.slot
     )
+    if last.preview_ends > now - ALLOWANCE:
+        # The runner spoke before the next exercise's intro was over: it is said again.
+        stopped = replace(stopped, preview="", preview_ends=0.0)
     slot = plan.slots[spot.slot]
     # Only a set at or before the position rolls back (never one the workout has not reached).
     in_set = spot.in_set and spot.slot <= state.position
@@ -705,6 +742,12 @@ def _adjust(
         adjustments[exercise_id] = adjustment
     adjusted = replace(current, adjustments=adjustments)
     new_plan = plan_of(library, adjusted)
+    if new_plan.workout != plan.workout:
+        # A workout cut to a time (or "quick") would be cut again around a longer dose, losing
+        # sets or this very exercise mid-workout: it keeps its shape and runs a little longer.
+        keep = shape_seconds(library, plan, adjustments)
+        adjusted = replace(adjusted, quick=False, target_seconds=keep)
+        new_plan = plan_of(library, adjusted)
     last = current.last_set
     back = current.return_to
     adjusted = _moved(

@@ -57,9 +57,12 @@ from runner_strength.engine.pace import (
     GAP_SECONDS,
     HOLD_CUE_AT,
     INTRO_CUES,
+    PREVIEW_AFTER_SECONDS,
     SETTLE_AFTER_INTRO_SECONDS,
     TIME_CHECK_MIN_ELAPSED,
     TIME_CHECKS,
+    rest_cues,
+    rest_holding_intro,
 )
 from runner_strength.engine.schedule import rep_starts
 from runner_strength.engine.state import Direction, Mark, Part, Scope, Side
@@ -87,6 +90,8 @@ if TYPE_CHECKING:
 # The narrator keeps its own estimate this far under Alexa's limit, so rounding never tips it over
 # and a one-sentence notice (progress not saved) still fits in front of the longest response.
 AUDIO_BUDGET_SECONDS = MAX_AUDIO_SECONDS - 8.0
+# The SSML mark at the end of the next exercise's intro said in a rest (see `intro_in_rest`).
+PREVIEW_LABEL = "intro_in_rest"
 # A hold this long also hears "halfway".
 HALFWAY_FROM_SECONDS = 40
 # Seconds set aside for "take a little longer if you need it" when a rest is cut short.
@@ -230,6 +235,7 @@ class _Context:
     oriented: bool = False  # a resume or repeat already said which set this is
     reserve: float = 0.0  # seconds still to be said after the sets (the closing question)
     tones: int = MAX_AUDIO_TAGS  # audio tags this response may still play
+    rested: bool = False  # the response ends with a whole rest: the question follows its end
 
 
 class Narrator:
@@ -474,12 +480,18 @@ class Narrator:
         ):
             return self._sentence(Key.ASK_ROUND, round=where.set_number)
         if where.new_exercise or context.circuit:
-            if where.exercise_id in named:
-                return self._sentence(Key.ASK_EXERCISE_NAMED)
-            return self._sentence(Key.ASK_EXERCISE, name=self._name(where.exercise_id))
+            return self._ask_exercise(where, context, named=named)
         if where.set_number == where.total_sets:
             return self._sentence(Key.ASK_LAST_SET)
         return self._sentence(Key.ASK_SET, set=where.set_number)
+
+    def _ask_exercise(self, where: NextUp, context: _Context, *, named: frozenset[str]) -> Ssml:
+        if context.rested:
+            # The rest ends at the decision, by name: a minute on, "it" would be a riddle.
+            return self._sentence(Key.ASK_AFTER_REST, name=self._name(where.exercise_id))
+        if where.exercise_id in named:
+            return self._sentence(Key.ASK_EXERCISE_NAMED)
+        return self._sentence(Key.ASK_EXERCISE, name=self._name(where.exercise_id))
 
     def _ask_carry_on(self, where: NextUp) -> Ssml:
         """An interrupted set's question: "Ready to carry on from rep 6 on your right side?"."""
@@ -584,6 +596,9 @@ class Narrator:
 
         Returns the intro and the set's scheduled cues it left for the work to say.
         """
+        if intro.previewed:
+            # Said in the rest before: the set starts now, its other cues with the work.
+            return Ssml(), list(cues)
         exercise = self._library.exercise(intro.exercise_id)
         dosage = event.dosage if event is not None else exercise.dosage
         out = Ssml()
@@ -625,14 +640,21 @@ class Narrator:
         exercise = self._library.exercise(event.exercise_id)
         # A set carried on after an interruption was set up and cued already: straight back in.
         cues = [] if event.carried_on else self._set_cues(exercise, event, context.intro)
+        if event.previewed:
+            # Said in the rest before (the reminder, how to count): straight into the set.
+            full = self._full_intro(context.intro)
+            said = [*(cues[:INTRO_CUES] if full else []), *rest_cues(cues, event.dosage, full=full)]
+            cues = [cue for cue in cues if cue not in said]
         named, tones = set(self._named), context.tones
+        # Right after an intro the runner takes a little longer to get into position.
+        settle = context.intro is not None and not context.intro.previewed
         lead, left = self._lead(event, context, cues, brief=self._brief)
-        work = self._work(event, left, context, settle=context.intro is not None)
+        work = self._work(event, left, context, settle=settle)
         if lead.seconds + work.seconds > available:
             # Too long even with no rest at all: the short intro, its cues said with the work.
             self._named, context.tones = named, tones
             lead, left = self._lead(event, context, cues, brief=True)
-            work = self._work(event, left, context, settle=context.intro is not None)
+            work = self._work(event, left, context, settle=settle)
         rest = self._rest(event, context, available - lead.seconds - work.seconds)
         start = Mark(0.0, event.slot, event.sides[0], Part.LEAD).label()
         return Ssml().mark(start).extend(lead).extend(work).extend(rest)
@@ -661,7 +683,7 @@ class Narrator:
                 out.extend(
                     self._sentence(Key.SET_START, set=event.set_number, sets=event.total_sets)
                 )
-        if context.intro is None and left and event.sides != (Side.RIGHT,):
+        if context.intro is None and left and event.sides != (Side.RIGHT,) and not event.previewed:
             out.extend(self._sentence(Key.INTRO_REMINDER, cue=left.pop(0)))
         return out, left
 
@@ -678,7 +700,8 @@ class Narrator:
         out = Ssml()
         sides = event.sides
         first_side = self._library.exercise(event.exercise_id).first_side
-        if sides[0] is Side.LEFT and len(sides) > 1 and first_side and context.intro is not None:
+        introduced = context.intro is not None and not context.intro.previewed
+        if sides[0] is Side.LEFT and len(sides) > 1 and first_side and introduced:
             out.sentence(first_side)  # the first time: what "left side" means for this one
         elif sides[0] is not Side.BOTH:
             key = Key.SIDE_FIRST if len(sides) > 1 else Key.SIDE_ONE
@@ -847,11 +870,24 @@ class Narrator:
             opening = self._sentence(Key.REST_ROUND, round=event.set_number)
         else:
             opening = self._sentence(Key.REST)
-        opening.extend(self._preview(where, context))
         seconds = float(min(event.rest_seconds, max(0.0, available - TAKE_MORE_SECONDS)))
+        named = set(self._named)
+        intro = self._intro_in_rest(where, context)
+        at = opening.seconds + (PREVIEW_AFTER_SECONDS if where.new_exercise else 0.0)
+        # The intro is rest too: a rest shorter than it grows to hold it and the countdown.
+        needed = rest_holding_intro(intro.seconds) if intro is not None else 0
+        if intro is not None and max(seconds, needed) <= available - TAKE_MORE_SECONDS:
+            seconds = max(seconds, float(needed))
+        else:
+            intro = None
+            self._named = named
+            opening.extend(self._preview(where, context))
         end = self._tone(context)
         end_tone = TONE_SECONDS[END_TONE] if end else 0.0
         timed = [_Timed(0.0, opening, priority=0, forced=True)]
+        if intro is not None:
+            intro.mark(f"{PREVIEW_LABEL}:{where.exercise_id}")
+            timed.append(_Timed(at, intro, priority=0, forced=True))
         timed += self._countdown(seconds - end_tone)
         timed += self._time_checks(seconds, Key.REST_LEFT)
         if end:
@@ -860,6 +896,49 @@ class Narrator:
         out.mark("rest_start").extend(Timeline(seconds, beats).render()).mark("rest_end")
         if seconds < event.rest_prescribed_seconds:
             out.extend(self._sentence(Key.REST_TAKE_MORE))
+        else:
+            context.rested = True
+        return out
+
+    def _full_intro(self, intro: ExerciseIntro | None) -> bool:
+        """Whether an intro is the whole first one (why, set-up, three cues), not a reminder."""
+        return intro is not None and intro.first_time and not intro.heard_before and not self._brief
+
+    def _intro_in_rest(self, where: NextUp, context: _Context) -> Ssml | None:
+        """What the next set needs said before it, to say in the rest; None with nothing due.
+
+        Before an exercise the runner has not had introduced (in this workout or an earlier
+        one): its whole intro, the name, why, the kit, the set-up, the first cues, the dose and
+        what "left side" means for it. Before any other set: what comes, the reminder cue and
+        how to count. Either way, after "ready" the set starts at once.
+        """
+        state = context.state
+        if state is None or where.carry_on is not None or where.sides[0] is Side.RIGHT:
+            return None
+        exercise = self._library.exercise(where.exercise_id)
+        schedule = cue_schedule(len(exercise.cues), max(1, where.total_sets))
+        cues = [exercise.cues[i] for i in schedule[min(where.set_number, len(schedule)) - 1]]
+        introduced = state.introduced | state.heard_before
+        dosage = where.dosage if where.dosage is not None else exercise.dosage
+        if self._brief or where.exercise_id in introduced or not where.new_exercise:
+            out = self._preview(where, context)
+            said = rest_cues(cues, dosage, full=False)
+            if said:
+                out.extend(self._sentence(Key.INTRO_REMINDER, cue=said[0]))
+            for cue in said[1:]:
+                out.sentence(cue)
+            return out
+        out = self._sentence(Key.PREVIEW_NAME, name=self._name(exercise.id))
+        out.sentence(exercise.why)
+        if exercise.equipment:
+            out.extend(self._sentence(Key.PREVIEW_KIT, equipment=self._kit(exercise.equipment)))
+        out.extend(self._sentence(Key.INTRO_SETUP, setup=exercise.setup))
+        out.extend(self._sentence(Key.INTRO_CUES))
+        for cue in cues[:INTRO_CUES] + rest_cues(cues, dosage, full=True):
+            out.sentence(cue)
+        out.extend(self._dosage(dosage))
+        if where.sides[0] is Side.LEFT and len(where.sides) > 1 and exercise.first_side:
+            out.sentence(exercise.first_side)
         return out
 
     def rest_left(self, seconds: int, slot: int) -> Script:
@@ -994,6 +1073,13 @@ def timeline_marks(speech: Ssml) -> tuple[Mark, ...]:
     return tuple(mark for mark in found if mark is not None)
 
 
+def intro_in_rest(speech: Ssml) -> tuple[str, float] | None:
+    """The exercise whose intro a response's rest says, and the second its last word ends."""
+    prefix = f"{PREVIEW_LABEL}:"
+    found = [(name[len(prefix) :], at) for name, at in speech.marks if name.startswith(prefix)]
+    return found[-1] if found else None
+
+
 def _end_tone(at: float) -> _Timed:
     """The tone ending a hold or a rest, marked where its countdown reaches zero; always played."""
     return _Timed(at, Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE), priority=0, forced=True)
@@ -1110,10 +1196,15 @@ def rehearsal(  # noqa: PLR0913  # the versions a runner can ask for, by keyword
     )
     said = "start"
     while True:
-        speech = narrator.speak(outcome)
+        script = narrator.script(outcome)
+        speech = script.to_speech()
         yield said, speech
         if speech.end_session or outcome.state is None:
             return
+        # The state keeps the response's timeline, as the skill's responder does.
+        state = transitions.timed(
+            outcome.state, timeline_marks(script.speech), now, intro_in_rest(script.speech)
+        )
         now += estimate_seconds(speech.ssml) + ANSWER_SECONDS
-        outcome = transitions.ready(outcome.state, library, now)
+        outcome = transitions.ready(state, library, now)
         said = "ready"

@@ -100,6 +100,8 @@ class Key(StrEnum):
     NEXT_OTHER = "next_other"
     NEXT_OTHER_SIDE = "next_other_side"
     NEXT_ROUND = "next_round"
+    PREVIEW_NAME = "preview_name"
+    PREVIEW_KIT = "preview_kit"
     REST_LEFT = "rest_left"
     REST_TAKE_MORE = "rest_take_more"
     # questions
@@ -109,6 +111,7 @@ class Key(StrEnum):
     ASK_SIDE = "ask_side"
     ASK_EXERCISE = "ask_exercise"
     ASK_EXERCISE_NAMED = "ask_exercise_named"
+    ASK_AFTER_REST = "ask_after_rest"
     ASK_CARRY_ON_REP_SIDE = "ask_carry_on_rep_side"
     ASK_CARRY_ON_REP = "ask_carry_on_rep"
     ASK_CARRY_ON_SIDE = "ask_carry_on_side"

@@ -1,0 +1,82 @@
+"""The rest leads into the next set: what comes is said in the rest, so "ready" starts it.
+
+Played through the Lambda entry on the memory store, each request stamped with the test clock.
+Five basics: three sets of the walking lunge, then the squat. The rest after the last lunge set
+introduces the squat; whether the runner heard that intro in full decides what "ready" says.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reliability_kit import stored_record
+from skilltest import USER
+
+if TYPE_CHECKING:
+    from runner_strength.content.model import Library
+    from runner_strength.persistence.memory import MemoryAdapter
+    from skilltest import Device, FakeClock, Reply
+
+# The second the runner answers after a response's audio is over.
+ANSWER = 2.0
+
+
+def _to_the_last_lunge(echo: Device, clock: FakeClock) -> Reply:
+    """Five basics started, the walking lunge's sets said through; the last one's reply."""
+    echo.say("StartWorkoutIntent", new_session=True, workout=("five_basics", "Five basics"))
+    reply = echo.say("AMAZON.NoIntent")  # no warm-up
+    for _ in range(3):
+        clock.advance(reply.seconds + ANSWER)
+        reply = echo.say("ReadyIntent")
+    return reply
+
+
+def test_a_rest_heard_to_its_end_leads_straight_into_the_next_exercise(
+    echo: Device, clock: FakeClock, library: Library
+) -> None:
+    """The squat is introduced in the rest; "ready" starts its first set with no intro."""
+    squat = library.exercise("squat")
+    last_lunge = _to_the_last_lunge(echo, clock)
+    assert squat.why in last_lunge.text
+    assert squat.setup in last_lunge.text
+    assert last_lunge.text.rstrip().endswith("the squat?"), last_lunge.text[-80:]
+    clock.advance(last_lunge.seconds + ANSWER)
+    first_squat = echo.say("ReadyIntent")
+    assert squat.why not in first_squat.text
+    assert squat.setup not in first_squat.text
+    assert first_squat.text.lower().startswith(("set 1 of 3", "now, set 1 of 3"))
+
+
+def test_speaking_before_the_intro_is_over_hears_it_again_after_ready(
+    echo: Device, clock: FakeClock, library: Library, adapter: MemoryAdapter
+) -> None:
+    """Status asked while the squat's intro plays: after "ready" the intro is said whole."""
+    squat = library.exercise("squat")
+    _to_the_last_lunge(echo, clock)
+    record = stored_record(adapter, USER)
+    assert record is not None
+    (state,) = record.active.values()
+    last = state.last_set
+    assert last is not None
+    assert last.preview == "squat"
+    clock.now = last.preview_ends - 5  # five seconds before the intro's last word
+    echo.say("WorkoutStatusIntent")
+    clock.advance(30)
+    first_squat = echo.say("ReadyIntent")
+    assert squat.why in first_squat.text
+    assert squat.setup in first_squat.text
+
+
+def test_a_runner_back_from_a_pause_hears_the_intro_again(
+    echo: Device, clock: FakeClock, library: Library
+) -> None:
+    """The intro heard in a rest does not count after a pause: days later it is said again."""
+    squat = library.exercise("squat")
+    last_lunge = _to_the_last_lunge(echo, clock)
+    clock.advance(last_lunge.seconds + ANSWER)
+    echo.say("AMAZON.PauseIntent")
+    clock.advance(2 * 24 * 3600)
+    resumed = echo.say("ResumeWorkoutIntent", new_session=True)
+    if "left off" in resumed.text:
+        resumed = echo.say("AMAZON.YesIntent")
+    assert squat.why in resumed.text
