@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from runner_strength.alexa import forgetting, reminding, safety, second_chance
+from runner_strength.alexa import (
+    asides,
+    explaining,
+    fitting,
+    forgetting,
+    moves,
+    reminding,
+    safety,
+    second_chance,
+    starting,
+)
 from runner_strength.alexa.dialog import Asked, Question
 from runner_strength.alexa.requests import (
     SlotStatus,
@@ -57,16 +67,16 @@ def workout_named(turn: Turn, handler_input: HandlerInput) -> str | None:
 def ready(turn: Turn, _: HandlerInput) -> Response:
     """Ready (or "next"): the set asked about; no workout and a question waiting: that question."""
     if turn.state is None and turn.asked.pending:
-        return turn.fallback()
-    return turn.run(transitions.ready)
+        return asides.fallback(turn)
+    return moves.run(turn, transitions.ready)
 
 
 def resume(turn: Turn, _: HandlerInput) -> Response:
     """Resume: a paused workout carries on, an unfinished one goes on; never asked to confirm."""
     state = turn.state
     if state is not None and not state.paused:
-        return turn.run(transitions.ready)
-    return turn.run(transitions.resume)
+        return moves.run(turn, transitions.ready)
+    return moves.run(turn, transitions.resume)
 
 
 def carry_on(turn: Turn, handler_input: HandlerInput) -> Response:
@@ -79,7 +89,7 @@ def carry_on(turn: Turn, handler_input: HandlerInput) -> Response:
 
 def breather(turn: Turn, _: HandlerInput) -> Response:
     """Wait, hold on, one sec: the place is held, a minute of quiet, then "ready to carry on?"."""
-    return turn.breather()
+    return moves.breather(turn)
 
 
 def redo_last_set(turn: Turn, _: HandlerInput) -> Response:
@@ -87,35 +97,35 @@ def redo_last_set(turn: Turn, _: HandlerInput) -> Response:
     state = turn.state
     if state is None or state.last_set is None or state.undo_skip is not None:
         # Nothing done yet, or a skip to undo ("say go back" is how a skip is undone).
-        return turn.run(transitions.previous_exercise)
-    return turn.run(transitions.repeat, persist=False)
+        return moves.run(turn, transitions.previous_exercise)
+    return moves.run(turn, transitions.repeat, persist=False)
 
 
 def easier(turn: Turn, _: HandlerInput) -> Response:
     """Too hard: the rest of this exercise easier now (and next time, by the feedback rule)."""
-    return turn.run(transitions.easier)
+    return moves.run(turn, transitions.easier)
 
 
 def harder(turn: Turn, _: HandlerInput) -> Response:
     """Too easy: the rest of this exercise harder now."""
-    return turn.run(transitions.harder)
+    return moves.run(turn, transitions.harder)
 
 
 def repeat_set(turn: Turn, _: HandlerInput) -> Response:
     """Do that set again: the position does not move, so nothing is saved."""
-    return turn.run(transitions.repeat, persist=False)
+    return moves.run(turn, transitions.repeat, persist=False)
 
 
 def previous_exercise(turn: Turn, _: HandlerInput) -> Response:
     """The previous exercise again."""
-    return turn.run(transitions.previous_exercise)
+    return moves.run(turn, transitions.previous_exercise)
 
 
 def pause(turn: Turn, handler_input: HandlerInput) -> Response:
     """Pause: the place is kept and the session ends with how to come back (as stop, if none)."""
     if turn.state is None:
         return stop(turn, handler_input)
-    return turn.run(transitions.pause)
+    return moves.run(turn, transitions.pause)
 
 
 def stop(turn: Turn, _: HandlerInput) -> Response:
@@ -128,21 +138,21 @@ def stop(turn: Turn, _: HandlerInput) -> Response:
 
 def skip_exercise(turn: Turn, _: HandlerInput) -> Response:
     """Skip this exercise, explicitly; "go back" undoes it."""
-    return turn.skip()
+    return moves.skip(turn)
 
 
 def start_over_asked(turn: Turn, _: HandlerInput) -> Response:
     """Start over: the sets done would be lost, so ask first."""
     state = turn.state
     if state is None:
-        return turn.run(_start_over)
+        return moves.run(turn, _start_over)
     workout = turn.library.workout(state.workout_id)
     return turn.respond(turn.talk.start_over_question(workout), Asked(Question.START_OVER))
 
 
 def start_whole_over(turn: Turn, _: HandlerInput) -> Response:
     """Yes to "start the whole workout over?"."""
-    return turn.run(_start_whole_workout_over)
+    return moves.run(turn, _start_whole_workout_over)
 
 
 def keep_going(turn: Turn, _: HandlerInput) -> Response:
@@ -153,7 +163,7 @@ def keep_going(turn: Turn, _: HandlerInput) -> Response:
 
 def stop_for_today(turn: Turn, _: HandlerInput) -> Response:
     """Yes to "shall we stop for today?"."""
-    return turn.stop_for_today()
+    return moves.run(turn, transitions.finish)
 
 
 def pain(turn: Turn, handler_input: HandlerInput) -> Response:
@@ -165,7 +175,7 @@ def pain(turn: Turn, handler_input: HandlerInput) -> Response:
     heard = "_".join((slot.heard or "").lower().split())
     if area is None and slot.heard:  # "my calfs", "my achilles tendon": the one area it means
         area = heard if heard in BODY_AREAS else sure_term(slot.heard, BODY_AREAS)
-    return turn.pain(area)
+    return fitting.pain(turn, area)
 
 
 def red_flag(turn: Turn, _: HandlerInput) -> Response:
@@ -181,7 +191,9 @@ def start_offered(turn: Turn, _: HandlerInput) -> Response:
     offered = turn.asked.workout_id
     workout_id = offered if offered in turn.library.workouts else turn.next_workout().id
     # An offer made for a time budget ("the shortest I'd do is ...") starts inside it.
-    return turn.start(workout_id or "", target_seconds=turn.asked.target_seconds, confirmed=True)
+    return starting.start(
+        turn, workout_id or "", target_seconds=turn.asked.target_seconds, confirmed=True
+    )
 
 
 def start_at_resume_offer(turn: Turn, handler_input: HandlerInput) -> Response:
@@ -190,24 +202,26 @@ def start_at_resume_offer(turn: Turn, handler_input: HandlerInput) -> Response:
     state = turn.state
     if named is None or (state is not None and named == state.workout_id):
         return resume(turn, handler_input)
-    return turn.start(named, confirmed=True)  # naming another workout here is the answer
+    return starting.start(turn, named, confirmed=True)  # naming another workout here is the answer
 
 
 def start_new(turn: Turn, handler_input: HandlerInput) -> Response:
     """Yes to "start Top six? Your Five basics will keep": the new one starts."""
     named = workout_named(turn, handler_input) or turn.asked.workout_id
     workout_id = named if named in turn.library.workouts else turn.next_workout().id
-    return turn.start(workout_id or "", target_seconds=turn.asked.target_seconds, confirmed=True)
+    return starting.start(
+        turn, workout_id or "", target_seconds=turn.asked.target_seconds, confirmed=True
+    )
 
 
 def resume_declined(turn: Turn, _: HandlerInput) -> Response:
     """No to the resume offer: the unfinished workout ends, a fresh one is offered."""
-    return turn.answer_no()
+    return starting.answer_no(turn)
 
 
 def decline_offer(turn: Turn, _: HandlerInput) -> Response:
     """No to "shall we start X?": one other offered, then a kind goodbye."""
-    return turn.decline_offer()
+    return starting.decline_offer(turn)
 
 
 def yes_at_menu(turn: Turn, handler_input: HandlerInput) -> Response:
@@ -220,7 +234,7 @@ def yes_at_menu(turn: Turn, handler_input: HandlerInput) -> Response:
 def no_at_menu(turn: Turn, handler_input: HandlerInput) -> Response:
     """No with nothing asked: mid-workout a breather, else nothing today, and that's fine."""
     if turn.state is not None:
-        return turn.breather()
+        return moves.breather(turn)
     if turn.asked.question is Question.NONE and not is_new_session(handler_input):
         return turn.respond(turn.talk.decline_goodbye(), Asked())
     return turn.respond(turn.talk.declined(), Asked())
@@ -228,7 +242,7 @@ def no_at_menu(turn: Turn, handler_input: HandlerInput) -> Response:
 
 def list_more(turn: Turn, _: HandlerInput) -> Response:
     """Yes to "want to hear the others?"."""
-    return turn.list_workouts(turn.asked.listed)
+    return asides.list_workouts(turn, turn.asked.listed)
 
 
 def list_question(turn: Turn, _: HandlerInput) -> Response:
@@ -238,7 +252,7 @@ def list_question(turn: Turn, _: HandlerInput) -> Response:
 
 def explain_yes(turn: Turn, _: HandlerInput) -> Response:
     """Yes to the second layer, or to "another exercise?"."""
-    return turn.explain_yes()
+    return explaining.explain_yes(turn)
 
 
 def explain_no(turn: Turn, handler_input: HandlerInput) -> Response:
@@ -253,22 +267,22 @@ def explain_no(turn: Turn, handler_input: HandlerInput) -> Response:
 
 def warm_up(turn: Turn, _: HandlerInput) -> Response:
     """Yes to the warm-up."""
-    return turn.warm_up()
+    return starting.warm_up(turn)
 
 
 def skip_warm_up(turn: Turn, _: HandlerInput) -> Response:
     """No warm-up this time."""
-    return turn.skip_warm_up()
+    return starting.skip_warm_up(turn)
 
 
 def cool_down(turn: Turn, _: HandlerInput) -> Response:
     """Yes to the cool-down."""
-    return turn.cool_down()
+    return starting.cool_down(turn)
 
 
 def skip_cool_down(turn: Turn, _: HandlerInput) -> Response:
     """No cool-down."""
-    return turn.skip_cool_down()
+    return starting.skip_cool_down(turn)
 
 
 def feeling_well(turn: Turn, _: HandlerInput) -> Response:
@@ -316,47 +330,47 @@ def stop_reminder(turn: Turn, _: HandlerInput) -> Response:
 
 def status(turn: Turn, _: HandlerInput) -> Response:
     """How much is left."""
-    return turn.status_report()
+    return asides.status_report(turn)
 
 
 def repeat(turn: Turn, _: HandlerInput) -> Response:
     """What did you say: what was just said again."""
-    return turn.repeat()
+    return asides.repeat(turn)
 
 
 def help_(turn: Turn, _: HandlerInput) -> Response:
     """Help that fits the moment."""
-    return turn.help()
+    return asides.help_(turn)
 
 
 def more_help(turn: Turn, _: HandlerInput) -> Response:
     """More help: everything that can be said."""
-    return turn.more_help()
+    return asides.more_help(turn)
 
 
 def fallback(turn: Turn, _: HandlerInput) -> Response:
     """Something out of scope: one short line, then the question."""
-    return turn.fallback()
+    return asides.fallback(turn)
 
 
 def why(turn: Turn, _: HandlerInput) -> Response:
     """Why this exercise."""
-    return turn.why()
+    return asides.why(turn)
 
 
 def list_workouts(turn: Turn, _: HandlerInput) -> Response:
     """The workouts, three at a time."""
-    return turn.list_workouts()
+    return asides.list_workouts(turn)
 
 
 def progress(turn: Turn, _: HandlerInput) -> Response:
     """How am I doing."""
-    return turn.progress_report()
+    return asides.progress_report(turn)
 
 
 def lighter_day(turn: Turn, _: HandlerInput) -> Response:
     """A long run yesterday or a race soon: a lighter session."""
-    return turn.lighter_day()
+    return fitting.lighter_day(turn)
 
 
 FLOWS: Mapping[str, Callable[[Turn, HandlerInput], Response]] = {

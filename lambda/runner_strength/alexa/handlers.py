@@ -14,7 +14,15 @@ from ask_sdk_core.dispatch_components.exception_components import AbstractExcept
 from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
 from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
 
-from runner_strength.alexa import apl, reminding, safety, second_chance
+from runner_strength.alexa import (
+    apl,
+    explaining,
+    fitting,
+    reminding,
+    safety,
+    second_chance,
+    starting,
+)
 from runner_strength.alexa.dialog import Asked, Question, Said, last_asked
 from runner_strength.alexa.dialog_table import flow_for
 from runner_strength.alexa.flows import FLOWS
@@ -122,7 +130,7 @@ class StartWorkoutHandler(CoachHandler):
             state = turn.state
             unfinished = frozenset({state.workout_id}) if state is not None else frozenset()
             workout_id = turn.next_workout(exclude=unfinished, budget=target).id
-        return turn.start(workout_id, target_seconds=target)
+        return starting.start(turn, workout_id, target_seconds=target)
 
 
 _CHOICE_INTENTS = {
@@ -144,12 +152,14 @@ class RoutineHandler(CoachHandler):
         for name, choice in _CHOICE_INTENTS.items():
             if is_intent_name(name)(handler_input):
                 kind = _slot_id(handler_input, "routine", {k.value for k in RoutineKind})
-                return turn.set_routine_choice(RoutineKind(kind) if kind else None, choice)
+                return starting.set_routine_choice(
+                    turn, RoutineKind(kind) if kind else None, choice
+                )
         if is_intent_name("WarmUpIntent")(handler_input):
-            return turn.warm_up()
+            return starting.warm_up(turn)
         if is_intent_name("CoolDownIntent")(handler_input):
-            return turn.cool_down()
-        return turn.skip_warm_up()
+            return starting.cool_down(turn)
+        return starting.skip_warm_up(turn)
 
 
 class DialogHandler(CoachHandler):
@@ -192,8 +202,8 @@ class ExplainHandler(CoachHandler):
             this = where.exercise_id if where is not None else turn.asked.exercise_id
             exercise = turn.library.exercises.get(this or "")
         if exercise is None:
-            return turn.unknown_exercise(slot.heard)
-        return turn.explain(exercise, one_shot=is_new_session(handler_input))
+            return explaining.unknown_exercise(turn, slot.heard)
+        return explaining.explain(turn, exercise, one_shot=is_new_session(handler_input))
 
 
 class ExplainMoreHandler(CoachHandler):
@@ -215,14 +225,14 @@ class ExplainMoreHandler(CoachHandler):
             exercise = turn.library.find_exercise(slot.heard)
             if exercise is None:
                 again = second_chance.offer(turn, slot.heard, "ExplainMoreIntent")
-                return again or turn.unknown_exercise(slot.heard)
+                return again or explaining.unknown_exercise(turn, slot.heard)
         if exercise is None:
             where = turn.where()
             in_hand = where.exercise_id if where is not None else turn.asked.exercise_id
-            exercise = turn.explained_last() or turn.library.exercises.get(in_hand or "")
+            exercise = explaining.explained_last(turn) or turn.library.exercises.get(in_hand or "")
         if exercise is None:
-            return turn.unknown_exercise(None)
-        return turn.explain_more(exercise)
+            return explaining.unknown_exercise(turn, None)
+        return explaining.explain_more(turn, exercise)
 
 
 class CreditsHandler(CoachHandler):
@@ -308,9 +318,11 @@ class FeedbackHandler(CoachHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         if is_intent_name("JustRightIntent")(handler_input):
-            return self.coach.turn(handler_input).feedback(Feeling.JUST_RIGHT)
+            return fitting.feedback(self.coach.turn(handler_input), Feeling.JUST_RIGHT)
         feeling = _slot_id(handler_input, "feeling", {f.value for f in Feeling})
-        return self.coach.turn(handler_input).feedback(Feeling(feeling) if feeling else None)
+        return fitting.feedback(
+            self.coach.turn(handler_input), Feeling(feeling) if feeling else None
+        )
 
 
 class LevelHandler(CoachHandler):
@@ -321,7 +333,7 @@ class LevelHandler(CoachHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         level = _slot_id(handler_input, "level", {level.value for level in Level})
-        return self.coach.turn(handler_input).set_level(Level(level) if level else None)
+        return fitting.set_level(self.coach.turn(handler_input), Level(level) if level else None)
 
 
 class EquipmentHandler(CoachHandler):
@@ -340,8 +352,8 @@ class EquipmentHandler(CoachHandler):
         if named.status is not SlotStatus.EMPTY and equipment is None:
             return turn.offer_next(turn.talk.equipment_unknown())
         if is_intent_name("HaveEquipmentIntent")(handler_input):
-            return turn.set_equipment(available=equipment, everything=equipment is None)
-        return turn.set_equipment(missing=equipment)
+            return fitting.set_equipment(turn, available=equipment, everything=equipment is None)
+        return fitting.set_equipment(turn, missing=equipment)
 
 
 class VerbosityHandler(CoachHandler):
@@ -356,13 +368,13 @@ class VerbosityHandler(CoachHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         brief = is_intent_name("BriefCoachingIntent")(handler_input)
         turn = self.coach.turn(handler_input)
-        explained = turn.explained_last()
+        explained = explaining.explained_last(turn)
         if not brief and explained is not None and turn.asked.said is Said.EXPLANATION:
             # "More detail" right after a first layer asks for the second, not a coaching mode
             # (said again after it, it is the mode).
-            return turn.explain_more(explained)
+            return explaining.explain_more(turn, explained)
         verbosity = Verbosity.SHORT if brief else Verbosity.DETAILED
-        return turn.set_verbosity(verbosity)
+        return fitting.set_verbosity(turn, verbosity)
 
 
 class TonesHandler(CoachHandler):
@@ -376,7 +388,7 @@ class TonesHandler(CoachHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         on = bool(is_intent_name("TonesOnIntent")(handler_input))
-        return self.coach.turn(handler_input).set_tones(on=on)
+        return fitting.set_tones(self.coach.turn(handler_input), on=on)
 
 
 class SetReminderHandler(CoachHandler):
