@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from runner_strength.alexa import reminding
 from runner_strength.alexa.dialog import Question
-from runner_strength.alexa.dialog_table import NAMES_A_WORKOUT
+from runner_strength.alexa.dialog_terms import NAMES_A_WORKOUT
 from runner_strength.content.model import RoutineKind
 from runner_strength.engine.record import RoutineChoice
 from runner_strength.narration.moments import DialogSay, MomentTalk

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from runner_strength.alexa import apl, asking, dialog, display, observe, safety, timeline, zones
 from runner_strength.alexa.dialog import Asked, Question, Said
-from runner_strength.alexa.dialog_table import OPENS_ITS_OWN, Role, meaning
+from runner_strength.alexa.dialog_table import OPENS_ITS_OWN, meaning
+from runner_strength.alexa.dialog_terms import Role
 from runner_strength.alexa.requests import (
     device_id,
     intent_name,

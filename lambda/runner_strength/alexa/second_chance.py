@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from runner_strength.alexa import asides, explaining, starting
 from runner_strength.alexa.dialog import Asked, Question
-from runner_strength.alexa.dialog_table import (
+from runner_strength.alexa.dialog_terms import (
     EXPLAIN,
     EXPLAIN_MORE,
     NAMES_A_WORKOUT,
