@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from alexa_api_stub import AlexaApiStub, ApiEntry
 from runner_strength.alexa.dialog import Question
-from runner_strength.alexa.dialog_table import OPENS_ITS_OWN, PROMPTS, Role, meaning
+from runner_strength.alexa.dialog_table import OPENS_ITS_OWN, PROMPTS, meaning
+from runner_strength.alexa.dialog_terms import Role
 from runner_strength.alexa.services import ShortTimeoutApiClient
 from runner_strength.alexa.skill import LambdaEntry, build_skill
 from runner_strength.persistence.memory import MemoryAdapter

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from runner_strength.alexa import dialog_table
 from runner_strength.alexa.dialog import Question
-from runner_strength.alexa.dialog_table import PROMPTS, Role, flow_for, meaning
+from runner_strength.alexa.dialog_table import PROMPTS, flow_for, meaning
+from runner_strength.alexa.dialog_terms import Role
 from runner_strength.alexa.flows import FLOWS
 
 if TYPE_CHECKING:

@@ -114,12 +114,12 @@ def test_a_handled_error_is_a_metric_and_the_runner_still_hears_an_apology(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An exception inside a turn becomes HandledErrors = 1 and a spoken answer, not a crash."""
-    from runner_strength.alexa.coach import Turn  # noqa: PLC0415  # the class whose method breaks
+    from runner_strength.alexa import asides  # noqa: PLC0415  # the module whose function breaks
 
     def broken(*_: object) -> None:
         raise RuntimeError("a bug in the turn")
 
-    monkeypatch.setattr(Turn, "help", broken)
+    monkeypatch.setattr(asides, "help_", broken)
     echo = Device(observed, clock=clock)
     echo.launch()
     capsys.readouterr()

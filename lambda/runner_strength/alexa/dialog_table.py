@@ -10,6 +10,8 @@ the phrase keys that ask it and its reprompt, and what an intent means there:
   does not list is an aside: no question can be lost by omission. An aside runs the intent's own
   meaning (`GENERAL`, or its handler in handlers.py when it reads slots).
 
+The roles, the intents' names and a row's shape (`Prompt`) are in dialog_terms.py.
+
 To add a question: add it to `Question` (dialog.py), give it a row here, name a flow that asks it in
 its `asked_by` and the flows of its answers in flows.py's `FLOWS`. `check()` (run by
 `runner-strength check` and the tests) refuses a row whose flows do not exist or a question no row
@@ -18,81 +20,42 @@ asks, and docs/dialog.md's diagram is drawn from this table (`mermaid()`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from runner_strength.alexa import dialog_checks
 from runner_strength.alexa.dialog import Question
+from runner_strength.alexa.dialog_terms import (
+    BREATHER,
+    DELETE_DATA,
+    EXPLAIN,
+    EXPLAIN_MORE,
+    FALLBACK,
+    HELP,
+    LIST,
+    NEXT,
+    NO,
+    PREVIOUS,
+    READY,
+    REPEAT,
+    RESUME,
+    RESUME_WORKOUT,
+    ROUTINE_CHOICES,
+    SECOND_CHANCE_INTENTS,
+    SKIP_EXERCISE,
+    SKIP_ROUTINE,
+    START_WORKOUT,
+    YES,
+    Meaning,
+    Prompt,
+    answers,
+    ends,
+    moves,
+    own,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping
 
-
-class Role(StrEnum):
-    """What an intent does to the question waiting."""
-
-    ANSWER = "answer"
-    NAVIGATION = "navigation"
-    END = "end"
-    ASIDE = "aside"
-
-
-@dataclass(frozen=True, slots=True)
-class Meaning:
-    """An intent's role at a question, and the flow that does it (None: the intent's own)."""
-
-    role: Role
-    flow: str | None = None
-
-
-ASIDE = Meaning(Role.ASIDE)
-"""The declared default: answered, then the same question again."""
-
-# Intent names, once: the built-ins carry several phrasings each (see the brief's platform facts).
-YES = "AMAZON.YesIntent"
-NO = "AMAZON.NoIntent"
-READY = "ReadyIntent"
-NEXT = "AMAZON.NextIntent"  # "next" and "skip"
-PREVIOUS = "AMAZON.PreviousIntent"  # "previous" and "go back"
-RESUME = "AMAZON.ResumeIntent"
-RESUME_WORKOUT = "ResumeWorkoutIntent"
-PAUSE = "AMAZON.PauseIntent"
-STOP = "AMAZON.StopIntent"
-CANCEL = "AMAZON.CancelIntent"
-HOME = "AMAZON.NavigateHomeIntent"
-HELP = "AMAZON.HelpIntent"
-FALLBACK = "AMAZON.FallbackIntent"
-REPEAT = "AMAZON.RepeatIntent"
-RED_FLAG = "RedFlagIntent"
-BREATHER = "BreatherIntent"
-SKIP_EXERCISE = "SkipExerciseIntent"
-SKIP_ROUTINE = "SkipRoutineIntent"
-START_WORKOUT = "StartWorkoutIntent"
-EXPLAIN = "ExplainExerciseIntent"
-EXPLAIN_MORE = "ExplainMoreIntent"
-LIST = "ListWorkoutsIntent"
-DELETE_DATA = "DeleteDataIntent"
-SECOND_CHANCE_INTENTS = (
-    EXPLAIN,
-    EXPLAIN_MORE,
-    "CreditsIntent",
-    "WeightIntent",
-    START_WORKOUT,
-    "WorkoutCreditsIntent",
-)
-"""Intents carrying an exercise's or a workout's name: Alexa may hear one it cannot resolve."""
-NAMES_A_WORKOUT = frozenset({START_WORKOUT, "WorkoutCreditsIntent"})
-"""Of those, the ones whose name is a workout's."""
-ROUTINE_CHOICES = ("AlwaysRoutineIntent", "NeverRoutineIntent", "AskRoutineIntent")
-
-ENDS: Mapping[str, Meaning] = {
-    STOP: Meaning(Role.END, "stop"),
-    CANCEL: Meaning(Role.END, "stop"),
-    HOME: Meaning(Role.END, "stop"),
-    PAUSE: Meaning(Role.END, "pause"),
-    RED_FLAG: Meaning(Role.END, "red_flag"),
-}
-"""What ends a session at every question; a row cannot override these."""
 
 OPENS_ITS_OWN = frozenset(
     {
@@ -148,54 +111,20 @@ GENERAL: Mapping[str, str] = {
 """What an intent means where no row says otherwise: handlers that only name an intent, as rows."""
 
 
-def _answers(flow: str, *intents: str) -> dict[str, Meaning]:
-    return {intent: Meaning(Role.ANSWER, flow) for intent in intents}
-
-
-def _ends(flow: str, *intents: str) -> dict[str, Meaning]:
-    """Answers after which the session ends (a goodbye, a reminder set, rest today)."""
-    return {intent: Meaning(Role.END, flow) for intent in intents}
-
-
-def _own(*intents: str) -> dict[str, Meaning]:
-    """Answers whose own handler does the answering (it reads the slots: which exercise, ...)."""
-    return {intent: Meaning(Role.ANSWER) for intent in intents}
-
-
-def _moves(flow: str, *intents: str) -> dict[str, Meaning]:
-    return {intent: Meaning(Role.NAVIGATION, flow) for intent in intents}
-
-
-@dataclass(frozen=True, slots=True)
-class Prompt:
-    """One question: how it is asked, what answers it, and which flows ask it."""
-
-    wording: tuple[str, ...]  # phrase keys that ask it
-    reprompt: str | None  # the phrase key said when the runner says nothing (None: rebuilt)
-    means: Mapping[str, Meaning] = field(default_factory=dict)
-    asked_by: tuple[str, ...] = ()  # flows (or handlers) whose response asks it
-    rebuilt: bool = False  # asked again from the workout or the menu, not word for word
-    moment: bool = False  # a moment between questions, derived from the clock, never stored
-
-    def meaning(self, intent: str) -> Meaning:
-        """What `intent` means here: an end, this row's meaning, or the aside."""
-        return ENDS.get(intent) or self.means.get(intent) or ASIDE
-
-
 _SET_QUESTION = {
-    **_moves("ready", YES, READY, NEXT, RESUME, RESUME_WORKOUT),
-    **_moves("breather", NO),
-    **_moves("redo_last_set", PREVIOUS),
+    **moves("ready", YES, READY, NEXT, RESUME, RESUME_WORKOUT),
+    **moves("breather", NO),
+    **moves("redo_last_set", PREVIOUS),
 }
 # Mid-set and in a rest, the engine places the request by its timestamp and the set carries on:
 # the flows are the engine's transitions (status, repeat, easier, harder, pain, breather, pause).
 _MOMENT = {
-    **_moves("status", "WorkoutStatusIntent"),
-    **_moves("repeat", REPEAT),
-    **_moves("easier", "EasierIntent"),
-    **_moves("harder", "HarderIntent"),
-    **_moves("pain", "PainIntent"),
-    **_moves("breather", BREATHER),
+    **moves("status", "WorkoutStatusIntent"),
+    **moves("repeat", REPEAT),
+    **moves("easier", "EasierIntent"),
+    **moves("harder", "HarderIntent"),
+    **moves("pain", "PainIntent"),
+    **moves("breather", BREATHER),
 }
 
 PROMPTS: Mapping[Question, Prompt] = {
@@ -203,9 +132,9 @@ PROMPTS: Mapping[Question, Prompt] = {
         ("menu_question",),
         "menu_reprompt",
         {
-            **_answers("start_offered", YES, READY, NEXT),
-            **_ends("no_at_menu", NO),
-            **_ends("stop_reminder", "StopReminderIntent"),
+            **answers("start_offered", YES, READY, NEXT),
+            **ends("no_at_menu", NO),
+            **ends("stop_reminder", "StopReminderIntent"),
         },
         asked_by=("help", "fallback", "stop_for_today", "no_at_menu"),
         rebuilt=True,
@@ -214,9 +143,9 @@ PROMPTS: Mapping[Question, Prompt] = {
         ("welcome_back", "resume_offer"),
         "resume_reprompt",
         {
-            **_answers("resume", YES, READY, NEXT, RESUME, RESUME_WORKOUT),
-            **_answers("start_at_resume_offer", START_WORKOUT),
-            **_answers("resume_declined", NO),
+            **answers("resume", YES, READY, NEXT, RESUME, RESUME_WORKOUT),
+            **answers("start_at_resume_offer", START_WORKOUT),
+            **answers("resume_declined", NO),
         },
         asked_by=("launch", "resume"),
     ),
@@ -224,8 +153,8 @@ PROMPTS: Mapping[Question, Prompt] = {
         ("resume_or_new_question",),
         "resume_or_new_reprompt",
         {
-            **_answers("start_new", YES, START_WORKOUT),
-            **_answers("resume", NO, RESUME, RESUME_WORKOUT),
+            **answers("start_new", YES, START_WORKOUT),
+            **answers("resume", NO, RESUME, RESUME_WORKOUT),
         },
         asked_by=("start",),
     ),
@@ -233,9 +162,9 @@ PROMPTS: Mapping[Question, Prompt] = {
         ("today_is", "offer_question"),
         "offer_reprompt",
         {
-            **_answers("start_offered", YES, READY, NEXT),
-            **_answers("decline_offer", NO),
-            **_own(START_WORKOUT, LIST),
+            **answers("start_offered", YES, READY, NEXT),
+            **answers("decline_offer", NO),
+            **own(START_WORKOUT, LIST),
         },
         asked_by=("launch", "offer_next", "resume_declined", "feeling_well"),
     ),
@@ -259,8 +188,8 @@ PROMPTS: Mapping[Question, Prompt] = {
         ("breather_back",),
         "breather_reprompt",
         {
-            **_answers("carry_on", YES, READY, NEXT, RESUME, RESUME_WORKOUT),
-            **_answers("breather", NO),
+            **answers("carry_on", YES, READY, NEXT, RESUME, RESUME_WORKOUT),
+            **answers("breather", NO),
         },
         asked_by=("breather",),
     ),
@@ -268,10 +197,10 @@ PROMPTS: Mapping[Question, Prompt] = {
         ("reminder_offer",),
         "reminder_offer_reprompt",
         {
-            **_ends("reminder_yes", YES),
-            **_ends("reminder_no", NO, "StopReminderIntent"),
-            **_answers("reminder_again", HELP, FALLBACK, READY, NEXT),
-            **_own("SetReminderIntent", "ChangeReminderIntent"),
+            **ends("reminder_yes", YES),
+            **ends("reminder_no", NO, "StopReminderIntent"),
+            **answers("reminder_again", HELP, FALLBACK, READY, NEXT),
+            **own("SetReminderIntent", "ChangeReminderIntent"),
         },
         asked_by=("goodbye", "ready", "set_reminder"),
     ),
@@ -279,9 +208,9 @@ PROMPTS: Mapping[Question, Prompt] = {
         ("which_exercise",),
         "which_exercise_reprompt",
         {
-            **_answers("explain_yes", YES),
-            **_answers("no_at_menu", NO),
-            **_own(EXPLAIN, EXPLAIN_MORE),
+            **answers("explain_yes", YES),
+            **answers("no_at_menu", NO),
+            **own(EXPLAIN, EXPLAIN_MORE),
         },
         asked_by=("explain", "explain_yes"),
     ),
@@ -289,9 +218,9 @@ PROMPTS: Mapping[Question, Prompt] = {
         ("explain_more",),
         None,
         {
-            **_answers("explain_yes", YES),
-            **_answers("explain_no", NO),
-            **_own(EXPLAIN, EXPLAIN_MORE, "DetailedCoachingIntent"),
+            **answers("explain_yes", YES),
+            **answers("explain_no", NO),
+            **own(EXPLAIN, EXPLAIN_MORE, "DetailedCoachingIntent"),
         },
         asked_by=("explain",),
     ),
@@ -299,31 +228,31 @@ PROMPTS: Mapping[Question, Prompt] = {
         ("explain_more_menu",),
         None,
         {
-            **_answers("explain_yes", YES),
-            **_answers("no_at_menu", NO),
-            **_own(EXPLAIN, EXPLAIN_MORE, START_WORKOUT, LIST),
+            **answers("explain_yes", YES),
+            **answers("no_at_menu", NO),
+            **own(EXPLAIN, EXPLAIN_MORE, START_WORKOUT, LIST),
         },
         asked_by=("explain_more", "explain_no"),
     ),
     Question.START_OVER: Prompt(
         ("start_over_question",),
         "start_over_reprompt",
-        {**_answers("start_whole_over", YES), **_answers("keep_going", NO)},
+        {**answers("start_whole_over", YES), **answers("keep_going", NO)},
         asked_by=("start_over_asked",),
     ),
     Question.STOP_FOR_TODAY: Prompt(
         ("stop_question",),
         None,
-        {**_answers("stop_for_today", YES), **_answers("keep_going", NO)},
+        {**answers("stop_for_today", YES), **answers("keep_going", NO)},
         asked_by=("pain",),
     ),
     Question.LIST_MORE: Prompt(
         ("list_more",),
         "list_more_reprompt",
         {
-            **_answers("list_more", YES, NEXT),
-            **_answers("list_question", NO),
-            **_own(START_WORKOUT),
+            **answers("list_more", YES, NEXT),
+            **answers("list_question", NO),
+            **own(START_WORKOUT),
         },
         asked_by=("list_workouts",),
     ),
@@ -331,10 +260,10 @@ PROMPTS: Mapping[Question, Prompt] = {
         ("warm_up_offer",),
         "warm_up_offer_reprompt",
         {
-            **_answers("warm_up", YES, "WarmUpIntent"),
-            **_answers("ready", READY),
-            **_answers("skip_warm_up", NO, NEXT, SKIP_EXERCISE, SKIP_ROUTINE),
-            **_own(*ROUTINE_CHOICES),
+            **answers("warm_up", YES, "WarmUpIntent"),
+            **answers("ready", READY),
+            **answers("skip_warm_up", NO, NEXT, SKIP_EXERCISE, SKIP_ROUTINE),
+            **own(*ROUTINE_CHOICES),
         },
         asked_by=("start",),
     ),
@@ -342,9 +271,9 @@ PROMPTS: Mapping[Question, Prompt] = {
         ("ask_ready",),
         None,
         {
-            **_moves("ready", YES, READY, RESUME, RESUME_WORKOUT),
-            **_moves("breather", NO),
-            **_answers("skip_warm_up", NEXT, SKIP_EXERCISE, SKIP_ROUTINE),
+            **moves("ready", YES, READY, RESUME, RESUME_WORKOUT),
+            **moves("breather", NO),
+            **answers("skip_warm_up", NEXT, SKIP_EXERCISE, SKIP_ROUTINE),
         },
         asked_by=("warm_up",),
         rebuilt=True,
@@ -353,41 +282,41 @@ PROMPTS: Mapping[Question, Prompt] = {
         ("cool_down_offer",),
         "cool_down_offer_reprompt",
         {
-            **_answers("cool_down", YES, READY, "CoolDownIntent"),
-            **_answers("skip_cool_down", NO, NEXT, SKIP_EXERCISE, SKIP_ROUTINE),
-            **_own(*ROUTINE_CHOICES),
+            **answers("cool_down", YES, READY, "CoolDownIntent"),
+            **answers("skip_cool_down", NO, NEXT, SKIP_EXERCISE, SKIP_ROUTINE),
+            **own(*ROUTINE_CHOICES),
         },
         asked_by=("ready",),
     ),
     Question.DELETE_DATA: Prompt(
         ("delete_data_question",),
         "delete_data_reprompt",
-        {**_ends("delete_data", YES), **_answers("keep_data", NO)},
+        {**ends("delete_data", YES), **answers("keep_data", NO)},
         asked_by=("delete_data_asked",),
     ),
     Question.DID_YOU_MEAN: Prompt(
         ("did_you_mean_one", "did_you_mean_two", "which_of_two"),
         "did_you_mean_reprompt",
         {
-            **_answers("did_you_mean_yes", YES),
-            **_answers("did_you_mean_no", NO),
+            **answers("did_you_mean_yes", YES),
+            **answers("did_you_mean_no", NO),
             # Naming one of those offered answers; naming another is that request, for it.
-            **_answers("did_you_mean_named", *SECOND_CHANCE_INTENTS),
+            **answers("did_you_mean_named", *SECOND_CHANCE_INTENTS),
             # Moving on in a workout (or easing it) leaves the question: the place is the point.
-            **_moves("ready", READY, NEXT, RESUME, RESUME_WORKOUT),
-            **_moves("breather", BREATHER),
-            **_moves("skip_exercise", SKIP_EXERCISE),
-            **_moves("previous_exercise", PREVIOUS),
-            **_moves("easier", "EasierIntent"),
-            **_moves("harder", "HarderIntent"),
-            **_moves("pain", "PainIntent"),
+            **moves("ready", READY, NEXT, RESUME, RESUME_WORKOUT),
+            **moves("breather", BREATHER),
+            **moves("skip_exercise", SKIP_EXERCISE),
+            **moves("previous_exercise", PREVIOUS),
+            **moves("easier", "EasierIntent"),
+            **moves("harder", "HarderIntent"),
+            **moves("pain", "PainIntent"),
         },
         asked_by=("second_chance", "did_you_mean_yes", "did_you_mean_named"),
     ),
     Question.SAFETY_CHECK: Prompt(
         ("safety_check_question",),
         "safety_check_reprompt",
-        {**_answers("feeling_well", YES), **_ends("not_feeling_well", NO)},
+        {**answers("feeling_well", YES), **ends("not_feeling_well", NO)},
         asked_by=("launch",),
     ),
 }
@@ -414,70 +343,12 @@ def flow_for(question: Question, intent: str) -> str | None:
 
 def check(flows: Collection[str], phrase_keys: Collection[str]) -> list[str]:
     """What is wrong with the table: unknown flows or phrase keys, questions without a row."""
-    problems = [f"{q.value}: no row" for q in Question if q not in PROMPTS]
-    for question, prompt in PROMPTS.items():
-        named = [m.flow for m in prompt.means.values() if m.flow is not None]
-        problems += [
-            f"{question.value}: flow {f!r} does not exist"
-            for f in (*named, *prompt.asked_by)
-            if f not in flows and f not in _ASKED_OUTSIDE_FLOWS
-        ]
-        if not prompt.asked_by:
-            problems.append(f"{question.value}: no flow asks it (unreachable)")
-        keys = (*prompt.wording, *((prompt.reprompt,) if prompt.reprompt else ()))
-        problems += [
-            f"{question.value}: phrase key {k!r} does not exist"
-            for k in keys
-            if k not in phrase_keys and k not in _WORDED_IN_CODE
-        ]
-    problems += [
-        f"{intent}: flow {f!r} does not exist" for intent, f in GENERAL.items() if f not in flows
-    ]
-    problems += [
-        f"{intent}: flow {m.flow!r} does not exist"
-        for intent, m in ENDS.items()
-        if m.flow not in flows
-    ]
-    return problems
-
-
-# Askers that are request types, not intents' flows: the launch and the workout's own start.
-_ASKED_OUTSIDE_FLOWS = frozenset(
-    {
-        "launch",
-        "start",
-        "offer_next",
-        "goodbye",
-        "set_reminder",
-        "explain",
-        "explain_more",
-        "second_chance",  # a handler that heard a name it could not resolve (second_chance.py)
-    }
-)
-# Questions the narrator words from the workout (en.yaml's set keys) rather than one phrase key.
-_WORDED_IN_CODE = frozenset({"ask_ready", "reminder_offer", "reminder_offer_reprompt"})
+    return dialog_checks.problems(PROMPTS, GENERAL, flows, phrase_keys)
 
 
 def mermaid() -> str:
     """The table as a Mermaid flowchart: each question, and the intents that answer or end it."""
-    lines = ["flowchart LR"]
-    for question, prompt in PROMPTS.items():
-        name = question.value
-        lines.append(f'    {name}(["{name}"])' if prompt.moment else f'    {name}{{"{name}"}}')
-        by_flow: dict[tuple[str, str], list[str]] = {}
-        for intent, m in prompt.means.items():
-            if m.flow is not None:
-                by_flow.setdefault((m.role.value, m.flow), []).append(_short(intent))
-        for (role, flow), intents in sorted(by_flow.items()):
-            said = ", ".join(intents)
-            lines.append(f'    {name} -- "{role}: {said}" --> flow_{flow}["{flow}"]')
-    lines.append('    ends["end at every question: stop, cancel, home, pause, red flag"]')
-    lines.append('    aside["aside at every question: any other intent, then the same question"]')
-    return "\n".join(lines) + "\n"
-
-
-def _short(intent: str) -> str:
-    return intent.removeprefix("AMAZON.").removesuffix("Intent")
+    return dialog_checks.flowchart(PROMPTS)
 
 
 BEGIN = "<!-- dialog-table: drawn from alexa/dialog_table.py; do not edit by hand -->"

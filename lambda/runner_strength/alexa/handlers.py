@@ -2,7 +2,8 @@
 
 `request_handlers()` is the one ordered list the skill is built from; the first handler whose
 `can_handle` answers true takes the request. Every handler reads state, calls the engine, narrates,
-saves and responds through `coach.Turn`.
+saves and responds through `coach.Turn`. The handlers for questions about an exercise or a workout
+are in `handlers_about.py`, those for what the runner says of themselves in `handlers_runner.py`.
 """
 
 from __future__ import annotations
@@ -11,59 +12,49 @@ import logging
 from typing import TYPE_CHECKING
 
 from ask_sdk_core.dispatch_components.exception_components import AbstractExceptionHandler
-from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
 from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
 
-from runner_strength.alexa import apl, reminding, safety, second_chance
-from runner_strength.alexa.dialog import Asked, Question, Said, last_asked
+from runner_strength.alexa import apl, safety, second_chance, starting
+from runner_strength.alexa.dialog import Asked, Question, last_asked
 from runner_strength.alexa.dialog_table import flow_for
 from runner_strength.alexa.flows import FLOWS
+from runner_strength.alexa.handler_base import CoachHandler, slot_id
+from runner_strength.alexa.handlers_about import (
+    CreditsHandler,
+    ExplainHandler,
+    ExplainMoreHandler,
+    WeightHandler,
+    WorkoutCreditsHandler,
+)
+from runner_strength.alexa.handlers_runner import (
+    EquipmentHandler,
+    FeedbackHandler,
+    LevelHandler,
+    PermissionAnswerHandler,
+    SetReminderHandler,
+    TonesHandler,
+    VerbosityHandler,
+)
 from runner_strength.alexa.requests import (
     SlotStatus,
     duration_seconds,
     intent_name,
-    is_new_session,
     log_user,
     resolved_slot,
     slot_text,
 )
-from runner_strength.content.model import EQUIPMENT, Level, RoutineKind
-from runner_strength.content.names import sure_term
-from runner_strength.engine.progress import Feeling
-from runner_strength.engine.record import RoutineChoice, Verbosity
+from runner_strength.content.model import RoutineKind
+from runner_strength.engine.record import RoutineChoice
 from runner_strength.narration.conversation import Conversation
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
-
+    from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
     from ask_sdk_core.handler_input import HandlerInput
     from ask_sdk_model.response import Response
 
     from runner_strength.alexa.coach import Coach
 
 logger = logging.getLogger(__name__)
-
-
-def _slot_id(handler_input: HandlerInput, name: str, known: Collection[str]) -> str | None:
-    """A custom slot's resolved id when it is one of `known`; else the term the words stand for.
-
-    Unresolved words ("dumb bells", "advance") are read as the one term they clearly mean
-    (`content/names.py: sure_term`), or none.
-    """
-    slot = resolved_slot(handler_input, name)
-    if slot.status is SlotStatus.MATCHED and slot.id in known:
-        return slot.id
-    heard = "_".join((slot.heard or "").lower().split())
-    if heard in known:
-        return heard
-    return sure_term(slot.heard, known) if slot.heard else None
-
-
-class CoachHandler(AbstractRequestHandler):
-    """A handler that answers through the coach."""
-
-    def __init__(self, coach: Coach) -> None:
-        self.coach = coach
 
 
 class LaunchHandler(CoachHandler):
@@ -122,7 +113,7 @@ class StartWorkoutHandler(CoachHandler):
             state = turn.state
             unfinished = frozenset({state.workout_id}) if state is not None else frozenset()
             workout_id = turn.next_workout(exclude=unfinished, budget=target).id
-        return turn.start(workout_id, target_seconds=target)
+        return starting.start(turn, workout_id, target_seconds=target)
 
 
 _CHOICE_INTENTS = {
@@ -143,13 +134,15 @@ class RoutineHandler(CoachHandler):
         turn = self.coach.turn(handler_input)
         for name, choice in _CHOICE_INTENTS.items():
             if is_intent_name(name)(handler_input):
-                kind = _slot_id(handler_input, "routine", {k.value for k in RoutineKind})
-                return turn.set_routine_choice(RoutineKind(kind) if kind else None, choice)
+                kind = slot_id(handler_input, "routine", {k.value for k in RoutineKind})
+                return starting.set_routine_choice(
+                    turn, RoutineKind(kind) if kind else None, choice
+                )
         if is_intent_name("WarmUpIntent")(handler_input):
-            return turn.warm_up()
+            return starting.warm_up(turn)
         if is_intent_name("CoolDownIntent")(handler_input):
-            return turn.cool_down()
-        return turn.skip_warm_up()
+            return starting.cool_down(turn)
+        return starting.skip_warm_up(turn)
 
 
 class DialogHandler(CoachHandler):
@@ -166,255 +159,6 @@ class DialogHandler(CoachHandler):
         intent = turn.intent or ""
         flow = flow_for(turn.moment(), intent) or flow_for(turn.asked.question, intent)
         return FLOWS[flow or "fallback"](turn, handler_input)
-
-
-class ExplainHandler(CoachHandler):
-    """Explain an exercise without losing the runner's place; one-shot requests end the session."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("ExplainExerciseIntent")(handler_input))
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = self.coach.turn(handler_input)
-        slot = resolved_slot(handler_input, "exercise")
-        exercise = (
-            turn.library.exercises.get(slot.id or "") if slot.status is SlotStatus.MATCHED else None
-        )
-        if exercise is None and slot.heard:
-            exercise = turn.library.find_exercise(slot.heard)
-            if exercise is None:
-                again = second_chance.offer(turn, slot.heard, "ExplainExerciseIntent")
-                if again is not None:
-                    return again
-        if exercise is None and slot.status is SlotStatus.EMPTY:
-            # "Explain this", "give me the cues": the exercise in hand, or the one just talked of.
-            where = turn.where()
-            this = where.exercise_id if where is not None else turn.asked.exercise_id
-            exercise = turn.library.exercises.get(this or "")
-        if exercise is None:
-            return turn.unknown_exercise(slot.heard)
-        return turn.explain(exercise, one_shot=is_new_session(handler_input))
-
-
-class ExplainMoreHandler(CoachHandler):
-    """Tell me more, common mistakes: the second layer of the exercise just explained or in hand.
-
-    Then the question that was waiting (mid-workout, the workout's); outside a workout, what next.
-    """
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("ExplainMoreIntent")(handler_input))
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = self.coach.turn(handler_input)
-        slot = resolved_slot(handler_input, "exercise")
-        exercise = (
-            turn.library.exercises.get(slot.id or "") if slot.status is SlotStatus.MATCHED else None
-        )
-        if exercise is None and slot.heard:
-            exercise = turn.library.find_exercise(slot.heard)
-            if exercise is None:
-                again = second_chance.offer(turn, slot.heard, "ExplainMoreIntent")
-                return again or turn.unknown_exercise(slot.heard)
-        if exercise is None:
-            where = turn.where()
-            in_hand = where.exercise_id if where is not None else turn.asked.exercise_id
-            exercise = turn.explained_last() or turn.library.exercises.get(in_hand or "")
-        if exercise is None:
-            return turn.unknown_exercise(None)
-        return turn.explain_more(exercise)
-
-
-class CreditsHandler(CoachHandler):
-    """Where the named or current exercise comes from: its articles and their authors."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("CreditsIntent")(handler_input))
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = self.coach.turn(handler_input)
-        slot = resolved_slot(handler_input, "exercise")
-        exercise = turn.library.exercises.get(slot.id or "")
-        if exercise is None and slot.heard:
-            exercise = turn.library.find_exercise(slot.heard)
-            again = None if exercise else second_chance.offer(turn, slot.heard, "CreditsIntent")
-            if again is not None:
-                return again
-        if exercise is None and not slot.heard and (where := turn.where()) is not None:
-            exercise = turn.library.exercises.get(where.exercise_id)
-        script = (
-            turn.talk.credits(exercise)
-            if exercise or not slot.heard
-            else (turn.talk.unknown_exercise(slot.heard))
-        )
-        question, asked = turn.next_question()
-        return turn.respond(script.then(question), asked)
-
-
-class WorkoutCreditsHandler(CoachHandler):
-    """Where the named or current workout comes from: its own article, then the others."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("WorkoutCreditsIntent")(handler_input))
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = self.coach.turn(handler_input)
-        slot = resolved_slot(handler_input, "workout")
-        workout = turn.library.workouts.get(slot.id or "")
-        if workout is None and slot.heard:
-            workout = turn.library.find_workout(slot.heard)
-            if workout is None and (
-                again := second_chance.offer(turn, slot.heard, "WorkoutCreditsIntent")
-            ):
-                return again
-        if workout is None and turn.state is not None:
-            workout = turn.library.workouts.get(turn.state.workout_id)
-        if workout is None:  # the workout just offered, if any
-            workout = turn.library.workouts.get(turn.asked.workout_id or "")
-        script = turn.talk.workout_credits(workout) if workout else turn.talk.credits(None)
-        question, asked = turn.pending()  # the waiting question, asked again
-        return turn.respond(script.then(question), asked)
-
-
-class WeightHandler(CoachHandler):
-    """How heavy to go for the named or current exercise (the general rule without one)."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("WeightIntent")(handler_input))
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = self.coach.turn(handler_input)
-        slot = resolved_slot(handler_input, "exercise")
-        exercise = turn.library.exercises.get(slot.id or "")
-        if exercise is None and slot.heard:
-            exercise = turn.library.find_exercise(slot.heard)
-            again = None if exercise else second_chance.offer(turn, slot.heard, "WeightIntent")
-            if again is not None:
-                return again
-        if exercise is None and (where := turn.where()) is not None:
-            exercise = turn.library.exercises.get(where.exercise_id)
-        question, asked = turn.pending()  # the waiting question, asked again
-        return turn.respond(turn.talk.weight(exercise).then(question), asked)
-
-
-class FeedbackHandler(CoachHandler):
-    """Too easy, too hard or just right: the exercise just done is adjusted for next time."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(
-            is_intent_name("FeedbackIntent")(handler_input)
-            or is_intent_name("JustRightIntent")(handler_input)
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        if is_intent_name("JustRightIntent")(handler_input):
-            return self.coach.turn(handler_input).feedback(Feeling.JUST_RIGHT)
-        feeling = _slot_id(handler_input, "feeling", {f.value for f in Feeling})
-        return self.coach.turn(handler_input).feedback(Feeling(feeling) if feeling else None)
-
-
-class LevelHandler(CoachHandler):
-    """I'm a beginner (intermediate, advanced): dosages, variants and the rotation follow."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("SetLevelIntent")(handler_input))
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        level = _slot_id(handler_input, "level", {level.value for level in Level})
-        return self.coach.turn(handler_input).set_level(Level(level) if level else None)
-
-
-class EquipmentHandler(CoachHandler):
-    """Kit the runner lacks ("I don't have a band") or has ("I'm at the gym"), remembered."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(
-            is_intent_name("MissingEquipmentIntent")(handler_input)
-            or is_intent_name("HaveEquipmentIntent")(handler_input)
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = self.coach.turn(handler_input)
-        named = resolved_slot(handler_input, "equipment")
-        equipment = _slot_id(handler_input, "equipment", EQUIPMENT)
-        if named.status is not SlotStatus.EMPTY and equipment is None:
-            return turn.offer_next(turn.talk.equipment_unknown())
-        if is_intent_name("HaveEquipmentIntent")(handler_input):
-            return turn.set_equipment(available=equipment, everything=equipment is None)
-        return turn.set_equipment(missing=equipment)
-
-
-class VerbosityHandler(CoachHandler):
-    """Keep it short, or give me more detail: how much the coach says, remembered."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(
-            is_intent_name("BriefCoachingIntent")(handler_input)
-            or is_intent_name("DetailedCoachingIntent")(handler_input)
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        brief = is_intent_name("BriefCoachingIntent")(handler_input)
-        turn = self.coach.turn(handler_input)
-        explained = turn.explained_last()
-        if not brief and explained is not None and turn.asked.said is Said.EXPLANATION:
-            # "More detail" right after a first layer asks for the second, not a coaching mode
-            # (said again after it, it is the mode).
-            return turn.explain_more(explained)
-        verbosity = Verbosity.SHORT if brief else Verbosity.DETAILED
-        return turn.set_verbosity(verbosity)
-
-
-class TonesHandler(CoachHandler):
-    """No beeps, or beeps on: the timer tones, remembered."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(
-            is_intent_name("TonesOffIntent")(handler_input)
-            or is_intent_name("TonesOnIntent")(handler_input)
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        on = bool(is_intent_name("TonesOnIntent")(handler_input))
-        return self.coach.turn(handler_input).set_tones(on=on)
-
-
-class SetReminderHandler(CoachHandler):
-    """Remind me on Mondays and Thursdays (at 7), make it Saturday at 9, change my reminder to..."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(
-            is_intent_name("SetReminderIntent")(handler_input)
-            or is_intent_name("ChangeReminderIntent")(handler_input)
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = self.coach.turn(handler_input)
-        days, time = reminding.said_days(handler_input), reminding.said_time(handler_input)
-        if not days and time is None:
-            # Someone who has a reminder and asks for one wants to hear it and change it.
-            if (
-                is_intent_name("ChangeReminderIntent")(handler_input)
-                or turn.record.reminder is not None
-            ):
-                return reminding.ask_change(turn)
-            return reminding.propose(turn, reminding.usual(turn))
-        base = reminding.proposal(handler_input) or reminding.usual(turn)
-        return reminding.set_reminder(turn, reminding.wanted(days, time, base))
-
-
-class PermissionAnswerHandler(CoachHandler):
-    """Alexa's answer to the voice request for the reminders permission."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        request = handler_input.request_envelope.request
-        return bool(
-            is_request_type("Connections.Response")(handler_input)
-            and getattr(request, "name", None) == "AskFor"
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return reminding.answer_permission(self.coach.turn(handler_input))
 
 
 class TouchHandler(CoachHandler):

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from runner_strength.alexa import asides, explaining, starting
 from runner_strength.alexa.dialog import Asked, Question
-from runner_strength.alexa.dialog_table import (
+from runner_strength.alexa.dialog_terms import (
     EXPLAIN,
     EXPLAIN_MORE,
     NAMES_A_WORKOUT,
@@ -88,17 +89,17 @@ def _act(turn: Turn, wanted: str | None, target: str) -> Response:
     workout = library.workouts.get(target)
     if wanted in NAMES_A_WORKOUT and workout is not None:
         if wanted == START_WORKOUT:
-            return turn.start(workout.id, target_seconds=turn.asked.target_seconds)
+            return starting.start(turn, workout.id, target_seconds=turn.asked.target_seconds)
         return _with_workout_question(turn, turn.talk.workout_credits(workout))
     exercise = library.exercises.get(target)
     if exercise is None:
-        return turn.fallback()
+        return asides.fallback(turn)
     said = {CREDITS: turn.talk.credits, WEIGHT: turn.talk.weight}.get(wanted or "")
     if said is not None:
         return _with_workout_question(turn, said(exercise))
     if wanted == EXPLAIN_MORE:
-        return turn.explain_more(exercise)
-    return turn.explain(exercise, one_shot=False)
+        return explaining.explain_more(turn, exercise)
+    return explaining.explain(turn, exercise, one_shot=False)
 
 
 def yes(turn: Turn, _: HandlerInput) -> Response:
@@ -110,7 +111,7 @@ def yes(turn: Turn, _: HandlerInput) -> Response:
     if len(names) >= 2:
         talk = MomentTalk(turn.library, turn.rng)
         return turn.respond(talk.which_of_two(names[0], names[1]), turn.asked)
-    return turn.fallback()
+    return asides.fallback(turn)
 
 
 def no(turn: Turn, _: HandlerInput) -> Response:
@@ -151,7 +152,7 @@ def named(turn: Turn, handler_input: HandlerInput) -> Response:
         again = offer(turn, slot.heard, asked.wanted or intent)
         if again is not None:
             return again
-        return turn.unknown_exercise(slot.heard)
+        return explaining.unknown_exercise(turn, slot.heard)
     return yes(turn, handler_input)
 
 

@@ -68,7 +68,7 @@ FIRST_USE = (
     "ask_sdk_model.slu.entityresolution",
     # alexa/reminding.py: Alexa asks for the reminders permission
     "ask_sdk_model.interfaces.connections.send_request_directive",
-    # alexa/coach.py, alexa/services.py: a turn that knows the runner's time zone
+    # alexa/zones.py, alexa/services.py: a turn that knows the runner's time zone
     "zoneinfo",
 )
 """Modules the skill imports inside the function that needs them, so that a cold start whose

@@ -1,8 +1,9 @@
-"""What a flow module may use of a turn, as a protocol, so it need not import `coach.Turn`.
+"""What a module `coach.py` calls into may use of a turn, as a protocol, not `coach.Turn` itself.
 
-`coach.py` calls into `reminding.py` and `safety.py`; they take this view of the turn instead of the
-class itself, which keeps the conversation's modules free of import cycles (the acyclic-siblings
-contract in pyproject.toml).
+`coach.py` calls into `asking.py`, `display.py`, `reminding.py` and `safety.py`; they take this
+view of the turn instead of the class itself, which keeps the conversation's modules free of
+import cycles (the acyclic-siblings contract in pyproject.toml). Modules that call the turn but
+that it never calls (`starting.py`, `asides.py`, the flows ...) take `coach.Turn`.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ if TYPE_CHECKING:
     from ask_sdk_model.response import Response
 
     from runner_strength.alexa.dialog import Asked, Said
-    from runner_strength.content.model import Library
-    from runner_strength.engine.events import Outcome
+    from runner_strength.content.model import Exercise, Library, Workout
+    from runner_strength.engine.events import NextUp, Outcome
     from runner_strength.engine.record import UserRecord
     from runner_strength.engine.state import WorkoutState
-    from runner_strength.narration.narrator import Script
+    from runner_strength.narration.conversation import Conversation
+    from runner_strength.narration.narrator import Narrator, Script
+    from runner_strength.narration.routine import RoutineTalk
 
 
 class TurnView(Protocol):
@@ -34,6 +37,10 @@ class TurnView(Protocol):
     record: UserRecord
     asked: Asked
     outcome: Outcome | None
+    explained: Exercise | None
+    narrator: Narrator
+    talk: Conversation
+    routines: RoutineTalk
 
     @property
     def state(self) -> WorkoutState | None:
@@ -42,6 +49,12 @@ class TurnView(Protocol):
     @property
     def zone(self) -> tuple[tzinfo, str | None]:
         """The runner's time zone and its name."""
+
+    def where(self) -> NextUp | None:
+        """Where the active workout stands."""
+
+    def next_workout(self, exclude: frozenset[str] = ..., *, budget: int | None = ...) -> Workout:
+        """The workout the rotation offers next."""
 
     def apply(self, outcome: Outcome) -> Outcome:
         """Fold an engine outcome into the record."""
