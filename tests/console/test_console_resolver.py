@@ -76,6 +76,10 @@ CHANGES: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("shouted", lambda text: text.upper() + "!"),
     ("um", lambda text: f"um, {text}"),
 )
+# Samples a change really changes, at most this many a change: a dropped apostrophe takes the
+# fuzzy path, about 0.1 s a sample (all 118 it changed took 16 s on 5 December 2026, and none
+# missed).
+MAX_CHANGED = 24
 
 
 @pytest.mark.parametrize(("turn", "variant", "change"), [(i, *c) for i, c in enumerate(CHANGES)])
@@ -85,19 +89,20 @@ def test_small_changes_to_any_sample_keep_its_intent(
     """Dropped apostrophes, a trailing please, capitals or an um keep what a sample means.
 
     The changes take the samples in turn (each change meets every fourth sample, or a fixed
-    stride of them once a grammar makes thousands): a fuzzy match is slow, and four per sample
-    found nothing one per sample missed.
+    stride of them once a grammar makes thousands), and of those a few dozen it really changes,
+    spread out: a fuzzy match is slow, and four per sample found nothing one per sample missed.
     """
     filled = _filled(resolver)
     stride = len(CHANGES) * max(1, len(filled) // (len(CHANGES) * CHANGED_PER_VARIANT))
-    mine = filled[turn::stride]
+    mine = [(intent, text) for intent, text in filled[turn::stride] if change(text) != text]
+    mine = mine[:: max(1, -(-len(mine) // MAX_CHANGED))]
     wrong = [
         (intent, change(text))
         for intent, text in mine
         if (found := resolver.intent(change(text))) is None or found.intent != intent
     ]
     assert wrong == [], variant
-    assert len(mine) > 100, "each change meets a hundred samples or more"
+    assert len(mine) >= MAX_CHANGED // 2, "each change meets a few dozen samples it changes"
 
 
 def _one_slot_sample(resolver: Resolver, slot_type: str) -> tuple[str, str]:

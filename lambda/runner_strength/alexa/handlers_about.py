@@ -9,14 +9,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ask_sdk_core.utils.predicate import is_intent_name
+from ask_sdk_model.response import Response
 
 from runner_strength.alexa import explaining, second_chance
 from runner_strength.alexa.handler_base import CoachHandler
-from runner_strength.alexa.requests import SlotStatus, is_new_session, resolved_slot
+from runner_strength.alexa.requests import SlotStatus, SlotValue, is_new_session, resolved_slot
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
-    from ask_sdk_model.response import Response
+
+    from runner_strength.alexa.coach import Turn
+    from runner_strength.content.model import Exercise
 
 
 class ExplainHandler(CoachHandler):
@@ -85,14 +88,11 @@ class CreditsHandler(CoachHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
         slot = resolved_slot(handler_input, "exercise")
-        exercise = turn.library.exercises.get(slot.id or "")
-        if exercise is None and slot.heard:
-            exercise = turn.library.find_exercise(slot.heard)
-            again = None if exercise else second_chance.offer(turn, slot.heard, "CreditsIntent")
-            if again is not None:
-                return again
-        if exercise is None and not slot.heard and (where := turn.where()) is not None:
-            exercise = turn.library.exercises.get(where.exercise_id)
+        exercise = _named(turn, slot, "CreditsIntent")
+        if isinstance(exercise, Response):
+            return exercise
+        if exercise is None and not slot.heard:
+            exercise = _current(turn)
         script = (
             turn.talk.credits(exercise)
             if exercise or not slot.heard
@@ -135,14 +135,27 @@ class WeightHandler(CoachHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
-        slot = resolved_slot(handler_input, "exercise")
-        exercise = turn.library.exercises.get(slot.id or "")
-        if exercise is None and slot.heard:
-            exercise = turn.library.find_exercise(slot.heard)
-            again = None if exercise else second_chance.offer(turn, slot.heard, "WeightIntent")
-            if again is not None:
-                return again
-        if exercise is None and (where := turn.where()) is not None:
-            exercise = turn.library.exercises.get(where.exercise_id)
+        exercise = _named(turn, resolved_slot(handler_input, "exercise"), "WeightIntent")
+        if isinstance(exercise, Response):
+            return exercise
+        if exercise is None:
+            exercise = _current(turn)
         question, asked = turn.pending()  # the waiting question, asked again
         return turn.respond(turn.talk.weight(exercise).then(question), asked)
+
+
+def _named(turn: Turn, slot: SlotValue, intent: str) -> Exercise | Response | None:
+    """The exercise a slot names; a second chance asked for a name heard but not known."""
+    exercise = turn.library.exercises.get(slot.id or "")
+    if exercise is None and slot.heard:
+        exercise = turn.library.find_exercise(slot.heard)
+        again = None if exercise else second_chance.offer(turn, slot.heard, intent)
+        if again is not None:
+            return again
+    return exercise
+
+
+def _current(turn: Turn) -> Exercise | None:
+    """The exercise the workout is at, if one is going."""
+    where = turn.where()
+    return turn.library.exercises.get(where.exercise_id) if where is not None else None
