@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.slow
 
 DEV_BATCH = virtual_alexa.NLU_DIR / "dev_batch.yaml"
-FLOOR = 0.0
+# What the grammars reached, 5 December 2026: 613 of 656 (93.4%); 75.3% of its first 470 before.
+FLOOR = 0.93
 
 
 def test_dev_set_phrasings_reach_the_intent_and_slots_meant(
