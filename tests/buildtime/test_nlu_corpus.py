@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 JsonDict = dict[str, Any]
 
-# node and virtual-alexa read 16,023 samples for about 25 s: the slow lane (docs/testing.md).
+# node and virtual-alexa read 15,968 samples for about 25 s: the slow lane (docs/testing.md).
 pytestmark = pytest.mark.slow
 
 
