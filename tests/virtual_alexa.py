@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from runner_strength.alexa.skill import LambdaEntry, build_skill
+from runner_strength.console.durations import alexa_time, iso_duration
 from runner_strength.persistence.memory import MemoryAdapter
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
+    from runner_strength.buildtime.nlu_corpus import Phrase
     from runner_strength.content.model import Library
 
 JsonDict = dict[str, Any]
@@ -64,6 +66,43 @@ def lambda_entry(library: Library) -> Respond:
         )
     )
     return lambda envelope: entry(envelope, None)
+
+
+# Built-in slots Alexa sends as values, not words: "ten minutes" -> "PT10M", "seven am" -> "07:00".
+AS_ALEXA_SENDS: dict[str, Callable[[str], str | None]] = {
+    "duration": iso_duration,
+    "time": alexa_time,
+}
+
+
+def verdict(phrase: Phrase, result: Mapping[str, Any]) -> str | None:
+    """Why the result misses what the runner meant, or None when intent and slot ids are right."""
+    if "error" in result:
+        return str(result["error"])
+    got = result.get("intent") or result.get("request")
+    if got != phrase.intent:
+        return f"heard as {got}"
+    slots: Mapping[str, Mapping[str, Any]] = result.get("slots", {})
+    heard = {
+        name: AS_ALEXA_SENDS[name](str(slot["value"])) if name in AS_ALEXA_SENDS else slot["id"]
+        for name, slot in slots.items()
+    }
+    if heard != dict(phrase.slots):
+        return f"slots {heard} (values { ({n: s['value'] for n, s in slots.items()}) })"
+    return None
+
+
+def as_alexa_sends(respond: Respond) -> Respond:
+    """`respond` given built-in slots as Alexa sends them (ISO 8601 durations, "HH:MM" times)."""
+
+    def convert(envelope: JsonDict) -> JsonDict:
+        slots = envelope.get("request", {}).get("intent", {}).get("slots") or {}
+        for name, slot in slots.items():
+            if name in AS_ALEXA_SENDS and slot.get("value"):
+                slot["value"] = AS_ALEXA_SENDS[name](slot["value"])
+        return respond(envelope)
+
+    return convert
 
 
 def plain_answer(_: JsonDict) -> JsonDict:

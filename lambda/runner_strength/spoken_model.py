@@ -119,23 +119,37 @@ def match(
     first = said.split(" ", 1)[0]
     for index in heapq.merge(prepared.by_first_word.get(first, ()), prepared.slot_first):
         intent, pattern = prepared.pairs[index]
-        found = _pattern_regex(pattern).match(said)
-        if found is None:
-            continue
-        slots: dict[str, tuple[str, str | None]] = {}
-        for slot, value in found.groupdict().items():
-            slot_type = prepared.slot_types.get(intent, {}).get(slot, "")
-            if slot_type.startswith(_BUILTIN):
-                if builtin_accepts is not None and not builtin_accepts(slot_type, value):
-                    break
-                slots[slot] = (value, None)
-            elif (value_id := prepared.values(slot_type).get(value)) is not None:
-                slots[slot] = (value, value_id)
-            else:
+        # Shortest slots first, then longest: "start the {workout} for {duration}" must also read
+        # "eight exercises for runners" whole when the shortest split leaves no duration.
+        for greedy in (False, True):
+            found = _pattern_regex(pattern, greedy=greedy).match(said)
+            if found is None:
                 break
-        else:
-            return Match(intent=intent, pattern=pattern, slots=slots)
+            slots = _slots(found.groupdict(), prepared, intent, builtin_accepts)
+            if slots is not None:
+                return Match(intent=intent, pattern=pattern, slots=slots)
     return None
+
+
+def _slots(
+    heard: Mapping[str, str],
+    prepared: _Prepared,
+    intent: str,
+    builtin_accepts: Callable[[str, str], bool] | None,
+) -> dict[str, tuple[str, str | None]] | None:
+    """Each slot's words and resolved id, or None when a slot does not take its words."""
+    slots: dict[str, tuple[str, str | None]] = {}
+    for slot, value in heard.items():
+        slot_type = prepared.slot_types.get(intent, {}).get(slot, "")
+        if slot_type.startswith(_BUILTIN):
+            if builtin_accepts is not None and not builtin_accepts(slot_type, value):
+                return None
+            slots[slot] = (value, None)
+        elif (value_id := prepared.values(slot_type).get(value)) is not None:
+            slots[slot] = (value, value_id)
+        else:
+            return None
+    return slots
 
 
 @dataclass
@@ -203,9 +217,10 @@ def _prepared(
 
 
 @cache  # the console matches every typed line against every sample
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
+def _pattern_regex(pattern: str, *, greedy: bool = False) -> re.Pattern[str]:
+    slot = ".+" if greedy else ".+?"
     parts = [
-        f"(?P<{ref}>.+?)" if (ref := _slot_name(word)) else re.escape(spoken(word))
+        f"(?P<{ref}>{slot})" if (ref := _slot_name(word)) else re.escape(spoken(word))
         for word in pattern.split()
     ]
     return re.compile("^" + " ".join(parts) + "$")

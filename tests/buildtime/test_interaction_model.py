@@ -528,6 +528,16 @@ def test_match_resolves_typed_text_like_the_model(
     assert (found.intent, dict(found.slots)) == (intent, slots)
 
 
+def test_match_tries_the_longest_reading_of_a_slot_when_the_shortest_fails(
+    model: JsonDict,
+) -> None:
+    """A workout name holding the word after its slot ("... for runners for ...") still fits."""
+    found = im.match("start the eight exercises for runners for half an hour", model)
+    assert found is not None
+    assert found.slots["workout"] == ("eight exercises for runners", "janne_eight")
+    assert found.slots["duration"][0] == "half an hour"
+
+
 def test_match_gives_none_for_unknown_exercises_and_nonsense(
     model: JsonDict, utterances: im.Utterances
 ) -> None:

@@ -19,16 +19,14 @@ import pytest
 import virtual_alexa
 from runner_strength.buildtime import interaction_model as im
 from runner_strength.buildtime.nlu_corpus import CORPUS_PATH, Phrase, accuracy_table, load_corpus
-from runner_strength.console.durations import alexa_time, iso_duration
+from virtual_alexa import AS_ALEXA_SENDS, verdict
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
-
     from runner_strength.content.model import Library
 
 JsonDict = dict[str, Any]
 
-# node and virtual-alexa read 13,874 samples for about 25 s: the slow lane (docs/testing.md).
+# node and virtual-alexa read 15,968 samples for about 25 s: the slow lane (docs/testing.md).
 pytestmark = pytest.mark.slow
 
 
@@ -41,28 +39,6 @@ TARGET = 0.97
 MIN_PHRASES = 400
 MIN_FRESH_PHRASES = 200
 LAUNCH = "LaunchRequest"
-# Built-in slots Alexa sends as values, not words: "ten minutes" -> "PT10M", "seven am" -> "07:00".
-AS_ALEXA_SENDS: Mapping[str, Callable[[str], str | None]] = {
-    "duration": iso_duration,
-    "time": alexa_time,
-}
-
-
-def verdict(phrase: Phrase, result: Mapping[str, Any]) -> str | None:
-    """Why the result misses what the runner meant, or None when intent and slot ids are right."""
-    if "error" in result:
-        return str(result["error"])
-    got = result.get("intent") or result.get("request")
-    if got != phrase.intent:
-        return f"heard as {got}"
-    slots: Mapping[str, Mapping[str, Any]] = result.get("slots", {})
-    heard = {
-        name: AS_ALEXA_SENDS[name](str(slot["value"])) if name in AS_ALEXA_SENDS else slot["id"]
-        for name, slot in slots.items()
-    }
-    if heard != dict(phrase.slots):
-        return f"slots {heard} (values { ({n: s['value'] for n, s in slots.items()}) })"
-    return None
 
 
 # ---------------------------------------------------------------- the skill behind a loopback URL
