@@ -363,6 +363,9 @@ def test_a_request_in_the_rest_keeps_the_set_done_and_the_rest_left(library: Lib
     assert 10 <= int(left.group(1)) <= 40
     assert "(buzz)" in reply.text
     assert reply.asked == "ready"
+    (rest,) = reply.screen["timers"]  # the Show's timer restarts with the rest timed again
+    assert rest["kind"] == "rest"
+    assert abs(rest["seconds"] - int(left.group(1))) <= 1
 
 
 def test_a_session_ended_mid_set_keeps_the_place_reached(library: Library) -> None:

@@ -239,6 +239,8 @@ def workout_screen(  # noqa: PLR0913  # what a workout response is made of, all 
                 "side": side_label(upcoming.sides),
                 "target": target_label(dosage) if dosage is not None else "",
                 "cues": list(exercise.cues[:CUES_SHOWN]) if exercise is not None else [],
+                # A rest a request cut short is timed again: its timer starts over with it.
+                "timers": timers(marks),
             }
         )
     else:
