@@ -85,7 +85,7 @@ PREVIEW_KIT_SECONDS = 1.4  # "You'll need ..." (the kit itself is counted from t
 # The next exercise's intro, said in the rest before it, starts this long after "Rest." and ends at
 # least this long before the rest does ("10 seconds to go" has room, then the countdown).
 PREVIEW_AFTER_SECONDS = 2.0
-PREVIEW_BEFORE_END_SECONDS = 8.0
+PREVIEW_BEFORE_END_SECONDS = 6.0
 SUMMARY_SECONDS = 5.5  # "That's the workout done. That was 18 minutes of work." and a goodbye
 SUMMARY_NAMES_SECONDS = 1.4  # "You did ..." (the names counted from the content)
 SUMMARY_COUNT_SECONDS = 3.0  # "You got through 6 exercises and 14 sets."
@@ -251,11 +251,14 @@ def intro_in_rest_seconds(exercise: Exercise, dosage: Dosage, shape: SetShape) -
     return seconds
 
 
-def rest_holding_intro(intro_seconds: float) -> int:
-    """The rest a response times when the next exercise's intro is said in it, at the least."""
-    return math.ceil(
-        REST_SECONDS + PREVIEW_AFTER_SECONDS + intro_seconds + PREVIEW_BEFORE_END_SECONDS
-    )
+def rest_holding_intro(intro_seconds: float, *, pause: bool) -> int:
+    """The rest a response times when what the next set needs is said in it, at the least.
+
+    `pause`: a breath after "Rest." first, before a whole intro (a reminder follows at once, so a
+    circuit's short station change holds it).
+    """
+    after = PREVIEW_AFTER_SECONDS if pause else 0.0
+    return math.ceil(REST_SECONDS + after + intro_seconds + PREVIEW_BEFORE_END_SECONDS)
 
 
 def opening_seconds(  # noqa: PLR0913  # what the opening says, all by keyword after the name

@@ -461,7 +461,8 @@ def _played(library: Library, plan: Plan) -> tuple[float, ...]:
                     library.exercise(plan.performed[upcoming.exercise_id]),
                     plan.dosages[upcoming.exercise_id],
                     following,
-                )
+                ),
+                pause=following.intro is Intro.FULL,
             )
             if talk + timing.work + max(rest, holding) <= PREVIEW_BUDGET_SECONDS:
                 rest, previewed = max(rest, holding), True

@@ -873,9 +873,10 @@ class Narrator:
         seconds = float(min(event.rest_seconds, max(0.0, available - TAKE_MORE_SECONDS)))
         named = set(self._named)
         intro = self._intro_in_rest(where, context)
-        at = opening.seconds + (PREVIEW_AFTER_SECONDS if where.new_exercise else 0.0)
+        full = self._intro_due(where, context)
+        at = opening.seconds + (PREVIEW_AFTER_SECONDS if full else 0.0)
         # The intro is rest too: a rest shorter than it grows to hold it and the countdown.
-        needed = rest_holding_intro(intro.seconds) if intro is not None else 0
+        needed = rest_holding_intro(intro.seconds, pause=full) if intro is not None else 0
         if intro is not None and max(seconds, needed) <= available - TAKE_MORE_SECONDS:
             seconds = max(seconds, float(needed))
         else:
@@ -904,6 +905,13 @@ class Narrator:
         """Whether an intro is the whole first one (why, set-up, three cues), not a reminder."""
         return intro is not None and intro.first_time and not intro.heard_before and not self._brief
 
+    def _intro_due(self, where: NextUp, context: _Context) -> bool:
+        """Whether the set `where` begins an exercise whose whole first intro is still owed."""
+        state = context.state
+        if state is None or self._brief or not where.new_exercise:
+            return False
+        return where.exercise_id not in state.introduced | state.heard_before
+
     def _intro_in_rest(self, where: NextUp, context: _Context) -> Ssml | None:
         """What the next set needs said before it, to say in the rest; None with nothing due.
 
@@ -918,9 +926,8 @@ class Narrator:
         exercise = self._library.exercise(where.exercise_id)
         schedule = cue_schedule(len(exercise.cues), max(1, where.total_sets))
         cues = [exercise.cues[i] for i in schedule[min(where.set_number, len(schedule)) - 1]]
-        introduced = state.introduced | state.heard_before
         dosage = where.dosage if where.dosage is not None else exercise.dosage
-        if self._brief or where.exercise_id in introduced or not where.new_exercise:
+        if not self._intro_due(where, context):
             out = self._preview(where, context)
             said = rest_cues(cues, dosage, full=False)
             if said:
