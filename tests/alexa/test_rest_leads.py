@@ -56,10 +56,8 @@ def test_speaking_before_the_intro_is_over_hears_it_again_after_ready(
     record = stored_record(adapter, USER)
     assert record is not None
     (state,) = record.active.values()
-    last = state.last_set
-    assert last is not None
-    assert last.preview == "squat"
-    clock.now = last.preview_ends - 5  # five seconds before the intro's last word
+    assert state.preview == "squat"
+    clock.now = state.preview_ends - 5  # five seconds before the intro's last word
     echo.say("WorkoutStatusIntent")
     clock.advance(30)
     first_squat = echo.say("ReadyIntent")
@@ -80,3 +78,30 @@ def test_a_runner_back_from_a_pause_hears_the_intro_again(
     if "left off" in resumed.text:
         resumed = echo.say("AMAZON.YesIntent")
     assert squat.why in resumed.text
+
+
+def test_the_first_set_is_introduced_before_its_question(
+    echo: Device, clock: FakeClock, library: Library
+) -> None:
+    """With no warm-up, the walking lunge's intro comes before "ready for the walking lunge?"."""
+    lunge = library.exercise("walking_lunge")
+    echo.say("StartWorkoutIntent", new_session=True, workout=("five_basics", "Five basics"))
+    straight_in = echo.say("AMAZON.NoIntent")
+    assert lunge.why in straight_in.text
+    assert straight_in.text.rstrip().endswith("the walking lunge?"), straight_in.text[-80:]
+    clock.advance(straight_in.seconds + ANSWER)
+    first = echo.say("ReadyIntent")
+    assert lunge.why not in first.text
+    assert first.text.lower().startswith(("set 1 of 3", "now, set 1 of 3"))
+
+
+def test_ready_said_over_the_first_intro_hears_it_whole(
+    echo: Device, clock: FakeClock, library: Library
+) -> None:
+    """Ready said while the first intro still plays: the set comes with its intro after all."""
+    lunge = library.exercise("walking_lunge")
+    echo.say("StartWorkoutIntent", new_session=True, workout=("five_basics", "Five basics"))
+    echo.say("AMAZON.NoIntent")
+    clock.advance(10)
+    first = echo.say("ReadyIntent")
+    assert lunge.why in first.text

@@ -67,8 +67,6 @@ FULL = UserRecord(
                 30.0,
                 60.0,
                 marks=(Mark(12.5, 2, Side.LEFT, Part.WORK, first=2, beat=2.5),),
-                preview="squat",
-                preview_ends=1_700_000_090.0,
             ),
             paused=True,
             paused_at=1.8,
@@ -78,6 +76,8 @@ FULL = UserRecord(
             return_to=2,
             pain_reports=1,
             carry_on=CarryOn(Side.RIGHT, 6),
+            preview="squat",
+            preview_ends=1_700_000_090.0,
         )
     },
     health_note_heard=True,

@@ -18,6 +18,7 @@ from runner_strength.engine.pace import minutes_said
 from runner_strength.engine.plan import workout_seconds
 from runner_strength.engine.record import RoutineChoice, Verbosity
 from runner_strength.narration.moments import MomentTalk
+from runner_strength.narration.narrator import AUDIO_BUDGET_SECONDS
 
 if TYPE_CHECKING:
     from ask_sdk_model.response import Response
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from runner_strength.engine.events import Outcome
     from runner_strength.narration.narrator import Script
 
+# Seconds kept for the first set's question after its intro.
+QUESTION_ROOM_SECONDS = 8.0
 # The least a time budget gives to the workout after its warm-up: less is not worth doing, so a
 # budget that leaves less is answered with the shortest session that leaves this much.
 SHORTEST_WORKOUT_SECONDS = 5 * 60
@@ -34,6 +37,21 @@ SHORTEST_WORKOUT_SECONDS = 5 * 60
 def _after(first: Script | None, then: Script) -> Script:
     """`then`, with `first` said before it when there is one."""
     return then if first is None else first.then(then)
+
+
+def _first_intro(turn: Turn, said: Script) -> Script:
+    """`said`, then the first set's intro when it is owed and the response has room for it.
+
+    Said before the first question, as a rest says the others', so "ready" starts the set.
+    """
+    state, where = turn.state, turn.where()
+    if state is None or where is None or state.last_set is not None or state.position != 0:
+        return said
+    intro = turn.narrator.intro_before(state, where)
+    room = AUDIO_BUDGET_SECONDS - QUESTION_ROOM_SECONDS
+    if not intro.speech.seconds or said.speech.seconds + intro.speech.seconds > room:
+        return said
+    return said.then(intro)
 
 
 def start(
@@ -129,7 +147,9 @@ def _started_with_budget(turn: Turn, outcome: Outcome, warm_up: Script) -> Respo
     workout = next(e for e in outcome.events if isinstance(e, WorkoutStarted))
     counted = turn.talk.budget_with_warm_up(warm_up.speech.seconds + workout.estimated_seconds)
     return turn.respond(
-        started.then(counted).then(warm_up).then(turn.narrator.closing(outcome)),
+        _first_intro(turn, started.then(counted).then(warm_up)).then(
+            turn.narrator.closing(outcome)
+        ),
         Asked(Question.WARMED_UP),
     )
 
@@ -137,15 +157,19 @@ def _started_with_budget(turn: Turn, outcome: Outcome, warm_up: Script) -> Respo
 def _started_with_warm_up(turn: Turn, outcome: Outcome) -> Response:
     """A workout just started: offer the warm-up, play it, or neither, as the runner chose."""
     choice = turn.record.preferences.warm_up
-    if choice is RoutineChoice.NEVER:
-        return turn.respond(turn.narrator.script(outcome), turn.asked_after(outcome))
     started = turn.narrator.script(outcome, ask=False)
+    if choice is RoutineChoice.NEVER:
+        return turn.respond(
+            _first_intro(turn, started).then(turn.narrator.closing(outcome)),
+            turn.asked_after(outcome),
+        )
     if choice is RoutineChoice.ALWAYS:
         workout_id = outcome.state.workout_id if outcome.state is not None else None
         sore = turn.record.sore_areas(turn.now)
         played = turn.routines.play(RoutineKind.WARM_UP, workout_id, sore)
         return turn.respond(
-            started.then(played).then(turn.narrator.closing(outcome)), Asked(Question.WARMED_UP)
+            _first_intro(turn, started.then(played)).then(turn.narrator.closing(outcome)),
+            Asked(Question.WARMED_UP),
         )
     return turn.respond(
         started.then(turn.routines.offer(RoutineKind.WARM_UP)), Asked(Question.WARM_UP_OFFER)
@@ -161,7 +185,7 @@ def warm_up(turn: Turn, first: Script | None = None) -> Response:
         question, asked = turn.workout_question()
         # "Next" or "skip" said over the warm-up means the warm-up, not the first exercise.
         warmed = Asked(Question.WARMED_UP) if asked.question is Question.READY else asked
-        return turn.respond(played.then(question), warmed)
+        return turn.respond(_first_intro(turn, played).then(question), warmed)
     return turn.offer_next(played)
 
 
@@ -171,7 +195,7 @@ def skip_warm_up(turn: Turn, first: Script | None = None) -> Response:
         return turn.offer_next(_after(first, turn.routines.skipped(None)))
     question, asked = turn.next_question()
     said = _after(first, turn.routines.skipped(RoutineKind.WARM_UP))
-    return turn.respond(said.then(question), asked)
+    return turn.respond(_first_intro(turn, said).then(question), asked)
 
 
 def cool_down(turn: Turn, first: Script | None = None) -> Response:

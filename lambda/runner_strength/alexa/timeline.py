@@ -41,7 +41,7 @@ def place(
         return record, None
     outcome = transitions.interrupt(state, library, now)
     event = next((e for e in outcome.events if isinstance(e, Interrupted)), None)
-    if event is not None and outcome.state is not None:
+    if outcome.state is not None and outcome.state != state:
         record = with_state(record, device, outcome.state, now)
     return record, event
 
@@ -49,11 +49,10 @@ def place(
 def timed(record: UserRecord, device: str, script: Script, now: float) -> UserRecord:
     """The record keeping the timeline `script` plays, from this request's time."""
     marks = timeline_marks(script.speech)
+    intro = intro_in_rest(script.speech)
     state = record.active.get(device)
-    if marks and state is not None and not state.finished:
-        return with_state(
-            record, device, transitions.timed(state, marks, now, intro_in_rest(script.speech)), now
-        )
+    if (marks or intro) and state is not None and not state.finished:
+        return with_state(record, device, transitions.timed(state, marks, now, intro), now)
     return record
 
 

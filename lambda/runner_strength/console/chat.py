@@ -28,6 +28,7 @@ from runner_strength.console.display import ESPEAK, Display, Speaker
 from runner_strength.console.resolver import Action, Heard, IntentMatch, Resolver, Via
 from runner_strength.console.session import FALLBACK_INTENT, Device, Reply
 from runner_strength.content.compiled import load_compiled
+from runner_strength.engine.pace import ANSWER_SECONDS
 from runner_strength.persistence.factory import build_adapter
 
 if TYPE_CHECKING:
@@ -257,6 +258,8 @@ class Console:
             if not line or line.startswith("#"):
                 continue
             self.out.write(f"{PROMPT}{line}\n")
+            # A scripted line takes as long to say as a spoken answer (typed ones take longer).
+            self.clock.skip(ANSWER_SECONDS)
             outcome = self.say(line, scripted=True)
             if outcome is Outcome.UNRESOLVED:
                 err.write(f"{path}:{number}: {line!r} matches nothing in the interaction model\n")

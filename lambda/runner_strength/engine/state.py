@@ -132,11 +132,6 @@ class LastSet:
     # Where each stretch of the response starts (see engine/schedule.py), as the narration
     # played it; empty for a response not yet narrated (engine tests) or one cut short.
     marks: tuple[Mark, ...] = field(default=(), metadata=stored(since=5))
-    # The next exercise's intro, said in this response's rest so the set after "ready" starts
-    # at once, and the request-clock second its last word ends: the runner heard it only if the
-    # audio played on past that (an interruption before then clears it).
-    preview: str = field(default="", metadata=stored(since=6))
-    preview_ends: float = field(default=0.0, metadata=stored(since=6))
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +181,11 @@ class WorkoutState:
     pain_reports: int = field(default=0, metadata=stored(since=3))
     # A set interrupted by a request in its work: it is not done, and carries on from here.
     carry_on: CarryOn | None = field(default=None, metadata=stored(since=5))
+    # What the next set needs said, said before it (in the rest, or before the first set's
+    # question) so "ready" starts it at once: its exercise, and the request-clock second the
+    # last word ends. Heard only if the runner spoke after that; a request before it clears it.
+    preview: str = field(default="", metadata=stored(since=6))
+    preview_ends: float = field(default=0.0, metadata=stored(since=6))
 
     def phase_at(self, now: float) -> Phase:
         """The phase at `now`, derived from when the last performed set's audio started."""

@@ -358,6 +358,8 @@ def _perform(
             last_set=last_set,
             done=state.done | {slot.exercise_id},
             introduced=state.introduced | {exercise_id} if intro else state.introduced,
+            preview="",
+            preview_ends=0.0,
         ),
         now,
     )
@@ -392,13 +394,12 @@ def _previewed(state: WorkoutState, exercise_id: str, now: float) -> bool:
     """Whether the runner heard `exercise_id`'s intro in full in the rest just before `now`.
 
     Not after a pause (the runner stepped away) or an interrupted set, nor when the runner may
-    have spoken (`ALLOWANCE` before the request) before its last word; `interrupt` clears a
-    preview the audio was cut inside.
+    have spoken (`ALLOWANCE` before the request) before its last word; `interrupt` clears one
+    the runner spoke inside.
     """
-    last = state.last_set
-    if last is None or last.preview != exercise_id or state.paused or state.rolled_back:
+    if state.preview != exercise_id or state.paused or state.rolled_back:
         return False
-    return last.preview_ends <= now - ALLOWANCE
+    return state.preview_ends <= now - ALLOWANCE
 
 
 def _after(first: Event, outcome: Outcome) -> Outcome:
@@ -451,6 +452,9 @@ def timed(
     `preview` is the exercise whose intro the response's rest says, and the second from the
     response's start its last word ends.
     """
+    if preview is not None:
+        exercise_id, at = preview
+        state = replace(state, preview=exercise_id, preview_ends=now + at)
     last = state.last_set
     ends = bounds(marks)
     if last is None or ends is None:
@@ -459,9 +463,6 @@ def timed(
     timed_set = replace(
         last, started_at=now, work_ends=work_ends, audio_ends=audio_ends, marks=tuple(marks)
     )
-    if preview is not None:
-        exercise_id, at = preview
-        timed_set = replace(timed_set, preview=exercise_id, preview_ends=now + at)
     return replace(state, last_set=timed_set)
 
 
@@ -473,6 +474,9 @@ def interrupt(state: WorkoutState | None, library: Library, now: float) -> Outco
     In the rest after it the set stays done and the rest's remaining seconds are reported. With
     nothing timed playing (or a pause), nothing changes and there is no event.
     """
+    if state is not None and state.preview and state.preview_ends > now - ALLOWANCE:
+        # The runner spoke before the next set's intro was over: it is said again before it.
+        state = replace(state, preview="", preview_ends=0.0)
     last = state.last_set if state is not None else None
     if state is None or last is None or not last.marks or state.paused or state.finished:
         return Outcome(state, ())
@@ -486,9 +490,6 @@ def interrupt(state: WorkoutState | None, library: Library, now: float) -> Outco
     stopped = replace(
         last, work_ends=min(last.work_ends, offset), audio_ends=offset, marks=(), slot=spot.slot
     )
-    if last.preview_ends > now - ALLOWANCE:
-        # The runner spoke before the next exercise's intro was over: it is said again.
-        stopped = replace(stopped, preview="", preview_ends=0.0)
     slot = plan.slots[spot.slot]
     # Only a set at or before the position rolls back (never one the workout has not reached).
     in_set = spot.in_set and spot.slot <= state.position

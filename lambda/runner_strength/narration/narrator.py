@@ -948,6 +948,19 @@ class Narrator:
             out.sentence(exercise.first_side)
         return out
 
+    def intro_before(self, state: WorkoutState, where: NextUp) -> Script:
+        """The first set's whole intro, said before its question as a rest says the others'.
+
+        Empty when none is owed (brief coaching, an intro heard before); marked like a rest's, so
+        the set after "ready" starts at once if the runner heard it to the end.
+        """
+        self._named = set()
+        intro = self._intro_in_rest(where, self._context(state))
+        if intro is None or not self._intro_due(where, self._context(state)):
+            return Script(Ssml(), None, end_session=False)
+        intro.mark(f"{PREVIEW_LABEL}:{where.exercise_id}")
+        return Script(intro, None, end_session=False)
+
     def rest_left(self, seconds: int, slot: int) -> Script:
         """The rest a request cut short, timed again: "25 seconds of rest left", a countdown.
 
