@@ -29,7 +29,7 @@ from runner_strength.engine.events import AskReady, NextUp, Outcome, SetPerforme
 from runner_strength.engine.record import UserRecord
 from runner_strength.engine.serialize import SCHEMA_VERSION, record_from_dict, record_to_dict
 from runner_strength.engine.state import Side
-from runner_strength.narration.narrator import Narrator, intro_in_rest, timeline_marks
+from runner_strength.narration.narrator import Narrator, heard, intro_in_rest
 from runner_strength.narration.phrases import Key
 from runner_strength.narration.ssml import Ssml, estimate_seconds, plain_text, validate_ssml
 from runner_strength.narration.timing import END_TONE, GO_TONE, SWITCH_TONE, TONE_SECONDS
@@ -57,10 +57,7 @@ def _walk(
         yield outcome, script
         if script.end_session or outcome.state is None:
             return
-        # The state keeps the response's timeline, as the skill's responder does.
-        state = transitions.timed(
-            outcome.state, timeline_marks(script.speech), now, intro_in_rest(script.speech)
-        )
+        state = heard(outcome.state, script, now)  # as the skill's responder keeps it
         now += script.speech.seconds + 3
         outcome = transitions.ready(state, library, now)
 

@@ -28,9 +28,9 @@ from runner_strength.narration.narrator import (
     Script,
     explain,
     explain_text,
+    heard,
     intro_in_rest,
     rehearsal,
-    timeline_marks,
 )
 from runner_strength.narration.phrases import Key
 from runner_strength.narration.ssml import (
@@ -134,10 +134,7 @@ def _walk(
         yield outcome, script
         if script.end_session or outcome.state is None:
             return
-        # The state keeps the response's timeline, as the skill's responder does.
-        state = transitions.timed(
-            outcome.state, timeline_marks(script.speech), now, intro_in_rest(script.speech)
-        )
+        state = heard(outcome.state, script, now)  # as the skill's responder keeps it
         now += script.speech.seconds + 3
         outcome = transitions.ready(state, library, now)
 

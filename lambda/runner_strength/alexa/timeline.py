@@ -15,7 +15,7 @@ from runner_strength.engine import transitions
 from runner_strength.engine.events import Interrupted
 from runner_strength.engine.record import with_state
 from runner_strength.engine.state import Part, Phase
-from runner_strength.narration.narrator import intro_in_rest, timeline_marks
+from runner_strength.narration.narrator import heard
 
 if TYPE_CHECKING:
     from runner_strength.alexa.dialog import Asked
@@ -48,12 +48,11 @@ def place(
 
 def timed(record: UserRecord, device: str, script: Script, now: float) -> UserRecord:
     """The record keeping the timeline `script` plays, from this request's time."""
-    marks = timeline_marks(script.speech)
-    intro = intro_in_rest(script.speech)
     state = record.active.get(device)
-    if (marks or intro) and state is not None and not state.finished:
-        return with_state(record, device, transitions.timed(state, marks, now, intro), now)
-    return record
+    if state is None or state.finished:
+        return record
+    kept = heard(state, script, now)
+    return record if kept == state else with_state(record, device, kept, now)
 
 
 def rest_owed(interruption: Interrupted | None) -> int:

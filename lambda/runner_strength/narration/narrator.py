@@ -626,13 +626,9 @@ class Narrator:
     ) -> list[str]:
         """The cues this set says, from the content's cue schedule (every cue in some set)."""
         if event is None:
-            return [exercise.cues[i] for i in cue_schedule(len(exercise.cues), 1)[0]]
-        total, number = event.total_sets, event.set_number
-        if intro is not None and intro.first_time and number > 1:
-            # Switched to mid-way (easier or harder): its schedule starts with the sets left.
-            total, number = total - number + 1, 1
-        schedule = cue_schedule(len(exercise.cues), max(1, total))
-        return [exercise.cues[i] for i in schedule[min(number, len(schedule)) - 1]]
+            return _scheduled_cues(exercise, 1, 1, first_time=True)
+        first_time = intro is not None and intro.first_time
+        return _scheduled_cues(exercise, event.total_sets, event.set_number, first_time=first_time)
 
     # ------------------------------------------------------------ one set
 
@@ -924,8 +920,9 @@ class Narrator:
         if state is None or where.carry_on is not None or where.sides[0] is Side.RIGHT:
             return None
         exercise = self._library.exercise(where.exercise_id)
-        schedule = cue_schedule(len(exercise.cues), max(1, where.total_sets))
-        cues = [exercise.cues[i] for i in schedule[min(where.set_number, len(schedule)) - 1]]
+        # The cues the set will say, as `_set_cues` picks them when it comes.
+        first_time = where.new_exercise and where.exercise_id not in state.introduced
+        cues = _scheduled_cues(exercise, where.total_sets, where.set_number, first_time=first_time)
         dosage = where.dosage if where.dosage is not None else exercise.dosage
         if not self._intro_due(where, context):
             out = self._preview(where, context)
@@ -955,8 +952,9 @@ class Narrator:
         the set after "ready" starts at once if the runner heard it to the end.
         """
         self._named = set()
-        intro = self._intro_in_rest(where, self._context(state))
-        if intro is None or not self._intro_due(where, self._context(state)):
+        context = self._context(state)
+        intro = self._intro_in_rest(where, context) if self._intro_due(where, context) else None
+        if intro is None:
             return Script(Ssml(), None, end_session=False)
         intro.mark(f"{PREVIEW_LABEL}:{where.exercise_id}")
         return Script(intro, None, end_session=False)
@@ -1093,6 +1091,28 @@ def timeline_marks(speech: Ssml) -> tuple[Mark, ...]:
     return tuple(mark for mark in found if mark is not None)
 
 
+def heard(state: WorkoutState, script: Script, now: float) -> WorkoutState:
+    """`state` keeping what the response to the request at `now` plays: its timeline, its intro."""
+    return transitions.timed(
+        state, timeline_marks(script.speech), now, intro_in_rest(script.speech)
+    )
+
+
+def _scheduled_cues(
+    exercise: Exercise, total_sets: int, set_number: int, *, first_time: bool
+) -> list[str]:
+    """The cues set `set_number` of `total_sets` says (every cue is said in some set).
+
+    An exercise first done mid-way (switched to by easier or harder) starts its schedule with
+    the sets left.
+    """
+    total, number = total_sets, set_number
+    if first_time and number > 1:
+        total, number = total - number + 1, 1
+    schedule = cue_schedule(len(exercise.cues), max(1, total))
+    return [exercise.cues[i] for i in schedule[min(number, len(schedule)) - 1]]
+
+
 def intro_in_rest(speech: Ssml) -> tuple[str, float] | None:
     """The exercise whose intro a response's rest says, and the second its last word ends."""
     prefix = f"{PREVIEW_LABEL}:"
@@ -1221,10 +1241,7 @@ def rehearsal(  # noqa: PLR0913  # the versions a runner can ask for, by keyword
         yield said, speech
         if speech.end_session or outcome.state is None:
             return
-        # The state keeps the response's timeline, as the skill's responder does.
-        state = transitions.timed(
-            outcome.state, timeline_marks(script.speech), now, intro_in_rest(script.speech)
-        )
+        state = heard(outcome.state, script, now)  # as the skill's responder keeps it
         now += estimate_seconds(speech.ssml) + ANSWER_SECONDS
         outcome = transitions.ready(state, library, now)
         said = "ready"
