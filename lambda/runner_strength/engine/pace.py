@@ -83,7 +83,7 @@ NEXT_SECONDS = 2.0  # "Coming up, set 2 of 3.", "Next, ... starting on the left.
 PREVIEW_NAME_SECONDS = 1.3  # "Coming up next: ..."
 PREVIEW_KIT_SECONDS = 1.4  # "You'll need ..." (the kit itself is counted from the content)
 # The next exercise's intro, said in the rest before it, starts this long after "Rest." and ends at
-# least this long before the rest does ("10 seconds to go" has room, then the countdown).
+# least this long before the rest does (room for the countdown from five).
 PREVIEW_AFTER_SECONDS = 2.0
 PREVIEW_BEFORE_END_SECONDS = 6.0
 SUMMARY_SECONDS = 5.5  # "That's the workout done. That was 18 minutes of work." and a goodbye
@@ -178,7 +178,7 @@ def set_talk_seconds(exercise: Exercise, dosage: Dosage, shape: SetShape) -> flo
             seconds += INTRO_FRAME_SECONDS + speech_seconds(exercise.why)
             seconds += speech_seconds(exercise.setup) + DOSAGE_SECONDS
             seconds += sum(speech_seconds(cue) for cue in cues[:INTRO_CUES])
-        cues = cues[INTRO_CUES:] if not shape.previewed else cues
+            cues = cues[INTRO_CUES:]
     elif shape.intro is Intro.AGAIN and not shape.previewed:
         seconds += INTRO_NAME_AGAIN_SECONDS + speech_seconds(exercise.called) + DOSAGE_SECONDS
         if cues:
