@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -47,6 +48,11 @@ if TYPE_CHECKING:
 
 LA = ZoneInfo("America/Los_Angeles")
 T0 = 1_700_000_000.0
+
+# One set a response, as with "ask me after every set": these tests follow single sets. Sets that
+# flow on in one response are tests/engine/test_chained_sets.py's.
+ready_one = partial(t.ready, most=1)
+resume_one = partial(t.resume, most=1)
 
 
 def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> float:
@@ -247,7 +253,7 @@ def test_a_knee_complaint_swaps_the_current_exercise_and_the_workout_goes_on(
 ) -> None:
     """Mid-lunges, knee pain swaps the lunges (and the squats to come); ready does the stand-in."""
     started = t.start(library, "five_basics", T0)
-    first = t.ready(started.state, library, T0 + 5)
+    first = ready_one(started.state, library, T0 + 5)
     assert any(
         isinstance(e, SetPerformed) and e.exercise_id == "walking_lunge" for e in first.events
     )
@@ -270,7 +276,7 @@ def test_a_knee_complaint_swaps_the_current_exercise_and_the_workout_goes_on(
     assert (ask.next.exercise_id, ask.next.set_number) == ("glute_bridge", 2)
     assert hurt.state is not None
     assert t.problems(hurt.state, library) == ()
-    after = t.ready(hurt.state, library, T0 + 300)
+    after = ready_one(hurt.state, library, T0 + 300)
     performed = next(e for e in after.events if isinstance(e, SetPerformed))
     assert performed.exercise_id == "glute_bridge"
 
@@ -300,7 +306,7 @@ def test_with_no_stand_in_the_exercise_is_skipped_and_the_workout_goes_on(
 def test_lighten_mid_workout_leaves_out_heavy_work_and_carries_on(library: Library) -> None:
     """Lightening after the first set leaves out the RDL and keeps the runner where they were."""
     started = t.start(library, "strength_with_equipment", T0)
-    first = t.ready(started.state, library, T0 + 5)
+    first = ready_one(started.state, library, T0 + 5)
     light = t.lighten(first.state, library, T0 + 300)
     assert light.state is not None
     assert light.state.light
@@ -554,6 +560,6 @@ def test_every_workout_fits_every_level_without_breaking_its_state(
                 if outcome.state.finished:
                     break
                 now += 30
-                outcome = t.ready(outcome.state, library, now)
+                outcome = ready_one(outcome.state, library, now)
             else:
                 pytest.fail(f"{workout.id} never finished")

@@ -66,6 +66,11 @@ Transition = Callable[[WorkoutState | None, Library, float], Outcome]
 
 # ---------------------------------------------------------------- building libraries
 
+# One set a response, as with "ask me after every set": these tests follow single sets. Sets that
+# flow on in one response are tests/engine/test_chained_sets.py's.
+ready_one = partial(t.ready, most=1)
+resume_one = partial(t.resume, most=1)
+
 
 def reps(
     reps: int,
@@ -218,7 +223,7 @@ def after_readies(count: int, workout_id: str = "straight") -> WorkoutState:
     """A workout after `count` "ready"s, one minute apart (each set's audio over)."""
     state = started(workout_id)
     for n in range(count):
-        state = state_of(run(t.ready, state, T0 + 60 * (n + 1)))
+        state = state_of(run(ready_one, state, T0 + 60 * (n + 1)))
     return state
 
 
@@ -255,10 +260,10 @@ def start_over_workout(state: WorkoutState | None, library: Library, now: float)
 
 
 ALL: dict[str, Transition] = {
-    "ready": t.ready,
+    "ready": ready_one,
     "repeat": t.repeat,
     "pause": t.pause,
-    "resume": t.resume,
+    "resume": resume_one,
     "next": t.next_exercise,
     "previous": t.previous_exercise,
     "skip": t.skip_exercise,
@@ -329,7 +334,7 @@ def test_every_move_after_the_end_is_not_allowed(name: str) -> None:
 
 def test_ready_performs_one_set_and_points_at_the_next() -> None:
     """Ready introduces the exercise, performs set one with its rest and asks about set two."""
-    outcome = run(t.ready, started(), T0 + 5)
+    outcome = run(ready_one, started(), T0 + 5)
     intro, performed, ask = outcome.events
     assert intro == ExerciseIntro("squat", first_time=True, heard_before=False)
     assert isinstance(performed, SetPerformed)
@@ -352,13 +357,13 @@ def test_ready_performs_one_set_and_points_at_the_next() -> None:
 def test_intro_is_marked_heard_before_from_the_record() -> None:
     """An exercise whose intro the runner heard in an earlier workout is marked heard_before."""
     state = t.start(LIB, "straight", T0, heard_before=frozenset({"squat"})).state
-    intro = run(t.ready, state, T0 + 1).events[0]
+    intro = run(ready_one, state, T0 + 1).events[0]
     assert intro == ExerciseIntro("squat", first_time=True, heard_before=True)
 
 
 def test_phase_follows_the_clock() -> None:
     """After a set the phase is work, then rest, then ready, derived from the time passed in."""
-    state = run(t.ready, started(), T0).state
+    state = run(ready_one, started(), T0).state
     assert state is not None
     assert state.phase_at(T0 + 10) is Phase.WORK
     assert state.phase_at(T0 + 80) is Phase.REST
@@ -369,7 +374,7 @@ def test_phase_follows_the_clock() -> None:
 def test_the_last_set_finishes_the_workout_without_a_rest() -> None:
     """The last ready performs the last set with no rest and ends with the summary."""
     state = after_readies(7)
-    outcome = run(t.ready, state, T0 + 1000)
+    outcome = run(ready_one, state, T0 + 1000)
     performed, finished = outcome.events
     assert isinstance(performed, SetPerformed)
     assert performed.rest_seconds == 0
@@ -387,14 +392,14 @@ def test_the_last_set_finishes_the_workout_without_a_rest() -> None:
 
 def test_pause_during_work_rolls_the_set_back_and_resume_repeats_it() -> None:
     """A pause while a set is still being worked undoes it; resume re-orients and repeats it."""
-    state = run(t.ready, started(), T0).state
+    state = run(ready_one, started(), T0).state
     paused = run(t.pause, state, T0 + 10)
     assert paused.events == (
         Paused(NextUp("squat", 1, 3, (Side.BOTH,), new_exercise=False), rolled_back=True),
     )
     assert paused.state is not None
     assert paused.state.position == 0
-    resumed = run(t.resume, paused.state, T0 + 100)
+    resumed = run(resume_one, paused.state, T0 + 100)
     assert kinds(resumed) == [Resumed, SetPerformed, AskReady]
     first = resumed.events[0]
     assert isinstance(first, Resumed)
@@ -411,12 +416,12 @@ def test_pause_during_work_rolls_the_set_back_and_resume_repeats_it() -> None:
 @pytest.mark.parametrize("offset", [80.0, 104.0, 500.0])
 def test_pause_during_rest_or_after_keeps_the_set_done(offset: float) -> None:
     """A pause in the rest after a set, or after its audio, keeps the set; resume goes on."""
-    state = run(t.ready, started(), T0).state
+    state = run(ready_one, started(), T0).state
     paused = run(t.pause, state, T0 + offset)
     assert paused.state is not None
     assert paused.state.position == 1
     assert not paused.state.rolled_back
-    performed = run(t.resume, paused.state, T0 + offset + 5).events[1]
+    performed = run(resume_one, paused.state, T0 + offset + 5).events[1]
     assert isinstance(performed, SetPerformed)
     assert performed.set_number == 2
 
@@ -427,7 +432,7 @@ def test_pause_before_the_first_set_resumes_with_it() -> None:
     assert paused.events == (
         Paused(NextUp("squat", 1, 3, (Side.BOTH,), new_exercise=True), rolled_back=False),
     )
-    assert kinds(run(t.resume, paused.state, T0 + 2)) == [
+    assert kinds(run(resume_one, paused.state, T0 + 2)) == [
         Resumed,
         ExerciseIntro,
         SetPerformed,
@@ -438,8 +443,8 @@ def test_pause_before_the_first_set_resumes_with_it() -> None:
 def test_pause_twice_and_resume_unpaused_are_not_allowed() -> None:
     """Pausing a paused workout or resuming a running one is refused and changes nothing."""
     state = started()
-    assert refused(run(t.resume, state, T0 + 1)) is Reason.NOTHING_PAUSED
-    assert run(t.resume, state, T0 + 1).state == state
+    assert refused(run(resume_one, state, T0 + 1)) is Reason.NOTHING_PAUSED
+    assert run(resume_one, state, T0 + 1).state == state
     paused = run(t.pause, state, T0 + 2).state
     again = run(t.pause, paused, T0 + 3)
     assert refused(again) is Reason.ALREADY_PAUSED
@@ -449,8 +454,8 @@ def test_pause_twice_and_resume_unpaused_are_not_allowed() -> None:
 
 def test_ready_while_paused_resumes() -> None:
     """Saying ready during a pause resumes and performs the set."""
-    paused = run(t.pause, run(t.ready, started(), T0).state, T0 + 10).state
-    assert kinds(run(t.ready, paused, T0 + 20)) == [Resumed, SetPerformed, AskReady]
+    paused = run(t.pause, run(ready_one, started(), T0).state, T0 + 10).state
+    assert kinds(run(ready_one, paused, T0 + 20)) == [Resumed, SetPerformed, AskReady]
 
 
 def test_pause_during_an_interrupted_repeat_does_not_roll_back() -> None:
@@ -556,7 +561,7 @@ def test_skip_in_a_circuit_skips_the_exercise_in_every_round() -> None:
     now = T0 + 10
     while state is not None and not state.finished:
         now += 60
-        result = run(t.ready, state, now)
+        result = run(ready_one, state, now)
         performed += [e.exercise_id for e in result.events if isinstance(e, SetPerformed)]
         state = result.state
     assert performed == ["plank", "bridge", "plank", "bridge"]
@@ -659,7 +664,7 @@ def test_easier_steps_reps_then_switches_to_the_linked_exercise() -> None:
     assert adjusted.switched_to == "chair_squat"
     assert adjusted.new_dosage.reps == 12
     assert adjusted.new_dosage.sets == 3
-    performed = run(t.ready, second.state, T0 + 120)
+    performed = run(ready_one, second.state, T0 + 120)
     assert kinds(performed)[:2] == [ExerciseIntro, SetPerformed]
     done = performed.events[1]
     assert isinstance(done, SetPerformed)
@@ -710,7 +715,7 @@ def test_switching_to_a_one_sided_exercise_remaps_a_split_set() -> None:
             break
     assert switched == "plank"
     assert state.position == 0
-    performed = run(t.ready, state, T0 + 300).events[1]
+    performed = run(ready_one, state, T0 + 300).events[1]
     assert isinstance(performed, SetPerformed)
     assert (performed.exercise_id, performed.set_number, performed.sides) == (
         "plank",
@@ -775,12 +780,12 @@ def test_a_long_per_side_set_is_split_into_one_response_per_side() -> None:
     """A per-side set too long for one response becomes a left and a right response."""
     plan = build_plan(LIB, "long")
     assert [s.sides for s in plan.slots] == [(Side.LEFT,), (Side.RIGHT,)] * 2 + [(Side.BOTH,)]
-    outcome = run(t.ready, started("long"), T0)
+    outcome = run(ready_one, started("long"), T0)
     left = outcome.events[1]
     assert isinstance(left, SetPerformed)
     assert (left.sides, left.rest_seconds) == ((Side.LEFT,), 0)
     assert outcome.events[-1] == AskReady(NextUp("long_hold", 1, 2, (Side.RIGHT,), False))
-    right = run(t.ready, outcome.state, T0 + 300)
+    right = run(ready_one, outcome.state, T0 + 300)
     assert kinds(right) == [SetPerformed, AskReady]
     assert right.events[0] == replace(
         left,
@@ -796,7 +801,7 @@ def test_a_long_per_side_set_is_split_into_one_response_per_side() -> None:
 
 def test_pause_during_a_split_side_repeats_only_that_side() -> None:
     """Interrupting the left side of a split set rolls back to the left side alone."""
-    state = run(t.ready, started("long"), T0).state
+    state = run(ready_one, started("long"), T0).state
     paused = run(t.pause, state, T0 + 60).events[0]
     assert paused == Paused(NextUp("long_hold", 1, 2, (Side.LEFT,), False), rolled_back=True)
 
@@ -961,7 +966,7 @@ def test_random_workouts_walk_to_the_end_by_ready(library: Library, data: st.Dat
     while outcome.state is not None and not outcome.state.finished:
         before = outcome.state
         now += 1
-        outcome = t.ready(before, library, now)
+        outcome = ready_one(before, library, now)
         _check_outcome(library, before, outcome)
         for e in outcome.events:
             if isinstance(e, SetPerformed):
@@ -993,7 +998,7 @@ def test_shortened_plans_fit_any_target_they_can(
 def test_pause_after_skipping_the_interrupted_exercise_does_not_roll_back(library: Library) -> None:
     """Skipping the exercise whose set is playing, then pausing, keeps the skip: no rollback."""
     outcome = t.start(library, "five_basics", 1000.0)
-    outcome = t.ready(outcome.state, library, 1001.0)
+    outcome = ready_one(outcome.state, library, 1001.0)
     outcome = t.skip_exercise(outcome.state, library, 1002.0)
     paused = t.pause(outcome.state, library, 1003.0)
     assert paused.state is not None
@@ -1017,7 +1022,7 @@ def test_a_dose_changed_in_a_workout_cut_to_time_keeps_its_sets_and_exercises(
             while state is not None and not state.finished:
                 now += 60
                 if state.position % 2:  # every other slot: each exercise, at less cost
-                    state = t.ready(state, library, now).state
+                    state = ready_one(state, library, now).state
                     continue
                 changed = direction(state, library, now).state
                 assert changed is not None
@@ -1026,4 +1031,4 @@ def test_a_dose_changed_in_a_workout_cut_to_time_keeps_its_sets_and_exercises(
                     workout_id,
                     target,
                 )
-                state = t.ready(changed, library, now).state
+                state = ready_one(changed, library, now).state

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import partial
+from itertools import pairwise
 
 import pytest
 
@@ -25,6 +26,7 @@ from runner_strength.engine.events import (
 )
 from runner_strength.engine.plan import (
     INTRO_SECONDS,
+    MAX_CHAINED_SETS,
     MAX_RESPONSE_SECONDS,
     build_plan,
     played_seconds,
@@ -108,31 +110,55 @@ def test_every_workout_walks_to_the_end_with_nothing_lost_or_repeated(
         assert summary.sets_done == sum(1 for s in plan.slots if s.completes_set)
 
 
-def test_each_response_does_one_set_and_ends_with_a_question(library: Library) -> None:
-    """Every "ready" response performs exactly one slot and asks for the next (or finishes)."""
+def _sets(events: tuple[Event, ...]) -> list[SetPerformed]:
+    return [e for e in events if isinstance(e, SetPerformed)]
+
+
+def test_each_response_plays_one_exercises_sets_and_ends_with_one_question(
+    library: Library,
+) -> None:
+    """A "ready" response plays one to four sets of one exercise or circuit round, then asks."""
     for workout_id in sorted(library.workouts):
+        circuit = library.workouts[workout_id].format is Format.CIRCUIT
         for events in _walk(library, workout_id)[1:]:
-            assert sum(isinstance(e, SetPerformed) for e in events) == 1
+            performed = _sets(events)
+            assert 1 <= len(performed) <= MAX_CHAINED_SETS
             assert isinstance(events[-1], AskReady | WorkoutFinished)
-            performed = next(e for e in events if isinstance(e, SetPerformed))
+            assert sum(isinstance(e, AskReady | WorkoutFinished) for e in events) == 1
+            group = {p.set_number if circuit else p.workout_exercise_id for p in performed}
+            assert len(group) == 1, (workout_id, performed)
+            for before, after in pairwise(performed):
+                assert before.next_preview is not None
+                assert before.next_preview.exercise_id == after.exercise_id
+                assert before.next_preview.set_number == after.set_number
+            last = performed[-1]
             if isinstance(events[-1], AskReady):
-                assert performed.next_preview == events[-1].next
+                assert last.next_preview == events[-1].next
             else:
-                assert performed.next_preview is None
-                assert performed.rest_seconds == 0
+                assert last.next_preview is None
+                assert last.rest_seconds == 0
 
 
-def test_every_response_fits_the_audio_budget(library: Library) -> None:
-    """Talk, intro, work and timed rest of every response stay within the 200 s budget."""
+def test_sets_flow_on_so_answers_stay_near_one_an_exercise(library: Library) -> None:
+    """Over a whole workout the runner answers at most once per exercise plus once to start."""
+    for workout_id in sorted(library.workouts):
+        plan = build_plan(library, workout_id)
+        answers = len(_walk(library, workout_id)) - 1
+        assert answers <= len(plan.workout.items) + 1, workout_id
+
+
+def test_every_set_fits_the_audio_budget(library: Library) -> None:
+    """Talk, intro, work and timed rest of every set stay within the 200 s budget."""
     for workout_id in sorted(library.workouts):
         for events in _walk(library, workout_id)[1:]:
-            performed = next(e for e in events if isinstance(e, SetPerformed))
-            sides = len(performed.sides)
-            switch = SIDE_SWITCH_SECONDS if sides == 2 else 0
-            work = performed.dosage.side_seconds() * sides + switch
-            intro = INTRO_SECONDS if any(isinstance(e, ExerciseIntro) for e in events) else 0
-            total = SET_TALK_SECONDS + intro + work + performed.rest_seconds
-            assert total <= MAX_RESPONSE_SECONDS, (workout_id, performed)
+            intros = {e.exercise_id for e in events if isinstance(e, ExerciseIntro)}
+            for performed in _sets(events):
+                sides = len(performed.sides)
+                switch = SIDE_SWITCH_SECONDS if sides == 2 else 0
+                work = performed.dosage.side_seconds() * sides + switch
+                intro = INTRO_SECONDS if performed.exercise_id in intros else 0
+                total = SET_TALK_SECONDS + intro + work + performed.rest_seconds
+                assert total <= MAX_RESPONSE_SECONDS, (workout_id, performed)
 
 
 def test_intros_come_before_each_new_exercise(library: Library) -> None:
@@ -141,15 +167,21 @@ def test_intros_come_before_each_new_exercise(library: Library) -> None:
         previous = None
         seen: set[str] = set()
         for events in _walk(library, workout_id)[1:]:
-            performed = next(e for e in events if isinstance(e, SetPerformed))
-            intros = [e for e in events if isinstance(e, ExerciseIntro)]
-            if performed.exercise_id != previous:
-                assert [i.exercise_id for i in intros] == [performed.exercise_id]
-                assert intros[0].first_time == (performed.exercise_id not in seen)
-            else:
-                assert intros == []
-            seen.add(performed.exercise_id)
-            previous = performed.exercise_id
+            pending: list[ExerciseIntro] = []
+            for event in events:
+                if isinstance(event, ExerciseIntro):
+                    pending.append(event)
+                    continue
+                if not isinstance(event, SetPerformed):
+                    continue
+                if event.exercise_id != previous:
+                    assert [i.exercise_id for i in pending] == [event.exercise_id]
+                    assert pending[0].first_time == (event.exercise_id not in seen)
+                else:
+                    assert pending == []
+                pending = []
+                seen.add(event.exercise_id)
+                previous = event.exercise_id
 
 
 @pytest.mark.parametrize("minutes", [8, 10, 15, 20, 25, 30])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pytest
@@ -25,6 +26,11 @@ LEFT_RIGHT = (
     Mark(65.0, 3, Side.RIGHT, Part.REST),
     Mark(125.0, 3, Side.BOTH, Part.END),
 )
+
+# One set a response, as with "ask me after every set": these tests follow single sets. Sets that
+# flow on in one response are tests/engine/test_chained_sets.py's.
+ready_one = partial(t.ready, most=1)
+resume_one = partial(t.resume, most=1)
 
 
 @pytest.mark.parametrize(
@@ -115,7 +121,7 @@ def test_a_mark_survives_its_label() -> None:
 def _timed_lunges(library: Library) -> WorkoutState:
     """Five basics' first set (14 walking lunges) played at T0: 10 s of talk, reps of 2.5 s."""
     begun = t.start(library, "five_basics", T0).state
-    outcome = t.ready(begun, library, T0)
+    outcome = ready_one(begun, library, T0)
     assert outcome.state is not None
     assert outcome.state.last_set is not None
     slot = outcome.state.last_set.slot
@@ -144,7 +150,7 @@ def test_an_interrupted_set_is_not_done_and_carries_on_from_its_rep(library: Lib
     assert event.where.carry_on == CarryOn(Side.BOTH, 5)
     assert (_sets_done(state, library), _sets_done(outcome.state, library)) == (1, 0)
     assert outcome.state.phase_at(T0 + 23) is Phase.READY  # the audio stopped there
-    carried = t.ready(outcome.state, library, T0 + 30)
+    carried = ready_one(outcome.state, library, T0 + 30)
     performed = next(e for e in carried.events if isinstance(e, SetPerformed))
     assert (performed.set_number, performed.first_rep) == (1, 5)
     assert carried.state is not None
@@ -182,7 +188,7 @@ def test_a_pause_mid_set_carries_on_from_the_rep_when_resumed(library: Library) 
     paused = t.pause(interrupted, library, T0 + 25)
     assert paused.state is not None
     assert paused.state.rolled_back
-    resumed = t.resume(paused.state, library, T0 + 600)
+    resumed = resume_one(paused.state, library, T0 + 600)
     performed = next(e for e in resumed.events if isinstance(e, SetPerformed))
     assert performed.first_rep == 6
 
@@ -190,5 +196,5 @@ def test_a_pause_mid_set_carries_on_from_the_rep_when_resumed(library: Library) 
 def test_an_untimed_response_is_never_interrupted(library: Library) -> None:
     """Without marks (a response not narrated) nothing is placed: no event, the same state."""
     begun = t.start(library, "five_basics", T0).state
-    state = t.ready(begun, library, T0).state
+    state = ready_one(begun, library, T0).state
     assert t.interrupt(state, library, T0 + 10) == Outcome(state, ())

@@ -92,6 +92,7 @@ FULL = UserRecord(
         tones=False,
         warm_up=RoutineChoice.ALWAYS,
         cool_down=RoutineChoice.NEVER,
+        every_set=True,
     ),
     history=(
         HistoryEntry(

@@ -156,6 +156,13 @@ def set_tones(turn: Turn, *, on: bool) -> Response:
     return turn.offer_next(turn.narrator.tones_set(on=on))
 
 
+def set_every_set(turn: Turn, *, on: bool) -> Response:
+    """Asked after every set, or an exercise's sets in one go; remembered, from the next set."""
+    preferences = turn.record.preferences
+    turn.record = replace(turn.record, preferences=replace(preferences, every_set=on))
+    return turn.offer_next(turn.narrator.every_set_set(on=on))
+
+
 def set_equipment(
     turn: Turn,
     *,

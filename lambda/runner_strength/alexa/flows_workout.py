@@ -6,6 +6,7 @@ returns the turn's response (see `flows.py`).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from runner_strength.alexa import asides, fitting, moves, safety
@@ -14,6 +15,7 @@ from runner_strength.alexa.requests import SlotStatus, resolved_slot
 from runner_strength.content.model import BODY_AREAS
 from runner_strength.content.names import sure_term
 from runner_strength.engine import transitions
+from runner_strength.engine.plan import MAX_CHAINED_SETS
 from runner_strength.engine.state import Scope
 
 if TYPE_CHECKING:
@@ -36,19 +38,24 @@ def _start_whole_workout_over(state: WorkoutState | None, library: Library, now:
     return transitions.start_over(state, library, now, Scope.WORKOUT)
 
 
+def _most(turn: Turn) -> int:
+    """Sets one response may play: one when the runner asked to be asked after every set."""
+    return 1 if turn.record.preferences.every_set else MAX_CHAINED_SETS
+
+
 def ready(turn: Turn, _: HandlerInput) -> Response:
     """Ready (or "next"): the set asked about; no workout and a question waiting: that question."""
     if turn.state is None and turn.asked.pending:
         return asides.fallback(turn)
-    return moves.run(turn, transitions.ready)
+    return moves.run(turn, partial(transitions.ready, most=_most(turn)))
 
 
 def resume(turn: Turn, _: HandlerInput) -> Response:
     """Resume: a paused workout carries on, an unfinished one goes on; never asked to confirm."""
     state = turn.state
     if state is not None and not state.paused:
-        return moves.run(turn, transitions.ready)
-    return moves.run(turn, transitions.resume)
+        return moves.run(turn, partial(transitions.ready, most=_most(turn)))
+    return moves.run(turn, partial(transitions.resume, most=_most(turn)))
 
 
 def carry_on(turn: Turn, handler_input: HandlerInput) -> Response:

@@ -28,6 +28,7 @@ from runner_strength.alexa.handlers_about import (
 )
 from runner_strength.alexa.handlers_runner import (
     EquipmentHandler,
+    EverySetHandler,
     FeedbackHandler,
     LevelHandler,
     PermissionAnswerHandler,
@@ -259,6 +260,7 @@ def request_handlers(coach: Coach) -> list[AbstractRequestHandler]:
         EquipmentHandler(coach),
         VerbosityHandler(coach),
         TonesHandler(coach),
+        EverySetHandler(coach),
         SetReminderHandler(coach),
         PermissionAnswerHandler(coach),
     ]

@@ -107,6 +107,20 @@ class TonesHandler(CoachHandler):
         return fitting.set_tones(self.coach.turn(handler_input), on=on)
 
 
+class EverySetHandler(CoachHandler):
+    """Ask me after every set, or run the sets together: how often the coach asks, remembered."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name("EverySetIntent")(handler_input)
+            or is_intent_name("FlowSetsIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        on = bool(is_intent_name("EverySetIntent")(handler_input))
+        return fitting.set_every_set(self.coach.turn(handler_input), on=on)
+
+
 class SetReminderHandler(CoachHandler):
     """Remind me on Mondays and Thursdays (at 7), make it Saturday at 9, change my reminder to..."""
 

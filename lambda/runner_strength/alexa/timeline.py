@@ -37,7 +37,14 @@ def place(
     Returns the record with the workout placed, and where the request found the runner.
     """
     state = record.active.get(device)
-    if state is None or state.finished or intent in MOVES_ON:
+    if state is None or state.finished:
+        return record, None
+    if intent in MOVES_ON:
+        # The set playing is over by the runner's word; in a response of several sets the next
+        # one is where "ready" goes on.
+        moved = transitions.moved_on(state, library, now)
+        if moved is not None and moved != state:
+            record = with_state(record, device, moved, now)
         return record, None
     outcome = transitions.interrupt(state, library, now)
     event = next((e for e in outcome.events if isinstance(e, Interrupted)), None)

@@ -1,4 +1,4 @@
-"""A workout expanded into the ordered slots the runner does, one slot per voice response.
+"""A workout expanded into the ordered slots the runner does, and how they group into responses.
 
 The plan is a pure function of the library, the workout, how it was fitted to the runner (set
 counts, exercises left out, a light day), how it was shortened and the runner's per-exercise
@@ -10,9 +10,13 @@ A light day takes one set from every exercise (one round from a circuit), down t
 - Circuit: one set of each exercise per round, `rounds` times.
 - Per-side exercises: left, then right, inside one set. When one set (talk, work on both sides
   and the rest after it) would run past `MAX_RESPONSE_SECONDS` of audio, the set becomes two
-  slots, the left side and the right side, so every response stays under Alexa's 240 s limit.
-  The rest timed in a response is capped to what the budget leaves; the runner still decides
-  when the next set starts by saying "ready".
+  slots, the left side and the right side, so a set with its rest stays under 240 s. The rest
+  timed is capped to what that budget leaves.
+
+One response plays a slot and the slots that flow on from it (`Plan.response_end`): the next sets
+of the same exercise, or the next stations of the same circuit round, while the response keeps
+to Alexa's limits (five audio tags, 8,000 characters) with a margin. The rest between them leads
+straight into the next set; the runner answers only where a response ends, between exercises.
 
 Rests: a set's own rest after each set; after the last set of a circuit round the longer of it
 and the round rest; none after a left side (the right side follows) or after the last set. The
@@ -67,6 +71,15 @@ MAX_RESPONSE_SECONDS = 200
 # A response holds the next exercise's intro in its rest while its audio stays under this (the
 # narration's budget, less the line said when a rest is cut short).
 PREVIEW_BUDGET_SECONDS = 228
+# One response plays consecutive sets of one exercise (or the stations of one circuit round) while
+# their estimated length stays under this (see `Plan.response_end`). Alexa's limit that binds is
+# the 8,000 characters of speech: the densest set response in the catalogue is 17 characters a
+# second, so even at that density 440 s stays under 7,500 characters (the longest response of
+# the catalogue today is under 5,000; tests/narration/test_heard_transcript.py measures them).
+CHAIN_BUDGET_SECONDS = 440
+# Sets one response plays at most: each set starts on a tone and the last rest ends on one, and
+# Alexa plays at most five audio tags a response.
+MAX_CHAINED_SETS = 4
 # Seconds an exercise intro (name, why, set-up, cues) is allowed in the audio budget.
 INTRO_SECONDS = 30
 # "Quick" asks for at most this many seconds, and at most QUICK_FRACTION of the full workout.
@@ -142,6 +155,8 @@ class Plan:
     # Seconds each slot plays (talk, work, timed rest, question) and the runner's answer to it,
     # and the opening before the first: `engine/pace.py`'s model, the one behind every length said.
     played: tuple[float, ...] = ()
+    # Seconds each slot's response plays when it is the only set in it, its question included.
+    alone: tuple[float, ...] = ()
     opening: float = 0.0
     today_seconds: int = 0  # the whole of `today` before shortening, played the same way
     light: bool = False  # a light day's version
@@ -159,6 +174,32 @@ class Plan:
         dosage = self.dosages[slot.exercise_id]
         lead = SET_TALK_SECONDS + (INTRO_SECONDS if intro else 0)
         return _timing(dosage, slot, self.workout.round_rest_seconds, lead)
+
+    def response_end(self, start: int, most: int = MAX_CHAINED_SETS) -> int:
+        """The slot after the last one a response starting with slot `start` plays.
+
+        The sets that follow in the same response: the next sets of the same exercise, or the
+        next stations of the same circuit round, at most `most` sets in all, while the whole
+        response's estimated audio stays under `CHAIN_BUDGET_SECONDS`. A question comes only
+        where a response ends, so a runner answers once for sets that flow into each other.
+        """
+        end = start + 1
+        seconds = self.alone[start] if start < len(self.alone) else 0.0
+        while end < len(self.slots) and end - start < most and self._joins(end):
+            seconds += self.alone[end] - QUESTION_SECONDS  # one question, at the end
+            if seconds > CHAIN_BUDGET_SECONDS:
+                break
+            end += 1
+        return end
+
+    def _joins(self, index: int) -> bool:
+        """Whether slot `index` may follow the slot before it in one response."""
+        before, after = self.slots[index - 1], self.slots[index]
+        if not (before.completes_set and after.starts_set) or before.final:
+            return False
+        if self.workout.format is Format.CIRCUIT:
+            return not before.round_end and after.set_index == before.set_index
+        return after.exercise_id == before.exercise_id
 
     def estimated_seconds(self, start: int = 0, skipped: frozenset[str] = frozenset()) -> int:
         """Seconds the slots from `start` on play (skipped exercises left out), answers included."""
@@ -418,7 +459,13 @@ def _expand(  # noqa: PLR0913  # the three stages of the workout and what shapes
         performed=performed,
         light=light,
     )
-    return replace(plan, played=_played(library, plan), opening=_opening(library, plan))
+    alone = _alone(library, plan)
+    return replace(
+        plan,
+        alone=alone,
+        played=_played(replace(plan, alone=alone)),
+        opening=_opening(library, plan),
+    )
 
 
 def _opening(library: Library, plan: Plan) -> float:
@@ -434,8 +481,25 @@ def _opening(library: Library, plan: Plan) -> float:
     )
 
 
-def _played(library: Library, plan: Plan) -> tuple[float, ...]:
-    """Seconds each slot plays, as `engine/pace.py` models the narration, its answer included.
+def _played(plan: Plan) -> tuple[float, ...]:
+    """Seconds each slot plays in the workout's flow, the runner's answer included.
+
+    Slots run in responses as `Plan.response_end` groups them from the first: a slot that flows
+    into the next in its response has no question and no answer after it.
+    """
+    out = list(plan.alone)
+    start = 0
+    while start < len(out):
+        end = plan.response_end(start)
+        for index in range(start, end - 1):
+            out[index] -= QUESTION_SECONDS
+        out[end - 1] += ANSWER_SECONDS
+        start = end
+    return tuple(out)
+
+
+def _alone(library: Library, plan: Plan) -> tuple[float, ...]:
+    """Seconds each slot's response plays on its own, as `engine/pace.py` models the narration.
 
     An exercise's first intro is said in the rest before its first set when the response has
     room (the rest grows to hold it); that set then starts at once.
@@ -472,7 +536,7 @@ def _played(library: Library, plan: Plan) -> tuple[float, ...]:
         if slot.final:  # the summary instead of a question
             names = [library.exercise(item.exercise_id).called for item in plan.workout.items]
             seconds += summary_seconds(names) - QUESTION_SECONDS
-        out.append(seconds + ANSWER_SECONDS)
+        out.append(seconds)
     return tuple(out)
 
 

@@ -76,6 +76,9 @@ class Preferences:
     tones: bool = field(default=True, metadata=stored(since=3))
     warm_up: RoutineChoice = field(default=RoutineChoice.ASK, metadata=stored(since=3))
     cool_down: RoutineChoice = field(default=RoutineChoice.ASK, metadata=stored(since=3))
+    # "ask me after every set": one set a response, each ending with "ready?"; by default an
+    # exercise's sets (a circuit round's stations) flow on in one response
+    every_set: bool = field(default=False, metadata=stored(since=7))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,12 @@ Nothing here reads a clock or raises for a move the runner makes: an illegal mov
 last exercise, resume when nothing is paused, anything without a workout) returns the unchanged
 state and a `NotAllowed` event naming the reason.
 
-One "ready" performs one slot of the plan (a set, or one side of a long per-side set): its work
-and the rest after it, in one voice response that ends with a question. Afterwards `position`
-points at the next slot and `last_set` remembers when the performed slot's audio started and where
-its work and rest end, so the phase at any moment is derived from the clock passed in.
+One "ready" performs the slot at the position (a set, or one side of a long per-side set) and
+the slots the plan lets flow on from it (`Plan.response_end`: the next sets of the exercise, or a
+circuit round's next stations): their work and rests, in one voice response that ends with a
+question. Afterwards `position` points at the next slot and `last_set` remembers when the
+response's audio started and where each set's work and rest are (its marks), so the phase at any
+moment is derived from the clock passed in.
 
 Pause and resume:
 
@@ -27,6 +29,9 @@ before the request's own move; `timed` keeps the marks the narration played):
   certainly finished, by `schedule.place`). "Ready" then performs it from there; any move to
   another slot ends it; easier, harder and a swap that spares it keep it, fitted to the new dose.
 - In the rest after it the set stays done; the `Interrupted` event says how much rest is left.
+  Sets of the same response after it are not done: the position is the set after the rest.
+- "Ready" or "next" said in a response of several sets (`moved_on`) ends the set playing: it is
+  done and the next set of that response is the one to come.
 
 Which exercise a move is about:
 
@@ -84,6 +89,7 @@ from runner_strength.engine.events import (
 )
 from runner_strength.engine.personal import heavy_lower_body
 from runner_strength.engine.plan import (
+    MAX_CHAINED_SETS,
     Plan,
     Slot,
     build_plan,
@@ -390,6 +396,30 @@ def _perform(
     return Outcome(state, tuple(events))
 
 
+def _play(
+    plan: Plan, state: WorkoutState, index: int, now: float, *, most: int = MAX_CHAINED_SETS
+) -> Outcome:
+    """Perform slot `index` and the slots that flow on from it in the same response.
+
+    The slots `Plan.response_end` groups with it follow at once, with no question between them,
+    while each is the next pending one (a set carried on after an interruption flows on too).
+    A set redone on the way back to where the runner was plays on its own.
+    """
+    end = plan.response_end(index, most) if state.return_to is None else index + 1
+    outcome = _perform(plan, state, index, now)
+    played = index
+    while outcome.state is not None and not outcome.state.finished:
+        following = outcome.state.position
+        if following != played + 1 or following >= end:
+            break
+        more = _perform(plan, outcome.state, following, now)
+        # The question before the set that follows is not asked: the set follows at once.
+        events = tuple(e for e in outcome.events if not isinstance(e, AskReady))
+        outcome = Outcome(more.state, events + more.events)
+        played = following
+    return outcome
+
+
 def _previewed(state: WorkoutState, exercise_id: str, now: float) -> bool:
     """Whether the runner heard `exercise_id`'s intro in full in the rest just before `now`.
 
@@ -406,15 +436,20 @@ def _after(first: Event, outcome: Outcome) -> Outcome:
     return Outcome(outcome.state, (first, *outcome.events))
 
 
-def ready(state: WorkoutState | None, library: Library, now: float) -> Outcome:
-    """Perform the next slot (resuming first when paused)."""
+def ready(
+    state: WorkoutState | None, library: Library, now: float, *, most: int = MAX_CHAINED_SETS
+) -> Outcome:
+    """Perform the next slot and the sets that flow on from it (resuming first when paused).
+
+    `most` caps the sets one response plays (1: the runner asked to be asked after every set).
+    """
     active = _active(library, state)
     if isinstance(active, Outcome):
         return active
     plan, current = active
     if current.paused:
-        return _resume(plan, current, now)
-    return _perform(plan, current, current.position, now)
+        return _resume(plan, current, now, most=most)
+    return _play(plan, current, current.position, now, most=most)
 
 
 def repeat(state: WorkoutState | None, library: Library, now: float) -> Outcome:
@@ -491,26 +526,86 @@ def interrupt(state: WorkoutState | None, library: Library, now: float) -> Outco
         last, work_ends=min(last.work_ends, offset), audio_ends=offset, marks=(), slot=spot.slot
     )
     slot = plan.slots[spot.slot]
+    played = max(mark.slot for mark in last.marks)  # the response's last set
     # Only a set at or before the position rolls back (never one the workout has not reached).
     in_set = spot.in_set and spot.slot <= state.position
     carry_on = _carry_on(plan, spot.slot, spot.side, spot.rep) if in_set else None
     if carry_on is None or slot.exercise_id in state.skipped:
         # The set's work was over (or it was skipped since): it stays done; the rest goes on.
-        rested = replace(state, last_set=replace(stopped, slot=last.slot), updated_at=now)
+        if spot.slot < played:  # a rest between two sets of the response: the next is not done
+            rested = _cut_after(plan, state, stopped, spot.slot, played)
+        else:
+            rested = replace(state, last_set=replace(stopped, slot=last.slot))
+        rested = replace(rested, updated_at=now)
         where = _where_now(plan, rested)
         if where is None:
             return Outcome(state, ())
         event = Interrupted(where, Part.REST, spot.said, round(spot.left))
         return Outcome(rested, (event,))
     interrupted = replace(
-        state,
+        _unplayed(plan, state, spot.slot + 1, played),
         position=spot.slot,
         carry_on=carry_on,
-        last_set=stopped,
+        last_set=replace(stopped, exercise_id=plan.performed[slot.exercise_id]),
         updated_at=now,
     )
     where = _where(plan, interrupted, spot.slot)
     return Outcome(interrupted, (Interrupted(where, spot.part, spot.said, 0),))
+
+
+def moved_on(state: WorkoutState | None, library: Library, now: float) -> WorkoutState | None:
+    """`state` after "ready" or "next" said while a response playing several sets plays.
+
+    The runner's own word that the set playing is over: it counts done, and the sets after it in
+    that response are the ones to come, so "ready" goes on to the next set, not past it. A
+    request during the response's last set (or with nothing playing) changes nothing.
+    """
+    last = state.last_set if state is not None else None
+    if state is None or last is None or not last.marks or state.paused or state.finished:
+        return state
+    if state.workout_id not in library.workouts:
+        return state
+    spot = place(last.marks, now - last.started_at)
+    played = max(mark.slot for mark in last.marks)
+    plan = plan_of(library, state)
+    if spot is None or not 0 <= spot.slot < played < len(plan.slots):
+        return state
+    offset = max(0.0, now - last.started_at)
+    stopped = replace(
+        last, work_ends=min(last.work_ends, offset), audio_ends=offset, marks=(), slot=spot.slot
+    )
+    cut = _cut_after(plan, state, stopped, spot.slot, played)
+    return replace(cut, preview="", preview_ends=0.0, updated_at=now)
+
+
+def _cut_after(
+    plan: Plan, state: WorkoutState, stopped: LastSet, done: int, played: int
+) -> WorkoutState:
+    """`state` with slot `done` the last set played of a response that went on to `played`."""
+    position = _pending(plan, state.skipped, done + 1)
+    last_set = replace(stopped, slot=done, exercise_id=plan.performed[plan.slots[done].exercise_id])
+    return replace(
+        _unplayed(plan, state, done + 1, played),
+        position=state.position if position is None else position,
+        last_set=last_set,
+    )
+
+
+def _unplayed(plan: Plan, state: WorkoutState, first: int, last: int) -> WorkoutState:
+    """`state` without what slots `first` to `last` (a response's sets cut off) marked done.
+
+    An exercise those slots started (a circuit's later station) is neither done nor introduced
+    yet; one an earlier slot played keeps both.
+    """
+    if first > last:
+        return state
+    earlier = {plan.slots[index].exercise_id for index in range(first)}
+    gone = {plan.slots[index].exercise_id for index in range(first, last + 1)} - earlier
+    return replace(
+        state,
+        done=state.done - gone,
+        introduced=state.introduced - {plan.performed[e] for e in gone},
+    )
 
 
 def _carry_on(plan: Plan, index: int, side: Side, rep: int) -> CarryOn | None:
@@ -560,7 +655,9 @@ def pause(state: WorkoutState | None, library: Library, now: float) -> Outcome:
     return Outcome(current, (Paused(_where(plan, current, position), rolled_back=rolled_back),))
 
 
-def resume(state: WorkoutState | None, library: Library, now: float) -> Outcome:
+def resume(
+    state: WorkoutState | None, library: Library, now: float, *, most: int = MAX_CHAINED_SETS
+) -> Outcome:
     """End a pause: re-orient and perform the interrupted (or next) slot."""
     active = _active(library, state)
     if isinstance(active, Outcome):
@@ -568,17 +665,19 @@ def resume(state: WorkoutState | None, library: Library, now: float) -> Outcome:
     plan, current = active
     if not current.paused:
         return _refuse(plan, current, Reason.NOTHING_PAUSED)
-    return _resume(plan, current, now)
+    return _resume(plan, current, now, most=most)
 
 
-def _resume(plan: Plan, state: WorkoutState, now: float) -> Outcome:
+def _resume(
+    plan: Plan, state: WorkoutState, now: float, *, most: int = MAX_CHAINED_SETS
+) -> Outcome:
     paused_for = max(0.0, now - (state.paused_at if state.paused_at is not None else now))
     resumed = Resumed(
         _where(plan, state, state.position),
         rolled_back=state.rolled_back,
         paused_seconds=paused_for,
     )
-    return _after(resumed, _perform(plan, state, state.position, now))
+    return _after(resumed, _play(plan, state, state.position, now, most=most))
 
 
 # ---------------------------------------------------------------- moving around

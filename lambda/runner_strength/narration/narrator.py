@@ -17,7 +17,7 @@ if needed; the runner still starts the next set by saying "ready").
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from runner_strength.content.model import (
@@ -87,8 +87,9 @@ if TYPE_CHECKING:
     from runner_strength.engine.personal import DoseChange
     from runner_strength.engine.state import WorkoutState
 
-# The narrator keeps its own estimate this far under Alexa's limit, so rounding never tips it over
-# and a one-sentence notice (progress not saved) still fits in front of the longest response.
+# Each set, with its rest, is held this far under 240 s (the timing model's design since the first
+# workouts), so a one-sentence notice (progress not saved) still fits in front of the longest. A
+# response of several sets is bounded by its characters and tones (`Plan.response_end`).
 AUDIO_BUDGET_SECONDS = MAX_AUDIO_SECONDS - 8.0
 # The SSML mark at the end of the next exercise's intro said in a rest (see `intro_in_rest`).
 PREVIEW_LABEL = "intro_in_rest"
@@ -235,6 +236,15 @@ class _Context:
     oriented: bool = False  # a resume or repeat already said which set this is
     reserve: float = 0.0  # seconds still to be said after the sets (the closing question)
     tones: int = MAX_AUDIO_TAGS  # audio tags this response may still play
+    # Tones still to come that the response keeps a tag for: each set's go, the last rest's end.
+    essential: int = 0
+    sets_left: int = 0  # sets still to be said in this response
+    sets_done: int = 0  # sets said so far in this response
+    in_rest: str = ""  # the exercise whose intro the rest just said (the set after starts at once)
+    # The set after this one plays in the same response, and its intro event (None: no intro).
+    # The outcome's state is the one after all its sets, so it cannot say what that set needs.
+    inside: bool = False
+    next_intro: ExerciseIntro | None = None
     rested: bool = False  # the response ends with a whole rest: the question follows its end
 
 
@@ -270,9 +280,16 @@ class Narrator:
         if not ask:
             question, reprompt, end_session = Ssml(), None, False
         context.reserve = question.seconds
+        performed = [e for e in outcome.events if isinstance(e, SetPerformed)]
+        context.sets_left = len(performed)
+        ends_resting = bool(performed) and performed[-1].rest_seconds > 0
+        context.essential = len(performed) + (1 if ends_resting else 0)
         self._named = set()
         body = Ssml()
+        following = _following_intros(outcome.events)
         for event in outcome.events:
+            if isinstance(event, SetPerformed):
+                context.inside, context.next_intro = following.pop(0)
             self._event(body, event, context)
         if context.intro is not None:  # an intro with no set after it stands on its own
             exercise = self._library.exercise(context.intro.exercise_id)
@@ -323,6 +340,11 @@ class Narrator:
             self._sentence(Key.TONES_ON if on else Key.TONES_OFF), None, end_session=False
         )
 
+    def every_set_set(self, *, on: bool) -> Script:
+        """Asked after every set, or sets that flow on, said as a statement (no question)."""
+        key = Key.EVERY_SET_ON if on else Key.EVERY_SET_OFF
+        return Script(self._sentence(key), None, end_session=False)
+
     def explain(self, exercise: Exercise) -> Speech:
         """The first layer followed by the offer of the second, as one response."""
         return self.explanation(exercise).then(self.explanation_offer()).to_speech()
@@ -356,9 +378,19 @@ class Narrator:
         if isinstance(event, WorkoutStarted):
             body.extend(self._started(event))
         elif isinstance(event, ExerciseIntro):
+            if context.in_rest == event.exercise_id:  # said in this response's rest just now
+                event = replace(event, previewed=True)
             context.intro = event  # said together with the set that follows it
         elif isinstance(event, SetPerformed):
-            available = AUDIO_BUDGET_SECONDS - body.seconds - context.reserve
+            if context.in_rest == event.exercise_id:
+                event = replace(event, previewed=True)
+            context.in_rest = ""
+            # Each set of a response has the budget it would have alone: what bounds a response
+            # of several sets is its characters and tones (`Plan.response_end`).
+            since = body.seconds if context.sets_done else 0.0
+            context.sets_left -= 1
+            context.sets_done += 1
+            available = AUDIO_BUDGET_SECONDS - (body.seconds - since) - context.reserve
             body.extend(self._set(event, context, available))
             context.intro = None
         elif isinstance(event, Paused):
@@ -740,7 +772,7 @@ class Narrator:
                     out.extend(pulses.render()).mark("pulses_end")
             else:
                 out.extend(self._sentence(Key.GO))
-                if self._tone(context):
+                if self._tone(context, essential=index == 0):
                     out.audio(GO_TONE)
                 out.mark(work).mark("reps_start").extend(plan.render()).mark("reps_end")
         out.mark(Mark(0.0, event.slot, sides[-1], Part.REST).label())
@@ -756,7 +788,7 @@ class Narrator:
         for index in range(len(event.sides)):
             riders = cues if index == 0 else []
             if dosage.mode is Mode.HOLD:
-                start = self._tone(context)
+                start = self._tone(context, essential=index == 0)
                 # Between two sides the switch chime marks the end of the first hold.
                 end = index == len(event.sides) - 1 and self._tone(context)
                 plan, left = self.hold_plan(dosage.hold_seconds or 0, riders, start=start, end=end)
@@ -769,9 +801,18 @@ class Narrator:
             unsaid += left
         return plans, unsaid
 
-    def _tone(self, context: _Context) -> bool:
-        """Whether a tone may play here: tones are on and the response has an audio tag left."""
+    def _tone(self, context: _Context, *, essential: bool = False) -> bool:
+        """Whether a tone may play here: tones are on and the response has an audio tag left.
+
+        Each set's go and the end of the rest before the question are `essential`: the other
+        tones (a side switch, a second side's go, a hold's end, a rest between two sets) play
+        only while tags are left for the essential ones still to come.
+        """
         if not self._tones or context.tones <= 0:
+            return False
+        if essential:
+            context.essential = max(0, context.essential - 1)
+        elif context.tones - 1 < context.essential:
             return False
         context.tones -= 1
         return True
@@ -862,6 +903,7 @@ class Narrator:
         where = event.next_preview
         if where is None or event.rest_seconds <= 0:
             return out  # the last set, or the other side follows straight away
+        context.rested = False
         if event.round_end:
             opening = self._sentence(Key.REST_ROUND, round=event.set_number)
         else:
@@ -879,11 +921,14 @@ class Narrator:
             intro = None
             self._named = named
             opening.extend(self._preview(where, context))
-        end = self._tone(context)
+        # Before the question the rest ends on a tone; between two sets of one response the next
+        # set's go follows.
+        end = self._tone(context, essential=context.sets_left == 0)
         end_tone = TONE_SECONDS[END_TONE] if end else 0.0
         timed = [_Timed(0.0, opening, priority=0, forced=True)]
         if intro is not None:
             intro.mark(f"{PREVIEW_LABEL}:{where.exercise_id}")
+            context.in_rest = where.exercise_id
             timed.append(_Timed(at, intro, priority=0, forced=True))
         timed += self._countdown(seconds - end_tone)
         timed += self._time_checks(seconds, Key.REST_LEFT)
@@ -903,6 +948,8 @@ class Narrator:
 
     def _intro_due(self, where: NextUp, context: _Context) -> bool:
         """Whether the set `where` begins an exercise whose whole first intro is still owed."""
+        if context.inside:  # its intro event says, the state is already past it
+            return self._full_intro(context.next_intro)
         state = context.state
         if state is None or self._brief or not where.new_exercise:
             return False
@@ -921,7 +968,10 @@ class Narrator:
             return None
         exercise = self._library.exercise(where.exercise_id)
         # The cues the set will say, as `_set_cues` picks them when it comes.
-        first_time = where.new_exercise and where.exercise_id not in state.introduced
+        if context.inside:
+            first_time = context.next_intro is not None and context.next_intro.first_time
+        else:
+            first_time = where.new_exercise and where.exercise_id not in state.introduced
         cues = _scheduled_cues(exercise, where.total_sets, where.set_number, first_time=first_time)
         dosage = where.dosage if where.dosage is not None else exercise.dosage
         if not self._intro_due(where, context):
@@ -965,7 +1015,7 @@ class Narrator:
         Marked as the rest of `slot` so a request during it is placed in that rest.
         """
         context = self._context(None)
-        end = self._tone(context)
+        end = self._tone(context, essential=True)
         end_tone = TONE_SECONDS[END_TONE] if end else 0.0
         opening = self._sentence(Key.REST_LEFT, seconds=seconds)
         timed = [_Timed(0.0, opening, priority=0, forced=True)]
@@ -1083,6 +1133,21 @@ class Narrator:
     def _kit(self, equipment: Iterable[str]) -> str:
         """Equipment as said in a sentence, articles included: "a bench and dumbbells"."""
         return self._list([self._phrases.say(_KIT[item]) for item in sorted(equipment)])
+
+
+def _following_intros(events: Sequence[Event]) -> list[tuple[bool, ExerciseIntro | None]]:
+    """For each set of an outcome: whether another set follows it, and that set's intro."""
+    out: list[tuple[bool, ExerciseIntro | None]] = []
+    intro: ExerciseIntro | None = None
+    for event in events:
+        if isinstance(event, ExerciseIntro):
+            intro = event
+        elif isinstance(event, SetPerformed):
+            if out:
+                out[-1] = (True, intro)
+            out.append((False, None))
+            intro = None
+    return out
 
 
 def timeline_marks(speech: Ssml) -> tuple[Mark, ...]:

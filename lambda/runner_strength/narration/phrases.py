@@ -174,6 +174,8 @@ class Key(StrEnum):
     # timer tones
     TONES_ON = "tones_on"
     TONES_OFF = "tones_off"
+    EVERY_SET_ON = "every_set_on"
+    EVERY_SET_OFF = "every_set_off"
     # equipment, as said in a sentence
     KIT_STEP = "kit_step"
     KIT_BENCH = "kit_bench"
