@@ -111,7 +111,7 @@ def test_a_request_in_the_rest_between_two_sets_keeps_the_rest_and_the_next_set(
 
 
 def test_ready_said_during_a_set_of_several_goes_on_to_the_next_one(library: Library) -> None:
-    """ "Ready" in set 1's work ends that set: the next "ready" plays sets 2 and 3, not the squat."""
+    """Ready said in set 1's work ends it; the next ready plays sets 2 and 3, not the squat."""
     outcome = _played(library, "five_basics")
     work = _first(_marks(outcome.state), 0, Part.WORK)
     now = T0 + work.at + 5

@@ -26,13 +26,20 @@ from runner_strength.content.model import (
 )
 from runner_strength.engine import transitions
 from runner_strength.engine.events import AskReady, NextUp, Outcome, SetPerformed
+from runner_strength.engine.plan import MAX_CHAINED_SETS
 from runner_strength.engine.record import UserRecord
 from runner_strength.engine.serialize import SCHEMA_VERSION, record_from_dict, record_to_dict
 from runner_strength.engine.state import Side
 from runner_strength.narration.narrator import Narrator, heard, intro_in_rest
 from runner_strength.narration.phrases import Key
 from runner_strength.narration.ssml import Ssml, estimate_seconds, plain_text, validate_ssml
-from runner_strength.narration.timing import END_TONE, GO_TONE, SWITCH_TONE, TONE_SECONDS
+from runner_strength.narration.timing import (
+    END_TONE,
+    GO_TONE,
+    MAX_AUDIO_TAGS,
+    SWITCH_TONE,
+    TONE_SECONDS,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -47,7 +54,12 @@ LONG_CUE = "Drive through the front foot and bring the back leg through."
 
 
 def _walk(
-    library: Library, workout_id: str, *, tones: bool, brief: bool = False
+    library: Library,
+    workout_id: str,
+    *,
+    tones: bool,
+    brief: bool = False,
+    most: int = MAX_CHAINED_SETS,
 ) -> Iterator[tuple[Outcome, Script]]:
     narrator = Narrator(library, random.Random(7), tones=tones, brief=brief)
     now = 1_700_000_000.0
@@ -59,7 +71,7 @@ def _walk(
             return
         state = heard(outcome.state, script, now)  # as the skill's responder keeps it
         now += script.speech.seconds + 3
-        outcome = transitions.ready(state, library, now)
+        outcome = transitions.ready(state, library, now, most=most)
 
 
 def _spans(script: Script, kind: str) -> list[float]:
@@ -201,26 +213,34 @@ def test_holds_and_rests_keep_their_seconds_with_or_without_tones(
         ssml = script.to_speech().ssml
         assert validate_ssml(ssml) == []
         assert ("<audio" in ssml) == (tones and bool(performed))
-        if not performed:
-            continue
-        (event,) = performed
-        if event.dosage.mode is Mode.HOLD:
-            for span in _spans(script, "hold"):
-                assert span == pytest.approx(event.dosage.hold_seconds, abs=TOLERANCE)
-                seen += 1
-        if event.rest_seconds > 0 and event.next_preview is not None:
-            (rest,) = _spans(script, "rest")
-            if intro_in_rest(script.speech) is None:
-                assert rest == pytest.approx(event.rest_seconds, abs=TOLERANCE)
-            else:  # the next exercise's intro is rest too: a shorter rest grows to hold it
+        holds = iter(_spans(script, "hold"))
+        rests = iter(_spans(script, "rest"))
+        for n, event in enumerate(performed):
+            if event.dosage.mode is Mode.HOLD:
+                for _ in event.sides:
+                    assert next(holds) == pytest.approx(event.dosage.hold_seconds, abs=TOLERANCE)
+                    seen += 1
+            if event.rest_seconds == 0 or event.next_preview is None:
+                continue
+            rest = next(rests)
+            if n + 1 < len(performed):  # a rest inside the response leads into its next set
+                following = performed[n + 1]
+                new_exercise = following.workout_exercise_id != event.workout_exercise_id
+            else:
+                new_exercise = intro_in_rest(script.speech) is not None
+            if new_exercise:  # the next exercise's intro is rest too: a short rest grows to hold it
                 assert rest >= event.rest_seconds - TOLERANCE
+            else:
+                assert rest == pytest.approx(event.rest_seconds, abs=TOLERANCE)
+        assert next(holds, None) is None
+        assert next(rests, None) is None
         assert estimate_seconds(ssml) == pytest.approx(script.speech.seconds, abs=0.05)
     assert seen > 0
 
 
 def test_a_per_side_hold_set_plays_five_distinct_tones_in_order(library: Library) -> None:
-    """Go, switch (which ends the left hold), go, end of the right hold, end of the rest."""
-    for outcome, script in _walk(library, "core_and_stability", tones=True):
+    """A set alone in a response: go, switch (ending the left hold), go, hold end, rest end."""
+    for outcome, script in _walk(library, "core_and_stability", tones=True, most=1):
         performed = [e for e in outcome.events if isinstance(e, SetPerformed)]
         if performed and performed[0].exercise_id == "side_plank" and len(performed[0].sides) > 1:
             tones = re.findall(r'<audio src="([^"]+)"/>', script.to_speech().ssml)
@@ -228,6 +248,23 @@ def test_a_per_side_hold_set_plays_five_distinct_tones_in_order(library: Library
             assert len(set(TONE_SECONDS)) == 3  # three distinct sounds
             return
     pytest.fail("no per-side side plank set")
+
+
+def test_sets_in_one_response_keep_each_go_and_the_last_rests_end(library: Library) -> None:
+    """With five tags for several sets, every set's go tone and the final rest's end tone play."""
+    chained = 0
+    for workout_id in ("core_and_stability", "janne_eight", "get_strong_to_run"):
+        for outcome, script in _walk(library, workout_id, tones=True):
+            performed = [e for e in outcome.events if isinstance(e, SetPerformed)]
+            if len(performed) < 2:
+                continue
+            chained += 1
+            tones = re.findall(r'<audio src="([^"]+)"/>', script.to_speech().ssml)
+            assert len(tones) <= MAX_AUDIO_TAGS
+            assert tones.count(GO_TONE) >= len(performed), tones
+            if performed[-1].rest_seconds > 0:
+                assert tones[-1] == END_TONE, tones
+    assert chained > 0
 
 
 def test_the_console_shows_each_tone_as_its_own_mark() -> None:

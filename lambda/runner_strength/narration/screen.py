@@ -113,12 +113,11 @@ def target_label(dosage: Dosage) -> str:
     return f"{text} each side" if dosage.per_side else text
 
 
-def timers(
-    marks: Sequence[tuple[str, float]], dosage: Dosage | None = None
-) -> list[dict[str, Any]]:
+def timers(marks: Sequence[tuple[str, float]]) -> list[dict[str, Any]]:
     """The timed stretches of a response, seconds from the start of its speech, in order.
 
-    A start mark pairs with the next end mark of its kind; a hold on each side gives two.
+    A start mark pairs with the next end mark of its kind; a hold on each side gives two. The
+    rep count, tempo and title are filled in by `set_timers` for a response that plays sets.
     """
     found: list[dict[str, Any]] = []
     for kind, label in _TIMERS:
@@ -129,23 +128,60 @@ def timers(
             end = next(
                 (at for name, at in marks if name == COUNTDOWN_ZERO and start < at <= stop), stop
             )
-            timer: dict[str, Any] = {
-                "kind": kind,
-                "label": label,
-                "start": round(start, 1),
-                "seconds": round(end - start, 1),
-                "reps": 0,
-                "tempo": 1.0,
-            }
-            if kind == "reps" and dosage is not None:
-                timer["reps"] = dosage.reps or 0
-                timer["tempo"] = dosage.tempo_seconds or 1.0
-            elif kind == "pulses" and dosage is not None:
-                timer["reps"] = dosage.pulses or 0
-                timer["tempo"] = dosage.tempo_seconds or 1.0
-            found.append(timer)
+            found.append(
+                {
+                    "kind": kind,
+                    "label": label,
+                    "title": "",
+                    "start": round(start, 1),
+                    "seconds": round(end - start, 1),
+                    "reps": 0,
+                    "tempo": 1.0,
+                }
+            )
     found.sort(key=lambda timer: timer["start"])
     return found
+
+
+def set_timers(
+    library: Library, marks: Sequence[tuple[str, float]], performed: Sequence[SetPerformed]
+) -> list[dict[str, Any]]:
+    """The timers of a response that plays `performed` in order, each with its own set.
+
+    Each timer carries the rep count and tempo of the set it times and a `title` ("Squat, set 2
+    of 3"), so a response of several sets (a circuit round's stations) shows each as it comes.
+    A set owns one work timer per side (two with pulses after each hold), then its rest.
+    """
+    found = timers(marks)
+    if not performed:
+        return found
+    index = 0
+    work_left = _work_timers(performed[0])
+    for timer in found:
+        if timer["kind"] != "rest" and work_left == 0 and index + 1 < len(performed):
+            index += 1  # a set with no rest of its own: the next work timer is the next set's
+            work_left = _work_timers(performed[index])
+        event = performed[index]
+        timer["title"] = (
+            f"{_name(library, event.exercise_id)}, set {event.set_number} of {event.total_sets}"
+        )
+        if timer["kind"] == "reps":
+            timer["reps"] = event.dosage.reps or 0
+            timer["tempo"] = event.dosage.tempo_seconds or 1.0
+        elif timer["kind"] == "pulses":
+            timer["reps"] = event.dosage.pulses or 0
+            timer["tempo"] = event.dosage.tempo_seconds or 1.0
+        if timer["kind"] == "rest":
+            if index + 1 < len(performed):
+                index += 1
+                work_left = _work_timers(performed[index])
+        else:
+            work_left = max(0, work_left - 1)
+    return found
+
+
+def _work_timers(event: SetPerformed) -> int:
+    return len(event.sides) * (2 if event.dosage.pulses else 1)
 
 
 def _progress(library: Library, state: WorkoutState, now: float) -> dict[str, Any]:
@@ -187,7 +223,10 @@ def workout_screen(  # noqa: PLR0913  # what a workout response is made of, all 
 ) -> Screen:
     """A set, its rest, the question after it, or a pause: what the runner sees meanwhile."""
     workout = library.workouts.get(state.workout_id)
-    performed = next((e for e in reversed(events) if isinstance(e, SetPerformed)), None)
+    sets = [e for e in events if isinstance(e, SetPerformed)]
+    # The header shows the set the response starts with; each timer names its own set.
+    performed = sets[0] if sets else None
+    last = sets[-1] if sets else None
     asked = next((e.next for e in reversed(events) if isinstance(e, AskReady)), None)
     paused = state.paused or any(isinstance(e, Paused) for e in events)
     refused = next((e for e in events if isinstance(e, NotAllowed)), None)
@@ -217,11 +256,11 @@ def workout_screen(  # noqa: PLR0913  # what a workout response is made of, all 
                 "side": side_label(performed.sides),
                 "target": target_label(performed.dosage),
                 "cues": list(exercise.cues[:CUES_SHOWN]) if exercise is not None else [],
-                "timers": timers(marks, performed.dosage),
+                "timers": set_timers(library, marks, sets),
             }
         )
-        if performed.next_preview is not None:
-            data["upNext"] = _where_label(library, performed.next_preview)
+        if last is not None and last.next_preview is not None:
+            data["upNext"] = _where_label(library, last.next_preview)
     elif upcoming is not None:
         exercise = library.exercises.get(upcoming.exercise_id)
         dosage = _dosage_for(library, state, upcoming)
