@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,6 +136,25 @@ class Reply:
     def seconds(self) -> float:
         """Estimated audio length of the speech."""
         return estimate_seconds(self.ssml) if self.ssml.startswith("<speak>") else 0.0
+
+    def seconds_to(self, words: str, *, after: float = 0.0) -> float:
+        """When `words` (as written in the SSML) start playing, the first time after `after` s.
+
+        For a test to let a response play up to a point, then speak: a request in a later set
+        of a response that plays several.
+        """
+        start = 0
+        while (index := self.ssml.find(words, start)) != -1:
+            prefix = self.ssml[:index]
+            # Close whatever is open so the prefix is well-formed SSML the estimate can read.
+            opened = re.findall(r"<(s|p|emphasis|prosody)\b[^>]*>", prefix)
+            closed = re.findall(r"</(s|p|emphasis|prosody)>", prefix)
+            tail = "".join(f"</{tag}>" for tag in reversed(opened[len(closed) :]))
+            at = estimate_seconds(prefix + tail + "</speak>")
+            if at >= after:
+                return at
+            start = index + len(words)
+        raise AssertionError(f"{words!r} is not played after {after} s: {self.text}")
 
 
 def check_response(reply: Reply) -> None:

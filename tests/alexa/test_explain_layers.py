@@ -51,7 +51,9 @@ def _second_layer_said(reply: Reply, exercise: Exercise) -> bool:
 
 
 def _into_five_basics(echo: Device, clock: FakeClock) -> Reply:
+    """Five basics after its first set, asked about set 2: the runner asks after every set."""
     echo.launch()
+    echo.say("EverySetIntent")
     echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
     done = echo.say("ReadyIntent")
     clock.advance(done.seconds + 5)

@@ -77,7 +77,7 @@ def _state(adapter: MemoryAdapter, echo: Device) -> WorkoutState | None:
 
 
 def _sides(reply: Reply, state_before: WorkoutState, library: Library) -> list[SideWork]:
-    """Each side's work in the set response, from the screen's timers."""
+    """Each side's work in the set the response starts with, from the screen's timers."""
     screen = reply.screen
     label = screen.get("side", "")
     plan = transitions.plan_of(library, state_before)
@@ -87,9 +87,11 @@ def _sides(reply: Reply, state_before: WorkoutState, library: Library) -> list[S
         order = [Side.RIGHT]
     elif label == "Left side":
         order = [Side.LEFT]
+    # A response may play the sets after it too; each timer names its set.
+    title = f"{library.exercise(slot.exercise_id).name}, set {slot.set_number} of {slot.total_sets}"
     groups: list[list[dict[str, Any]]] = []
     for timer in screen["timers"]:
-        if timer["kind"] == "rest":
+        if timer["kind"] == "rest" or timer["title"] != title:
             continue
         if timer["kind"] == "pulses" and groups:
             groups[-1].append(timer)  # the pulses end the hold they follow, on the same side
@@ -323,8 +325,8 @@ def test_the_played_counts_carry_on_from_the_rep(library: Library) -> None:
     assert expected_at([whole], math.floor(reps["start"]) + 20).carry_on == CarryOn(Side.BOTH, rep)
     clock.advance(offer.seconds + 1)
     carried = echo.say("ReadyIntent")
-    assert re.search(rf"\(beep\) {rep} \[", carried.text), carried.text
-    assert "(beep) 1 [" not in carried.text
+    first_go = carried.text.split("(beep)")[1]  # the later sets of the lunge start from 1
+    assert first_go.startswith(f" {rep} ["), carried.text
 
 
 def _lunges_playing(library: Library) -> tuple[Device, FakeClock, dict[str, Any], MemoryAdapter]:
