@@ -10,6 +10,7 @@ once per module and shared by the tests below, which keeps the whole layer to a 
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from dataclasses import dataclass
@@ -344,8 +345,9 @@ def test_no_exercise_is_named_twice_in_one_response(
     """Within one response an exercise is named once for its stretch; after that it is "it".
 
     A response of several sets may name an exercise again once another has been named (a circuit
-    round that starts over with it); never twice in a row. The closing summary of a finished workout lists what was done, and is read on its own; the
-    question that ends a whole rest names what comes next, a minute after the rest introduced it.
+    round that starts over with it); never twice in a row. The closing summary of a finished
+    workout lists what was done, and is read on its own; the question that ends a whole rest
+    names what comes next, a minute after the rest introduced it.
     """
     after_rest = re.compile(
         "|".join(
@@ -381,7 +383,7 @@ def test_no_exercise_is_named_twice_in_one_response(
                 said.extend((found.start(), name) for found in pattern.finditer(text))
                 text = pattern.sub(lambda found: " " * len(found.group()), text)
             in_order = [name for _, name in sorted(said)]
-            for before, after in zip(in_order, in_order[1:], strict=False):
+            for before, after in itertools.pairwise(in_order):
                 assert before != after, (play.name, after, _plain(reply))
 
 
