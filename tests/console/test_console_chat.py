@@ -16,8 +16,9 @@ from skilltest import FakeClock
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO = REPO_ROOT / "examples" / "demo.txt"
 # "Ready"s that play Five basics through: one per exercise, its sets flowing on in one response
-# (the first also answers the warm-up offer, which "ready" declines).
-FIVE_BASICS_READIES = 5
+# (the first also answers the warm-up offer, which "ready" declines), and one for the last set,
+# which plays alone.
+FIVE_BASICS_READIES = 6
 
 
 @pytest.fixture

@@ -140,11 +140,15 @@ def test_each_response_plays_one_exercises_sets_and_ends_with_one_question(
 
 
 def test_sets_flow_on_so_answers_stay_near_one_an_exercise(library: Library) -> None:
-    """Over a whole workout the runner answers at most once per exercise plus once to start."""
+    """Over a whole workout the runner answers at most twice more than it has exercises.
+
+    Once per exercise, once more for the workout's last set (it plays alone, finishing the
+    workout) and once where a response is full.
+    """
     for workout_id in sorted(library.workouts):
         plan = build_plan(library, workout_id)
         answers = len(_walk(library, workout_id)) - 1
-        assert answers <= len(plan.workout.items) + 1, workout_id
+        assert answers <= len(plan.workout.items) + 2, workout_id
 
 
 def test_every_set_fits_the_audio_budget(library: Library) -> None:

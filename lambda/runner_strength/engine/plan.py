@@ -195,7 +195,10 @@ class Plan:
     def _joins(self, index: int) -> bool:
         """Whether slot `index` may follow the slot before it in one response."""
         before, after = self.slots[index - 1], self.slots[index]
-        if not (before.completes_set and after.starts_set) or before.final:
+        # The workout's last set plays on its own: the response that plays it also finishes the
+        # workout into the history, and a request in the work of sets before it in the same
+        # response would find no workout left to carry on.
+        if not (before.completes_set and after.starts_set) or before.final or after.final:
             return False
         if self.workout.format is Format.CIRCUIT:
             return not before.round_end and after.set_index == before.set_index
