@@ -15,7 +15,7 @@ import json
 import math
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -76,12 +76,14 @@ def _state(adapter: MemoryAdapter, echo: Device) -> WorkoutState | None:
     return record.active.get(echo.device_id)
 
 
-def _sides(reply: Reply, state_before: WorkoutState, library: Library) -> list[SideWork]:
-    """Each side's work in the set the response starts with, from the screen's timers."""
+def _sides(
+    reply: Reply, state_before: WorkoutState, library: Library, *, nth: int = 0
+) -> list[SideWork]:
+    """Each side's work in the `nth` set the response plays (0: its first), from the timers."""
     screen = reply.screen
-    label = screen.get("side", "")
+    label = screen.get("side", "") if nth == 0 else ""  # the header shows the first set
     plan = transitions.plan_of(library, state_before)
-    slot = plan.slots[state_before.position]
+    slot = plan.slots[state_before.position + nth]
     order = list(slot.sides)
     if label == "Right side":
         order = [Side.RIGHT]
@@ -173,15 +175,18 @@ def _play(
         slot = plan.slots[state.position]
         if slot.exercise_id in exercises and slot.starts_set:
             exercises.discard(slot.exercise_id)
-            _interrupt_one(
-                library,
-                echo=echo,
-                adapter=adapter,
-                clock=clock,
-                before=state,
-                jitter=jitter,
-                tally=tally,
-            )
+            several = plan.response_end(state.position) > state.position + 1
+            for nth in (0, 1) if several else (0,):  # and a set that follows in the response
+                _interrupt_one(
+                    library,
+                    echo=echo,
+                    adapter=adapter,
+                    clock=clock,
+                    before=state,
+                    jitter=jitter,
+                    tally=tally,
+                    nth=nth,
+                )
         reply = echo.say("ReadyIntent")
         if reply.finishes_workout:
             return
@@ -197,8 +202,12 @@ def _interrupt_one(  # the Echo, its store and clock, and the test's tallies
     before: WorkoutState,
     jitter: random.Random,
     tally: Tally,
+    nth: int = 0,
 ) -> None:
-    """Say each request at every 5 s of one set's work; the store and session are put back after."""
+    """Say each request at every 5 s of one set's work; the store and session are put back after.
+
+    The set is the `nth` the response plays: the sets before it in the response are done.
+    """
     items, session, attributes, start = (
         dict(adapter._items),
         echo.session_id,
@@ -206,7 +215,9 @@ def _interrupt_one(  # the Echo, its store and clock, and the test's tallies
         clock.now,
     )
     played = echo.say("ReadyIntent")
-    sides = _sides(played, before, library)
+    sides = _sides(played, before, library, nth=nth)
+    # Judged as if the runner had reached this set: the ones before it in the response are done.
+    before = replace(before, position=before.position + nth)
     after_set = (dict(adapter._items), json.loads(json.dumps(echo.attributes)))
     work_start = sides[0].start
     work_end = sides[-1].start + sides[-1].seconds
