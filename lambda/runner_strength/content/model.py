@@ -99,8 +99,9 @@ SIDE_SWITCH_SECONDS = 5
 # Seconds the coach needs between a hold and the pulses after it ("now pulse").
 PULSE_SWITCH_SECONDS = 3
 # Seconds a warm-up or cool-down move takes to name, set up, cue and start (measured on the
-# played routines), and the most a routine may take: it is played in one voice response, which
-# holds at most 240 s of audio, after the workout's opening when the runner always warms up.
+# played routines), and the most a routine may take: it is played in one voice response, held
+# to the 240 s a set with its rest gets, after the workout's opening when the runner always
+# warms up.
 ROUTINE_MOVE_TALK_SECONDS = 17
 ROUTINE_OPEN_CLOSE_SECONDS = 12
 ROUTINE_MAX_SECONDS = 205

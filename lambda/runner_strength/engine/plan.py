@@ -17,6 +17,7 @@ One response plays a slot and the slots that flow on from it (`Plan.response_end
 of the same exercise, or the next stations of the same circuit round, while the response keeps
 to Alexa's limits (five audio tags, 8,000 characters) with a margin. The rest between them leads
 straight into the next set; the runner answers only where a response ends, between exercises.
+The workout's last set plays alone: its response finishes the workout.
 
 Rests: a set's own rest after each set; after the last set of a circuit round the longer of it
 and the round rest; none after a left side (the right side follows) or after the last set. The
@@ -66,7 +67,9 @@ from runner_strength.engine.state import Adjustment, Side
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-# Alexa plays at most 240 s of audio per response; 40 s are left for the speech estimate's error.
+# One set with its rest is held to 240 s of audio (the narration's per-set budget, which keeps a
+# countdown and its rest in one stretch a runner can follow); 40 s are left for the estimate's
+# error. A response of several sets is bounded by `CHAIN_BUDGET_SECONDS`.
 MAX_RESPONSE_SECONDS = 200
 # A response holds the next exercise's intro in its rest while its audio stays under this (the
 # narration's budget, less the line said when a rest is cut short).
