@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from runner_strength.content.names import (
+    MAX_HEARD_CHARACTERS,
     Candidate,
     Closest,
     NameIndex,
     closest,
     edit_distance,
+    exercise_names,
     indexes,
     similarity,
     sound_key,
@@ -132,3 +134,20 @@ def test_spelling_and_sound_measures() -> None:
     assert sound_key("") == ""
     assert words("The Copenhagen planks") == ("copenhagen", "plank")
     assert words("the one") == ("the", "one")
+
+
+def test_a_heard_name_is_compared_on_its_first_characters_only(library: Library) -> None:
+    """A megabyte heard as a name costs what its first 120 characters do, and finds the same."""
+    index = exercise_names(library)
+    padding = " and then some more words" * 50_000
+    long = index.nearest("copenhagen plank" + padding)
+    assert long == index.nearest(("copenhagen plank" + padding)[:MAX_HEARD_CHARACTERS])
+    assert long[0].id == "copenhagen_plank"
+
+
+def test_similarity_is_remembered_for_a_pair_of_words() -> None:
+    """Comparing the same two words again is answered from the cache, with the same score."""
+    first = similarity("copenhagen", "coppenhagen")
+    hits = similarity.cache_info().hits
+    assert similarity("copenhagen", "coppenhagen") == first
+    assert similarity.cache_info().hits == hits + 1

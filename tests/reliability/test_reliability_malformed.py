@@ -111,6 +111,16 @@ def nested(depth: int) -> object:
     return value
 
 
+BASE_NAMES = (
+    "launch",
+    "start_workout_duration",
+    "explain_no_match",
+    "mid_workout",
+    "session_ended_error",
+    "skill_disabled",
+)
+
+
 def base_events(entry: LambdaEntry) -> dict[str, dict[str, Any]]:
     """Six real envelopes, one mid-workout with the session attributes the skill wrote."""
     launch = event("launch")
@@ -128,9 +138,18 @@ def base_events(entry: LambdaEntry) -> dict[str, dict[str, Any]]:
     }
 
 
-def damaged_events(bases: dict[str, dict[str, Any]]) -> Iterator[tuple[str, object]]:
-    """Every damaged envelope the Lambda entry is given, with a name for failure reports."""
+# The damage a test run gives: each base envelope's fields (one base a test, so the two lanes'
+# workers share them out), then the whole-envelope shapes.
+DAMAGE = (*BASE_NAMES, "whole envelopes")
+
+
+def damaged_events(
+    bases: dict[str, dict[str, Any]], which: str = ""
+) -> Iterator[tuple[str, object]]:
+    """The damaged envelopes of `which` (a base's name, or "whole envelopes"; "" for all)."""
     for name, base in bases.items():
+        if which not in ("", name):
+            continue
         for path in field_paths(base):
             where = f"{name}:{'.'.join(map(str, path))}"
             yield f"{where} removed", without(base, path)
@@ -140,6 +159,8 @@ def damaged_events(bases: dict[str, dict[str, Any]]) -> Iterator[tuple[str, obje
                 yield f"{where}=1MB", replaced(base, path, MEGABYTE)
                 yield f"{where}=surrogates", replaced(base, path, SURROGATE)
                 yield f"{where}=bytes", replaced(base, path, b"\xff\xfe")
+    if which not in ("", "whole envelopes"):
+        return
     launch = bases["launch"]
     for request_type in UNKNOWN_TYPES:
         yield f"type {request_type!r}", replaced(launch, ("request", "type"), request_type)
@@ -263,15 +284,18 @@ def lambda_skill(library: Library) -> tuple[LambdaEntry, MemoryAdapter]:
     return LambdaEntry(build_skill(library=library, adapter=adapter, clock=clock)), adapter
 
 
+@pytest.mark.parametrize("which", DAMAGE)
 def test_lambda_entry_answers_every_damaged_envelope_cleanly(
-    lambda_skill: tuple[LambdaEntry, MemoryAdapter], capsys: pytest.CaptureFixture[str]
+    lambda_skill: tuple[LambdaEntry, MemoryAdapter], capsys: pytest.CaptureFixture[str], which: str
 ) -> None:
     """Each field of six real envelopes damaged in turn: a rejection or a valid reply, no raise."""
     entry, adapter = lambda_skill
     problems: list[str] = []
     outcomes = {"rejected": 0, "answered": 0}
     began = time.perf_counter()
-    for name, damaged in damaged_events(base_events(entry)):
+    bases = base_events(entry)
+    assert tuple(bases) == BASE_NAMES
+    for name, damaged in damaged_events(bases, which):
         try:
             raw = entry(damaged, None)
         except Exception as error:  # noqa: BLE001  # the point: report every escape, not the first
@@ -286,7 +310,7 @@ def test_lambda_entry_answers_every_damaged_envelope_cleanly(
         record_from_dict(load_record(item.record))
     figures(
         capsys,
-        f"malformed to the Lambda entry: {sum(outcomes.values())} envelopes "
+        f"malformed to the Lambda entry ({which}): {sum(outcomes.values())} envelopes "
         f"({outcomes['rejected']} rejected, {outcomes['answered']} answered) in {seconds:.1f} s, "
         f"{len(problems)} problems",
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -40,6 +41,12 @@ NEARBY = 0.4
 MAX_RUN_WORDS = 4
 # A heard word counts as a name's word at this similarity (spelling or sound).
 WORD_MATCH = 0.75
+# What was heard is compared up to this many characters: a spoken name is a few words, and the
+# comparison costs the product of the two lengths.
+MAX_HEARD_CHARACTERS = 120
+# Word pairs whose similarity is remembered: the names' words are few, and a turn that resolves
+# nothing compares each heard word with every word of every name.
+SIMILARITY_CACHE_SIZE = 65_536
 # Sound-alike scores count a little below spelling: a phonetic key loses detail.
 SOUND_WEIGHT = 0.95
 # Keys are short, so only nearly the same key is a sound-alike ("lower leg" is not "lateral walk").
@@ -136,6 +143,7 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=SIMILARITY_CACHE_SIZE)
 def similarity(a: str, b: str) -> float:
     """1 for the same text, 0 for nothing in common: edit distance over the longer length."""
     if not a or not b:
@@ -255,7 +263,7 @@ class NameIndex:
 
     def nearest(self, heard: str, limit: int = 3) -> list[Candidate]:
         """The `limit` ids nearest to `heard`, nearest first (ties by id, so the order is fixed)."""
-        said = _form(heard)
+        said = _form(heard[:MAX_HEARD_CHARACTERS])
         if not said.words:
             return []
         best: dict[str, tuple[float, bool]] = {}
