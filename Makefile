@@ -14,8 +14,10 @@ NLU_CHECK := tests/nlu/node_modules/.package-lock.json
 .PHONY: run test check lint typecheck content model package lock bench clean
 
 # The two test lanes (tests/conftest.py marks tests/reliability slow; other slow tests say so).
-FAST_LANE := $(BIN)/pytest -m "not slow" --durations=10
-SLOW_LANE := $(BIN)/pytest -m slow --durations=10
+# Each lane runs on every core (pytest-xdist); TEST_WORKERS=0 runs a lane in one process.
+TEST_WORKERS ?= auto
+FAST_LANE := $(BIN)/pytest -m "not slow" -n $(TEST_WORKERS) --durations=10
+SLOW_LANE := $(BIN)/pytest -m slow -n $(TEST_WORKERS) --durations=10
 # DynamoDB Local, started once for everything it wraps, then stopped.
 WITH_DYNAMODB := $(BIN)/python tools/dynamodb_local.py run --
 
