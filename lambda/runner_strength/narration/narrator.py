@@ -53,30 +53,27 @@ from runner_strength.engine.events import (
 from runner_strength.engine.pace import (
     ANSWER_SECONDS,
     COUNT_NOTE,
-    COUNTDOWN_FROM,
-    GAP_SECONDS,
-    HOLD_CUE_AT,
     INTRO_CUES,
     PREVIEW_AFTER_SECONDS,
     SETTLE_AFTER_INTRO_SECONDS,
-    TIME_CHECK_MIN_ELAPSED,
-    TIME_CHECKS,
     rest_cues,
     rest_holding_intro,
 )
-from runner_strength.engine.schedule import rep_starts
 from runner_strength.engine.state import Direction, Mark, Part, Scope, Side
 from runner_strength.narration.phrases import Key, PhrasePicker
 from runner_strength.narration.ssml import MAX_AUDIO_SECONDS, Ssml, estimate_seconds, plain_text
+from runner_strength.narration.timeline_plan import (
+    Timeline,
+    halfway_due,
+    time_checks_due,
+)
+from runner_strength.narration.timeline_plan import hold_plan as plan_hold
+from runner_strength.narration.timeline_plan import rep_plan as plan_reps
+from runner_strength.narration.timeline_plan import rest_plan as plan_rest
 from runner_strength.narration.timing import (
-    COUNTDOWN_ZERO,
-    END_TONE,
     GO_TONE,
     MAX_AUDIO_TAGS,
-    SECONDS_PER_WORD,
     SWITCH_TONE,
-    TONE_SECONDS,
-    number_words,
     speech_seconds,
 )
 
@@ -93,8 +90,6 @@ if TYPE_CHECKING:
 AUDIO_BUDGET_SECONDS = MAX_AUDIO_SECONDS - 8.0
 # The SSML mark at the end of the next exercise's intro said in a rest (see `intro_in_rest`).
 PREVIEW_LABEL = "intro_in_rest"
-# A hold this long also hears "halfway".
-HALFWAY_FROM_SECONDS = 40
 # Seconds set aside for "take a little longer if you need it" when a rest is cut short.
 TAKE_MORE_SECONDS = 4.0
 # An explanation's first layer stops adding cues past this many seconds (at least two are said).
@@ -186,43 +181,6 @@ class Script:
             reprompt=self.reprompt.build() if self.reprompt is not None else None,
             end_session=self.end_session,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Beat:
-    """One thing said (or played) inside a timer, `at` seconds in; `count` is the rep it counts."""
-
-    at: float
-    speech: Ssml
-    count: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Timeline:
-    """The plan of one timed stretch: what is said at which second. Rendered to SSML apart."""
-
-    seconds: float
-    beats: tuple[Beat, ...]
-
-    @property
-    def counts(self) -> tuple[int, ...]:
-        """The rep numbers said, in order."""
-        return tuple(beat.count for beat in self.beats if beat.count is not None)
-
-    def render(self) -> Ssml:
-        """The stretch as speech lasting exactly `seconds` by the estimate."""
-        return Ssml().timeline(self.seconds, [(beat.at, beat.speech) for beat in self.beats])
-
-
-@dataclass(frozen=True, slots=True)
-class _Timed:
-    """Something said inside a timer: at `at` seconds in, `priority` 0 first; forced always fits."""
-
-    at: float
-    speech: Ssml
-    priority: int
-    forced: bool = False
-    tag: int | None = None  # which of the caller's cues this is
 
 
 @dataclass(slots=True)
@@ -820,81 +778,28 @@ class Narrator:
     def hold_plan(
         self, seconds: int, cues: Sequence[Ssml] = (), *, start: bool = False, end: bool = False
     ) -> tuple[Timeline, list[Ssml]]:
-        """A hold of exactly `seconds` by the estimate, and the cues that found no room in it.
+        """A hold of exactly `seconds`, and the cues that found no room in it.
 
-        The plan: the start tone, form cues near the start, time checks, "halfway", a countdown
-        from five and the end tone, each at its second; the tones' lengths are inside the hold.
+        Planned by `timeline_plan.hold_plan`; its time checks and "halfway" are worded here.
         """
-        end_tone = TONE_SECONDS[END_TONE] if end else 0.0
-        start_tone = TONE_SECONDS[GO_TONE] if start else 0.0
-        timed = self._countdown(seconds - end_tone)
-        timed += self._time_checks(seconds, Key.SECONDS_LEFT)
-        if seconds >= HALFWAY_FROM_SECONDS:
-            timed.append(_Timed(seconds / 2, self._sentence(Key.HALFWAY), priority=2))
-        at = start_tone + HOLD_CUE_AT
-        for index, cue in enumerate(cues):
-            timed.append(_Timed(at, cue, priority=3, tag=index))
-            at += cue.seconds + 2 * GAP_SECONDS
-        if start:
-            timed.append(_Timed(0.0, Ssml().audio(GO_TONE), priority=0, forced=True))
-        if end:
-            timed.append(_end_tone(seconds - end_tone))
-        chosen = _fit(seconds, timed)
-        placed = {item.tag for item in chosen if item.tag is not None}
-        beats = tuple(Beat(item.at, item.speech) for item in chosen)
-        return (
-            Timeline(float(seconds), beats),
-            [cue for index, cue in enumerate(cues) if index not in placed],
-        )
+        checks = self._checks(seconds, Key.SECONDS_LEFT)
+        halfway = self._sentence(Key.HALFWAY) if halfway_due(seconds) else None
+        return plan_hold(seconds, cues, checks=checks, halfway=halfway, start=start, end=end)
 
     def rep_plan(
         self, reps: int, tempo: float, cues: Sequence[Ssml] = (), *, first: int = 1
     ) -> tuple[Timeline, list[Ssml]]:
         """Every rep counted on its beat, and the cues that found no room beside a number.
 
-        Each rep's number is said at the start of its beat (`schedule.rep_starts`, the beats a
-        request is placed by); "last two", "last one" and a cue may follow a number within the
-        same beat when they fit before the next number, so a number is never late, never dropped
-        and never replaced. A set carried on after an interruption counts from `first`.
+        Planned by `timeline_plan.rep_plan`; "last two" and "last one" are worded here.
         """
-        riders: dict[int, Ssml] = {}
-        if reps >= 2:  # "last two" needs two reps to announce
-            riders[reps - 2] = self._sentence(Key.LAST_TWO)
-        if reps >= 1:
-            riders[reps - 1] = self._sentence(Key.LAST_ONE)
-        unsaid: list[Ssml] = []
-        free = [rep for rep in _rider_order(reps) if rep not in riders and rep >= first - 1]
-        for cue in cues:
-            spot = next((rep for rep in free if _fits(rep + 1, cue, tempo)), None)
-            if spot is None:
-                unsaid.append(cue)
-                continue
-            riders[spot] = cue
-            free.remove(spot)
-        beats = []
-        first = max(1, min(first, reps)) if reps else 1
-        for number, at in zip(range(first, reps + 1), rep_starts(reps, tempo, first), strict=True):
-            speech = Ssml().say_as(number)
-            rider = riders.get(number - 1)
-            if rider is not None and _fits(number, rider, tempo):
-                speech.say(".").extend(rider)
-            beats.append(Beat(at, speech, count=number))
-        return Timeline(len(beats) * tempo, tuple(beats)), unsaid
+        last_two = self._sentence(Key.LAST_TWO) if reps >= 2 else None
+        last_one = self._sentence(Key.LAST_ONE) if reps >= 1 else None
+        return plan_reps(reps, tempo, cues, first=first, last_two=last_two, last_one=last_one)
 
-    def _countdown(self, seconds: float) -> list[_Timed]:
-        start = min(COUNTDOWN_FROM, int(seconds))
-        return [
-            _Timed(seconds - number, Ssml().say_as(number), priority=0)
-            for number in range(start, 0, -1)
-        ]
-
-    def _time_checks(self, seconds: float, key: Key) -> list[_Timed]:
-        marks = [left for left in TIME_CHECKS if left <= seconds - TIME_CHECK_MIN_ELAPSED]
-        if any(left > 20 for left in marks):  # with 30 s to go, 20 is one too many
-            marks = [left for left in marks if left != 20]
-        return [
-            _Timed(seconds - left, self._sentence(key, seconds=left), priority=1) for left in marks
-        ]
+    def _checks(self, seconds: float, key: Key) -> dict[int, Ssml]:
+        """The time checks a stretch this long says, worded, by seconds left."""
+        return {left: self._sentence(key, seconds=left) for left in time_checks_due(seconds)}
 
     # ------------------------------------------------------------ rest
 
@@ -924,18 +829,17 @@ class Narrator:
         # Before the question the rest ends on a tone; between two sets of one response the next
         # set's go follows.
         end = self._tone(context, essential=context.sets_left == 0)
-        end_tone = TONE_SECONDS[END_TONE] if end else 0.0
-        timed = [_Timed(0.0, opening, priority=0, forced=True)]
         if intro is not None:
             intro.mark(f"{PREVIEW_LABEL}:{where.exercise_id}")
             context.in_rest = where.exercise_id
-            timed.append(_Timed(at, intro, priority=0, forced=True))
-        timed += self._countdown(seconds - end_tone)
-        timed += self._time_checks(seconds, Key.REST_LEFT)
-        if end:
-            timed.append(_end_tone(seconds - end_tone))
-        beats = tuple(Beat(item.at, item.speech) for item in _fit(seconds, timed))
-        out.mark("rest_start").extend(Timeline(seconds, beats).render()).mark("rest_end")
+        plan = plan_rest(
+            seconds,
+            opening,
+            intro=(at, intro) if intro is not None else None,
+            checks=self._checks(seconds, Key.REST_LEFT),
+            end=end,
+        )
+        out.mark("rest_start").extend(plan.render()).mark("rest_end")
         if seconds < event.rest_prescribed_seconds:
             out.extend(self._sentence(Key.REST_TAKE_MORE))
         else:
@@ -1016,15 +920,10 @@ class Narrator:
         """
         context = self._context(None)
         end = self._tone(context, essential=True)
-        end_tone = TONE_SECONDS[END_TONE] if end else 0.0
         opening = self._sentence(Key.REST_LEFT, seconds=seconds)
-        timed = [_Timed(0.0, opening, priority=0, forced=True)]
-        timed += self._countdown(seconds - end_tone)
-        if end:
-            timed.append(_end_tone(seconds - end_tone))
-        beats = tuple(Beat(item.at, item.speech) for item in _fit(float(seconds), timed))
+        plan = plan_rest(float(seconds), opening, end=end)
         out = Ssml().mark(Mark(0.0, slot, Side.BOTH, Part.REST).label()).mark("rest_start")
-        out.extend(Timeline(float(seconds), beats).render()).mark("rest_end")
+        out.extend(plan.render()).mark("rest_end")
         out.mark(Mark(0.0, slot, Side.BOTH, Part.END).label())
         return Script(out, None, end_session=False)
 
@@ -1185,33 +1084,6 @@ def intro_in_rest(speech: Ssml) -> tuple[str, float] | None:
     return found[-1] if found else None
 
 
-def _end_tone(at: float) -> _Timed:
-    """The tone ending a hold or a rest, marked where its countdown reaches zero; always played."""
-    return _Timed(at, Ssml().mark(COUNTDOWN_ZERO).audio(END_TONE), priority=0, forced=True)
-
-
-def _fit(total: float, timed: list[_Timed]) -> list[_Timed]:
-    """The things to say inside a timer that fit: by priority, none overlapping another or the end.
-
-    Forced items (the opening of a rest, a tone) are always kept, even past the end.
-    """
-    taken: list[tuple[float, float]] = []
-    chosen: list[_Timed] = []
-    for item in sorted(timed, key=lambda t: (not t.forced, t.priority, t.at)):
-        start, end = item.at, item.at + item.speech.seconds
-        if not item.forced:
-            if start < 0 or end > total:
-                continue
-            if any(
-                start < other_end + GAP_SECONDS and other_start < end + GAP_SECONDS
-                for other_start, other_end in taken
-            ):
-                continue
-        taken.append((start, end))
-        chosen.append(item)
-    return chosen
-
-
 def _first_layer_cues(exercise: Exercise, *, safety: bool = False) -> int:
     """How many cues an explanation's first layer says: three when they fit its ~30 s, else two.
 
@@ -1243,18 +1115,6 @@ def _first_layer_cues(exercise: Exercise, *, safety: bool = False) -> int:
         for text in (exercise.called, exercise.why, exercise.setup, *exercise.cues[:high])
     )
     return high if seconds <= EXPLAIN_SECONDS else low
-
-
-def _rider_order(reps: int) -> list[int]:
-    """Beats a cue may follow, best first: the middle of the set, then outwards from it."""
-    middle = reps // 2
-    return sorted(range(1, reps), key=lambda rep: (abs(rep - middle), rep))
-
-
-def _fits(number: int, rider: Ssml, tempo: float) -> bool:
-    """Whether `rider` fits after the count `number` inside one beat, with a gap either side."""
-    count = number_words(number) * SECONDS_PER_WORD
-    return count + GAP_SECONDS + rider.seconds + GAP_SECONDS <= tempo
 
 
 def _minutes(seconds: float) -> int:
