@@ -6,7 +6,7 @@ Also how much the coach says and the timer tones. Each is remembered in the reco
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
 
@@ -21,6 +21,8 @@ from runner_strength.engine.record import Verbosity
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
     from ask_sdk_model.response import Response
+
+    from runner_strength.alexa.coach import Turn
 
 
 class FeedbackHandler(CoachHandler):
@@ -93,32 +95,47 @@ class VerbosityHandler(CoachHandler):
         return fitting.set_verbosity(turn, verbosity)
 
 
-class TonesHandler(CoachHandler):
+class _OnOffHandler(CoachHandler):
+    """A remembered setting the runner turns on with one intent and off with another."""
+
+    on_intent: ClassVar[str]
+    off_intent: ClassVar[str]
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_intent_name(self.on_intent)(handler_input)
+            or is_intent_name(self.off_intent)(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        on = bool(is_intent_name(self.on_intent)(handler_input))
+        return self.switch(self.coach.turn(handler_input), on=on)
+
+    def switch(self, turn: Turn, *, on: bool) -> Response:
+        """Turn the setting on or off and say so."""
+        raise NotImplementedError
+
+
+class TonesHandler(_OnOffHandler):
     """No beeps, or beeps on: the timer tones, remembered."""
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(
-            is_intent_name("TonesOffIntent")(handler_input)
-            or is_intent_name("TonesOnIntent")(handler_input)
-        )
+    on_intent = "TonesOnIntent"
+    off_intent = "TonesOffIntent"
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        on = bool(is_intent_name("TonesOnIntent")(handler_input))
-        return fitting.set_tones(self.coach.turn(handler_input), on=on)
+    def switch(self, turn: Turn, *, on: bool) -> Response:
+        """Tones on or off."""
+        return fitting.set_tones(turn, on=on)
 
 
-class EverySetHandler(CoachHandler):
+class EverySetHandler(_OnOffHandler):
     """Ask me after every set, or run the sets together: how often the coach asks, remembered."""
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(
-            is_intent_name("EverySetIntent")(handler_input)
-            or is_intent_name("FlowSetsIntent")(handler_input)
-        )
+    on_intent = "EverySetIntent"
+    off_intent = "FlowSetsIntent"
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        on = bool(is_intent_name("EverySetIntent")(handler_input))
-        return fitting.set_every_set(self.coach.turn(handler_input), on=on)
+    def switch(self, turn: Turn, *, on: bool) -> Response:
+        """A question after every set, or sets that flow on."""
+        return fitting.set_every_set(turn, on=on)
 
 
 class SetReminderHandler(CoachHandler):
