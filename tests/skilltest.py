@@ -276,6 +276,8 @@ class Device:
             reply = self.say("ReadyIntent")
             replies.append(reply)
             if reply.asked == "cool_down_offer":
+                if self.clock is not None:  # the answer comes once the last set has played
+                    self.clock.advance(reply.seconds + 2)
                 answer = self.say("AMAZON.YesIntent" if cool_down else "AMAZON.NoIntent")
                 if cool_down:
                     replies.append(answer)

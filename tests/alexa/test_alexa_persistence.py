@@ -491,6 +491,7 @@ def full_workout_with_lookups(meter: Meter, clock: FakeClock) -> None:
             meter.say("help", "AMAZON.HelpIntent")
         reply = meter.say("ready", "ReadyIntent")
         if reply.asked == "cool_down_offer":
+            clock.advance(reply.seconds + 2)  # the answer comes once the last set has played
             reply = meter.say("no cool-down", "AMAZON.NoIntent")
         if reply.ends_session:
             break

@@ -155,6 +155,8 @@ def _finish_short(echo: Device) -> Reply:
     for _ in range(50):
         reply = echo.say("ReadyIntent")
         if reply.finishes_workout:
+            if echo.clock is not None:  # the runner answers once the last set has played
+                echo.clock.advance(reply.seconds + 2)
             return reply
     raise AssertionError("the workout did not finish")
 

@@ -165,6 +165,9 @@ class FaultyWorkouts:
                 if reply.finishes_workout and not self.last_turn_faulty:
                     self.session_closed(reply)
                     if _finished(reply, workout_id):
+                        # The runner lets the last set play out: a request in its work would
+                        # carry it on (tests/alexa/test_last_set.py), not start the next one.
+                        self.clock.advance(reply.seconds)
                         break
             else:
                 pytest.fail(f"{workout_id} did not finish in {TURN_LIMIT} turns")
@@ -256,7 +259,8 @@ def test_store_faults_mid_workout_lose_nothing_accepted(
         assert [(e.workout_id, e.finished) for e in record.history] == [
             (w, True) for w in workouts
         ], record.history
-        assert dict(record.active) == {}
+        # The last workout's state stays, finished, until the runner's next request on that Echo.
+        assert [s.workout_id for s in record.active.values() if not s.finished] == []
     seconds = time.perf_counter() - began
     faulty = sum(n for kind, n in turns.items() if kind not in {"healthy", "blip"})
     figures(

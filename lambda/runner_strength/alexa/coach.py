@@ -23,6 +23,7 @@ from runner_strength.alexa.dialog_terms import Role
 from runner_strength.alexa.requests import (
     device_id,
     intent_name,
+    is_new_session,
     log_user,
     request_id,
     request_time,
@@ -30,7 +31,7 @@ from runner_strength.alexa.requests import (
 )
 from runner_strength.engine import transitions
 from runner_strength.engine.choose import choose_workout
-from runner_strength.engine.events import AskReady, Outcome, Status, WorkoutFinished
+from runner_strength.engine.events import AskReady, Outcome, SetPerformed, Status, WorkoutFinished
 from runner_strength.engine.personal import doable, fit_workout
 from runner_strength.engine.plan import build_plan, workout_seconds
 from runner_strength.engine.record import (
@@ -104,9 +105,19 @@ class Turn:
         self.intent = intent_name(handler_input)
         # Where this request finds the runner in the response it cut short (None: nothing timed
         # was playing); the set it interrupted is not done and carries on.
+        finished = self.record.active.get(self.device)
         self.record, self.interruption = timeline.place(
-            self.record, self.device, self.library, self.now, self.intent
+            self.record,
+            self.device,
+            self.library,
+            self.now,
+            self.intent,
+            new_session=is_new_session(handler_input),
         )
+        if finished is not None and finished.finished and self.state is not None:
+            # The workout's last set was cut short: what its response asked after the summary (the
+            # cool-down, a reminder) waits for the set's end, asked about like any other.
+            self.asked = Asked(Question.READY)
         self.rest_said = False  # the rest cut short was timed again (once a turn)
         self.untimed = False  # what this response plays is not where the workout stands
         self.said_first: Ssml | None = None  # said before the response (what became of a workout)
@@ -210,6 +221,10 @@ class Turn:
                 self.now,
             )
             self.record = end_workout(record, self.device, entry, state.introduced)
+            if any(isinstance(e, SetPerformed) for e in outcome.events):
+                # Kept while the response plays the last set: a request in its work finds the
+                # workout there to carry on (`timeline.place`); the next one after drops it.
+                self.record = with_state(self.record, self.device, state, self.now)
         elif outcome.state is not None and outcome.state != self.state:
             # An unchanged state (status, a refused move) is not folded in: that would only bump
             # `updated_at` and cost a write for a turn that changed nothing.

@@ -198,11 +198,17 @@ class UserRecord:
         return frozenset(area for area, until in self.sore_until.items() if now < until)
 
     def active_for(self, device_id: str) -> WorkoutState | None:
-        """The device's own workout, else the most recently updated one on any device."""
+        """The device's own workout, else the most recently updated one on any device.
+
+        A finished workout kept while its last response plays (see `alexa/timeline.py`) is
+        no workout to carry on.
+        """
         own = self.active.get(device_id)
-        if own is not None:
+        if own is not None and not own.finished:
             return own
-        others = sorted(self.active.values(), key=lambda s: (s.updated_at, s.id))
+        others = sorted(
+            (s for s in self.active.values() if not s.finished), key=lambda s: (s.updated_at, s.id)
+        )
         return others[-1] if others else None
 
     def recent_workouts(self) -> tuple[str, ...]:
@@ -328,6 +334,16 @@ def with_state(
     return replace(
         record, active=active, intros_heard=intros, updated_at=max(record.updated_at, now)
     )
+
+
+def reopened(record: UserRecord, device_id: str, state: WorkoutState, now: float) -> UserRecord:
+    """The record with a finished workout active again, its history entry taken back.
+
+    For a request that stopped the response finishing it inside the last set's work: that set
+    was not done, so neither was the workout.
+    """
+    history = tuple(entry for entry in record.history if entry.id != state.id)
+    return with_state(replace(record, history=history), device_id, state, now)
 
 
 def end_workout(
