@@ -60,6 +60,7 @@ from runner_strength.engine.pace import (
     rest_holding_intro,
 )
 from runner_strength.engine.state import Direction, Mark, Part, Scope, Side
+from runner_strength.narration.explanations import first_layer, second_layer
 from runner_strength.narration.phrases import Key, PhrasePicker
 from runner_strength.narration.ssml import MAX_AUDIO_SECONDS, Ssml, estimate_seconds, plain_text
 from runner_strength.narration.timeline_plan import (
@@ -74,13 +75,13 @@ from runner_strength.narration.timing import (
     GO_TONE,
     MAX_AUDIO_TAGS,
     SWITCH_TONE,
-    speech_seconds,
 )
+from runner_strength.narration.wording import Wording
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterator, Sequence
 
-    from runner_strength.content.model import Dosage, Exercise, Library
+    from runner_strength.content.model import Exercise, Library
     from runner_strength.engine.personal import DoseChange
     from runner_strength.engine.state import WorkoutState
 
@@ -92,14 +93,6 @@ AUDIO_BUDGET_SECONDS = MAX_AUDIO_SECONDS - 8.0
 PREVIEW_LABEL = "intro_in_rest"
 # Seconds set aside for "take a little longer if you need it" when a rest is cut short.
 TAKE_MORE_SECONDS = 4.0
-# An explanation's first layer stops adding cues past this many seconds (at least two are said).
-EXPLAIN_SECONDS = 30.0
-EXPLAIN_CUES = (2, 3)
-# A one-shot explanation is one layer with the safety note in it: a little longer is allowed.
-EXPLAIN_WITH_SAFETY_SECONDS = 33.0
-SAFETY_PHRASE_SECONDS = 1.0  # "A safety note."
-# Seconds the first layer's own phrases take around the content ("Here's ...", "The key points.").
-EXPLAIN_PHRASE_SECONDS = 3.0
 # Above this many exercises, the summary gives a count rather than reading every name.
 SUMMARY_NAMES = 4
 # The start of a workout says at most this many of the changes the runner's feedback made.
@@ -117,23 +110,6 @@ _NOT_ALLOWED: dict[Reason, Key] = {
     Reason.AT_EASIEST: Key.NOT_AT_EASIEST,
     Reason.AT_HARDEST: Key.NOT_AT_HARDEST,
     Reason.FINISHED: Key.NOT_FINISHED,
-}
-
-# Equipment as said in a sentence, article and plural included; one key per content vocabulary item.
-_KIT: dict[str, Key] = {
-    "step": Key.KIT_STEP,
-    "bench": Key.KIT_BENCH,
-    "box": Key.KIT_BOX,
-    "chair": Key.KIT_CHAIR,
-    "wall": Key.KIT_WALL,
-    "band": Key.KIT_BAND,
-    "mini_band": Key.KIT_MINI_BAND,
-    "dumbbells": Key.KIT_DUMBBELLS,
-    "kettlebell": Key.KIT_KETTLEBELL,
-    "cable_machine": Key.KIT_CABLE_MACHINE,
-    "foam_roller": Key.KIT_FOAM_ROLLER,
-    "slider": Key.KIT_SLIDER,
-    "towel": Key.KIT_TOWEL,
 }
 
 
@@ -218,8 +194,8 @@ class Narrator:
         self._brief = brief
         # Timer tones at go, a side switch and the end of a hold or rest (the runner's choice).
         self._tones = tones
-        # Exercises named so far in the response being built: a name is said once per response.
-        self._named: set[str] = set()
+        # The words of the response being built, with the names said so far in it.
+        self._words = Wording(library, self._phrases)
 
     # ------------------------------------------------------------ public
 
@@ -233,7 +209,7 @@ class Narrator:
         Without `ask` the closing question (or goodbye) is left off, for another to be added.
         """
         context = self._context(outcome.state)
-        self._named = set()
+        self._words = self._words.fresh()
         question, reprompt, end_session = self._closing(outcome, context)
         if not ask:
             question, reprompt, end_session = Ssml(), None, False
@@ -242,7 +218,7 @@ class Narrator:
         context.sets_left = len(performed)
         ends_resting = bool(performed) and performed[-1].rest_seconds > 0
         context.essential = len(performed) + (1 if ends_resting else 0)
-        self._named = set()
+        self._words = self._words.fresh()
         body = Ssml()
         following = _following_intros(outcome.events)
         for event in outcome.events:
@@ -258,9 +234,9 @@ class Narrator:
         performed = [e for e in outcome.events if isinstance(e, SetPerformed)]
         if performed:  # the timed audio ends here; only the question follows
             body.mark(Mark(0.0, performed[-1].slot, Side.BOTH, Part.END).label())
-        if self._named:
+        if self._words.named:
             # A name said in the body is not said again in the question (the reprompt keeps it).
-            question, _, _ = self._closing(outcome, context, named=frozenset(self._named))
+            question, _, _ = self._closing(outcome, context, named=self._words.named)
         body.extend(question)
         return Script(body, reprompt, end_session)
 
@@ -276,32 +252,27 @@ class Narrator:
         (a one-shot, where no second layer follows) the exercise's safety note closes it, and
         a third cue is said only if it still fits.
         """
-        out = self._explanation(exercise, safety=safety)
-        if safety and exercise.safety:
-            out.extend(self._sentence(Key.EXPLAIN_SAFETY))
-            for line in exercise.safety:
-                out.sentence(line)
-        return Script(out, None, end_session=False)
+        return Script(first_layer(self._words, exercise, safety=safety), None, end_session=False)
 
     def explanation_more(self, exercise: Exercise) -> Script:
         """The second layer: common mistakes, easier and harder versions, the rest, safety."""
-        return Script(self._explanation_more(exercise), None, end_session=False)
+        return Script(second_layer(self._words, exercise), None, end_session=False)
 
     def explanation_offer(self) -> Script:
         """The question after a first layer: "Want the common mistakes and easier ... versions?"."""
-        question = self._sentence(Key.EXPLAIN_MORE)
+        question = self._words.sentence(Key.EXPLAIN_MORE)
         return Script(question, question, end_session=False)
 
     def tones_set(self, *, on: bool) -> Script:
         """Timer tones switched on or off, said as a statement (the caller adds the question)."""
         return Script(
-            self._sentence(Key.TONES_ON if on else Key.TONES_OFF), None, end_session=False
+            self._words.sentence(Key.TONES_ON if on else Key.TONES_OFF), None, end_session=False
         )
 
     def every_set_set(self, *, on: bool) -> Script:
         """Asked after every set, or sets that flow on, said as a statement (no question)."""
         key = Key.EVERY_SET_ON if on else Key.EVERY_SET_OFF
-        return Script(self._sentence(key), None, end_session=False)
+        return Script(self._words.sentence(key), None, end_session=False)
 
     def explain(self, exercise: Exercise) -> Speech:
         """The first layer followed by the offer of the second, as one response."""
@@ -309,7 +280,8 @@ class Narrator:
 
     def explanation_text(self, exercise: Exercise) -> str:
         """Both layers as plain text (the `explain` command prints everything)."""
-        both = Ssml().extend(self._explanation(exercise)).extend(self._explanation_more(exercise))
+        both = Ssml().extend(first_layer(self._words, exercise))
+        both.extend(second_layer(self._words, exercise))
         return plain_text(both.build())
 
     def remarks(self, outcome: Outcome) -> Script:
@@ -332,7 +304,7 @@ class Narrator:
 
     def _event(self, body: Ssml, event: Event, context: _Context) -> None:
         """Add what one event says; the workout's flow here, everything else in `_remark`."""
-        say = self._sentence
+        say = self._words.sentence
         if isinstance(event, WorkoutStarted):
             body.extend(self._started(event))
         elif isinstance(event, ExerciseIntro):
@@ -360,7 +332,7 @@ class Narrator:
             body.extend(say(key, position=self._position(event.where, context)))
             context.oriented = True
         elif isinstance(event, Repeated):
-            body.extend(say(Key.REPEATING, name=self._name(event.exercise_id)))
+            body.extend(say(Key.REPEATING, name=self._words.name(event.exercise_id)))
             context.oriented = True
         elif isinstance(event, WorkoutFinished):
             body.extend(self._finished(event.summary))
@@ -371,18 +343,18 @@ class Narrator:
 
     def _remark(self, event: Event, context: _Context) -> Ssml:
         """What an event off the workout's main flow says: status, changes, refusals."""
-        say = self._sentence
+        say = self._words.sentence
         match event:
             case Status():
                 out = self._status(event, context)
             case Adjusted():
                 out = self._adjusted(event)
             case Skipped():
-                out = say(Key.SKIPPED, name=self._name(event.exercise_id))
+                out = say(Key.SKIPPED, name=self._words.name(event.exercise_id))
             case MovedOn():
-                out = say(Key.MOVED_ON, name=self._name(event.from_exercise_id))
+                out = say(Key.MOVED_ON, name=self._words.name(event.from_exercise_id))
             case MovedBack():
-                out = say(Key.MOVED_BACK, name=self._name(event.where.exercise_id))
+                out = say(Key.MOVED_BACK, name=self._words.name(event.where.exercise_id))
             case StartedOver():
                 out = self._started_over(event)
             case NotAllowed():
@@ -400,7 +372,7 @@ class Narrator:
         """
         state = outcome.state
         if any(isinstance(event, WorkoutFinished) for event in outcome.events):
-            return self._sentence(Key.GOODBYE), None, True
+            return self._words.sentence(Key.GOODBYE), None, True
         asks = [event for event in outcome.events if isinstance(event, AskReady)]
         where = (
             asks[-1].next
@@ -412,36 +384,22 @@ class Narrator:
         if state is not None and state.paused:
             # A paused runner has stepped away: end the session (the microphone would only wait
             # eight seconds) and say how to come back; the position is saved.
-            return self._sentence(Key.PAUSED_HOW), None, True
+            return self._words.sentence(Key.PAUSED_HOW), None, True
         if where is not None and state is not None and not state.finished:
             question = (
                 self._ask_carry_on(where)
                 if where.carry_on is not None
                 else self._ask(where, context, named=named)
             )
-            return question, Ssml().extend(question).extend(self._sentence(Key.ASK_REPROMPT)), False
-        question = self._sentence(Key.NO_WORKOUT_REPROMPT)
+            return (
+                question,
+                Ssml().extend(question).extend(self._words.sentence(Key.ASK_REPROMPT)),
+                False,
+            )
+        question = self._words.sentence(Key.NO_WORKOUT_REPROMPT)
         return question, question, False
 
     # ------------------------------------------------------------ small pieces
-
-    def _sentence(self, key: Key, **fields: str | int | Ssml) -> Ssml:
-        return Ssml().sentence(self._phrases.ssml(key, **fields))
-
-    def _name(self, exercise_id: str) -> str:
-        """An exercise's name as said mid-sentence ("the glute bridge"), noted as said."""
-        self._named.add(exercise_id)
-        exercise = self._library.exercises.get(exercise_id)
-        return exercise.called if exercise is not None else exercise_id.replace("_", " ")
-
-    def _side(self, side: Side) -> str:
-        return self._phrases.say(Key.LEFT if side is Side.LEFT else Key.RIGHT)
-
-    def _list(self, items: Sequence[str]) -> str:
-        """Names joined as a coach says them: "a, b and c"."""
-        if len(items) <= 1:
-            return "".join(items)
-        return f"{', '.join(items[:-1])} {self._phrases.say(Key.AND)} {items[-1]}"
 
     def _starts_round(self, exercise_id: str, context: _Context) -> bool:
         """Whether an exercise (as done, maybe switched) is the one a circuit round starts with."""
@@ -455,94 +413,90 @@ class Narrator:
     def _position(self, where: NextUp, context: _Context) -> Ssml:
         key = Key.POSITION_ROUND if context.circuit else Key.POSITION_SET
         return self._phrases.ssml(
-            key, name=self._name(where.exercise_id), set=where.set_number, sets=where.total_sets
+            key,
+            name=self._words.name(where.exercise_id),
+            set=where.set_number,
+            sets=where.total_sets,
         )
 
     def _ask(
         self, where: NextUp, context: _Context, *, named: frozenset[str] = frozenset()
     ) -> Ssml:
         if where.sides == (Side.RIGHT,) and not where.new_exercise:
-            return self._sentence(Key.ASK_SIDE, side=self._side(Side.RIGHT))
+            return self._words.sentence(Key.ASK_SIDE, side=self._words.side(Side.RIGHT))
         if (
             context.circuit
             and where.set_number > 1
             and self._starts_round(where.exercise_id, context)
         ):
-            return self._sentence(Key.ASK_ROUND, round=where.set_number)
+            return self._words.sentence(Key.ASK_ROUND, round=where.set_number)
         if where.new_exercise or context.circuit:
             return self._ask_exercise(where, context, named=named)
         if where.set_number == where.total_sets:
-            return self._sentence(Key.ASK_LAST_SET)
-        return self._sentence(Key.ASK_SET, set=where.set_number)
+            return self._words.sentence(Key.ASK_LAST_SET)
+        return self._words.sentence(Key.ASK_SET, set=where.set_number)
 
     def _ask_exercise(self, where: NextUp, context: _Context, *, named: frozenset[str]) -> Ssml:
         if context.rested:
             # The rest ends at the decision, by name: a minute on, "it" would be a riddle.
-            return self._sentence(Key.ASK_AFTER_REST, name=self._name(where.exercise_id))
+            return self._words.sentence(
+                Key.ASK_AFTER_REST, name=self._words.name(where.exercise_id)
+            )
         if where.exercise_id in named:
-            return self._sentence(Key.ASK_EXERCISE_NAMED)
-        return self._sentence(Key.ASK_EXERCISE, name=self._name(where.exercise_id))
+            return self._words.sentence(Key.ASK_EXERCISE_NAMED)
+        return self._words.sentence(Key.ASK_EXERCISE, name=self._words.name(where.exercise_id))
 
     def _ask_carry_on(self, where: NextUp) -> Ssml:
         """An interrupted set's question: "Ready to carry on from rep 6 on your right side?"."""
         side, rep = (where.carry_on.side, where.carry_on.rep) if where.carry_on else (Side.BOTH, 1)
         sided = side is not Side.BOTH
         if rep > 1 and sided:
-            return self._sentence(Key.ASK_CARRY_ON_REP_SIDE, rep=rep, side=self._side(side))
+            return self._words.sentence(
+                Key.ASK_CARRY_ON_REP_SIDE, rep=rep, side=self._words.side(side)
+            )
         if rep > 1:
-            return self._sentence(Key.ASK_CARRY_ON_REP, rep=rep)
+            return self._words.sentence(Key.ASK_CARRY_ON_REP, rep=rep)
         if sided and (len(where.sides) > 1 or side is Side.RIGHT):
-            return self._sentence(Key.ASK_CARRY_ON_SIDE, side=self._side(side))
-        return self._sentence(Key.ASK_CARRY_ON, name=self._name(where.exercise_id))
+            return self._words.sentence(Key.ASK_CARRY_ON_SIDE, side=self._words.side(side))
+        return self._words.sentence(Key.ASK_CARRY_ON, name=self._words.name(where.exercise_id))
 
     def said_count(self, count: int) -> Script:
         """What "repeat" says about a set it interrupted: "The count was at 5."."""
-        return Script(self._sentence(Key.REPEAT_COUNT, count=count), None, end_session=False)
+        return Script(self._words.sentence(Key.REPEAT_COUNT, count=count), None, end_session=False)
 
     def _preview(self, where: NextUp, context: _Context) -> Ssml:
-        name = self._name(where.exercise_id)
-        first_side = self._side(where.sides[0]) if where.sides[0] is not Side.BOTH else None
+        name = self._words.name(where.exercise_id)
+        first_side = self._words.side(where.sides[0]) if where.sides[0] is not Side.BOTH else None
         if (
             context.circuit
             and where.set_number > 1
             and self._starts_round(where.exercise_id, context)
         ):
-            return self._sentence(Key.NEXT_ROUND, round=where.set_number, name=name)
+            return self._words.sentence(Key.NEXT_ROUND, round=where.set_number, name=name)
         if where.sides == (Side.RIGHT,) and not where.new_exercise:
-            return self._sentence(Key.NEXT_SIDE, side=self._side(Side.RIGHT))
+            return self._words.sentence(Key.NEXT_SIDE, side=self._words.side(Side.RIGHT))
         if where.new_exercise or context.circuit:
             if first_side is not None:
-                return self._sentence(Key.NEXT_OTHER_SIDE, name=name, side=first_side)
-            return self._sentence(Key.NEXT_OTHER, name=name)
+                return self._words.sentence(Key.NEXT_OTHER_SIDE, name=name, side=first_side)
+            return self._words.sentence(Key.NEXT_OTHER, name=name)
         if first_side is not None:
-            return self._sentence(
+            return self._words.sentence(
                 Key.NEXT_SAME_SIDE, set=where.set_number, sets=where.total_sets, side=first_side
             )
-        return self._sentence(Key.NEXT_SAME, set=where.set_number, sets=where.total_sets)
-
-    def _dosage(self, dosage: Dosage) -> Ssml:
-        if dosage.mode is Mode.HOLD and dosage.pulses:
-            return self._sentence(
-                Key.DOSAGE_HOLD_PULSES, seconds=dosage.hold_seconds or 0, pulses=dosage.pulses
-            )
-        if dosage.mode is Mode.HOLD:
-            key = Key.DOSAGE_HOLD_PER_SIDE if dosage.per_side else Key.DOSAGE_HOLD
-            return self._sentence(key, seconds=dosage.hold_seconds or 0)
-        key = Key.DOSAGE_REPS_PER_SIDE if dosage.per_side else Key.DOSAGE_REPS
-        return self._sentence(key, reps=dosage.reps or 0)
+        return self._words.sentence(Key.NEXT_SAME, set=where.set_number, sets=where.total_sets)
 
     # ------------------------------------------------------------ starting and intros
 
     def _started(self, event: WorkoutStarted) -> Ssml:
         workout = self._library.workout(event.workout_id)
         out = Ssml()
-        out.extend(self._sentence(Key.WORKOUT_START, name=workout.name, focus=workout.focus))
+        out.extend(self._words.sentence(Key.WORKOUT_START, name=workout.name, focus=workout.focus))
         if event.light:
-            out.extend(self._sentence(Key.WORKOUT_LIGHT))
+            out.extend(self._words.sentence(Key.WORKOUT_LIGHT))
         if event.shortened:
-            out.extend(self._sentence(Key.WORKOUT_SHORTENED))
+            out.extend(self._words.sentence(Key.WORKOUT_SHORTENED))
         out.extend(
-            self._sentence(
+            self._words.sentence(
                 Key.WORKOUT_SHAPE,
                 exercises=event.exercise_count,
                 sets=event.total_sets,
@@ -550,34 +504,34 @@ class Narrator:
             )
         )
         if event.refitted:
-            out.extend(self._sentence(Key.WORKOUT_REFITTED))
+            out.extend(self._words.sentence(Key.WORKOUT_REFITTED))
         for change in event.changes[:MAX_CHANGES_SAID]:
             out.extend(self._change(change))
         kit = sorted(
             self._library.workout_equipment(workout) if event.equipment is None else event.equipment
         )
         if kit:
-            out.extend(self._sentence(Key.WORKOUT_EQUIPMENT, equipment=self._kit(kit)))
+            out.extend(self._words.sentence(Key.WORKOUT_EQUIPMENT, equipment=self._words.kit(kit)))
         else:
-            out.extend(self._sentence(Key.WORKOUT_NO_EQUIPMENT))
+            out.extend(self._words.sentence(Key.WORKOUT_NO_EQUIPMENT))
         return out
 
     def _change(self, change: DoseChange) -> Ssml:
         """One sentence on what the runner's feedback changed since last time."""
         before, after = change.before, change.after
-        name = self._name(change.exercise_id)
+        name = self._words.name(change.exercise_id)
         if before.exercise_id != after.exercise_id:
-            return self._sentence(
+            return self._words.sentence(
                 Key.CHANGE_EXERCISE,
-                old=self._name(before.exercise_id),
-                name=self._name(after.exercise_id),
+                old=self._words.name(before.exercise_id),
+                name=self._words.name(after.exercise_id),
             )
         if before.amount == after.amount:
-            return self._sentence(
+            return self._words.sentence(
                 Key.CHANGE_SETS, name=name, before=change.sets_before, after=change.sets_after
             )
         key = Key.CHANGE_HOLD if change.mode_before is Mode.HOLD else Key.CHANGE_REPS
-        return self._sentence(key, name=name, before=before.amount, after=after.amount)
+        return self._words.sentence(key, name=name, before=before.amount, after=after.amount)
 
     def _intro(
         self, intro: ExerciseIntro, event: SetPerformed | None, cues: Sequence[str], *, brief: bool
@@ -592,24 +546,24 @@ class Narrator:
         exercise = self._library.exercise(intro.exercise_id)
         dosage = event.dosage if event is not None else exercise.dosage
         out = Ssml()
-        said_name = exercise.id in self._named
+        said_name = exercise.id in self._words.named
         if intro.first_time and not intro.heard_before and not brief:
             if not said_name:
-                out.extend(self._sentence(Key.INTRO_NAME, name=self._name(exercise.id)))
+                out.extend(self._words.sentence(Key.INTRO_NAME, name=self._words.name(exercise.id)))
             out.sentence(exercise.why)
-            out.extend(self._sentence(Key.INTRO_SETUP, setup=exercise.setup))
-            out.extend(self._sentence(Key.INTRO_CUES))
+            out.extend(self._words.sentence(Key.INTRO_SETUP, setup=exercise.setup))
+            out.extend(self._words.sentence(Key.INTRO_CUES))
             for cue in cues[:INTRO_CUES]:
                 out.sentence(cue)
             left = list(cues[INTRO_CUES:])
         else:
             key = Key.INTRO_NAME if intro.first_time else Key.INTRO_NAME_AGAIN
             if not said_name:
-                out.extend(self._sentence(key, name=self._name(exercise.id)))
+                out.extend(self._words.sentence(key, name=self._words.name(exercise.id)))
             if cues:
-                out.extend(self._sentence(Key.INTRO_REMINDER, cue=cues[0]))
+                out.extend(self._words.sentence(Key.INTRO_REMINDER, cue=cues[0]))
             left = list(cues[1:])
-        return out.extend(self._dosage(dosage)), left
+        return out.extend(self._words.dosage(dosage)), left
 
     def _set_cues(
         self, exercise: Exercise, event: SetPerformed | None, intro: ExerciseIntro | None
@@ -631,14 +585,14 @@ class Narrator:
             full = self._full_intro(context.intro)
             said = [*(cues[:INTRO_CUES] if full else []), *rest_cues(cues, event.dosage, full=full)]
             cues = [cue for cue in cues if cue not in said]
-        named, tones = set(self._named), context.tones
+        words, tones = self._words.fork(), context.tones
         # Right after an intro the runner takes a little longer to get into position.
         settle = context.intro is not None and not context.intro.previewed
         lead, left = self._lead(event, context, cues, brief=self._brief)
         work = self._work(event, left, context, settle=settle)
         if lead.seconds + work.seconds > available:
             # Too long even with no rest at all: the short intro, its cues said with the work.
-            self._named, context.tones = named, tones
+            self._words, context.tones = words, tones
             lead, left = self._lead(event, context, cues, brief=True)
             work = self._work(event, left, context, settle=settle)
         rest = self._rest(event, context, available - lead.seconds - work.seconds)
@@ -653,24 +607,26 @@ class Narrator:
         left = list(cues)
         if context.circuit and self._starts_round(event.exercise_id, context):
             out.extend(
-                self._sentence(Key.SET_START_ROUND, round=event.set_number, rounds=event.total_sets)
+                self._words.sentence(
+                    Key.SET_START_ROUND, round=event.set_number, rounds=event.total_sets
+                )
             )
         if context.intro is not None:
             intro, left = self._intro(context.intro, event, cues, brief=brief)
             out.extend(intro)
         if event.carried_on:
             if event.first_rep > 1:
-                out.extend(self._sentence(Key.SET_CARRY_ON, rep=event.first_rep))
+                out.extend(self._words.sentence(Key.SET_CARRY_ON, rep=event.first_rep))
         elif not (context.circuit or context.oriented):
             # In a circuit the exercise's name, after a resume the re-orientation, says enough.
             if event.set_number == event.total_sets and event.total_sets > 1:
-                out.extend(self._sentence(Key.SET_START_LAST))
+                out.extend(self._words.sentence(Key.SET_START_LAST))
             else:
                 out.extend(
-                    self._sentence(Key.SET_START, set=event.set_number, sets=event.total_sets)
+                    self._words.sentence(Key.SET_START, set=event.set_number, sets=event.total_sets)
                 )
         if context.intro is None and left and event.sides != (Side.RIGHT,) and not event.previewed:
-            out.extend(self._sentence(Key.INTRO_REMINDER, cue=left.pop(0)))
+            out.extend(self._words.sentence(Key.INTRO_REMINDER, cue=left.pop(0)))
         return out, left
 
     def _work(
@@ -691,8 +647,8 @@ class Narrator:
             out.sentence(first_side)  # the first time: what "left side" means for this one
         elif sides[0] is not Side.BOTH:
             key = Key.SIDE_FIRST if len(sides) > 1 else Key.SIDE_ONE
-            out.extend(self._sentence(key, side=self._side(sides[0])))
-        out.extend(self._sentence(Key.GET_SET))
+            out.extend(self._words.sentence(key, side=self._words.side(sides[0])))
+        out.extend(self._words.sentence(Key.GET_SET))
         for note in notes:
             out.sentence(note)
         for cue in unsaid:
@@ -710,31 +666,31 @@ class Narrator:
                 # The switch between sides takes the time the plan allows for it, words included.
                 switch_start = out.seconds
                 out.mark(Mark(0.0, event.slot, side, Part.SWITCH).label())
-                out.extend(self._sentence(Key.SWITCH_SIDES))
+                out.extend(self._words.sentence(Key.SWITCH_SIDES))
                 if self._tone(context):
                     out.audio(SWITCH_TONE)
                 # The content's own switch time: off the bench and round takes longer than a lunge.
                 switch = self._library.exercise(event.exercise_id).switch_seconds
                 out.until(switch_start + switch)
             if hold:
-                out.extend(self._sentence(Key.HOLD_START)).mark(work).mark("hold_start")
+                out.extend(self._words.sentence(Key.HOLD_START)).mark(work).mark("hold_start")
                 out.extend(plan.render()).mark("hold_end")
                 if event.dosage.pulses:
                     # The words before the pulses take the time the plan allows for them.
                     pulse_start = out.seconds
-                    out.extend(self._sentence(Key.PULSES_START))
+                    out.extend(self._words.sentence(Key.PULSES_START))
                     out.until(pulse_start + PULSE_SWITCH_SECONDS).mark("pulses_start")
                     pulses, _ = self.rep_plan(
                         event.dosage.pulses, event.dosage.tempo_seconds or 1.0
                     )
                     out.extend(pulses.render()).mark("pulses_end")
             else:
-                out.extend(self._sentence(Key.GO))
+                out.extend(self._words.sentence(Key.GO))
                 if self._tone(context, essential=index == 0):
                     out.audio(GO_TONE)
                 out.mark(work).mark("reps_start").extend(plan.render()).mark("reps_end")
         out.mark(Mark(0.0, event.slot, sides[-1], Part.REST).label())
-        return out.extend(self._sentence(Key.HOLD_DONE if hold else Key.REPS_DONE))
+        return out.extend(self._words.sentence(Key.HOLD_DONE if hold else Key.REPS_DONE))
 
     def _plans(
         self, event: SetPerformed, cues: list[Ssml], context: _Context
@@ -783,7 +739,7 @@ class Narrator:
         Planned by `timeline_plan.hold_plan`; its time checks and "halfway" are worded here.
         """
         checks = self._checks(seconds, Key.SECONDS_LEFT)
-        halfway = self._sentence(Key.HALFWAY) if halfway_due(seconds) else None
+        halfway = self._words.sentence(Key.HALFWAY) if halfway_due(seconds) else None
         return plan_hold(seconds, cues, checks=checks, halfway=halfway, start=start, end=end)
 
     def rep_plan(
@@ -793,13 +749,13 @@ class Narrator:
 
         Planned by `timeline_plan.rep_plan`; "last two" and "last one" are worded here.
         """
-        last_two = self._sentence(Key.LAST_TWO) if reps >= 2 else None
-        last_one = self._sentence(Key.LAST_ONE) if reps >= 1 else None
+        last_two = self._words.sentence(Key.LAST_TWO) if reps >= 2 else None
+        last_one = self._words.sentence(Key.LAST_ONE) if reps >= 1 else None
         return plan_reps(reps, tempo, cues, first=first, last_two=last_two, last_one=last_one)
 
     def _checks(self, seconds: float, key: Key) -> dict[int, Ssml]:
         """The time checks a stretch this long says, worded, by seconds left."""
-        return {left: self._sentence(key, seconds=left) for left in time_checks_due(seconds)}
+        return {left: self._words.sentence(key, seconds=left) for left in time_checks_due(seconds)}
 
     # ------------------------------------------------------------ rest
 
@@ -810,11 +766,11 @@ class Narrator:
             return out  # the last set, or the other side follows straight away
         context.rested = False
         if event.round_end:
-            opening = self._sentence(Key.REST_ROUND, round=event.set_number)
+            opening = self._words.sentence(Key.REST_ROUND, round=event.set_number)
         else:
-            opening = self._sentence(Key.REST)
+            opening = self._words.sentence(Key.REST)
         seconds = float(min(event.rest_seconds, max(0.0, available - TAKE_MORE_SECONDS)))
-        named = set(self._named)
+        words = self._words.fork()
         intro = self._intro_in_rest(where, context)
         full = self._intro_due(where, context)
         at = opening.seconds + (PREVIEW_AFTER_SECONDS if full else 0.0)
@@ -824,7 +780,7 @@ class Narrator:
             seconds = max(seconds, float(needed))
         else:
             intro = None
-            self._named = named
+            self._words = words
             opening.extend(self._preview(where, context))
         # Before the question the rest ends on a tone; between two sets of one response the next
         # set's go follows.
@@ -841,7 +797,7 @@ class Narrator:
         )
         out.mark("rest_start").extend(plan.render()).mark("rest_end")
         if seconds < event.rest_prescribed_seconds:
-            out.extend(self._sentence(Key.REST_TAKE_MORE))
+            out.extend(self._words.sentence(Key.REST_TAKE_MORE))
         else:
             context.rested = True
         return out
@@ -882,19 +838,21 @@ class Narrator:
             out = self._preview(where, context)
             said = rest_cues(cues, dosage, full=False)
             if said:
-                out.extend(self._sentence(Key.INTRO_REMINDER, cue=said[0]))
+                out.extend(self._words.sentence(Key.INTRO_REMINDER, cue=said[0]))
             for cue in said[1:]:
                 out.sentence(cue)
             return out
-        out = self._sentence(Key.PREVIEW_NAME, name=self._name(exercise.id))
+        out = self._words.sentence(Key.PREVIEW_NAME, name=self._words.name(exercise.id))
         out.sentence(exercise.why)
         if exercise.equipment:
-            out.extend(self._sentence(Key.PREVIEW_KIT, equipment=self._kit(exercise.equipment)))
-        out.extend(self._sentence(Key.INTRO_SETUP, setup=exercise.setup))
-        out.extend(self._sentence(Key.INTRO_CUES))
+            out.extend(
+                self._words.sentence(Key.PREVIEW_KIT, equipment=self._words.kit(exercise.equipment))
+            )
+        out.extend(self._words.sentence(Key.INTRO_SETUP, setup=exercise.setup))
+        out.extend(self._words.sentence(Key.INTRO_CUES))
         for cue in cues[:INTRO_CUES] + rest_cues(cues, dosage, full=True):
             out.sentence(cue)
-        out.extend(self._dosage(dosage))
+        out.extend(self._words.dosage(dosage))
         if where.sides[0] is Side.LEFT and len(where.sides) > 1 and exercise.first_side:
             out.sentence(exercise.first_side)
         return out
@@ -905,7 +863,7 @@ class Narrator:
         Empty when none is owed (brief coaching, an intro heard before); marked like a rest's, so
         the set after "ready" starts at once if the runner heard it to the end.
         """
-        self._named = set()
+        self._words = self._words.fresh()
         context = self._context(state)
         intro = self._intro_in_rest(where, context) if self._intro_due(where, context) else None
         if intro is None:
@@ -920,7 +878,7 @@ class Narrator:
         """
         context = self._context(None)
         end = self._tone(context, essential=True)
-        opening = self._sentence(Key.REST_LEFT, seconds=seconds)
+        opening = self._words.sentence(Key.REST_LEFT, seconds=seconds)
         plan = plan_rest(float(seconds), opening, end=end)
         out = Ssml().mark(Mark(0.0, slot, Side.BOTH, Part.REST).label()).mark("rest_start")
         out.extend(plan.render()).mark("rest_end")
@@ -932,25 +890,29 @@ class Narrator:
     def _status(self, event: Status, context: _Context) -> Ssml:
         out = Ssml()
         if event.where is None:
-            return out.extend(self._sentence(Key.STATUS_FINISHED))
-        out.extend(self._sentence(Key.STATUS_WHERE, position=self._position(event.where, context)))
+            return out.extend(self._words.sentence(Key.STATUS_FINISHED))
+        out.extend(
+            self._words.sentence(Key.STATUS_WHERE, position=self._position(event.where, context))
+        )
         if event.sets_left == 1:
-            out.extend(self._sentence(Key.STATUS_LAST_SET))
+            out.extend(self._words.sentence(Key.STATUS_LAST_SET))
         elif event.exercises_left == 1:
-            out.extend(self._sentence(Key.STATUS_SETS_LEFT_ONE_EXERCISE, sets=event.sets_left))
+            out.extend(
+                self._words.sentence(Key.STATUS_SETS_LEFT_ONE_EXERCISE, sets=event.sets_left)
+            )
         else:
             out.extend(
-                self._sentence(
+                self._words.sentence(
                     Key.STATUS_SETS_LEFT, sets=event.sets_left, exercises=event.exercises_left
                 )
             )
         minutes = _minutes(event.seconds_left)
         if minutes >= 2:  # "1 minutes" would be wrong; one minute has its own line
-            out.extend(self._sentence(Key.STATUS_MINUTES, minutes=minutes))
+            out.extend(self._words.sentence(Key.STATUS_MINUTES, minutes=minutes))
         else:
-            out.extend(self._sentence(Key.STATUS_ABOUT_A_MINUTE))
+            out.extend(self._words.sentence(Key.STATUS_ABOUT_A_MINUTE))
         if event.paused:
-            out.extend(self._sentence(Key.STATUS_PAUSED))
+            out.extend(self._words.sentence(Key.STATUS_PAUSED))
         return out
 
     def _adjusted(self, event: Adjusted) -> Ssml:
@@ -958,80 +920,47 @@ class Narrator:
         dosage = event.new_dosage
         if event.switched_to is not None:
             key = Key.EASIER_SWITCH if easier else Key.HARDER_SWITCH
-            out = self._sentence(
-                key, old=self._name(event.previous_exercise_id), name=self._name(event.switched_to)
+            out = self._words.sentence(
+                key,
+                old=self._words.name(event.previous_exercise_id),
+                name=self._words.name(event.switched_to),
             )
-            return out.extend(self._dosage(dosage))
+            return out.extend(self._words.dosage(dosage))
         if dosage.mode is Mode.HOLD:
             key = Key.EASIER_SECONDS if easier else Key.HARDER_SECONDS
-            return self._sentence(key, seconds=dosage.hold_seconds or 0)
+            return self._words.sentence(key, seconds=dosage.hold_seconds or 0)
         key = Key.EASIER_REPS if easier else Key.HARDER_REPS
-        return self._sentence(key, reps=dosage.reps or 0)
+        return self._words.sentence(key, reps=dosage.reps or 0)
 
     def _started_over(self, event: StartedOver) -> Ssml:
         if event.scope is Scope.WORKOUT:
-            return self._sentence(Key.STARTED_OVER_WORKOUT)
-        return self._sentence(Key.STARTED_OVER_EXERCISE, name=self._name(event.where.exercise_id))
+            return self._words.sentence(Key.STARTED_OVER_WORKOUT)
+        return self._words.sentence(
+            Key.STARTED_OVER_EXERCISE, name=self._words.name(event.where.exercise_id)
+        )
 
     def _finished(self, summary: Summary) -> Ssml:
-        out = self._sentence(Key.DONE if summary.completed else Key.DONE_EARLY)
+        out = self._words.sentence(Key.DONE if summary.completed else Key.DONE_EARLY)
         minutes = _minutes(summary.elapsed_seconds)
         if minutes >= 2:  # one minute or less has its own line, as in status
-            out.extend(self._sentence(Key.DONE_TIME, minutes=minutes))
+            out.extend(self._words.sentence(Key.DONE_TIME, minutes=minutes))
         else:
-            out.extend(self._sentence(Key.DONE_TIME_SHORT))
-        done = [self._name(exercise_id) for exercise_id in summary.exercises_done]
+            out.extend(self._words.sentence(Key.DONE_TIME_SHORT))
+        done = [self._words.name(exercise_id) for exercise_id in summary.exercises_done]
         if not done:
-            out.extend(self._sentence(Key.DONE_NOTHING))
+            out.extend(self._words.sentence(Key.DONE_NOTHING))
         elif len(done) > SUMMARY_NAMES:
-            out.extend(self._sentence(Key.DONE_COUNT, exercises=len(done), sets=summary.sets_done))
+            out.extend(
+                self._words.sentence(Key.DONE_COUNT, exercises=len(done), sets=summary.sets_done)
+            )
         else:
-            out.extend(self._sentence(Key.DONE_NAMES, names=self._list(done)))
+            out.extend(self._words.sentence(Key.DONE_NAMES, names=self._words.listed(done)))
         if summary.skipped:
-            skipped = self._list([self._name(exercise_id) for exercise_id in summary.skipped])
-            out.extend(self._sentence(Key.DONE_SKIPPED, names=skipped))
+            skipped = self._words.listed(
+                [self._words.name(exercise_id) for exercise_id in summary.skipped]
+            )
+            out.extend(self._words.sentence(Key.DONE_SKIPPED, names=skipped))
         return out
-
-    # ------------------------------------------------------------ explain
-
-    def _explanation(self, exercise: Exercise, *, safety: bool = False) -> Ssml:
-        say = self._sentence
-        out = say(Key.EXPLAIN_NAME, name=self._name(exercise.id))
-        out.sentence(exercise.why)
-        if exercise.equipment:
-            out.extend(say(Key.EXPLAIN_EQUIPMENT, equipment=self._kit(exercise.equipment)))
-        out.extend(say(Key.INTRO_SETUP, setup=exercise.setup))
-        out.extend(say(Key.EXPLAIN_CUES))
-        for cue in exercise.cues[: _first_layer_cues(exercise, safety=safety)]:
-            out.sentence(cue)
-        return out
-
-    def _explanation_more(self, exercise: Exercise) -> Ssml:
-        say = self._sentence
-        out = say(Key.EXPLAIN_MISTAKES)
-        for mistake in exercise.mistakes:
-            out.sentence(mistake)
-        if exercise.easier is not None:
-            out.extend(say(Key.EXPLAIN_EASIER, text=exercise.easier.text))
-        if exercise.harder is not None:
-            out.extend(say(Key.EXPLAIN_HARDER, text=exercise.harder.text))
-        for variant in exercise.variants:
-            out.extend(say(Key.EXPLAIN_VARIANT, name=variant.name, text=variant.text))
-        out.extend(say(Key.EXPLAIN_ALSO))
-        for cue in exercise.cues[_first_layer_cues(exercise) :]:
-            out.sentence(cue)
-        out.extend(say(Key.EXPLAIN_MUSCLES, muscles=self._list(exercise.muscles)))
-        if exercise.dosage.sets > 1:
-            out.extend(say(Key.EXPLAIN_SETS, sets=exercise.dosage.sets))
-        out.extend(self._dosage(exercise.dosage))
-        out.extend(say(Key.EXPLAIN_SAFETY))
-        for line in exercise.safety:
-            out.sentence(line)
-        return out
-
-    def _kit(self, equipment: Iterable[str]) -> str:
-        """Equipment as said in a sentence, articles included: "a bench and dumbbells"."""
-        return self._list([self._phrases.say(_KIT[item]) for item in sorted(equipment)])
 
 
 def _following_intros(events: Sequence[Event]) -> list[tuple[bool, ExerciseIntro | None]]:
@@ -1082,39 +1011,6 @@ def intro_in_rest(speech: Ssml) -> tuple[str, float] | None:
     prefix = f"{PREVIEW_LABEL}:"
     found = [(name[len(prefix) :], at) for name, at in speech.marks if name.startswith(prefix)]
     return found[-1] if found else None
-
-
-def _first_layer_cues(exercise: Exercise, *, safety: bool = False) -> int:
-    """How many cues an explanation's first layer says: three when they fit its ~30 s, else two.
-
-    Counted from the content alone (the phrases around it are allowed a fixed few seconds), so the
-    second layer, asked for in a later turn, knows which cues are still to say. With `safety` the
-    safety note counts too, against a few seconds more (a one-shot's single layer).
-    """
-    low, high = EXPLAIN_CUES
-    if safety and exercise.safety:
-        # The safety note is not cut; cues give way to it, down to one (the rest are for a
-        # later "tell me more").
-        seconds = (
-            EXPLAIN_PHRASE_SECONDS
-            + SAFETY_PHRASE_SECONDS
-            + sum(
-                speech_seconds(text)
-                for text in (exercise.called, exercise.why, exercise.setup, *exercise.safety)
-            )
-        )
-        said = 0
-        for cue in exercise.cues[:high]:
-            seconds += speech_seconds(cue)
-            if said and seconds > EXPLAIN_WITH_SAFETY_SECONDS:
-                break
-            said += 1
-        return said
-    seconds = EXPLAIN_PHRASE_SECONDS + sum(
-        speech_seconds(text)
-        for text in (exercise.called, exercise.why, exercise.setup, *exercise.cues[:high])
-    )
-    return high if seconds <= EXPLAIN_SECONDS else low
 
 
 def _minutes(seconds: float) -> int:
