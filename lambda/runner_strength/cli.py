@@ -117,7 +117,7 @@ def cmd_workouts(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Print what the coach says when asked to explain an exercise."""
-    from runner_strength.narration.narrator import explain_text  # noqa: PLC0415  # keep `check` light
+    from runner_strength.narration.rehearsal import explain_text  # noqa: PLC0415  # keep `check` light
 
     library = _library(args)
     exercise = library.find_exercise(args.name)
@@ -133,7 +133,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     import random  # noqa: PLC0415  # only the rehearsal needs a seeded random source
     import textwrap  # noqa: PLC0415
 
-    from runner_strength.narration.narrator import rehearsal  # noqa: PLC0415  # keep `check` light
+    from runner_strength.narration.rehearsal import rehearsal  # noqa: PLC0415  # keep `check` light
 
     library = _library(args)
     workout = library.find_workout(args.workout)

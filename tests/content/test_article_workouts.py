@@ -4,7 +4,7 @@ import random
 import re
 
 from runner_strength.content.model import Library
-from runner_strength.narration.narrator import rehearsal
+from runner_strength.narration.rehearsal import rehearsal
 from runner_strength.narration.ssml import plain_text
 
 

@@ -27,13 +27,11 @@ from runner_strength.engine.state import Scope, Side
 from runner_strength.narration.narrator import (
     Narrator,
     Script,
-    explain,
-    explain_text,
     heard,
     intro_in_rest,
-    rehearsal,
 )
 from runner_strength.narration.phrases import Key
+from runner_strength.narration.rehearsal import explain, explain_text, rehearsal
 from runner_strength.narration.ssml import (
     MAX_SSML_CHARACTERS,
     Ssml,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from runner_strength.narration.narrator import rehearsal
+from runner_strength.narration.rehearsal import rehearsal
 
 if TYPE_CHECKING:
     from runner_strength.content.model import Library

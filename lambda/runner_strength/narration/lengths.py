@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from runner_strength.engine import transitions
 from runner_strength.engine.events import WorkoutStarted
 from runner_strength.engine.pace import ANSWER_SECONDS
-from runner_strength.narration.narrator import rehearsal
+from runner_strength.narration.rehearsal import rehearsal
 from runner_strength.narration.ssml import estimate_seconds
 
 if TYPE_CHECKING:

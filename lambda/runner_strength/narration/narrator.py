@@ -16,7 +16,6 @@ if needed; the runner still starts the next set by saying "ready").
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -51,7 +50,6 @@ from runner_strength.engine.events import (
     WorkoutStarted,
 )
 from runner_strength.engine.pace import (
-    ANSWER_SECONDS,
     COUNT_NOTE,
     INTRO_CUES,
     PREVIEW_AFTER_SECONDS,
@@ -62,7 +60,7 @@ from runner_strength.engine.pace import (
 from runner_strength.engine.state import Direction, Mark, Part, Scope, Side
 from runner_strength.narration.explanations import first_layer, second_layer
 from runner_strength.narration.phrases import Key, PhrasePicker
-from runner_strength.narration.ssml import MAX_AUDIO_SECONDS, Ssml, estimate_seconds, plain_text
+from runner_strength.narration.ssml import MAX_AUDIO_SECONDS, Ssml, plain_text
 from runner_strength.narration.timeline_plan import (
     Timeline,
     halfway_due,
@@ -79,7 +77,8 @@ from runner_strength.narration.timing import (
 from runner_strength.narration.wording import Wording
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    import random
+    from collections.abc import Sequence
 
     from runner_strength.content.model import Exercise, Library
     from runner_strength.engine.personal import DoseChange
@@ -1015,54 +1014,3 @@ def intro_in_rest(speech: Ssml) -> tuple[str, float] | None:
 
 def _minutes(seconds: float) -> int:
     return round(seconds / SECONDS_PER_MINUTE)
-
-
-# ---------------------------------------------------------------- module-level conveniences
-
-
-def explain(library: Library, exercise: Exercise, rng: random.Random | None = None) -> Speech:
-    """The full-detail explanation of an exercise as a voice response."""
-    return Narrator(library, rng or _seeded(exercise.id)).explain(exercise)
-
-
-def explain_text(library: Library, exercise: Exercise, rng: random.Random | None = None) -> str:
-    """The full-detail explanation as plain text (`runner-strength explain NAME`)."""
-    return Narrator(library, rng or _seeded(exercise.id)).explanation_text(exercise)
-
-
-def _seeded(seed: str) -> random.Random:
-    """A random source seeded by `seed`, so an explanation reads the same every time it is asked."""
-    return random.Random(seed)  # noqa: S311  # it picks wording, nothing secret
-
-
-def rehearsal(  # noqa: PLR0913  # the versions a runner can ask for, by keyword
-    library: Library,
-    workout_id: str,
-    rng: random.Random,
-    start: float = 0.0,
-    *,
-    quick: bool = False,
-    target_seconds: int | None = None,
-) -> Iterator[tuple[str, Speech]]:
-    """A whole workout as the runner hears it: start, then "ready" until it is finished.
-
-    Yields what the runner said and the coach's response. The clock is fixed: it starts at
-    `start` and moves on by each response's estimated length and the runner's answer to it.
-    `quick` and `target_seconds` start the shortened versions, as "quick" or "I have 15 minutes".
-    """
-    narrator = Narrator(library, rng)
-    now = start
-    outcome = transitions.start(
-        library, workout_id, now, quick=quick, target_seconds=target_seconds
-    )
-    said = "start"
-    while True:
-        script = narrator.script(outcome)
-        speech = script.to_speech()
-        yield said, speech
-        if speech.end_session or outcome.state is None:
-            return
-        state = heard(outcome.state, script, now)  # as the skill's responder keeps it
-        now += estimate_seconds(speech.ssml) + ANSWER_SECONDS
-        outcome = transitions.ready(state, library, now)
-        said = "ready"
