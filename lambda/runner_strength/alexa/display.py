@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from runner_strength.engine.events import SetPerformed
 from runner_strength.engine.pace import minutes_said
 from runner_strength.engine.plan import workout_seconds
 from runner_strength.engine.stats import weekly_summary
@@ -28,6 +29,18 @@ def screen_for(turn: Turn, script: Script, asked: Asked) -> Screen:
     zone, _ = turn.zone
     week = weekly_summary(turn.record.history, turn.now, zone)
     if summary is not None:
+        finished = turn.outcome.state if turn.outcome is not None else None
+        if finished is not None and any(isinstance(e, SetPerformed) for e in events):
+            # The last set plays first: its set and timers, then the summary when they are over.
+            shown = screen.workout_screen(
+                turn.library,
+                state=finished,
+                events=events,
+                marks=script.speech.marks,
+                where=None,
+                now=turn.now,
+            )
+            return screen.with_done(shown, summary)
         return screen.summary_screen(turn.library, summary, week)
     state = turn.state
     if state is not None:

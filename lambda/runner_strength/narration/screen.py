@@ -239,6 +239,9 @@ def workout_screen(  # noqa: PLR0913  # what a workout response is made of, all 
         "upNext": "",
         "notice": "Not possible right now" if refused is not None else "",
         "progress": _progress(library, state, now),
+        # The workout's last set, played by the response that finishes it: the summary takes
+        # over the screen `at` seconds in, when the set's timers are over (`with_done`).
+        "done": {"at": 0, "title": "", "time": "", "sets": ""},
     }
     if performed is not None:
         exercise = library.exercises.get(performed.exercise_id)
@@ -393,21 +396,37 @@ def menu_screen(
 def summary_screen(library: Library, summary: Summary, week: WeekSummary | None) -> Screen:
     """The end of a workout: done or stopped early, time, exercises done and skipped."""
     workout = library.workouts.get(summary.workout_id)
-    minutes = max(1, round(summary.elapsed_seconds / 60))
+    title, time, sets = _summary_lines(summary)
     return Screen(
         Page.SUMMARY,
         {
             "page": Page.SUMMARY.value,
             "workout": workout.name if workout is not None else "",
-            "title": "Workout done" if summary.completed else "Workout ended",
-            "time": f"{minutes} min",
-            "sets": f"{summary.sets_done} sets",
+            "title": title,
+            "time": time,
+            "sets": sets,
             "done": [_name(library, e) for e in summary.exercises_done],
             "skipped": [_name(library, e) for e in summary.skipped],
             "week": week_data(week),
             "buttons": [_button("Workouts", Action.LIST)],
         },
     )
+
+
+def with_done(shown: Screen, summary: Summary) -> Screen:
+    """A set screen that turns into the workout's summary once its timers are over."""
+    timers = shown.data.get("timers", [])
+    at = max((timer["start"] + timer["seconds"] for timer in timers), default=0.0)
+    title, time, sets = _summary_lines(summary)
+    done = {"at": round(max(at, 0.1), 1), "title": title, "time": time, "sets": sets}
+    return Screen(shown.page, {**shown.data, "done": done})
+
+
+def _summary_lines(summary: Summary) -> tuple[str, str, str]:
+    """The summary's title, time and sets as the screen shows them."""
+    minutes = max(1, round(summary.elapsed_seconds / 60))
+    title = "Workout done" if summary.completed else "Workout ended"
+    return title, f"{minutes} min", f"{summary.sets_done} sets"
 
 
 def finished(events: Sequence[Event]) -> Summary | None:
