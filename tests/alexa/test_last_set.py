@@ -101,37 +101,26 @@ def test_pause_in_the_last_set_keeps_the_workout_to_resume(library: Library) -> 
     assert all(e.id != state.id for e in record.history)
 
 
-@pytest.mark.parametrize("intent", ["AMAZON.NoIntent", "WorkoutStatusIntent"])
-def test_a_request_after_the_last_set_leaves_the_workout_finished(
-    library: Library, intent: str
+@pytest.mark.parametrize(
+    ("when", "intent", "new_session"),
+    [
+        ("after the set", "AMAZON.NoIntent", False),
+        ("after the set", "WorkoutStatusIntent", False),
+        ("in the set", "ReadyIntent", False),  # the runner's word that the set is done
+        ("in the set", "WorkoutStatusIntent", True),  # a one-shot: that conversation is over
+    ],
+)
+def test_these_requests_leave_the_workout_finished(
+    library: Library, when: str, intent: str, *, new_session: bool
 ) -> None:
-    """Once the last set is over, the next request finds the workout in the history, done."""
+    """After the last set, "ready" in it, or a new session: the workout stays in the history."""
     echo, clock, adapter = _echo(library)
     last = _to_the_last_response(echo, clock)
-    clock.advance(last.seconds + 2)
-    echo.say(intent)
-    record = _record(adapter)
-    assert echo.device_id not in record.active
-    assert [e.finished for e in record.history if e.workout_id == "five_basics"] == [True]
-
-
-def test_ready_in_the_last_set_is_the_runners_word_that_it_is_done(library: Library) -> None:
-    """Ready said in the last set's work: the workout stays finished, as the runner said."""
-    echo, clock, adapter = _echo(library)
-    _to_the_last_response(echo, clock)
-    clock.advance(_into_the_work(adapter, echo, 8))
-    echo.say("ReadyIntent")
-    record = _record(adapter)
-    assert echo.device_id not in record.active
-    assert [e.finished for e in record.history if e.workout_id == "five_basics"] == [True]
-
-
-def test_a_new_session_in_the_last_set_leaves_the_workout_finished(library: Library) -> None:
-    """A one-shot (a new session) during the last set: that conversation is over, done."""
-    echo, clock, adapter = _echo(library)
-    _to_the_last_response(echo, clock)
-    clock.advance(_into_the_work(adapter, echo, 8))
-    echo.say("WorkoutStatusIntent", new_session=True)
+    if when == "after the set":
+        clock.advance(last.seconds + 2)
+    else:
+        clock.advance(_into_the_work(adapter, echo, 8))
+    echo.say(intent, new_session=new_session)
     record = _record(adapter)
     assert echo.device_id not in record.active
     assert [e.finished for e in record.history if e.workout_id == "five_basics"] == [True]
