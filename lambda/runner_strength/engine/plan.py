@@ -76,9 +76,9 @@ MAX_RESPONSE_SECONDS = 200
 PREVIEW_BUDGET_SECONDS = 228
 # One response plays consecutive sets of one exercise (or the stations of one circuit round) while
 # their estimated length stays under this (see `Plan.response_end`). Alexa's limit that binds is
-# the 8,000 characters of speech: the densest set response in the catalogue is 17 characters a
-# second, so even at that density 440 s stays under 7,500 characters (the longest response of
-# the catalogue today is under 5,000; tests/narration/test_heard_transcript.py measures them).
+# the 8,000 characters of speech: the densest set response in the catalogue is about 15
+# characters a second, so 440 s stays under 7,500 characters (tests/narration/
+# test_heard_transcript.py holds every response of every version under 7,500).
 CHAIN_BUDGET_SECONDS = 440
 # Sets one response plays at most: each set starts on a tone and the last rest ends on one, and
 # Alexa plays at most five audio tags a response.

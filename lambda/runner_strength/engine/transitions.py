@@ -59,7 +59,7 @@ Adapting to the day mid-workout:
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from runner_strength.content.model import Format
 from runner_strength.engine.events import (
@@ -97,7 +97,7 @@ from runner_strength.engine.plan import (
     shape_seconds,
     step_amount,
 )
-from runner_strength.engine.schedule import ALLOWANCE, bounds, place
+from runner_strength.engine.schedule import ALLOWANCE, Place, bounds, place
 from runner_strength.engine.state import (
     Adjustment,
     CarryOn,
@@ -512,21 +512,11 @@ def interrupt(state: WorkoutState | None, library: Library, now: float) -> Outco
     if state is not None and state.preview and state.preview_ends > now - ALLOWANCE:
         # The runner spoke before the next set's intro was over: it is said again before it.
         state = replace(state, preview="", preview_ends=0.0)
-    last = state.last_set if state is not None else None
-    if state is None or last is None or not last.marks or state.paused or state.finished:
+    found = _playing(state, library, now)
+    if state is None or found is None:
         return Outcome(state, ())
-    if state.workout_id not in library.workouts:
-        return Outcome(state, ())
-    spot = place(last.marks, now - last.started_at)
-    plan = plan_of(library, state)
-    if spot is None or not 0 <= spot.slot < len(plan.slots):
-        return Outcome(state, ())
-    offset = max(0.0, now - last.started_at)
-    stopped = replace(
-        last, work_ends=min(last.work_ends, offset), audio_ends=offset, marks=(), slot=spot.slot
-    )
+    plan, spot, stopped, played = found.plan, found.spot, found.stopped, found.played
     slot = plan.slots[spot.slot]
-    played = max(mark.slot for mark in last.marks)  # the response's last set
     # Only a set at or before the position rolls back (never one the workout has not reached).
     in_set = spot.in_set and spot.slot <= state.position
     carry_on = _carry_on(plan, spot.slot, spot.side, spot.rep) if in_set else None
@@ -535,7 +525,7 @@ def interrupt(state: WorkoutState | None, library: Library, now: float) -> Outco
         if spot.slot < played:  # a rest between two sets of the response: the next is not done
             rested = _cut_after(plan, state, stopped, spot.slot, played)
         else:
-            rested = replace(state, last_set=replace(stopped, slot=last.slot))
+            rested = replace(state, last_set=replace(stopped, slot=found.last.slot))
         rested = replace(rested, updated_at=now)
         where = _where_now(plan, rested)
         if where is None:
@@ -560,22 +550,42 @@ def moved_on(state: WorkoutState | None, library: Library, now: float) -> Workou
     that response are the ones to come, so "ready" goes on to the next set, not past it. A
     request during the response's last set (or with nothing playing) changes nothing.
     """
+    found = _playing(state, library, now)
+    if state is None or found is None:
+        return state
+    plan, spot, played = found.plan, found.spot, found.played
+    if not spot.slot < played < len(plan.slots):
+        return state
+    cut = _cut_after(plan, state, found.stopped, spot.slot, played)
+    return replace(cut, preview="", preview_ends=0.0, updated_at=now)
+
+
+class _Playing(NamedTuple):
+    """Where a request falls in the response playing."""
+
+    plan: Plan
+    spot: Place
+    last: LastSet  # the response's timeline as kept
+    stopped: LastSet  # the same, its audio cut at the request and its marks gone
+    played: int  # the slot of the response's last set
+
+
+def _playing(state: WorkoutState | None, library: Library, now: float) -> _Playing | None:
+    """Where `now` falls in the response playing; None with nothing timed playing."""
     last = state.last_set if state is not None else None
     if state is None or last is None or not last.marks or state.paused or state.finished:
-        return state
+        return None
     if state.workout_id not in library.workouts:
-        return state
+        return None
     spot = place(last.marks, now - last.started_at)
-    played = max(mark.slot for mark in last.marks)
     plan = plan_of(library, state)
-    if spot is None or not 0 <= spot.slot < played < len(plan.slots):
-        return state
+    if spot is None or not 0 <= spot.slot < len(plan.slots):
+        return None
     offset = max(0.0, now - last.started_at)
     stopped = replace(
         last, work_ends=min(last.work_ends, offset), audio_ends=offset, marks=(), slot=spot.slot
     )
-    cut = _cut_after(plan, state, stopped, spot.slot, played)
-    return replace(cut, preview="", preview_ends=0.0, updated_at=now)
+    return _Playing(plan, spot, last, stopped, max(mark.slot for mark in last.marks))
 
 
 def _cut_after(
