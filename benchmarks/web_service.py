@@ -1,8 +1,9 @@
 """Web service throughput and latency on loopback, signature verification on, vs. a bare SDK app.
 
 Both services run in their own processes (`web_server.py`), on waitress, with the same verifiers
-and a test PKI. The client sends pre-signed LaunchRequests (one runner per client thread, so the
-subject's store sees no write conflicts) from 8 threads over keep-alive connections. Rounds of a
+and a test PKI. The client sends LaunchRequests signed before each round, each with its own
+request id (the subject refuses a replayed one), one runner per client thread (so the subject's
+store sees no write conflicts), from 8 threads over keep-alive connections. Rounds of a
 fixed number of requests alternate between the sides (B S S B ...), after one warm-up round each;
 a first lone request has each service fetch the chain, which its verifier then caches (the fetch
 counts reported at the end show no other download).
@@ -101,31 +102,40 @@ def start(name: str, root: Path, chain: Path, now: float) -> Service:
     return Service(name, process, int(info["port"]), list(info["verifiers"]), stderr)
 
 
-def signed_launches(pki: Pki, now: float) -> list[tuple[bytes, dict[str, str]]]:
-    """One signed LaunchRequest per client, each for its own runner."""
-    stamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    template = event("launch")
-    requests = []
-    for number in range(CLIENTS):
-        envelope: dict[str, Any] = copy.deepcopy(template)
+class Launches:
+    """Signed LaunchRequests, each with its own request id: the subject refuses a replayed id.
+
+    Client `number` speaks for its own runner (so the subject's store sees no write conflicts);
+    every request is signed before its round starts, so signing is never timed.
+    """
+
+    def __init__(self, pki: Pki, now: float) -> None:
+        self._pki = pki
+        self._stamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._template = event("launch")
+        self._sent = 0
+
+    def batch(self, clients: int, per_client: int) -> list[list[tuple[bytes, dict[str, str]]]]:
+        """`per_client` new signed requests for each of `clients` clients."""
+        return [[self._one(number) for _ in range(per_client)] for number in range(clients)]
+
+    def _one(self, number: int) -> tuple[bytes, dict[str, str]]:
+        self._sent += 1
+        envelope: dict[str, Any] = copy.deepcopy(self._template)
         user = f"amzn1.ask.account.BENCHWEB{number:04d}"
         envelope["context"]["System"]["user"]["userId"] = user
         envelope["session"]["user"]["userId"] = user
         envelope["session"]["sessionId"] = f"amzn1.echo-api.session.web-{number}"
-        envelope["request"]["requestId"] = f"amzn1.echo-api.request.web-{number}"
-        envelope["request"]["timestamp"] = stamp
+        envelope["request"]["requestId"] = f"amzn1.echo-api.request.web-{self._sent}"
+        envelope["request"]["timestamp"] = self._stamp
         body = json.dumps(envelope).encode()
-        headers = {"Content-Type": "application/json; charset=utf-8", **pki.sign(body)}
-        requests.append((body, headers))
-    return requests
+        return body, {"Content-Type": "application/json; charset=utf-8", **self._pki.sign(body)}
 
 
-def _client(  # noqa: PLR0913  # one thread's fixed inputs
+def _client(
     *,
     port: int,
-    body: bytes,
-    headers: dict[str, str],
-    count: int,
+    requests: list[tuple[bytes, dict[str, str]]],
     gate: threading.Barrier,
     out: Result,
     lock: threading.Lock,
@@ -134,7 +144,7 @@ def _client(  # noqa: PLR0913  # one thread's fixed inputs
     latencies = []
     errors = 0
     gate.wait()
-    for _ in range(count):
+    for body, headers in requests:
         began = time.perf_counter()
         try:
             connection.request("POST", "/", body=body, headers=headers)
@@ -154,9 +164,9 @@ def _client(  # noqa: PLR0913  # one thread's fixed inputs
 
 
 def run_round(
-    service: Service, requests: list[tuple[bytes, dict[str, str]]], per_client: int, out: Result
+    service: Service, requests: list[list[tuple[bytes, dict[str, str]]]], out: Result
 ) -> None:
-    """`per_client` requests from each of the client threads at once; adds to `out`."""
+    """Each client thread sends its list of requests, all threads at once; adds to `out`."""
     gate = threading.Barrier(len(requests) + 1)
     lock = threading.Lock()
     threads = [
@@ -164,15 +174,13 @@ def run_round(
             target=_client,
             kwargs={
                 "port": service.port,
-                "body": body,
-                "headers": headers,
-                "count": per_client,
+                "requests": mine,
                 "gate": gate,
                 "out": out,
                 "lock": lock,
             },
         )
-        for body, headers in requests
+        for mine in requests
     ]
     for thread in threads:
         thread.start()
@@ -182,8 +190,9 @@ def run_round(
         thread.join()
     elapsed = time.perf_counter() - began
     out.seconds += elapsed
-    out.requests += per_client * len(requests)
-    out.round_rps.append(per_client * len(requests) / elapsed)
+    sent = sum(len(mine) for mine in requests)
+    out.requests += sent
+    out.round_rps.append(sent / elapsed)
 
 
 def measure(
@@ -201,16 +210,18 @@ def measure(
         try:
             for name in results:
                 services[name] = start(name, root, chain, now)
-            requests = signed_launches(pki, now)
+            launches = Launches(pki, now)
             for name in results:  # one request alone: the chain is fetched once and cached
-                run_round(services[name], requests[:1], 1, Result())
+                run_round(services[name], launches.batch(1, 1), Result())
             for name in results:  # warm-up: first records, connection set-up, caches
-                run_round(services[name], requests, max(5, per_client // 4), Result())
+                run_round(
+                    services[name], launches.batch(CLIENTS, max(5, per_client // 4)), Result()
+                )
             order = ["baseline", "subject", "subject", "baseline"]
             paired: list[float] = []
             for number in range(rounds * 2):
                 name = order[number % len(order)]
-                run_round(services[name], requests, per_client, results[name])
+                run_round(services[name], launches.batch(CLIENTS, per_client), results[name])
                 if number % 2 == 1:  # rounds 2k and 2k+1 ran back to back, one of each side
                     latest = results["subject"].round_rps[-1], results["baseline"].round_rps[-1]
                     paired.append(latest[0] / latest[1])
