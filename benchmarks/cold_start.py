@@ -65,7 +65,9 @@ files = {}
 if list_modules == "1":
     files = {n: getattr(m, "__file__", None) for n, m in list(sys.modules.items())}
 print(json.dumps({"import": imported - began, "total": answered - began,
-                  "boto3": "boto3" in sys.modules, "files": files}))
+                  "sdk": "boto3" if "boto3" in sys.modules
+                         else "botocore" if "botocore" in sys.modules else "none",
+                  "files": files}))
 """
 
 
@@ -89,7 +91,8 @@ class Samples:
     total: list[float] = field(default_factory=list)
     imported: list[float] = field(default_factory=list)
     process: list[float] = field(default_factory=list)
-    boto3: bool = False
+    sdk: str = "none"
+    """The AWS SDK the cold start imported: "boto3", "botocore" alone, or "none"."""
     warnings: int = 0
     """SyntaxWarning lines written to stderr by the last cold start (compiling from source)."""
 
@@ -97,7 +100,7 @@ class Samples:
 @dataclass
 class _Child:
     figures: dict[str, float]
-    boto3: bool
+    sdk: str
     files: dict[str, str | None]
     process: float
     stderr: str
@@ -128,7 +131,7 @@ def _run(side: Side, *, importtime: bool = False, list_modules: bool = False) ->
         raise RuntimeError(f"{side.name}: the cold start wrote to stderr:\n{result.stderr[:3000]}")
     data = json.loads(result.stdout.strip().splitlines()[-1])
     figures = {"import": float(data["import"]), "total": float(data["total"])}
-    return _Child(figures, bool(data["boto3"]), data["files"], process, result.stderr)
+    return _Child(figures, str(data["sdk"]), data["files"], process, result.stderr)
 
 
 def sides(work: Path) -> list[Side]:
@@ -210,7 +213,7 @@ def measure(runs: int, work: Path) -> tuple[dict[str, Samples], list[Side]]:
             got.total.append(child.figures["total"])
             got.imported.append(child.figures["import"])
             got.process.append(child.process)
-            got.boto3 = child.boto3
+            got.sdk = child.sdk
             got.warnings = child.stderr.count("SyntaxWarning")
     return samples, everyone
 
@@ -245,7 +248,7 @@ def _row(side: Side, got: Samples, base: Samples, runs: int) -> Row:
             f"median of {runs}; import + first LaunchRequest on Python "
             f"{bundles().interpreter.version}, read-only unpacked zip, no bytecode cache; "
             f"store: {store}; {bytecode}; baseline: the hello world bundled and compiled the same "
-            f"way; boto3 imported: subject {got.boto3}, baseline {base.boto3}"
+            f"way; AWS SDK imported: subject {got.sdk}, baseline {base.sdk}"
         ),
         details={
             "runs": runs,
@@ -255,7 +258,7 @@ def _row(side: Side, got: Samples, base: Samples, runs: int) -> Row:
             "baseline_import_median_ms": round(median(base.imported) * 1000, 2),
             "subject_process_median_ms": round(median(got.process) * 1000, 2),
             "baseline_process_median_ms": round(median(base.process) * 1000, 2),
-            "subject_imports_boto3": got.boto3,
+            "subject_aws_sdk": got.sdk,
             "subject_syntax_warnings_per_start": got.warnings,
             "baseline_syntax_warnings_per_start": base.warnings,
         },

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import boto3
+import botocore.session
 import pytest
 
 from runner_strength.alexa.skill import LambdaEntry, build_skill
@@ -76,11 +76,11 @@ class DynamoDbLocalTable:
     ) -> DynamoDBClient:
         """A client built like production's (short timeouts, bounded retries), dummy credentials."""
         credentials = dynamodb_local_tool.LOCAL_CREDENTIALS
-        session = boto3.Session(
-            aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
-            region_name=credentials["AWS_REGION"],
+        session = botocore.session.get_session()
+        session.set_credentials(
+            credentials["AWS_ACCESS_KEY_ID"], credentials["AWS_SECRET_ACCESS_KEY"]
         )
+        session.set_config_variable("region", credentials["AWS_REGION"])
         env = {
             "AWS_ENDPOINT_URL_DYNAMODB": endpoint or self.endpoint,
             "TABLE_NAME": self.table_name,

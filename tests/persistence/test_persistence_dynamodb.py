@@ -10,7 +10,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-import boto3
+import botocore.session
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
@@ -55,12 +55,11 @@ def clock() -> float:
     return NOW
 
 
-def dummy_session() -> boto3.Session:
-    return boto3.Session(
-        aws_access_key_id="test",
-        aws_secret_access_key="test",  # noqa: S106 -- a dummy for stubbed and local endpoints
-        region_name="us-east-1",
-    )
+def dummy_session() -> botocore.session.Session:
+    session = botocore.session.get_session()
+    session.set_credentials("test", "test")  # a dummy for stubbed and local endpoints
+    session.set_config_variable("region", "us-east-1")
+    return session
 
 
 def client_for(endpoint: str) -> DynamoDBClient:

@@ -16,7 +16,7 @@ def build_adapter(
 ) -> VersionedAdapter:
     """The store for this process, built once at cold start (pass a client to reuse or fake one)."""
     if config.table_name:
-        # boto3 takes ~0.2 s to import; local SQLite runs (console, `make run`) never pay for it.
+        # botocore takes ~0.1 s to import; local SQLite runs (console, `make run`) never pay for it.
         from runner_strength.persistence.dynamodb import (  # noqa: PLC0415
             DynamoDbAdapter,
             build_dynamodb_client,
