@@ -230,6 +230,16 @@ def test_a_start_at_the_resume_offer_is_the_runners_answer(echo: Device, clock: 
     assert _question(reply) == "warm_up_offer"  # started: the warm-up is offered first
 
 
+def test_the_paused_workout_named_at_the_resume_offer_carries_on(
+    echo: Device, clock: FakeClock
+) -> None:
+    """Told about the paused Five basics, "start five basics" picks it up where it was paused."""
+    _resume_offer(echo, clock)
+    reply = echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    assert "the squat" in reply.text.lower()
+    assert "set 1 of 3" in reply.text.lower()
+
+
 def test_a_one_shot_start_asks_about_the_paused_workout(echo: Device, clock: FakeClock) -> None:
     """A one-shot start with a paused workout asks, keeping the session open for the answer."""
     reply = _resume_or_new(echo, clock)

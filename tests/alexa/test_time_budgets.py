@@ -17,7 +17,7 @@ from runner_strength.narration.lengths import TOLERANCE
 
 if TYPE_CHECKING:
     from runner_strength.content.model import Library
-    from skilltest import Device, Reply
+    from skilltest import Device, FakeClock, Reply
 
 _MINUTES = re.compile(r"(\d+) minutes?\b")
 
@@ -40,6 +40,27 @@ def _heard(library: Library, key: str, text: str) -> bool:
         max((part.strip() for part in re.split(r"\{[^}]*\}", variant)), key=len) in text
         for variant in library.phrases.variants(key)
     )
+
+
+def test_a_time_said_at_the_resume_offer_fits_a_new_session_to_it(
+    echo: Device, clock: FakeClock, library: Library
+) -> None:
+    """At "pick up where you left off?", "start a ten minute workout" plays a new one in 10 minutes.
+
+    The paused workout, under way at its own length, would not fit the time asked for.
+    """
+    echo.launch()
+    echo.say("StartWorkoutIntent", workout=("five_basics", "five basics"))
+    clock.advance(echo.say("ReadyIntent").seconds + 5)
+    echo.say("AMAZON.PauseIntent")
+    clock.advance(20 * 3600)
+    offer = echo.launch()
+    assert "Five basics" in offer.text
+    start = echo.say("StartWorkoutIntent", duration="PT10M")
+    assert "Five basics" not in start.text
+    assert _heard(library, "budget_with_warm_up", start.text), start.text
+    replies = [start, *echo.ready_until_done()]
+    assert _played(replies) <= 10 * 60 * (1 + TOLERANCE), _played(replies)
 
 
 @pytest.mark.parametrize("minutes", [15, 20])

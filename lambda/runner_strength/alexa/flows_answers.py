@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 from runner_strength.alexa import asides, explaining, moves, safety, starting
 from runner_strength.alexa.dialog import Asked, Question
 from runner_strength.alexa.flows_workout import resume
-from runner_strength.alexa.requests import SlotStatus, is_new_session, resolved_slot
+from runner_strength.alexa.requests import (
+    SlotStatus,
+    duration_seconds,
+    is_new_session,
+    resolved_slot,
+    slot_text,
+)
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
@@ -39,12 +45,22 @@ def start_offered(turn: Turn, _: HandlerInput) -> Response:
 
 
 def start_at_resume_offer(turn: Turn, handler_input: HandlerInput) -> Response:
-    """A start at "pick up where you left off?": the paused one, unless another is named."""
+    """A start at "pick up where you left off?": the paused one, unless another or a time is asked.
+
+    "Start a 10 minute workout" asks for a session that fits the time, which the paused workout,
+    already under way at its own length, is not: a new one is fitted to it, as when no workout
+    is paused.
+    """
     named = workout_named(turn, handler_input)
+    target = duration_seconds(slot_text(handler_input, "duration"))
     state = turn.state
-    if named is None or (state is not None and named == state.workout_id):
+    if target is None and (named is None or (state is not None and named == state.workout_id)):
         return resume(turn, handler_input)
-    return starting.start(turn, named, confirmed=True)  # naming another workout here is the answer
+    if named is None:
+        unfinished = frozenset({state.workout_id}) if state is not None else frozenset()
+        named = turn.next_workout(exclude=unfinished, budget=target).id
+    # Naming another workout, or a time, here is the answer: nothing more to confirm.
+    return starting.start(turn, named, target_seconds=target, confirmed=True)
 
 
 def start_new(turn: Turn, handler_input: HandlerInput) -> Response:
