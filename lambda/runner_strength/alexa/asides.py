@@ -101,7 +101,8 @@ def list_workouts(turn: Turn, start: int = 0) -> Response:
 def repeat(turn: Turn) -> Response:
     """Say again what was just said: the explanation, status, help ... or just the question.
 
-    Mid-set it is the last count heard, then the offer to carry on.
+    Mid-set it is the last count heard, then the offer to carry on; over the next set's intro in
+    a rest, that intro, then the rest left and the question.
     """
     interruption = turn.interruption
     if interruption is not None and interruption.part is not Part.REST:
@@ -109,6 +110,10 @@ def repeat(turn: Turn) -> Response:
         if interruption.said is not None:
             question = turn.narrator.said_count(interruption.said).then(question)
         return turn.respond(question, asked)
+    intro = _intro_again(turn)
+    if intro is not None:
+        question, asked = turn.workout_question()
+        return turn.respond(intro.then(question), asked)
     said = turn.asked.said
     exercise = turn.library.exercises.get(turn.asked.exercise_id or "")
     if said in {Said.EXPLANATION, Said.EXPLANATION_MORE} and exercise is not None:
@@ -133,6 +138,20 @@ def repeat(turn: Turn) -> Response:
         return again(turn)
     question, asked = turn.pending()
     return turn.respond(question, asked.saying(Said.QUESTION))
+
+
+def _intro_again(turn: Turn) -> Script | None:
+    """The rest the request cut short while it said the next set's intro: the intro, the rest.
+
+    None when the request did not cut an intro short (or the rest was already timed again).
+    """
+    cut, state = turn.interruption, turn.state
+    if turn.rest_said or cut is None or not cut.intro_cut or state is None:
+        return None
+    if state.last_set is None:
+        return None
+    turn.rest_said = True  # the rest left is in it: the question after it must not time it again
+    return turn.narrator.intro_again(state, cut.where, cut.rest_left, state.last_set.slot)
 
 
 def progress_report(turn: Turn) -> Response:

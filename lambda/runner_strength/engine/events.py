@@ -149,14 +149,16 @@ class Interrupted:
     """A request arrived while a response's timed audio played (see engine/schedule.py).
 
     In the set (`part` lead, work or switch) the set is not done: it carries on at `where`. In the
-    rest after it the set is done and `rest_left` seconds of rest remain. `said` is the last rep
-    number counted before the request, if any.
+    rest after it the set is done and `rest_left` seconds of rest remain; `intro_cut` when the
+    rest was still saying what the next set needs (its intro). `said` is the last rep number
+    counted before the request, if any.
     """
 
     where: NextUp
     part: Part
     said: int | None
     rest_left: int
+    intro_cut: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -509,7 +509,8 @@ def interrupt(state: WorkoutState | None, library: Library, now: float) -> Outco
     In the rest after it the set stays done and the rest's remaining seconds are reported. With
     nothing timed playing (or a pause), nothing changes and there is no event.
     """
-    if state is not None and state.preview and state.preview_ends > now - ALLOWANCE:
+    intro_cut = state is not None and bool(state.preview) and state.preview_ends > now - ALLOWANCE
+    if state is not None and intro_cut:
         # The runner spoke before the next set's intro was over: it is said again before it.
         state = replace(state, preview="", preview_ends=0.0)
     found = _playing(state, library, now)
@@ -530,7 +531,7 @@ def interrupt(state: WorkoutState | None, library: Library, now: float) -> Outco
         where = _where_now(plan, rested)
         if where is None:
             return Outcome(state, ())
-        event = Interrupted(where, Part.REST, spot.said, round(spot.left))
+        event = Interrupted(where, Part.REST, spot.said, round(spot.left), intro_cut=intro_cut)
         return Outcome(rested, (event,))
     interrupted = replace(
         _unplayed(plan, state, spot.slot + 1, played),

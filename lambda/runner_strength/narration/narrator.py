@@ -884,6 +884,26 @@ class Narrator:
         out.mark(Mark(0.0, slot, Side.BOTH, Part.END).label())
         return Script(out, None, end_session=False)
 
+    def intro_again(self, state: WorkoutState, where: NextUp, seconds: int, slot: int) -> Script:
+        """A rest cut short while it said what `where` needs, said again: that, then the rest left.
+
+        For "what?" or "repeat" said over the intro. The rest grows to hold the intro, as a rest
+        does; the intro is marked like a rest's, so heard to its end, "ready" starts the set at
+        once; the whole is marked as the rest of `slot`, so a request in it is placed there.
+        """
+        context = self._context(state)
+        intro = self._intro_in_rest(where, context)
+        if intro is None:
+            return self.rest_left(seconds, slot)
+        intro.mark(f"{PREVIEW_LABEL}:{where.exercise_id}")
+        end = self._tone(context, essential=True)
+        held = max(float(seconds), float(rest_holding_intro(intro.seconds, pause=False)))
+        plan = plan_rest(held, Ssml(), intro=(0.0, intro), end=end)
+        out = Ssml().mark(Mark(0.0, slot, Side.BOTH, Part.REST).label()).mark("rest_start")
+        out.extend(plan.render()).mark("rest_end")
+        out.mark(Mark(0.0, slot, Side.BOTH, Part.END).label())
+        return Script(out, None, end_session=False)
+
     # ------------------------------------------------------------ other events
 
     def _status(self, event: Status, context: _Context) -> Ssml:
