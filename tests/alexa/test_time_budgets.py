@@ -63,6 +63,27 @@ def test_a_time_said_at_the_resume_offer_fits_a_new_session_to_it(
     assert _played(replies) <= 10 * 60 * (1 + TOLERANCE), _played(replies)
 
 
+def test_asked_after_every_set_a_workout_announces_what_it_plays(
+    echo: Device, clock: FakeClock
+) -> None:
+    """'Ask me after every set', then Janne's eight: announced as long as it plays, answers and all.
+
+    Its 24 sets are 24 questions and answers, not the 8 of sets that flow on: the announcement
+    counts them (it would say a minute less otherwise).
+    """
+    echo.launch()
+    echo.say("EverySetIntent")
+    start = echo.say("StartWorkoutIntent", workout=("janne_eight", "janne's eight"))
+    clock.advance(start.seconds + 2)
+    first = echo.say("AMAZON.NoIntent")  # no warm-up: the first exercise is introduced
+    clock.advance(first.seconds + 2)
+    replies = [start, first, *echo.ready_until_done()]
+    assert len(replies) - 2 == 24, "one set a response"
+    announced = int(_MINUTES.findall(start.text)[0]) * 60  # the workout's; then the warm-up's
+    # Within the half minute the announcement rounds to, and 15 s of the wording's variety.
+    assert abs(announced - _played(replies)) <= 45, (announced, _played(replies))
+
+
 @pytest.mark.parametrize("minutes", [15, 20])
 def test_a_short_budget_plays_its_warm_up_inside_it(
     echo: Device, library: Library, minutes: int

@@ -78,6 +78,7 @@ FULL = UserRecord(
             carry_on=CarryOn(Side.RIGHT, 6),
             preview="squat",
             preview_ends=1_700_000_090.0,
+            every_set=True,
         )
     },
     health_note_heard=True,

@@ -103,8 +103,7 @@ class Turn:
         self.routines = RoutineTalk(self.library, self.rng)
         self.asked = dialog.last_asked(handler_input)
         self.intent = intent_name(handler_input)
-        # Where this request finds the runner in the response it cut short (None: nothing timed
-        # was playing); the set it interrupted is not done and carries on.
+        # Where the request finds the runner in the response it cut short (None: nothing timed).
         finished = self.record.active.get(self.device)
         self.record, self.interruption = timeline.place(
             self.record,
@@ -201,6 +200,7 @@ class Turn:
             set_counts=day.set_counts,
             omitted=day.omitted,
             light=day.light,
+            every_set=self.record.preferences.every_set,
         ).total_seconds()
 
     # ------------------------------------------------------------ changing

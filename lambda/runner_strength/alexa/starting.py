@@ -96,6 +96,7 @@ def start(
             # Full coaching every time means no intro counts as heard before.
             heard_before=frozenset() if detailed else turn.record.intros_heard,
             day=turn.day_plan(workout_id) if workout_id in turn.library.workouts else None,
+            every_set=turn.record.preferences.every_set,
         )
     )
     if outcome.state is not None and not outcome.state.finished:

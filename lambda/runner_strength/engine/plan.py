@@ -163,6 +163,7 @@ class Plan:
     opening: float = 0.0
     today_seconds: int = 0  # the whole of `today` before shortening, played the same way
     light: bool = False  # a light day's version
+    most: int = MAX_CHAINED_SETS  # sets one response plays at most, as `played` is timed
 
     def __len__(self) -> int:
         return len(self.slots)
@@ -343,10 +344,13 @@ def build_plan(  # noqa: PLR0913  # the state's parameters, all by keyword
     set_counts: Mapping[str, int] | None = None,
     omitted: frozenset[str] = frozenset(),
     light: bool = False,
+    every_set: bool = False,
 ) -> Plan:
     """Expand a workout into slots (KeyError when the library has no such workout).
 
-    Memoised (see the module's docs): equal parameters give the same, unchangeable `Plan`.
+    `every_set`: timed with a question and an answer after every set (the runner asked for
+    that), not after each response of sets that flow on. Memoised (see the module's docs): equal
+    parameters give the same, unchangeable `Plan`.
     """
     key = _PlanKey(
         workout_id,
@@ -356,6 +360,7 @@ def build_plan(  # noqa: PLR0913  # the state's parameters, all by keyword
         frozenset(set_counts.items()) if set_counts else frozenset(),
         frozenset(omitted),
         light,
+        1 if every_set else MAX_CHAINED_SETS,
     )
     return _cached_plan(Same(library), key)
 
@@ -370,6 +375,7 @@ class _PlanKey(NamedTuple):
     set_counts: frozenset[tuple[str, int]]
     omitted: frozenset[str]
     light: bool
+    most: int
 
 
 @lru_cache(maxsize=PLAN_CACHE_SIZE)
@@ -383,6 +389,7 @@ def _cached_plan(library: Same[Library], key: _PlanKey) -> Plan:
         set_counts=dict(key.set_counts),
         omitted=key.omitted,
         light=key.light,
+        most=key.most,
     )
 
 
@@ -396,22 +403,30 @@ def _build_plan(  # noqa: PLR0913  # build_plan's parameters
     set_counts: Mapping[str, int],
     omitted: frozenset[str],
     light: bool,
+    most: int,
 ) -> Plan:
     full = library.workout(workout_id)
     today = fitted(full, set_counts=set_counts, omitted=omitted, light=light)
 
     def played(workout: Workout) -> int:
-        return _expand(library, full, today, workout, adjustments, light=light).total_seconds()
+        return _expand(
+            library, full, today, workout, adjustments, light=light, most=most
+        ).total_seconds()
 
     quick_seconds = _quick_seconds(played(today)) if quick else None
     targets = [t for t in (quick_seconds, target_seconds) if t is not None]
     workout = shorten(today, min(targets) if targets else None, played)
-    return replace(_expand(library, full, today, workout, adjustments), today_seconds=played(today))
+    return replace(
+        _expand(library, full, today, workout, adjustments, most=most),
+        today_seconds=played(today),
+    )
 
 
 def shape_seconds(library: Library, plan: Plan, adjustments: Mapping[str, Adjustment]) -> int:
     """Seconds `plan`'s workout (its sets and exercises as cut) plays with `adjustments`."""
-    return _expand(library, plan.full, plan.today, plan.workout, adjustments).total_seconds()
+    return _expand(
+        library, plan.full, plan.today, plan.workout, adjustments, most=plan.most
+    ).total_seconds()
 
 
 def _expand(  # noqa: PLR0913  # the three stages of the workout and what shapes them
@@ -422,8 +437,12 @@ def _expand(  # noqa: PLR0913  # the three stages of the workout and what shapes
     adjustments: Mapping[str, Adjustment],
     *,
     light: bool = False,
+    most: int = MAX_CHAINED_SETS,
 ) -> Plan:
-    """`workout` (as fitted and shortened) expanded into its slots, each with its played seconds."""
+    """`workout` (as fitted and shortened) expanded into its slots, each with its played seconds.
+
+    Timed as responses of at most `most` sets play it.
+    """
     dosages: dict[str, Dosage] = {}
     performed: dict[str, str] = {}
     for item in workout.items:
@@ -464,6 +483,7 @@ def _expand(  # noqa: PLR0913  # the three stages of the workout and what shapes
         dosages=dosages,
         performed=performed,
         light=light,
+        most=most,
     )
     alone = _alone(library, plan)
     return replace(
@@ -496,7 +516,7 @@ def _played(plan: Plan) -> tuple[float, ...]:
     out = list(plan.alone)
     start = 0
     while start < len(out):
-        end = plan.response_end(start)
+        end = plan.response_end(start, plan.most)
         for index in range(start, end - 1):
             out[index] -= QUESTION_SECONDS
         out[end - 1] += ANSWER_SECONDS

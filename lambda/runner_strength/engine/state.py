@@ -186,6 +186,10 @@ class WorkoutState:
     # last word ends. Heard only if the runner spoke after that; a request before it clears it.
     preview: str = field(default="", metadata=stored(since=6))
     preview_ends: float = field(default=0.0, metadata=stored(since=6))
+    # The runner had asked to be asked after every set when this workout started: its plan times
+    # a question and an answer after each set, so its announced length and its fit to a time
+    # budget hold. Fixed at the start: a shortened plan must not change under the runner.
+    every_set: bool = field(default=False, metadata=stored(since=8))
 
     def phase_at(self, now: float) -> Phase:
         """The phase at `now`, derived from when the last performed set's audio started."""

@@ -132,6 +132,7 @@ def plan_of(library: Library, state: WorkoutState) -> Plan:
         set_counts=state.set_counts,
         omitted=state.omitted,
         light=state.light,
+        every_set=state.every_set,
     )
 
 
@@ -269,10 +270,12 @@ def start(  # noqa: PLR0913  # the options a spoken request can carry, all by ke
     heard_before: frozenset[str] = frozenset(),
     state_id: str | None = None,
     day: DayPlan | None = None,
+    every_set: bool = False,
 ) -> Outcome:
     """Start a workout and ask whether the runner is ready for the first set.
 
     It may be shortened, and fitted to the runner (`day`, from `personal.fit_workout`).
+    `every_set`: the runner is asked after every set, and the workout is timed so.
     """
     if workout_id not in library.workouts:
         return Outcome(None, (NotAllowed(Reason.UNKNOWN_WORKOUT, None),))
@@ -286,6 +289,7 @@ def start(  # noqa: PLR0913  # the options a spoken request can carry, all by ke
         quick=quick,
         target_seconds=target_seconds,
         heard_before=heard_before,
+        every_set=every_set,
     )
     if day is not None:
         state = replace(

@@ -27,9 +27,11 @@ if TYPE_CHECKING:
 
 # How far the announced length may be from the played one, as a share of the played.
 TOLERANCE = 0.05
-# The versions a runner asks for: the full workout, "quick", and time budgets in minutes.
+# The versions a runner asks for: the full workout, "quick", time budgets in minutes, and the
+# full workout for a runner who asked to be asked after every set.
 BUDGETS = (2, 10, 15, 20, 60)
-VERSIONS: tuple[str, ...] = ("full", "quick", *(f"{m} minutes" for m in BUDGETS))
+EVERY_SET = "every set"
+VERSIONS: tuple[str, ...] = ("full", "quick", *(f"{m} minutes" for m in BUDGETS), EVERY_SET)
 # The section of docs/timeline.md the table is written into, between these two lines.
 SECTION_START = "<!-- lengths: made by `runner-strength lengths --update docs/timeline.md` -->"
 SECTION_END = "<!-- lengths: end -->"
@@ -59,14 +61,21 @@ class Length:
 def measure(library: Library, workout_id: str, version: str, seed: int = 0) -> Length:
     """Rehearse one version of a workout to its end and compare it with its announcement."""
     quick = version == "quick"
-    target = None if version in {"full", "quick"} else int(version.split(maxsplit=1)[0]) * 60
+    every_set = version == EVERY_SET
+    whole = {"full", "quick", EVERY_SET}
+    target = None if version in whole else int(version.split(maxsplit=1)[0]) * 60
     audio = 0.0
     answers = 0
-    plays = rehearsal(library, workout_id, random.Random(seed), quick=quick, target_seconds=target)  # noqa: S311  # wording, not security
+    rng = random.Random(seed)  # noqa: S311  # wording, not security
+    plays = rehearsal(
+        library, workout_id, rng, quick=quick, target_seconds=target, every_set=every_set
+    )
     for said, speech in plays:
         audio += estimate_seconds(speech.ssml)
         answers += said != "start"
-    started = transitions.start(library, workout_id, 0.0, quick=quick, target_seconds=target)
+    started = transitions.start(
+        library, workout_id, 0.0, quick=quick, target_seconds=target, every_set=every_set
+    )
     announced = next(e for e in started.events if isinstance(e, WorkoutStarted))
     return Length(workout_id, version, announced.estimated_seconds, audio, answers)
 

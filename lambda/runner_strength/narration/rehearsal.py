@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from runner_strength.engine import transitions
 from runner_strength.engine.pace import ANSWER_SECONDS
+from runner_strength.engine.plan import MAX_CHAINED_SETS
 from runner_strength.narration.narrator import Narrator, heard
 from runner_strength.narration.ssml import estimate_seconds
 
@@ -44,18 +45,26 @@ def rehearsal(  # noqa: PLR0913  # the versions a runner can ask for, by keyword
     *,
     quick: bool = False,
     target_seconds: int | None = None,
+    every_set: bool = False,
 ) -> Iterator[tuple[str, Speech]]:
     """A whole workout as the runner hears it: start, then "ready" until it is finished.
 
     Yields what the runner said and the coach's response. The clock is fixed: it starts at
     `start` and moves on by each response's estimated length and the runner's answer to it.
-    `quick` and `target_seconds` start the shortened versions, as "quick" or "I have 15 minutes".
+    `quick` and `target_seconds` start the shortened versions, as "quick" or "I have 15 minutes";
+    `every_set` plays one set a response, for a runner who asked to be asked after every set.
     """
     narrator = Narrator(library, rng)
     now = start
     outcome = transitions.start(
-        library, workout_id, now, quick=quick, target_seconds=target_seconds
+        library,
+        workout_id,
+        now,
+        quick=quick,
+        target_seconds=target_seconds,
+        every_set=every_set,
     )
+    most = 1 if every_set else MAX_CHAINED_SETS
     said = "start"
     while True:
         script = narrator.script(outcome)
@@ -65,5 +74,5 @@ def rehearsal(  # noqa: PLR0913  # the versions a runner can ask for, by keyword
             return
         state = heard(outcome.state, script, now)  # as the skill's responder keeps it
         now += estimate_seconds(speech.ssml) + ANSWER_SECONDS
-        outcome = transitions.ready(state, library, now)
+        outcome = transitions.ready(state, library, now, most=most)
         said = "ready"
