@@ -360,6 +360,24 @@ def test_a_lighter_day_mid_workout_lightens_the_rest(echo: Device, clock: FakeCl
     assert "Negative dumbbell" not in spoken(rest)
 
 
+def test_the_sets_just_done_can_be_rated_after_a_lighter_day(
+    echo: Device, clock: FakeClock
+) -> None:
+    """Both double heel tap sets done, then "I'm knackered": "that was too easy" still rates them.
+
+    The light day keeps one set of each move, so the second set just done is no longer in the
+    plan; the runner's word about it must not be answered as if no set had been done.
+    """
+    echo.say("StartWorkoutIntent", new_session=True, workout=("core_and_stability", "core"))
+    clock.advance(echo.say("AMAZON.NoIntent").seconds + 2)  # no warm-up
+    sets = echo.say("ReadyIntent")
+    assert sets.text.count("(beep)") == 2, "the double heel tap's two sets flow on"
+    clock.advance(sets.seconds + 2)
+    echo.say("LighterDayIntent")
+    rated = echo.say("FeedbackIntent", feeling=("too_easy", "too easy"))
+    assert "double heel tap" in rated.text, rated.text
+
+
 # ---------------------------------------------------------------- wording
 
 
