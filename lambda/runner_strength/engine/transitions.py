@@ -946,14 +946,14 @@ def _refit(
         target = _pending(new_plan, changed.skipped, later[0]) if later else None
     last = state.last_set
     if last is not None and last.slot < len(plan.slots):
-        done = plan.slots[last.slot]
-        key = _order_key(plan, done)
+        did = plan.slots[last.slot]
+        key = _order_key(plan, did)
         # The set just done, or when the new plan has fewer sets (a light day), the last set of
         # that exercise it keeps: "that was too easy" or "repeat that" still find what was done.
         kept = [
             i
             for i, slot in enumerate(new_plan.slots)
-            if slot.exercise_id == done.exercise_id and _order_key(new_plan, slot) <= key
+            if slot.exercise_id == did.exercise_id and _order_key(new_plan, slot) <= key
         ]
         last = replace(last, slot=kept[-1]) if kept else None
     if target is None or target >= len(new_plan.slots):
