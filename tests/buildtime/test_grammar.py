@@ -184,14 +184,18 @@ intents:
 def test_the_model_size_and_samples_per_intent_are_held_to_their_limits(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Over the character budget or the per-intent ceiling, the build refuses to write."""
+    """Over the character budget, the hard limit indented, or the per-intent ceiling: no build."""
     utterances = im.load_utterances()
     model = im.build_interaction_model(library, utterances)
-    size = len(im.to_json(model))
+    size = len(im.model_json(model))
+    indented = len(im.to_json(model))
     assert size < im.MODEL_CHAR_BUDGET < im.MAX_MODEL_CHARS
+    assert indented < im.MAX_MODEL_CHARS
     monkeypatch.setattr(im, "MODEL_CHAR_BUDGET", size - 1)
+    monkeypatch.setattr(im, "MAX_MODEL_CHARS", indented - 1)
     monkeypatch.setattr(im, "MAX_SAMPLES_PER_INTENT", 10)
     problems = im.check_model(model, utterances.builtin_phrases)
     assert any(f"the model is {size:,} characters" in p for p in problems)
+    assert any(f"the model indented is {indented:,} characters" in p for p in problems)
     start = json.dumps(len(utterances.intents["StartWorkoutIntent"]))
     assert f"intent StartWorkoutIntent: {start} samples; at most 10 an intent" in problems
