@@ -217,3 +217,29 @@ def test_unresolved_kit_is_read_as_the_one_piece_it_clearly_means(echo: Device) 
     assert "dumbbells" in reply.text.lower()
     unknown = echo.say("MissingEquipmentIntent", equipment="a trampoline")
     assert "dumbbells" not in unknown.text.lower()
+
+
+def test_why_a_named_exercise_says_why_that_one_mid_workout(
+    echo: Device, clock: FakeClock, library: Library
+) -> None:
+    """'Why lunges?' at the squat's question says why the lunge, then asks about the squat."""
+    lunge, squat = library.exercise("walking_lunge"), library.exercise("squat")
+    echo.say("StartWorkoutIntent", new_session=True, workout=("five_basics", "five basics"))
+    clock.advance(echo.say("AMAZON.NoIntent").seconds + 2)  # no warm-up
+    clock.advance(echo.say("ReadyIntent").seconds + 2)  # the lunge's sets; the squat comes next
+    reply = echo.say("WhyExerciseIntent", exercise=("walking_lunge", "lunges"))
+    assert lunge.why in reply.text
+    assert squat.why not in reply.text
+    assert reply.text.rstrip().endswith("squat?"), reply.text[-60:]
+
+
+def test_why_a_name_not_known_is_asked_about_and_yes_says_why(
+    echo: Device, library: Library
+) -> None:
+    """'Why the copenhagan plank?' (unresolved) asks first; yes says why the Copenhagen plank."""
+    echo.launch()
+    asked = echo.say("WhyExerciseIntent", exercise="copenhagan plank")
+    assert asked.asked == DID_YOU_MEAN
+    assert _attributes(asked).get("wanted") == "WhyExerciseIntent"
+    said = echo.say("AMAZON.YesIntent")
+    assert library.exercise("copenhagen_plank").why in said.text

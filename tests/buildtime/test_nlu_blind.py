@@ -1,7 +1,9 @@
-"""A sealed blind batch of runner phrasings through virtual-alexa: the figure the grammars earn.
+"""Sealed blind batches of runner phrasings through virtual-alexa: the figures the grammars earn.
 
 tests/nlu/blind_batch.yaml was written by someone who never saw the model and committed (with its
-sha256) before any grammar; it is scored, never edited or tuned to. Each line names a meaning; the
+sha256) before any grammar; tests/nlu/blind_batch_2.yaml, for the 22 weakest meanings, by a helper
+who saw only what each meaning is, committed before the grammars' third round. They are scored,
+never edited or tuned to; only their percentages are read. Each line names a meaning; the
 intent it must reach is below. Its slot labels are informal (an id, a value or the words said), so
 the intent is what is scored here; slot resolution is measured by the corpus test.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -24,7 +27,8 @@ if TYPE_CHECKING:
     from runner_strength.content.model import Library
 
 
-# virtual-alexa reads the 725 sealed phrasings for about 18 s: the slow lane (docs/testing.md).
+# virtual-alexa reads the 725 and 440 sealed phrasings in about 18 and 11 s: the slow lane
+# (docs/testing.md).
 pytestmark = pytest.mark.slow
 
 
@@ -68,48 +72,99 @@ MEANINGS = {
     "no": "AMAZON.NoIntent",
     "stop": "AMAZON.StopIntent",
 }
-# Measured 5 December 2026 on the model of commit ea969bb (docs/nlu.md): 412 of 725, up from 371
-# on b50df7f. The floors are what was measured (a meaning's printed percentage, less half a point
-# where its phrasings are not a multiple of twenty), not the targets (85% overall, 70% a meaning),
-# which it misses.
-OVERALL_FLOOR = 412 / 725
-PER_MEANING_FLOOR: dict[str, float] = {
-    "breather": 0.85,
-    "brief_coaching": 0.6,
-    "change_reminder": 0.3,
-    "cool_down": 0.6,
-    "credits": 0.55,
-    "detailed_coaching": 0.55,
-    "easier": 0.5,
-    "explain": 0.765,
-    "harder": 0.5,
-    "have_equipment": 0.25,
-    "lighter_day": 0.65,
-    "list_workouts": 0.6,
-    "missing_equipment": 0.55,
-    "more_help": 0.2,
-    "next": 0.35,
-    "no": 0.8,
-    "pain": 0.755,
-    "pause": 0.5,
-    "previous_exercise": 0.5,
-    "progress": 0.65,
-    "ready": 0.7,
-    "red_flag": 0.75,
-    "repeat_set": 0.6,
-    "resume": 0.25,
-    "set_level": 0.45,
-    "set_reminder": 0.3,
-    "skip_exercise": 0.45,
-    "start": 0.725,
-    "status": 0.7,
-    "stop": 0.5,
-    "stop_reminder": 0.65,
-    "tones_off": 0.75,
-    "tones_on": 0.65,
-    "warm_up": 0.55,
-    "why": 0.6,
-    "yes": 0.75,
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One sealed batch: its file, its seal, and the floors measured on it (not the targets)."""
+
+    path: Path
+    sha256: str
+    overall: float
+    each: dict[str, float]
+
+
+# The floors are what was measured (a meaning's share, less half a point where its phrasings are
+# not a multiple of twenty), not the targets (85% overall, 70% a meaning), which both miss.
+# docs/nlu.md has the history of each figure.
+BATCHES = {
+    # 725 phrasings, 36 meanings, sealed before any grammar. Measured 6 December 2026 on the model
+    # of the grammars' third round: 440 of 725 (60.7%), up from 412 on ea969bb.
+    "first": Batch(
+        BATCH,
+        SEALED_SHA256,
+        440 / 725,
+        {
+            "breather": 0.85,
+            "brief_coaching": 0.6,
+            "change_reminder": 0.5,
+            "cool_down": 0.7,
+            "credits": 0.6,
+            "detailed_coaching": 0.55,
+            "easier": 0.7,
+            "explain": 0.768,
+            "harder": 0.55,
+            "have_equipment": 0.3,
+            "lighter_day": 0.65,
+            "list_workouts": 0.7,
+            "missing_equipment": 0.6,
+            "more_help": 0.25,
+            "next": 0.35,
+            "no": 0.8,
+            "pain": 0.757,
+            "pause": 0.55,
+            "previous_exercise": 0.5,
+            "progress": 0.65,
+            "ready": 0.7,
+            "red_flag": 0.75,
+            "repeat_set": 0.6,
+            "resume": 0.3,
+            "set_level": 0.55,
+            "set_reminder": 0.3,
+            "skip_exercise": 0.55,
+            "start": 0.722,
+            "status": 0.7,
+            "stop": 0.5,
+            "stop_reminder": 0.65,
+            "tones_off": 0.75,
+            "tones_on": 0.65,
+            "warm_up": 0.6,
+            "why": 0.8,
+            "yes": 0.75,
+        },
+    ),
+    # 440 phrasings of the 22 weakest meanings, sealed (sha256 1f75ae95...) before the third round
+    # of grammars. Measured 6 December 2026: 171 of 440 (38.9%) on the model before the round,
+    # 227 of 440 (51.6%) after it.
+    "second": Batch(
+        NLU_DIR / "blind_batch_2.yaml",
+        "1f75ae95372e562c3c4eec8832bf8bffeca06b0fb36b89fdb8d6fd636ec43f10",
+        227 / 440,
+        {
+            "brief_coaching": 0.65,
+            "change_reminder": 0.3,
+            "cool_down": 0.7,
+            "credits": 0.5,
+            "detailed_coaching": 0.6,
+            "easier": 0.6,
+            "harder": 0.7,
+            "have_equipment": 0.4,
+            "list_workouts": 0.7,
+            "missing_equipment": 0.55,
+            "more_help": 0.45,
+            "next": 0.25,
+            "pause": 0.35,
+            "previous_exercise": 0.4,
+            "repeat_set": 0.7,
+            "resume": 0.35,
+            "set_level": 0.55,
+            "set_reminder": 0.25,
+            "skip_exercise": 0.35,
+            "stop": 0.6,
+            "warm_up": 0.6,
+            "why": 0.8,
+        },
+    ),
 }
 
 
@@ -119,9 +174,9 @@ def load_batch(path: Path = BATCH) -> list[tuple[str, str]]:
     return [(str(item["meaning"]), str(item["text"])) for item in raw]
 
 
-def score(library: Library, model: Path, workdir: Path) -> dict[str, list[str]]:
+def score(library: Library, model: Path, workdir: Path, path: Path = BATCH) -> dict[str, list[str]]:
     """Meaning -> the intent (or error) virtual-alexa gave each of its phrasings, in order."""
-    batch = load_batch()
+    batch = load_batch(path)
     results = virtual_alexa.resolve(
         [text for _, text in batch], virtual_alexa.lambda_entry(library), workdir, model=model
     )
@@ -139,22 +194,26 @@ def rates(heard: dict[str, list[str]]) -> tuple[float, dict[str, float]]:
     return sum(right.values()) / total, {m: right[m] / len(got) for m, got in heard.items()}
 
 
-def test_the_batch_is_the_sealed_one() -> None:
+@pytest.mark.parametrize("name", sorted(BATCHES))
+def test_the_batch_is_the_sealed_one(name: str) -> None:
     """The batch is byte for byte what was sealed, and every meaning names an intent."""
-    assert hashlib.sha256(BATCH.read_bytes()).hexdigest() == SEALED_SHA256
-    assert {meaning for meaning, _ in load_batch()} <= set(MEANINGS)
+    batch = BATCHES[name]
+    assert hashlib.sha256(batch.path.read_bytes()).hexdigest() == batch.sha256
+    assert {meaning for meaning, _ in load_batch(batch.path)} <= set(MEANINGS)
 
 
+@pytest.mark.parametrize("name", sorted(BATCHES))
 def test_blind_phrasings_reach_the_intent_the_runner_meant(
-    library: Library, tmp_path: Path
+    library: Library, tmp_path: Path, name: str
 ) -> None:
     """The blind batch scores at least what was measured, overall and for each meaning."""
-    heard = score(library, MODEL, tmp_path)
+    batch = BATCHES[name]
+    heard = score(library, MODEL, tmp_path, batch.path)
     overall, each = rates(heard)
     report = f"{overall:.1%} overall\n" + "\n".join(
         f"{m}: {each[m]:.0%}" for m in sorted(each, key=lambda m: each[m])
     )
     print(report)
-    assert overall >= OVERALL_FLOOR, report
-    low = {m: r for m, r in each.items() if r < PER_MEANING_FLOOR.get(m, 0.0)}
+    assert overall >= batch.overall, report
+    low = {m: r for m, r in each.items() if r < batch.each.get(m, 0.0)}
     assert low == {}, report

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ask_sdk_model.response import Response
 
     from runner_strength.alexa.coach import Turn
+    from runner_strength.content.model import Exercise
 
 
 def status_report(turn: Turn) -> Response:
@@ -52,10 +53,12 @@ def status_report(turn: Turn) -> Response:
     return turn.respond(said.then(question), asked.saying(Said.STATUS))
 
 
-def why(turn: Turn) -> Response:
-    """Why this exercise (or strength work), then the question still waiting."""
+def why(turn: Turn, named: Exercise | None = None) -> Response:
+    """Why the exercise named, else this one (or strength work), then the question still waiting."""
     where = turn.where()
-    exercise = turn.library.exercises.get(where.exercise_id) if where is not None else None
+    exercise = named
+    if exercise is None and where is not None:
+        exercise = turn.library.exercises.get(where.exercise_id)
     question, asked = turn.pending()
     return turn.respond(turn.talk.why(exercise).then(question), asked.saying(Said.WHY))
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from runner_strength.alexa import (
     asides,
+    explaining,
     fitting,
     flows_answers,
     flows_workout,
@@ -20,6 +21,7 @@ from runner_strength.alexa import (
     reminding,
     second_chance,
 )
+from runner_strength.alexa.requests import resolved_slot
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -88,9 +90,16 @@ def fallback(turn: Turn, _: HandlerInput) -> Response:
     return asides.fallback(turn)
 
 
-def why(turn: Turn, _: HandlerInput) -> Response:
-    """Why this exercise."""
-    return asides.why(turn)
+def why(turn: Turn, handler_input: HandlerInput) -> Response:
+    """Why this exercise, or the one named ("why lunges"); a name not known gets a second chance."""
+    slot = resolved_slot(handler_input, "exercise")
+    named = turn.library.exercises.get(slot.id or "")
+    if named is None and slot.heard:
+        named = turn.library.find_exercise(slot.heard)
+        if named is None:
+            again = second_chance.offer(turn, slot.heard, second_chance.WHY)
+            return again or explaining.unknown_exercise(turn, slot.heard)
+    return asides.why(turn, named)
 
 
 def list_workouts(turn: Turn, _: HandlerInput) -> Response:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 CREDITS = "CreditsIntent"
 WEIGHT = "WeightIntent"
+WHY = "WhyExerciseIntent"
 WORKOUT_CREDITS = "WorkoutCreditsIntent"
 
 # An answer that names one of two offered may be only part of it ("the rotation one"): the one
@@ -94,7 +95,9 @@ def _act(turn: Turn, wanted: str | None, target: str) -> Response:
     exercise = library.exercises.get(target)
     if exercise is None:
         return asides.fallback(turn)
-    said = {CREDITS: turn.talk.credits, WEIGHT: turn.talk.weight}.get(wanted or "")
+    said = {CREDITS: turn.talk.credits, WEIGHT: turn.talk.weight, WHY: turn.talk.why}.get(
+        wanted or ""
+    )
     if said is not None:
         return _with_workout_question(turn, said(exercise))
     if wanted == EXPLAIN_MORE:
