@@ -31,6 +31,16 @@ def _to_the_last_lunge(echo: Device, clock: FakeClock) -> Reply:
     return reply
 
 
+def _into_the_squats_intro(echo: Device, clock: FakeClock, adapter: MemoryAdapter) -> None:
+    """The lunge's sets played, and the clock five seconds before the squat's intro is over."""
+    _to_the_last_lunge(echo, clock)
+    record = stored_record(adapter, USER)
+    assert record is not None
+    (state,) = record.active.values()
+    assert state.preview == "squat"
+    clock.now = state.preview_ends - 5
+
+
 def test_a_rest_heard_to_its_end_leads_straight_into_the_next_exercise(
     echo: Device, clock: FakeClock, library: Library
 ) -> None:
@@ -52,12 +62,7 @@ def test_speaking_before_the_intro_is_over_hears_it_again_after_ready(
 ) -> None:
     """Status asked while the squat's intro plays: after "ready" the intro is said whole."""
     squat = library.exercise("squat")
-    _to_the_last_lunge(echo, clock)
-    record = stored_record(adapter, USER)
-    assert record is not None
-    (state,) = record.active.values()
-    assert state.preview == "squat"
-    clock.now = state.preview_ends - 5  # five seconds before the intro's last word
+    _into_the_squats_intro(echo, clock, adapter)
     echo.say("WorkoutStatusIntent")
     clock.advance(30)
     first_squat = echo.say("ReadyIntent")
@@ -70,11 +75,7 @@ def test_what_said_over_the_intro_says_the_intro_again_at_once(
 ) -> None:
     """'What?' over the squat's intro: the intro again now, the rest, then "ready" starts it."""
     squat = library.exercise("squat")
-    _to_the_last_lunge(echo, clock)
-    record = stored_record(adapter, USER)
-    assert record is not None
-    (state,) = record.active.values()
-    clock.now = state.preview_ends - 5  # five seconds before the intro's last word
+    _into_the_squats_intro(echo, clock, adapter)
     again = echo.say("AMAZON.RepeatIntent")
     assert squat.why in again.text
     assert squat.setup in again.text
@@ -91,11 +92,7 @@ def test_what_said_over_the_intro_then_again_still_hears_it(
 ) -> None:
     """'What?' twice over the intro: it is said a third time, and "ready" after that starts."""
     squat = library.exercise("squat")
-    _to_the_last_lunge(echo, clock)
-    record = stored_record(adapter, USER)
-    assert record is not None
-    (state,) = record.active.values()
-    clock.now = state.preview_ends - 5
+    _into_the_squats_intro(echo, clock, adapter)
     first = echo.say("AMAZON.RepeatIntent")
     clock.advance(4)  # over the intro said again
     second = echo.say("AMAZON.RepeatIntent")
