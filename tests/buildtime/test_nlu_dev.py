@@ -47,10 +47,12 @@ def test_dev_set_phrasings_reach_the_intent_and_slots_meant(
 # The later rounds' development sets, scored like the blind batches (the intent only: their
 # phrases carry no slot labels), with what each round reached, 6 December 2026. Labelled by
 # meaning, so their ceiling is well under 1. The third round's: 203 of 550 (36.9%) before it, 376
-# (68.4%) after; the fourth round's: 137 of 350 (39.1%) before it, 316 (90.3%) after.
-LATER_ROUNDS = {
-    "dev_batch_2.yaml": 376 / 550,
-    "dev_batch_3.yaml": 316 / 350,
+# (68.4%) after; the fourth round's: 137 of 350 (39.1%) before it, 316 (90.3%) after; the
+# fifth round's: 42 of 270 (15.6%) before it, 127 (47.0%) after.
+LATER_ROUNDS = {  # phrasings reaching the intent meant
+    "dev_batch_2.yaml": 376,
+    "dev_batch_3.yaml": 316,
+    "dev_batch_4.yaml": 127,
 }
 
 
@@ -69,5 +71,6 @@ def test_a_later_rounds_development_set_holds_what_the_round_reached(
         for p, got in zip(phrases, heard, strict=True)
         if got != p.intent
     ]
-    print(f"{1 - len(misses) / len(phrases):.1%} of {len(phrases)}")
-    assert 1 - len(misses) / len(phrases) >= LATER_ROUNDS[name], "\n".join(misses)
+    right = len(phrases) - len(misses)
+    print(f"{right} of {len(phrases)}")
+    assert right >= LATER_ROUNDS[name], "\n".join(misses)
