@@ -180,6 +180,14 @@ class _Context:
     next_intro: ExerciseIntro | None = None
     rested: bool = False  # the response ends with a whole rest: the question follows its end
 
+    def tags(self) -> tuple[int, int]:
+        """The audio-tag budget as it stands (tags left, tags kept for essential tones)."""
+        return self.tones, self.essential
+
+    def undo_tags(self, saved: tuple[int, int]) -> None:
+        """Put the budget back as `tags` saw it: a try that is undone spent no tag."""
+        self.tones, self.essential = saved
+
 
 class Narrator:
     """Speaks outcomes for one library; the random source decides which phrase variants are used."""
@@ -584,14 +592,15 @@ class Narrator:
             full = self._full_intro(context.intro)
             said = [*(cues[:INTRO_CUES] if full else []), *rest_cues(cues, event.dosage, full=full)]
             cues = [cue for cue in cues if cue not in said]
-        words, tones = self._words.fork(), context.tones
+        words, tags = self._words.fork(), context.tags()
         # Right after an intro the runner takes a little longer to get into position.
         settle = context.intro is not None and not context.intro.previewed
         lead, left = self._lead(event, context, cues, brief=self._brief)
         work = self._work(event, left, context, settle=settle)
         if lead.seconds + work.seconds > available:
             # Too long even with no rest at all: the short intro, its cues said with the work.
-            self._words, context.tones = words, tones
+            self._words = words
+            context.undo_tags(tags)
             lead, left = self._lead(event, context, cues, brief=True)
             work = self._work(event, left, context, settle=settle)
         rest = self._rest(event, context, available - lead.seconds - work.seconds)
