@@ -22,6 +22,7 @@ from runner_strength.alexa import (
     second_chance,
 )
 from runner_strength.alexa.requests import resolved_slot
+from runner_strength.content.model import Exercise
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -93,12 +94,11 @@ def fallback(turn: Turn, _: HandlerInput) -> Response:
 def why(turn: Turn, handler_input: HandlerInput) -> Response:
     """Why this exercise, or the one named ("why lunges"); a name not known gets a second chance."""
     slot = resolved_slot(handler_input, "exercise")
-    named = turn.library.exercises.get(slot.id or "")
+    named = second_chance.named_exercise(turn, slot, second_chance.WHY)
+    if named is not None and not isinstance(named, Exercise):
+        return named  # the second chance, asked
     if named is None and slot.heard:
-        named = turn.library.find_exercise(slot.heard)
-        if named is None:
-            again = second_chance.offer(turn, slot.heard, second_chance.WHY)
-            return again or explaining.unknown_exercise(turn, slot.heard)
+        return explaining.unknown_exercise(turn, slot.heard)
     return asides.why(turn, named)
 
 

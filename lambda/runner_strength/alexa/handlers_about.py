@@ -13,7 +13,7 @@ from ask_sdk_model.response import Response
 
 from runner_strength.alexa import explaining, second_chance
 from runner_strength.alexa.handler_base import CoachHandler
-from runner_strength.alexa.requests import SlotStatus, SlotValue, is_new_session, resolved_slot
+from runner_strength.alexa.requests import SlotStatus, is_new_session, resolved_slot
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
@@ -88,7 +88,7 @@ class CreditsHandler(CoachHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
         slot = resolved_slot(handler_input, "exercise")
-        exercise = _named(turn, slot, "CreditsIntent")
+        exercise = second_chance.named_exercise(turn, slot, second_chance.CREDITS)
         if isinstance(exercise, Response):
             return exercise
         if exercise is None and not slot.heard:
@@ -135,24 +135,15 @@ class WeightHandler(CoachHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = self.coach.turn(handler_input)
-        exercise = _named(turn, resolved_slot(handler_input, "exercise"), "WeightIntent")
+        exercise = second_chance.named_exercise(
+            turn, resolved_slot(handler_input, "exercise"), second_chance.WEIGHT
+        )
         if isinstance(exercise, Response):
             return exercise
         if exercise is None:
             exercise = _current(turn)
         question, asked = turn.pending()  # the waiting question, asked again
         return turn.respond(turn.talk.weight(exercise).then(question), asked)
-
-
-def _named(turn: Turn, slot: SlotValue, intent: str) -> Exercise | Response | None:
-    """The exercise a slot names; a second chance asked for a name heard but not known."""
-    exercise = turn.library.exercises.get(slot.id or "")
-    if exercise is None and slot.heard:
-        exercise = turn.library.find_exercise(slot.heard)
-        again = None if exercise else second_chance.offer(turn, slot.heard, intent)
-        if again is not None:
-            return again
-    return exercise
 
 
 def _current(turn: Turn) -> Exercise | None:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ask_sdk_model.response import Response
 
     from runner_strength.alexa.coach import Turn
-    from runner_strength.content.model import Library
+    from runner_strength.content.model import Exercise, Library
     from runner_strength.narration.narrator import Script
 
 CREDITS = "CreditsIntent"
@@ -77,6 +77,20 @@ def offer(
 
 
 # ------------------------------------------------------------------ what the answers do
+
+
+def named_exercise(turn: Turn, slot: SlotValue, wanted: str) -> Exercise | Response | None:
+    """The exercise a slot names; for a name heard but not known, the second chance asked.
+
+    None when nothing is named, or the name heard is near none of ours.
+    """
+    exercise = turn.library.exercises.get(slot.id or "")
+    if exercise is None and slot.heard:
+        exercise = turn.library.find_exercise(slot.heard)
+        again = None if exercise else offer(turn, slot.heard, wanted)
+        if again is not None:
+            return again
+    return exercise
 
 
 def _with_workout_question(turn: Turn, said: Script) -> Response:

@@ -887,11 +887,7 @@ class Narrator:
         context = self._context(None)
         end = self._tone(context, essential=True)
         opening = self._words.sentence(Key.REST_LEFT, seconds=seconds)
-        plan = plan_rest(float(seconds), opening, end=end)
-        out = Ssml().mark(Mark(0.0, slot, Side.BOTH, Part.REST).label()).mark("rest_start")
-        out.extend(plan.render()).mark("rest_end")
-        out.mark(Mark(0.0, slot, Side.BOTH, Part.END).label())
-        return Script(out, None, end_session=False)
+        return _rest_of(slot, plan_rest(float(seconds), opening, end=end))
 
     def intro_again(self, state: WorkoutState, where: NextUp, seconds: int, slot: int) -> Script:
         """A rest cut short while it said what `where` needs, said again: that, then the rest left.
@@ -907,11 +903,7 @@ class Narrator:
         intro.mark(f"{PREVIEW_LABEL}:{where.exercise_id}")
         end = self._tone(context, essential=True)
         held = max(float(seconds), float(rest_holding_intro(intro.seconds, pause=False)))
-        plan = plan_rest(held, Ssml(), intro=(0.0, intro), end=end)
-        out = Ssml().mark(Mark(0.0, slot, Side.BOTH, Part.REST).label()).mark("rest_start")
-        out.extend(plan.render()).mark("rest_end")
-        out.mark(Mark(0.0, slot, Side.BOTH, Part.END).label())
-        return Script(out, None, end_session=False)
+        return _rest_of(slot, plan_rest(held, Ssml(), intro=(0.0, intro), end=end))
 
     # ------------------------------------------------------------ other events
 
@@ -1004,6 +996,14 @@ def _following_intros(events: Sequence[Event]) -> list[tuple[bool, ExerciseIntro
             out.append((False, None))
             intro = None
     return out
+
+
+def _rest_of(slot: int, plan: Timeline) -> Script:
+    """A rest timed again on its own, marked as the rest of `slot` (a request in it lands there)."""
+    out = Ssml().mark(Mark(0.0, slot, Side.BOTH, Part.REST).label()).mark("rest_start")
+    out.extend(plan.render()).mark("rest_end")
+    out.mark(Mark(0.0, slot, Side.BOTH, Part.END).label())
+    return Script(out, None, end_session=False)
 
 
 def timeline_marks(speech: Ssml) -> tuple[Mark, ...]:

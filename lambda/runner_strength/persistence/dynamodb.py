@@ -84,7 +84,7 @@ def build_dynamodb_client(
     `config.dynamodb_endpoint` (AWS_ENDPOINT_URL_DYNAMODB) points it at DynamoDB Local; region and
     credentials come from the botocore session (the Lambda role in production). Built on botocore
     alone: boto3's `client` is a thin layer over the same call, and importing boto3 also imports
-    s3transfer, about 70 ms of a cold start that no DynamoDB call uses.
+    s3transfer, which no DynamoDB call uses (13 ms of a cold start, measured 6 December 2026).
     """
     botocore_config = BotoConfig(
         connect_timeout=connect_timeout,
